@@ -1,0 +1,83 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { decodeBase64Url } from './base64url.js';
+import { readShortKeyPayload } from './read.js';
+import { PAYLOAD_LIMIT, START_VALUE_LIMIT, type PayloadValue, type ShortKeyPayload } from './types.js';
+
+/** What a start value (the link's data) seeds, and what was wrong with it. */
+export interface DecodedStart {
+  /** The raw value, as it arrived. */
+  readonly startParam: string;
+  /** The decoded short-key payload, or null when the value is a plain id (or nothing). */
+  readonly payload: ShortKeyPayload | null;
+  /** The variables it seeds: `clientExternalId`, `phone`, `email` and the payload's `v`. */
+  readonly variables: Readonly<Record<string, PayloadValue>>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const OPEN_BRACE = 0x7b;
+
+/** The variables a valid payload seeds, as own properties only. */
+export function payloadVariables(payload: ShortKeyPayload): Record<string, PayloadValue> {
+  return Object.fromEntries([
+    ...Object.entries(payload.v ?? {}),
+    ...(payload.eId !== undefined ? [['clientExternalId', payload.eId]] : []),
+    ...(payload.p !== undefined ? [['phone', payload.p]] : []),
+    ...(payload.e !== undefined ? [['email', payload.e]] : []),
+  ]) as Record<string, PayloadValue>;
+}
+
+/**
+ * Decodes the data of an invitation link (DESIGN.md §2.1). Never throws: a value that is not an
+ * encoded payload is a plain client id; one that looks encoded (Base64URL of text starting with
+ * `{`) but is broken is a plain id as well, with an error diagnostic, and seeds nothing else.
+ */
+export function decodeStartParam(startParam: string): DecodedStart {
+  if (startParam.length > START_VALUE_LIMIT) {
+    const message = `The start value is ${startParam.length} characters long, over the ${START_VALUE_LIMIT} accepted; it was ignored.`;
+    return { startParam, payload: null, variables: {}, diagnostics: [{ severity: 'error', code: 'start.too-long', message }] };
+  }
+  if (startParam === '') return { startParam, payload: null, variables: {}, diagnostics: [] };
+
+  const plainId = (diagnostics: Diagnostic[] = []): DecodedStart => ({
+    startParam,
+    payload: null,
+    variables: { clientExternalId: startParam },
+    diagnostics,
+  });
+  const bytes = decodeBase64Url(startParam);
+  if (bytes?.[0] !== OPEN_BRACE) return plainId();
+
+  const brokenPayload = (code: string, reason: string): DecodedStart =>
+    plainId([
+      {
+        severity: 'error',
+        code,
+        message: `The start value looks like an encoded payload but ${reason}; it was used as a plain client id.`,
+      },
+    ]);
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(bytes));
+  } catch (error) {
+    return error instanceof SyntaxError
+      ? brokenPayload('payload.bad-json', 'is not valid JSON')
+      : brokenPayload('payload.not-utf8', 'is not valid UTF-8 text');
+  }
+  const read = readShortKeyPayload(json);
+  if (!read.ok) return brokenPayload(read.error.code, lowerFirst(read.error.message).replace(/\.$/, ''));
+
+  const diagnostics = [...read.warnings];
+  if (startParam.length > PAYLOAD_LIMIT) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'payload.too-long',
+      message: `The payload is ${startParam.length} characters long, over the ${PAYLOAD_LIMIT}-character limit of invitation links; Telegram would not deliver it.`,
+    });
+  }
+  return { startParam, payload: read.payload, variables: payloadVariables(read.payload), diagnostics };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

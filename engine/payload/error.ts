@@ -1,0 +1,18 @@
+import { BotflowError } from '../error.js';
+
+/** Encoding a start payload failed: bad input, or the result would not fit in a link. */
+export class PayloadError extends BotflowError {}
+
+/** The encoded payload is longer than the limit; carries the figures for tooling. */
+export class PayloadTooLongError extends PayloadError {
+  constructor(
+    message: string,
+    readonly length: number,
+    readonly limit: number,
+    /** The field whose removal saves the most characters: `p`, `e`, `eId` or `v.<name>`. */
+    readonly costliestField: string,
+    readonly saving: number,
+  ) {
+    super('payload.too-long', message);
+  }
+}
