@@ -35,7 +35,12 @@ export function payloadVariables(payload: ShortKeyPayload): Record<string, Paylo
 export function decodeStartParam(startParam: string): DecodedStart {
   if (startParam.length > START_VALUE_LIMIT) {
     const message = `The start value is ${startParam.length} characters long, over the ${START_VALUE_LIMIT} accepted; it was ignored.`;
-    return { startParam, payload: null, variables: {}, diagnostics: [{ severity: 'error', code: 'start.too-long', message }] };
+    return {
+      startParam,
+      payload: null,
+      variables: {},
+      diagnostics: [{ severity: 'error', code: 'start.too-long', message }],
+    };
   }
   if (startParam === '') return { startParam, payload: null, variables: {}, diagnostics: [] };
 

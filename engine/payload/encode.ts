@@ -36,20 +36,22 @@ export function encodePayload(payload: StartPayload): string {
   return encoded;
 }
 
+const without = (record: object, key: string) =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+
 /** How many encoded characters dropping each field would save; `v` is split per variable. */
 function fieldCosts(shortKeys: ShortKeyPayload, length: number): [field: string, saving: number][] {
-  const { v, ...fixed } = shortKeys;
-  const costs: [string, number][] = Object.keys(fixed).map((key) => {
-    const without: Record<string, unknown> = { ...shortKeys };
-    delete without[key];
-    return [key, length - encodeJson(without)];
-  });
-  for (const name of Object.keys(v ?? {})) {
-    const variables: Record<string, unknown> = { ...v };
-    delete variables[name];
-    costs.push([`v.${name}`, length - encodeJson({ ...shortKeys, v: variables })]);
-  }
-  return costs;
+  const { v = {}, ...fixed } = shortKeys;
+  return [
+    ...Object.keys(fixed).map((key): [string, number] => [
+      key,
+      length - encodeJson(without(shortKeys, key)).length,
+    ]),
+    ...Object.keys(v).map((name): [string, number] => [
+      `v.${name}`,
+      length - encodeJson({ ...shortKeys, v: without(v, name) }).length,
+    ]),
+  ];
 }
 
 function tooLong(shortKeys: ShortKeyPayload, length: number): PayloadTooLongError {

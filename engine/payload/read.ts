@@ -54,13 +54,17 @@ export function readShortKeyPayload(value: unknown): ReadResult {
   const payload: Record<string, unknown> = {};
   const warnings: Diagnostic[] = [];
   for (const [key, field] of Object.entries(value)) {
-    if (isPrototypeKey(key)) return broken('payload.forbidden-key', `The payload has the forbidden key "${key}".`);
+    if (isPrototypeKey(key))
+      return broken('payload.forbidden-key', `The payload has the forbidden key "${key}".`);
     if (!KNOWN_KEYS.has(key)) {
       return broken('payload.unknown-key', `The payload has the unknown key "${key}" (known: p, e, eId, v).`);
     }
     if (key !== 'v') {
       if (typeof field !== 'string') {
-        return broken('payload.wrong-type', `The payload's "${key}" must be a string, not ${describe(field)}.`);
+        return broken(
+          'payload.wrong-type',
+          `The payload's "${key}" must be a string, not ${describe(field)}.`,
+        );
       }
       payload[key] = field;
       continue;
@@ -85,12 +89,12 @@ export function readShortKeyPayload(value: unknown): ReadResult {
     }
     payload.v = Object.fromEntries(variables);
   }
-  return { ok: true, payload: payload as ShortKeyPayload, warnings };
+  return { ok: true, payload: payload, warnings };
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'number') return 'a non-finite number';
+  if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : 'a non-finite number';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
