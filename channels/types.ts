@@ -37,9 +37,9 @@ export interface Channel {
   /** The link's query keyword that carries the data (`start`, `ref`, `context`), null for WhatsApp. */
   readonly keyword: string | null;
   /** Builds a link; strict: throws a LinkError for a bad name or data. */
-  buildLink(name: string, data: string, options?: LinkOptions): string;
+  readonly buildLink: (name: string, data: string, options?: LinkOptions) => string;
   /** Reads a link of this channel; lenient about the name, strict about the data; undefined when not this channel's link. Throws a LinkError for bad data. */
-  parseLink(url: URL): InviteLink | undefined;
+  readonly parseLink: (url: URL) => InviteLink | undefined;
   /** Finds the events in one incoming update (webhook body); never throws, ignores what it does not know. */
-  parseUpdate(body: unknown): InboundEvent[];
+  readonly parseUpdate: (body: unknown) => InboundEvent[];
 }

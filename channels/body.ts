@@ -1,0 +1,51 @@
+import type { InboundEvent } from './types.js';
+
+/*
+ * Reading webhook bodies. A body is untrusted input of any shape, so each reader returns
+ * undefined (or an empty list) for anything unexpected instead of throwing, and reads own
+ * properties only, so a key such as `__proto__` or `constructor` never reaches a prototype.
+ */
+
+/** The value at `keys` inside `value`, following own properties of plain objects only. */
+export function at(value: unknown, ...keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** `value` when it is an array, else an empty one, so lists of events can be walked without checks. */
+export function items(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A chat or user id as a string: messengers send them as numbers (Telegram, VK) or strings
+ * (Messenger, Viber, WhatsApp), and the engine keys conversations by text.
+ */
+export function id(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Wraps an update parser so it keeps its promise never to throw even on a hostile object (a
+ * throwing getter, a Proxy) that plain JSON can never produce: such a body yields no events
+ * rather than taking the webhook down.
+ */
+export function neverThrows(parse: (body: unknown) => InboundEvent[]): (body: unknown) => InboundEvent[] {
+  return (body) => {
+    try {
+      return parse(body);
+    } catch {
+      return [];
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { channels, GET_STARTED_PAYLOAD } from '../../channels/index.js';
+import { loadFixture } from './helpers.js';
+
+describe('facebook updates', () => {
+  // Shapes from the Messenger Platform webhook references (messages, messaging_postbacks,
+  // messaging_referrals, message_deliveries); see test/fixtures/channels/README.md.
+  const body = loadFixture('facebook-webhook.json');
+
+  it('reads every event of every entry, in order', () => {
+    expect(channels.facebook.parseUpdate(body)).toEqual([
+      // Get Started on a new thread opened from m.me/<page>?ref=…: the referral is the start data.
+      { channel: 'facebook', chatId: '1254459154682919', startParam: 'eyJlIjoiZW1haWxAZ21haWwuY29tIn0' },
+      // Get Started without a ref: a start without data.
+      { channel: 'facebook', chatId: '2233445566778899', startParam: '' },
+      // A postback button: its payload is the user's answer.
+      { channel: 'facebook', chatId: '1254459154682919', text: 'track-order' },
+      // An m.me link opened into an existing thread (messaging_referrals).
+      { channel: 'facebook', chatId: '3344556677889900', startParam: '1234567' },
+      { channel: 'facebook', chatId: '1254459154682919', text: 'hello, world!' },
+      // A quick reply: the payload wins over the label.
+      { channel: 'facebook', chatId: '1254459154682919', text: 'COLOR_RED' },
+      // The page's own echo, an attachment and a delivery receipt give nothing.
+    ]);
+  });
+
+  it('knows the Get Started payload botflow expects', () => {
+    expect(GET_STARTED_PAYLOAD).toBe('GET_STARTED');
+  });
+
+  it('reads only page webhooks', () => {
+    expect(channels.facebook.parseUpdate({ ...(body as object), object: 'instagram' })).toEqual([]);
+    expect(channels.instagram.parseUpdate(body)).toEqual([]);
+  });
+});
+
+describe('instagram updates', () => {
+  // Shapes from "Using ig.me Links" and the Instagram Platform webhook examples; see the README.
+  const body = loadFixture('instagram-webhook.json');
+
+  it('reads ig.me referrals as starts and messages as text', () => {
+    expect(channels.instagram.parseUpdate(body)).toEqual([
+      // An ice breaker tapped in a new thread opened from ig.me/m/<user>?ref=…
+      { channel: 'instagram', chatId: '5432109876543210', startParam: 'eyJwIjoiNzkwMDAwMDAwMDAifQ' },
+      // ig.me link into an existing thread.
+      { channel: 'instagram', chatId: '6543210987654321', startParam: 'spring_promo' },
+      { channel: 'instagram', chatId: '5432109876543210', text: 'john@example.com' },
+    ]);
+  });
+
+  it('ignores a referral without ref and events without a sender', () => {
+    const event = (fields: object) => ({
+      object: 'instagram',
+      entry: [{ id: '1', time: 1, messaging: [fields] }],
+    });
+    expect(
+      channels.instagram.parseUpdate(event({ sender: { id: '1' }, referral: { source: 'ADS' } })),
+    ).toEqual([]);
+    expect(channels.instagram.parseUpdate(event({ message: { text: 'hi' } }))).toEqual([]);
+  });
+});

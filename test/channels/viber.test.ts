@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { channels } from '../../channels/index.js';
+import { loadFixture } from './helpers.js';
+
+const parse = (body: unknown) => channels.viber.parseUpdate(body);
+
+describe('viber updates', () => {
+  it('reads conversation_started with a context as a start with that data', () => {
+    // The payload documented at creators.viber.com/docs/bots-api/events/conversation-started.
+    expect(parse(loadFixture('viber-conversation-started.json'))).toEqual([
+      { channel: 'viber', chatId: '01234567890A=', startParam: 'eyJlSWQiOiJleHRlcm5hbElkIn0' },
+    ]);
+  });
+
+  it('reads conversation_started without a context as a start without data', () => {
+    const body = loadFixture('viber-conversation-started.json') as Record<string, unknown>;
+    delete body.context;
+    expect(parse(body)).toEqual([{ channel: 'viber', chatId: '01234567890A=', startParam: '' }]);
+  });
+
+  it('reads a text message as text', () => {
+    // The "Receive message from user" callback of the Viber REST Bot API.
+    expect(parse(loadFixture('viber-message.json'))).toEqual([
+      { channel: 'viber', chatId: '01234567890A=', text: 'a message to the service' },
+    ]);
+  });
+
+  it('ignores other messages and events', () => {
+    const picture = loadFixture('viber-message.json') as { message: Record<string, unknown> };
+    picture.message.type = 'picture';
+    expect(parse(picture)).toEqual([]);
+    // The `subscribed` and `delivered` callbacks of the same API.
+    expect(parse({ event: 'subscribed', timestamp: 1457764197627, user: { id: '01234567890A=' } })).toEqual(
+      [],
+    );
+    expect(parse({ event: 'delivered', timestamp: 1457764197627, message_token: 1, user_id: 'x' })).toEqual(
+      [],
+    );
+  });
+});
