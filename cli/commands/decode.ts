@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { parseInviteLink, type ChannelName } from '../../channels/index.js';
+import { decodeStartParam, type DecodedStart } from '../../engine/index.js';
+import { ExitCode } from '../exit.js';
+
+/** A link has a scheme (`https://…`, `viber://…`, `tg://…`); anything else is the data itself. */
+function looksLikeLink(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^(t|m|ig|vk|wa)\.me\//i.test(text);
+}
+
+function formatText(channel: ChannelName | null, name: string | null, decoded: DecodedStart): string {
+  const lines = [
+    ...(channel === null ? [] : [`channel:    ${channel} (${name ?? ''})`]),
+    `start data: ${decoded.startParam === '' ? '(none)' : decoded.startParam}`,
+    `payload:    ${decoded.payload === null ? '(none: a plain client id)' : JSON.stringify(decoded.payload)}`,
+    'variables:',
+    ...Object.entries(decoded.variables).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+    ...decoded.diagnostics.map((d) => `${d.severity}: ${d.message}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function decodeCommand(): Command {
+  return new Command('decode')
+    .description('Show the payload of an invitation link (or of its data) and the variables it seeds.')
+    .argument('<link-or-data>', 'an invitation link, or the data after its keyword')
+    .option('--json', 'print one JSON object: { channel, startParam, payload, variables, diagnostics }')
+    .action((input: string, options: { json?: boolean }) => {
+      const link = looksLikeLink(input) ? parseInviteLink(input) : undefined;
+      const decoded = decodeStartParam(link ? (link.data ?? '') : input);
+      const channel = link?.channel ?? null;
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ channel, startParam: decoded.startParam, payload: decoded.payload, variables: decoded.variables, diagnostics: decoded.diagnostics }, null, 2)}\n`
+          : formatText(channel, link?.name ?? null, decoded),
+      );
+      // A broken payload still decodes (as a plain id), but the designer's link is wrong.
+      if (decoded.diagnostics.some((d) => d.severity === 'error')) process.exitCode = ExitCode.Failure;
+    });
+}

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import {
+  checkScript,
+  formatProblem,
+  readScriptFile,
+  ScriptError,
+  type ScriptProblem,
+} from '../../engine/index.js';
+import { ExitCode } from '../exit.js';
+
+async function check(file: string): Promise<ScriptProblem[]> {
+  try {
+    return checkScript(await readScriptFile(file), file).problems;
+  } catch (error) {
+    if (error instanceof ScriptError) return [...error.problems];
+    throw error;
+  }
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('Check scripts: every problem with file:line:col, exit 1 on any error.')
+    .argument('<script...>', 'YAML script files')
+    .option('--json', 'print one JSON object: { files: [{ file, ok, problems }], errors, warnings }')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      const results = await Promise.all(files.map(async (file) => ({ file, problems: await check(file) })));
+      const all = results.flatMap((result) => result.problems);
+      const errors = all.filter((p) => p.severity === 'error').length;
+      const warnings = all.length - errors;
+      if (options.json) {
+        const report = results.map(({ file, problems }) => ({
+          file,
+          ok: !problems.some((p) => p.severity === 'error'),
+          problems,
+        }));
+        process.stdout.write(`${JSON.stringify({ files: report, errors, warnings }, null, 2)}\n`);
+      } else {
+        for (const problem of all) process.stdout.write(`${formatProblem(problem)}\n`);
+        const summary = `${plural(files.length, 'script')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+        process.stdout.write(`${summary}\n`);
+      }
+      if (errors > 0) process.exitCode = ExitCode.Failure;
+    });
+}

@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import { BotflowError } from '../engine/index.js';
+import packageJson from '../package.json' with { type: 'json' };
+import { decodeCommand } from './commands/decode.js';
+import { graphCommand } from './commands/graph.js';
+import { linkCommand } from './commands/link.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { ExitCode, UsageError } from './exit.js';
+
+export function createProgram(): Command {
+  const program = new Command('botflow')
+    .description('Validate, run and test chatbot scripts written in YAML.')
+    .version(packageJson.version)
+    .option('--debug', 'show stack traces of unexpected errors')
+    .exitOverride()
+    .showSuggestionAfterError();
+  for (const command of [
+    validateCommand(),
+    graphCommand(),
+    schemaCommand(),
+    linkCommand(),
+    decodeCommand(),
+  ]) {
+    // addCommand does not pass settings on: without this a sub-command's usage error would exit 1.
+    program.addCommand(command.copyInheritedSettings(program));
+  }
+  return program;
+}
+
+/** Runs the command line and returns the exit code; never throws. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? ExitCode.Ok : Number(process.exitCode);
+  } catch (error) {
+    return report(error, program.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug'));
+  }
+}
+
+function report(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help / version it was asked for).
+    return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`botflow: ${error.message}\n`);
+    return ExitCode.Usage;
+  }
+  if (error instanceof BotflowError) {
+    process.stderr.write(`botflow: ${error.message}\n`);
+    return ExitCode.Failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    debug && error instanceof Error && error.stack
+      ? `${error.stack}\n`
+      : `botflow: unexpected error: ${message} (run again with --debug for details)\n`,
+  );
+  return ExitCode.Failure;
+}
