@@ -1,0 +1,72 @@
+import { evaluate, toText, type EvaluationResult, type ExpressionScope } from '../expression/index.js';
+import type { Escape, PlaceholderPart, RenderResult, SinglePlaceholderTemplate, Template } from './types.js';
+
+/**
+ * Renders a template. Each placeholder's value goes through `escape` (by default `toText`:
+ * missing and null are `''`, numbers plain, lists and objects JSON); literal text never does, so
+ * the caller escapes per destination (percent-encoding in a url) without touching the script's
+ * own text. A placeholder that fails to evaluate renders as a missing value does, `''`: use
+ * `tryRenderTemplate` to learn why.
+ */
+export function renderTemplate(template: Template, scope: ExpressionScope, escape: Escape = toText): string {
+  let text = '';
+  for (const part of template.parts) {
+    if (part.kind === 'text') {
+      text += part.text;
+      continue;
+    }
+    const result = evaluate(part.expression, scope);
+    text += escape(result.ok ? result.value : '');
+  }
+  return text;
+}
+
+/** Like renderTemplate, but the first placeholder that fails stops it, with its offset. */
+export function tryRenderTemplate(
+  template: Template,
+  scope: ExpressionScope,
+  escape: Escape = toText,
+): RenderResult {
+  let text = '';
+  for (const part of template.parts) {
+    if (part.kind === 'text') {
+      text += part.text;
+      continue;
+    }
+    const result = evaluate(part.expression, scope);
+    if (!result.ok) return { ok: false, message: result.message, offset: part.offset };
+    text += escape(result.value);
+  }
+  return { ok: true, text };
+}
+
+/** `"{{ age }}"` with nothing around it: its value can keep its type (DESIGN.md §3.3, body). */
+export function isSinglePlaceholder(template: Template): template is SinglePlaceholderTemplate {
+  return template.parts.length === 1 && template.parts[0]?.kind === 'placeholder';
+}
+
+/** The typed value of a single-placeholder template: a number stays a number, a list a list. */
+export function evaluateSinglePlaceholder(
+  template: SinglePlaceholderTemplate,
+  scope: ExpressionScope,
+): EvaluationResult {
+  return evaluate(template.parts[0].expression, scope);
+}
+
+/** The root variables the template's placeholders read, in order of first use. */
+export function templateVariables(template: Template): readonly string[] {
+  return unique(template, (part) => part.expression.variables);
+}
+
+/** The member paths the template's placeholders read, such as `response.body.id`. */
+export function templatePaths(template: Template): readonly string[] {
+  return unique(template, (part) => part.expression.paths);
+}
+
+function unique(template: Template, pick: (part: PlaceholderPart) => readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const part of template.parts) {
+    if (part.kind === 'placeholder') pick(part).forEach((name) => names.add(name));
+  }
+  return [...names];
+}
