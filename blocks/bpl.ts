@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { blockId, expression, variableName } from '../engine/script/fields.js';
+import { defineBlock, type Edge } from './types.js';
+
+const split = z.strictObject({
+  from: variableName,
+  /** The separator; without it, runs of white space. */
+  by: z.string().min(1).max(16).optional(),
+  into: z.array(variableName).min(1).max(20),
+  /** More parts than names: `join` the rest into the last name, `drop` it, or take `on.error`. */
+  rest: z.enum(['join', 'drop', 'error']).default('join'),
+});
+
+const schema = z.strictObject({
+  type: z.literal('bpl'),
+  split: z.union([split, z.array(split).min(1).max(20)]).optional(),
+  set: z.record(variableName, expression).optional(),
+  next: blockId.optional(),
+  on: z.strictObject({ error: blockId.optional() }).optional(),
+});
+
+export type BplBlock = z.output<typeof schema>;
+export type BplSplit = z.output<typeof split>;
+
+/** The block's splits as a list, whether it wrote one or several. */
+export function splits(value: BplBlock['split']): BplSplit[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Computes variables: `split` cuts a packed value (one or a list of splits), then `set` assigns
+ * expressions in order. Missing parts become empty text. `on.error` takes a `rest: error` split
+ * with too many parts, or an expression that fails.
+ *
+ * ```yaml
+ * unpack:
+ *   type: bpl
+ *   split: { from: cl_data, by: " ", into: [firstName, lastName, age] }
+ *   set:
+ *     age: "toNumber(age)"
+ *     fullName: "firstName || ' ' || lastName"
+ *   next: greet
+ * ```
+ */
+export const bplBlock = defineBlock({
+  type: 'bpl',
+  description: 'Splits packed values and computes variables with expressions.',
+  schema,
+  pauses: false,
+  edges: (block) => {
+    const edges: Edge[] = block.next === undefined ? [] : [{ target: block.next, path: ['next'] }];
+    if (block.on?.error !== undefined)
+      edges.push({ target: block.on.error, label: 'error', path: ['on', 'error'] });
+    return edges;
+  },
+  sources: (block) => [
+    // A split's `from` is a variable read, which a bare-name expression describes exactly.
+    ...splits(block.split).map((s, i) => ({
+      kind: 'expression' as const,
+      text: s.from,
+      path: Array.isArray(block.split) ? ['split', i, 'from'] : ['split', 'from'],
+    })),
+    ...Object.entries(block.set ?? {}).map(([name, text]) => ({
+      kind: 'expression' as const,
+      text,
+      path: ['set', name],
+    })),
+  ],
+  writes: (block) => [...splits(block.split).flatMap((s) => s.into), ...Object.keys(block.set ?? {})],
+  check: (block) =>
+    block.split === undefined && block.set === undefined
+      ? [
+          {
+            path: [],
+            message: 'a bpl block needs split or set',
+            hint: 'add split: { from, into } or set: { name: expression }',
+          },
+        ]
+      : [],
+});

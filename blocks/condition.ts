@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { blockId, expression } from '../engine/script/fields.js';
+import { defineBlock } from './types.js';
+
+/**
+ * Goes to the first branch whose expression is true, else to `else` (required).
+ *
+ * ```yaml
+ * has-order:
+ *   type: condition
+ *   branches:
+ *     - if: "product != ''"
+ *       next: show
+ *     - if: "age >= 18 and city == 'Moscow'"
+ *       next: adult-moscow
+ *   else: ask-email
+ * ```
+ */
+export const conditionBlock = defineBlock({
+  type: 'condition',
+  description: 'Goes to the first branch whose expression is true, else to `else`.',
+  schema: z.strictObject({
+    type: z.literal('condition'),
+    branches: z
+      .array(z.strictObject({ if: expression, next: blockId }))
+      .min(1)
+      .max(50),
+    else: blockId,
+  }),
+  pauses: false,
+  edges: (block) => [
+    ...block.branches.map((branch, i) => ({
+      target: branch.next,
+      label: branch.if,
+      path: ['branches', i, 'next'],
+    })),
+    { target: block.else, label: 'else', path: ['else'] },
+  ],
+  sources: (block) =>
+    block.branches.map((branch, i) => ({
+      kind: 'expression' as const,
+      text: branch.if,
+      path: ['branches', i, 'if'],
+    })),
+  writes: () => [],
+});
+
+export type ConditionBlock = z.output<typeof conditionBlock.schema>;

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { template } from '../engine/script/fields.js';
+import { defineBlock } from './types.js';
+
+/**
+ * Sends an optional last message and ends the conversation with an optional result, which hosts
+ * and QA cases read (`ok`, `unknown`, `error`, …).
+ *
+ * ```yaml
+ * crm-down:
+ *   type: end
+ *   text: "Sorry, try later."
+ *   result: error
+ * ```
+ */
+export const endBlock = defineBlock({
+  type: 'end',
+  description: 'Sends an optional last message, then ends the conversation with an optional result.',
+  schema: z.strictObject({
+    type: z.literal('end'),
+    text: template.optional(),
+    result: z.string().max(64).optional(),
+  }),
+  pauses: false,
+  edges: () => [],
+  sources: (block) =>
+    block.text === undefined ? [] : [{ kind: 'template', text: block.text, path: ['text'] }],
+  writes: () => [],
+});
+
+export type EndBlock = z.output<typeof endBlock.schema>;

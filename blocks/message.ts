@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { blockId, template } from '../engine/script/fields.js';
+import { defineBlock } from './types.js';
+
+/**
+ * Sends a message, then goes on at once. Without `next` the conversation ends after it.
+ *
+ * ```yaml
+ * greet:
+ *   type: message
+ *   text: "Hello, {{ firstName }}!"
+ *   buttons: ["Track my order", "Talk to a person"]
+ *   next: ask-topic
+ * ```
+ */
+export const messageBlock = defineBlock({
+  type: 'message',
+  description: 'Sends a message (with optional buttons), then goes on at once.',
+  schema: z.strictObject({
+    type: z.literal('message'),
+    text: template,
+    buttons: z.array(template).min(1).max(20).optional(),
+    next: blockId.optional(),
+  }),
+  pauses: false,
+  edges: (block) => (block.next === undefined ? [] : [{ target: block.next, path: ['next'] }]),
+  sources: (block) => [
+    { kind: 'template', text: block.text, path: ['text'] },
+    ...(block.buttons ?? []).map((text, i) => ({ kind: 'template' as const, text, path: ['buttons', i] })),
+  ],
+  writes: () => [],
+});
+
+export type MessageBlock = z.output<typeof messageBlock.schema>;

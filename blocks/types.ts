@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+
+export type YamlPath = readonly (string | number)[];
+
+/** A way out of a block: where the conversation can go next, and on what. */
+export interface Edge {
+  readonly target: string;
+  /** What takes this edge (a branch, an outcome, a choice), for the graph; none for plain `next`. */
+  readonly label?: string;
+  /** Where the target is written, relative to the block. */
+  readonly path: YamlPath;
+}
+
+/** An expression or template inside a block, parsed when the script loads. */
+export interface Source {
+  readonly kind: 'expression' | 'template';
+  readonly text: string;
+  readonly path: YamlPath;
+  /** Names the text may read besides the script's variables (a response's `status`, `body`…). */
+  readonly locals?: readonly string[];
+}
+
+/** A block-specific problem that its schema cannot express. */
+export interface BlockIssue {
+  readonly path: YamlPath;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/**
+ * Everything the engine knows about one block type. The module that defines it holds its schema,
+ * its checks, its graph and (with the runtime) its compile step, beside a YAML example.
+ */
+export interface BlockDefinition<Block extends { type: string } = { type: string }> {
+  readonly type: Block['type'];
+  readonly schema: z.ZodType<Block>;
+  /** A short description for the JSON Schema and the docs. */
+  readonly description: string;
+  /** True when the block gives control back (a reply, a server answer): a cycle through it can end. */
+  readonly pauses: boolean;
+  edges(block: Block): Edge[];
+  sources(block: Block): Source[];
+  /** Variables the block assigns; they count as declared. */
+  writes(block: Block): string[];
+  check?(block: Block): BlockIssue[];
+}
+
+/** Keeps a definition's block type precise while it is stored beside the others. */
+export function defineBlock<Block extends { type: string }>(
+  definition: BlockDefinition<Block>,
+): BlockDefinition<Block> {
+  return definition;
+}

@@ -1,0 +1,36 @@
+import type { BlockType } from '../../blocks/registry.js';
+import { scriptEdges } from '../script/edges.js';
+import type { Script } from '../script/script.js';
+
+const SHAPES: Record<BlockType, string> = {
+  message: 'box',
+  ask: 'parallelogram',
+  condition: 'diamond',
+  request: 'cylinder',
+  bpl: 'component',
+  end: 'doublecircle',
+};
+
+/** A DOT string literal. */
+function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/\r?\n/g, '\\n')}"`;
+}
+
+/** The block graph in Graphviz DOT. */
+export function toDot(script: Script): string {
+  const lines = [
+    `digraph ${quote(script.name)} {`,
+    '  node [fontname="Helvetica"];',
+    '  start [shape=point];',
+  ];
+  lines.push(`  start -> ${quote(script.start)};`);
+  for (const [id, block] of script.blocks) {
+    lines.push(`  ${quote(id)} [shape=${SHAPES[block.type]}, label=${quote(`${id}\n${block.type}`)}];`);
+  }
+  for (const { from, edge } of scriptEdges(script)) {
+    const label = edge.label === undefined ? '' : ` [label=${quote(edge.label)}]`;
+    lines.push(`  ${quote(from)} -> ${quote(edge.target)}${label};`);
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,34 @@
+import type { BlockType } from '../../blocks/registry.js';
+import { scriptEdges } from '../script/edges.js';
+import type { Script } from '../script/script.js';
+
+/** One shape per block type, so the flow reads at a glance. */
+const SHAPES: Record<BlockType, [open: string, close: string]> = {
+  message: ['[', ']'],
+  ask: ['[/', '/]'],
+  condition: ['{', '}'],
+  request: ['[(', ')]'],
+  bpl: ['[[', ']]'],
+  end: ['([', '])'],
+};
+
+/** Mermaid text: quotes become `#quot;`, and markup characters their entities. */
+function text(value: string): string {
+  return `"${value.replace(/[#"<>]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ')}"`;
+}
+
+/** The block graph as a Mermaid flowchart; node ids are generated so any block id is safe. */
+export function toMermaid(script: Script): string {
+  const ids = new Map([...script.blocks.keys()].map((id, i) => [id, `b${i}`]));
+  const lines = ['flowchart TD', `  start((start)) --> ${ids.get(script.start) ?? 'b0'}`];
+  for (const [id, block] of script.blocks) {
+    const [open, close] = SHAPES[block.type];
+    lines.push(`  ${ids.get(id) ?? ''}${open}${text(`${id} · ${block.type}`)}${close}`);
+  }
+  for (const { from, edge } of scriptEdges(script)) {
+    const label = edge.label === undefined ? '' : `|${text(edge.label)}|`;
+    lines.push(`  ${ids.get(from) ?? ''} -->${label} ${ids.get(edge.target) ?? ''}`);
+  }
+  if (script.onError !== undefined) lines.push(`  onError((on_error)) -.-> ${ids.get(script.onError) ?? ''}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { blockId, scalar, variableName } from './fields.js';
+
+/** The format versions this engine reads. */
+export const FORMAT_VERSIONS = [1] as const;
+
+/**
+ * The script's top level (DESIGN.md §3). `blocks` is checked block by block afterwards, each
+ * against its own module's schema, so that every block's problems are reported with its type in
+ * mind; the JSON Schema puts the two together.
+ */
+export function headerSchema<Blocks extends z.ZodType>(blocks: Blocks) {
+  return z.strictObject({
+    botflow: z.literal(FORMAT_VERSIONS),
+    name: z.string().min(1).max(200),
+    description: z.string().max(10_000).optional(),
+    start: blockId.optional(),
+    variables: z.record(variableName, scalar).optional(),
+    on_error: blockId.optional(),
+    blocks,
+  });
+}
+
+export const header = headerSchema(z.record(z.string(), z.unknown()));
+export type ScriptHeader = z.output<typeof header>;

@@ -1,0 +1,25 @@
+import type { Block } from '../../blocks/registry.js';
+import type { Position, ScriptProblem } from './problem.js';
+
+export type ScriptValue = string | number | boolean;
+
+/** A validated script: what the compiler takes in. */
+export interface Script {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** The first block to run. */
+  readonly start: string;
+  /** The block for failures no block routes (DESIGN.md §3.4). */
+  readonly onError: string | undefined;
+  /** Declared variables and their defaults. */
+  readonly variables: Readonly<Record<string, ScriptValue>>;
+  /** Blocks by id, in file order. A Map, so no id can collide with an object's own members. */
+  readonly blocks: ReadonlyMap<string, Block>;
+  readonly file: string;
+  /** A hash of the source text: one script version, for compile caching and stored sessions. */
+  readonly version: string;
+  /** Where each block's id is written. */
+  readonly positions: ReadonlyMap<string, Position>;
+  /** Problems that do not stop the script from running (unreachable blocks, undeclared variables). */
+  readonly warnings: readonly ScriptProblem[];
+}
