@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
+import type { Step } from '../engine/runtime/step.js';
+import { END, type Value } from '../engine/runtime/types.js';
 import { compileSafePattern } from '../engine/safe-regex.js';
 import { blockId, scalar, template, variableName } from '../engine/script/fields.js';
 import { defineBlock, type BlockIssue, type Edge } from './types.js';
@@ -98,6 +101,94 @@ export const askBlock = defineBlock({
     }
     return issues;
   },
+  compile: (block, tools) => {
+    const text = compileTemplate(block.text);
+    const invalid = block.invalid === undefined ? text : compileTemplate(block.invalid);
+    const choices = block.choices?.map((choice) => ({ ...choice, label: compileTemplate(choice.label) }));
+    const read = replyReader(block.expect ?? (choices ? 'choice' : 'text'));
+    const buttons = (step: Step) => choices?.map((choice) => step.render(choice.label));
+    const ask = (step: Step) => {
+      step.say(step.render(text), buttons(step));
+    };
+    return {
+      enter: (step) => {
+        step.badReplies = 0;
+        ask(step);
+      },
+      prompt: ask,
+      reply: (step, reply) => {
+        step.set('lastMessage', reply);
+        const accepted = choices ? pickChoice(step, choices, reply) : read(reply);
+        if (accepted) {
+          step.set(block.save, accepted.value);
+          step.go(accepted.next ?? block.next ?? END);
+          return;
+        }
+        step.badReplies += 1;
+        if (step.badReplies <= block.retries) {
+          step.say(step.render(invalid), buttons(step));
+        } else if (block.on?.invalid !== undefined) {
+          step.go(block.on.invalid);
+        } else {
+          step.fail('ask.no-valid-reply', `no valid reply after ${step.badReplies} tries`, tools.onError);
+        }
+      },
+    };
+  },
 });
+
+interface Accepted {
+  readonly value: Value;
+  readonly next?: string | undefined;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
+const PHONE = /^\+?[1-9]\d{6,14}$/;
+const NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
+/** How a reply is checked and what is saved: the typed value, trimmed text, or nothing. */
+function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) => Accepted | undefined {
+  const accept = (value: Value | undefined) => (value === undefined ? undefined : { value });
+  if (typeof expect === 'object') {
+    const pattern = compileSafePattern(expect.pattern);
+    if (typeof pattern === 'string') throw new Error(`unchecked pattern: ${pattern}`);
+    return (reply) => accept(pattern.test(reply.trim()) ? reply.trim() : undefined);
+  }
+  const readers: Record<Exclude<typeof expect, 'choice'>, (text: string) => Value | undefined> = {
+    text: (text) => text,
+    number: (text) => (NUMBER.test(text) ? Number(text.replace(',', '.')) : undefined),
+    integer: (text) => (INTEGER.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined),
+    email: (text) => (text.length <= 254 && EMAIL.test(text) ? text : undefined),
+    // People write phones with spaces, dashes, dots and brackets; we keep the digits and a leading +.
+    phone: (text) => {
+      const digits = text.replace(/[\s().-]/g, '');
+      return PHONE.test(digits) ? digits : undefined;
+    },
+  };
+  // Without choices there is nothing to pick from, and the loader refuses that combination.
+  const reader = expect === 'choice' ? () => undefined : readers[expect];
+  return (reply) => {
+    const text = reply.trim();
+    return text === '' ? undefined : accept(reader(text));
+  };
+}
+
+/** A reply matches a choice by its label or its value, ignoring case and surrounding spaces. */
+function pickChoice(
+  step: Step,
+  choices: readonly { label: ReturnType<typeof compileTemplate>; value?: string | number | boolean | undefined; next?: string | undefined }[],
+  reply: string,
+): Accepted | undefined {
+  const wanted = reply.trim().toLowerCase();
+  if (wanted === '') return undefined;
+  for (const choice of choices) {
+    const label = step.render(choice.label);
+    if (label.toLowerCase() === wanted || (choice.value !== undefined && String(choice.value).toLowerCase() === wanted)) {
+      return { value: choice.value ?? label, next: choice.next };
+    }
+  }
+  return undefined;
+}
 
 export type AskBlock = z.output<typeof askBlock.schema>;

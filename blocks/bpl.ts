@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { toText } from '../engine/expression/index.js';
+import { expression as compileExpression } from '../engine/runtime/compile-sources.js';
+import type { Step } from '../engine/runtime/step.js';
+import { END } from '../engine/runtime/types.js';
 import { blockId, expression, variableName } from '../engine/script/fields.js';
 import { defineBlock, type Edge } from './types.js';
 
@@ -78,4 +82,55 @@ export const bplBlock = defineBlock({
           },
         ]
       : [],
+  compile: (block, tools) => {
+    const failTo = block.on?.error ?? tools.onError;
+    const assignments = Object.entries(block.set ?? {}).map(([name, source]) => ({
+      name,
+      source,
+      value: compileExpression(source),
+    }));
+    return {
+      enter: (step) => {
+        for (const split of splits(block.split)) {
+          if (!applySplit(step, split, failTo)) return;
+        }
+        for (const { name, source, value } of assignments) {
+          const result = step.evaluate(value);
+          if (!result.ok) {
+            step.fail('bpl.failed', `set ${name}: "${source}" could not be evaluated (${result.message})`, failTo);
+            return;
+          }
+          step.set(name, result.value);
+        }
+        step.go(block.next ?? END);
+      },
+    };
+  },
 });
+
+/** Cuts the text of `from` into `into` (DESIGN.md §3.5); false when `rest: error` applies. */
+function applySplit(step: Step, split: BplSplit, failTo: string): boolean {
+  const text = toText(step.get(split.from));
+  const parts = cut(text, split.by);
+  const names = split.into;
+  if (parts.length > names.length) {
+    if (split.rest === 'error') {
+      step.fail('bpl.too-many-parts', `"${split.from}" has ${parts.length} parts for ${names.length} names`, failTo);
+      return false;
+    }
+    const kept = parts.slice(0, names.length - 1);
+    const rest = split.rest === 'join' ? parts.slice(names.length - 1).join(split.by ?? ' ') : parts[names.length - 1];
+    parts.splice(0, parts.length, ...kept, rest ?? '');
+  }
+  names.forEach((name, i) => {
+    step.set(name, parts[i] ?? '');
+  });
+  return true;
+}
+
+/** By the separator, or by runs of white space (ignoring it at both ends) when there is none. */
+function cut(text: string, by: string | undefined): string[] {
+  if (by !== undefined) return text === '' ? [] : text.split(by);
+  const trimmed = text.trim();
+  return trimmed === '' ? [] : trimmed.split(/\s+/u);
+}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isTruthy } from '../engine/expression/index.js';
+import { expression as compileExpression } from '../engine/runtime/compile-sources.js';
 import { blockId, expression } from '../engine/script/fields.js';
 import { defineBlock } from './types.js';
 
@@ -43,6 +45,23 @@ export const conditionBlock = defineBlock({
       path: ['branches', i, 'if'],
     })),
   writes: () => [],
+  compile: (block) => {
+    const branches = block.branches.map((branch) => ({ ...branch, test: compileExpression(branch.if) }));
+    return {
+      enter: (step) => {
+        for (const branch of branches) {
+          const result = step.evaluate(branch.test);
+          if (!result.ok) {
+            step.note('warning', 'expression.failed', `"${branch.if}" could not be evaluated (${result.message}); taken as false`);
+          } else if (isTruthy(result.value)) {
+            step.go(branch.next);
+            return;
+          }
+        }
+        step.go(block.else);
+      },
+    };
+  },
 });
 
 export type ConditionBlock = z.output<typeof conditionBlock.schema>;

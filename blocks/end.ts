@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
 import { template } from '../engine/script/fields.js';
 import { defineBlock } from './types.js';
 
@@ -26,6 +27,16 @@ export const endBlock = defineBlock({
   sources: (block) =>
     block.text === undefined ? [] : [{ kind: 'template', text: block.text, path: ['text'] }],
   writes: () => [],
+  compile: (block) => {
+    const text = block.text === undefined ? undefined : compileTemplate(block.text);
+    return {
+      final: true,
+      enter: (step) => {
+        if (text) step.say(step.render(text));
+        step.finish(block.result ?? null);
+      },
+    };
+  },
 });
 
 export type EndBlock = z.output<typeof endBlock.schema>;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
+import { END } from '../engine/runtime/types.js';
 import { blockId, template } from '../engine/script/fields.js';
 import { defineBlock } from './types.js';
 
@@ -29,6 +31,19 @@ export const messageBlock = defineBlock({
     ...(block.buttons ?? []).map((text, i) => ({ kind: 'template' as const, text, path: ['buttons', i] })),
   ],
   writes: () => [],
+  compile: (block) => {
+    const text = compileTemplate(block.text);
+    const buttons = block.buttons?.map(compileTemplate);
+    return {
+      enter: (step) => {
+        step.say(
+          step.render(text),
+          buttons?.map((button) => step.render(button)),
+        );
+        step.go(block.next ?? END);
+      },
+    };
+  },
 });
 
 export type MessageBlock = z.output<typeof messageBlock.schema>;

@@ -1,5 +1,11 @@
 import { z } from 'zod';
+import { toText } from '../engine/expression/index.js';
+import { expression as compileExpression, template as compileTemplate } from '../engine/runtime/compile-sources.js';
+import type { HttpOutcome, HttpRequest } from '../engine/runtime/http-types.js';
+import { asValue, type Step } from '../engine/runtime/step.js';
+import { END, type Value } from '../engine/runtime/types.js';
 import { blockId, duration, expression, template, variableName } from '../engine/script/fields.js';
+import { evaluateSinglePlaceholder, isSinglePlaceholder, renderTemplate, type Template } from '../engine/template/index.js';
 import { defineBlock, type BlockIssue, type Source, type YamlPath } from './types.js';
 
 /** `success`, `error`, `timeout`, `network`, a class (`4xx`) or an exact status (`404`). */
@@ -98,7 +104,158 @@ export const requestBlock = defineBlock({
     }
     return issues;
   },
+  compile: (block, tools) => {
+    const url = compileTemplate(block.url);
+    const query = compileMap(block.query);
+    const headers = compileMap(block.headers);
+    const form = block.form === undefined ? undefined : compileMap(block.form);
+    const body = block.body === undefined ? undefined : compileJson(block.body);
+    const save = Object.entries(block.save ?? {}).map(([name, source]) => ({ name, source, value: compileExpression(source) }));
+    const retry = block.retry ?? { attempts: 1, backoff: 0, on: [] };
+    return {
+      enter: () => undefined,
+      call: {
+        request: (step) => {
+          const target = renderUrl(step, url, query);
+          if (typeof target === 'string') {
+            step.fail('request.bad-url', target, tools.onError);
+            return undefined;
+          }
+          const rendered = Object.entries(headers).map(([name, value]) => [name, step.render(value)] as const);
+          const broken = rendered.find(([, value]) => /[\r\n\0]/.test(value));
+          if (broken) {
+            step.fail('request.bad-header', `header ${broken[0]} would contain a line break`, tools.onError);
+            return undefined;
+          }
+          return {
+            method: block.method,
+            url: target.href,
+            headers: Object.fromEntries(rendered),
+            ...(body !== undefined && { json: body(step) }),
+            ...(form !== undefined && {
+              form: Object.fromEntries(Object.entries(form).map(([name, value]) => [name, step.render(value)])),
+            }),
+            timeoutMs: block.timeout,
+            retry: { attempts: retry.attempts, backoffMs: retry.backoff, on: retry.on },
+          } satisfies HttpRequest;
+        },
+        outcome: (step, outcome) => {
+          if (outcome.kind === 'response') {
+            step.set('response', keptResponse(step, outcome));
+            if (outcome.status >= 200 && outcome.status < 300) {
+              step.expose({ status: outcome.status, headers: asValue(outcome.headers), body: asValue(outcome.body) });
+              for (const { name, source, value } of save) {
+                const result = step.evaluate(value);
+                if (result.ok) step.set(name, result.value);
+                else step.note('warning', 'request.save-failed', `save ${name}: "${source}" could not be evaluated (${result.message})`);
+              }
+            }
+          } else {
+            step.set('response', { status: 0, body: '', error: outcome.kind });
+          }
+          route(step, block, outcome, tools.onError);
+        },
+      },
+    };
+  },
 });
+
+/** The outcome names a result answers to, most specific first (DESIGN.md §3.4). */
+export function outcomeNames(outcome: HttpOutcome): string[] {
+  if (outcome.kind !== 'response') return outcome.kind === 'refused' ? ['error'] : [outcome.kind, 'error'];
+  const status = String(outcome.status);
+  const names = [status, `${status[0] ?? ''}xx`];
+  return outcome.status >= 200 && outcome.status < 300 ? [...names, 'success'] : [...names, 'error'];
+}
+
+function route(step: Step, block: RequestBlock, outcome: HttpOutcome, onError: string): void {
+  const names = outcomeNames(outcome);
+  const routed = names.find((name) => block.on?.[name] !== undefined);
+  if (routed !== undefined) {
+    step.go(block.on?.[routed] ?? END);
+  } else if (names.includes('success')) {
+    step.go(block.next ?? END);
+  } else {
+    const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
+    step.fail(`request.${outcome.kind === 'response' ? 'status' : outcome.kind}`, `the request failed: ${what}`, onError);
+  }
+}
+
+/** Kept for later blocks as `response`: status and body, the body only while it is small. */
+const KEPT_BODY_LIMIT = 4096;
+
+function keptResponse(step: Step, outcome: Extract<HttpOutcome, { kind: 'response' }>): Value {
+  const body = asValue(outcome.body);
+  if (JSON.stringify(body).length <= KEPT_BODY_LIMIT) return { status: outcome.status, body };
+  step.note('warning', 'request.body-not-kept', `the response body is over ${KEPT_BODY_LIMIT} characters, so response.body is empty in later blocks; save what you need`);
+  return { status: outcome.status, body: '' };
+}
+
+function compileMap(map: Readonly<Record<string, string>> | undefined): Record<string, Template> {
+  return Object.fromEntries(Object.entries(map ?? {}).map(([name, text]) => [name, compileTemplate(text)]));
+}
+
+/** A JSON body whose string leaves are templates; a leaf that is one placeholder keeps its type. */
+function compileJson(value: unknown): (step: Step) => unknown {
+  if (typeof value === 'string') {
+    const leaf = compileTemplate(value);
+    if (isSinglePlaceholder(leaf)) {
+      return (step) => {
+        const result = evaluateSinglePlaceholder(leaf, step.scope());
+        return result.ok ? result.value : '';
+      };
+    }
+    return (step) => step.render(leaf);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(compileJson);
+    return (step) => items.map((item) => item(step));
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([key, item]) => [key, compileJson(item)] as const);
+    return (step) => Object.fromEntries(entries.map(([key, item]) => [key, item(step)]));
+  }
+  return () => value;
+}
+
+/** A value as one URL path piece: everything but unreserved characters percent-encoded. */
+function encodePathValue(value: Value): string {
+  return encodeURIComponent(toText(value));
+}
+
+/**
+ * The request URL (DESIGN.md §3.3): each placeholder's value percent-encoded, so user text can
+ * never change the host or the path's structure, except a placeholder that starts the url, which
+ * supplies the base and must be an absolute http(s) URL. A value that is `.` or `..` is refused:
+ * URL parsers resolve such a segment, which would climb the path. Returns the URL or the reason.
+ */
+function renderUrl(step: Step, url: Template, query: Readonly<Record<string, Template>>): URL | string {
+  const scope = step.scope();
+  const [first, ...rest] = url.parts;
+  let base = '';
+  let tail: Template = url;
+  if (first?.kind === 'placeholder') {
+    const value = evaluateSinglePlaceholder({ source: '', parts: [first] }, scope);
+    base = value.ok ? toText(value.value) : '';
+    if (!/^https?:\/\//i.test(base) || !URL.canParse(base)) {
+      return `the url must start with an absolute http(s) URL, but it starts with "${base.slice(0, 100)}"`;
+    }
+    tail = { source: url.source, parts: rest };
+  }
+  let dotSegment = false;
+  const path = renderTemplate(tail, scope, (value) => {
+    const text = toText(value);
+    if (text === '.' || text === '..') dotSegment = true;
+    return encodePathValue(value);
+  });
+  if (dotSegment) return 'a value in the url is "." or "..", which would change the path';
+  const text = base + path;
+  if (!URL.canParse(text)) return `"${text.slice(0, 200)}" is not a valid URL`;
+  const target = new URL(text);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') return `only http and https URLs are allowed, not ${target.protocol}`;
+  for (const [name, value] of Object.entries(query)) target.searchParams.append(name, step.render(value));
+  return target;
+}
 
 export type RequestBlock = z.output<typeof requestBlock.schema>;
 

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { HttpOutcome, HttpRequest } from '../engine/runtime/http-types.js';
+import type { Step } from '../engine/runtime/step.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -27,6 +29,32 @@ export interface BlockIssue {
   readonly hint?: string;
 }
 
+/** What compiling a block needs to know of the script around it. */
+export interface CompileTools {
+  /** Where an unrouted failure goes: the script's `on_error` block, or the failed end. */
+  readonly onError: string;
+}
+
+/**
+ * What a block does at run time, as plain functions over a Step. The engine turns these into the
+ * block's xstate state: `enter` is its entry action, `reply` its handler of the user's reply (the
+ * block then waits), `call` the HTTP request it invokes and what the outcome does. Each function
+ * routes with `step.go(target)`; the engine follows the route along the script's edges.
+ */
+export interface BlockBehaviour {
+  readonly enter: (step: Step) => void;
+  /** Says the block's question again, for a conversation resumed where it waits. */
+  readonly prompt?: (step: Step) => void;
+  readonly reply?: (step: Step, text: string) => void;
+  readonly call?: {
+    /** The request to send, or undefined when it cannot be built (the step has routed the failure). */
+    readonly request: (step: Step) => HttpRequest | undefined;
+    readonly outcome: (step: Step, outcome: HttpOutcome) => void;
+  };
+  /** The conversation ends in this block. */
+  readonly final?: boolean;
+}
+
 /**
  * Everything the engine knows about one block type. The module that defines it holds its schema,
  * its checks, its graph and (with the runtime) its compile step, beside a YAML example.
@@ -43,6 +71,8 @@ export interface BlockDefinition<Block extends { type: string } = { type: string
   /** Variables the block assigns; they count as declared. */
   writes(block: Block): string[];
   check?(block: Block): BlockIssue[];
+  /** The block's run-time behaviour; its templates and expressions are compiled here, once. */
+  compile(block: Block, tools: CompileTools): BlockBehaviour;
 }
 
 /** Keeps a definition's block type precise while it is stored beside the others. */

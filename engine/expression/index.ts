@@ -24,4 +24,4 @@ export {
   MAX_TEXT_LENGTH,
 } from './limits.js';
 export type { CompiledExpression, EvaluationResult, ExpressionProblem, ExpressionScope } from './types.js';
-export { isEmptyValue, isTruthy, toText, type DataObject, type ExpressionValue } from './value.js';
+export { isEmptyValue, isTruthy, toData, toText, type DataObject, type ExpressionValue } from './value.js';

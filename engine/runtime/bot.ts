@@ -1,0 +1,217 @@
+import { createActor, type SnapshotFrom } from 'xstate';
+import type { Diagnostic } from '../diagnostic.js';
+import { BotflowError } from '../error.js';
+import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
+import type { Script } from '../script/script.js';
+import { MemoryStore } from '../store/memory.js';
+import type { SessionStore } from '../store/types.js';
+import type { HttpClient } from './http-types.js';
+import { compileScript, freshContext, machineFor, type CompiledScript, type ConversationMachine } from './machine.js';
+import { secretMasker } from './mask.js';
+import { Step, type StepRuntime } from './step.js';
+import { KeyedQueue } from './queue.js';
+import { decodeConversation, encodeConversation, type StoredConversation } from './stored.js';
+import { END, FAILED, type Turn, type Value, type Variables } from './types.js';
+import { changedVariables, defaultVariables } from './variables.js';
+
+export interface BotOptions {
+  readonly script: Script;
+  /** Where conversations live between turns (default: a MemoryStore). */
+  readonly store?: SessionStore;
+  /** Values scripts read as `env.NAME` (secrets, base URLs); masked as `***` in turns. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The clock behind `now` (default: the system clock). */
+  readonly clock?: () => Date;
+  readonly http?: HttpClient;
+  /** What a start does to a conversation that is still going (default `restart`). */
+  readonly onStart?: 'restart' | 'resume' | 'ignore';
+  /** The most blocks one turn may run before it is stopped as a runaway (default 1,000). */
+  readonly stepCap?: number;
+}
+
+export interface StartOptions {
+  /** The invitation link's data: a plain id or an encoded payload (DESIGN.md §2.1). */
+  readonly startParam?: string;
+  /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. */
+  readonly payload?: unknown;
+  /** The messenger the conversation runs on, seeded as `channel`. */
+  readonly channel?: string;
+}
+
+/** Replies longer than this are cut: it is Telegram's message limit, and it bounds every check. */
+export const REPLY_LIMIT = 4096;
+
+/** Another process (or a stale turn) stored this conversation first; the turn was not applied. */
+export class ConversationConflictError extends BotflowError {
+  constructor(key: string) {
+    super('conversation.conflict', `conversation "${key}" was changed by another turn at the same time; try again`);
+  }
+}
+
+type Snapshot = SnapshotFrom<ConversationMachine>;
+
+/** A bot: one script, its conversations in a store, one turn at a time per conversation. */
+export class Bot {
+  readonly script: Script;
+  private readonly store: SessionStore;
+  private readonly compiled: CompiledScript;
+  private readonly machine: ConversationMachine;
+  private readonly defaults: Variables;
+  private readonly onStart: NonNullable<BotOptions['onStart']>;
+  private readonly mask: <T>(value: T) => T;
+  private readonly runtime: StepRuntime;
+  private readonly queue = new KeyedQueue();
+
+  constructor(options: BotOptions) {
+    this.script = options.script;
+    this.store = options.store ?? new MemoryStore();
+    this.compiled = compileScript(options.script);
+    this.runtime = { env: options.env ?? {}, now: options.clock ?? (() => new Date()), stepCap: options.stepCap ?? 1000 };
+    this.machine = machineFor(this.compiled, {
+      ...this.runtime,
+      http: options.http ?? {
+        send: () => Promise.resolve({ kind: 'refused', message: 'this bot was created without an HTTP client' }),
+      },
+    });
+    this.defaults = defaultVariables(options.script);
+    this.onStart = options.onStart ?? 'restart';
+    this.mask = secretMasker(options.env ?? {});
+  }
+
+  /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */
+  start(key: string, options: StartOptions = {}): Promise<Turn> {
+    return this.queue.run(key, () => this.startNow(key, options));
+  }
+
+  /** Hands the user's text to the conversation `key`; a new or ended conversation starts afresh. */
+  send(key: string, text: string): Promise<Turn> {
+    return this.queue.run(key, () => this.sendNow(key, text));
+  }
+
+  /** Where the conversation `key` stands, without running anything; undefined when there is none. */
+  async conversation(key: string): Promise<Turn | undefined> {
+    const record = await this.store.get(key);
+    const stored = record && decodeConversation(record.data);
+    if (!stored) return undefined;
+    return this.mask(this.turnOf(stored.b, stored.a ?? stored.b, { ...this.defaults, ...stored.v }, stored.r ?? null, [], []));
+  }
+
+  private async startNow(key: string, options: StartOptions): Promise<Turn> {
+    const record = await this.store.get(key);
+    const stored = record && decodeConversation(record.data);
+    if (stored && !this.isFinal(stored.b) && this.onStart !== 'restart' && stored.s === this.script.version) {
+      const notes: Diagnostic[] = [
+        { severity: 'warning', code: `start.${this.onStart}d`, message: 'the conversation was going on, so the new start was not applied' },
+      ];
+      // Nothing changes, so nothing is stored: `resume` only says the waiting question again.
+      const context = this.restore(stored).context;
+      const step = new Step(context, this.runtime, stored.b);
+      if (this.onStart === 'resume') this.compiled.behaviours.get(stored.b)?.prompt?.(step);
+      const { outbox } = step.next(0);
+      return this.mask(this.turnOf(stored.b, stored.b, context.vars, null, outbox, notes));
+    }
+    const seed = this.seed(options);
+    const vars = { ...this.defaults, ...seed.variables, channel: options.channel ?? '', startParam: options.startParam ?? '' };
+    const actor = createActor(this.machine, { input: { vars } });
+    return this.runTurn(key, record?.version, actor, () => undefined, seed.diagnostics);
+  }
+
+  private async sendNow(key: string, text: string): Promise<Turn> {
+    const record = await this.store.get(key);
+    const stored = record && decodeConversation(record.data);
+    const notes: Diagnostic[] = [];
+    if (record && !stored) notes.push({ severity: 'warning', code: 'conversation.unreadable', message: 'the stored conversation could not be read; it starts afresh' });
+    if (!stored || this.isFinal(stored.b) || !this.compiled.behaviours.get(stored.b)?.reply) {
+      const actor = createActor(this.machine, { input: { vars: this.defaults } });
+      return this.runTurn(key, record?.version, actor, () => undefined, notes);
+    }
+    if (stored.s !== this.script.version) {
+      notes.push({ severity: 'warning', code: 'script.changed', message: `the script changed since this conversation was stored; it goes on at "${stored.b}"` });
+    }
+    const reply = text.length > REPLY_LIMIT ? text.slice(0, REPLY_LIMIT) : text;
+    if (reply !== text) {
+      notes.push({ severity: 'warning', code: 'reply.truncated', message: `the reply was ${text.length} characters long; only the first ${REPLY_LIMIT} were read` });
+    }
+    const actor = createActor(this.machine, { snapshot: this.restore(stored), input: { vars: this.defaults } });
+    return this.runTurn(key, record?.version, actor, (a) => a.send({ type: 'reply', text: reply }), notes);
+  }
+
+  private seed(options: StartOptions): { variables: Readonly<Record<string, Value>>; diagnostics: readonly Diagnostic[] } {
+    if (options.payload === undefined) return decodeStartParam(options.startParam ?? '');
+    const read = readShortKeyPayload(options.payload);
+    if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
+    return { variables: payloadVariables(read.payload), diagnostics: read.warnings };
+  }
+
+  private restore(stored: StoredConversation): Snapshot {
+    const vars = { ...this.defaults, ...stored.v };
+    return this.machine.resolveState({ value: stored.b, context: freshContext(vars, stored.t ?? 0, stored.r ?? null, stored.a ?? stored.b) });
+  }
+
+  /** Runs the actor until the conversation waits or ends, stores it, and tells what happened. */
+  private async runTurn(
+    key: string,
+    expected: number | undefined,
+    actor: ReturnType<typeof createActor<ConversationMachine>>,
+    act: (actor: ReturnType<typeof createActor<ConversationMachine>>) => void,
+    diagnostics: readonly Diagnostic[],
+  ): Promise<Turn> {
+    const settled = new Promise<Snapshot>((resolve, reject) => {
+      const check = (snapshot: Snapshot) => {
+        if (this.isSettled(snapshot)) resolve(snapshot);
+      };
+      actor.subscribe({ next: check, error: reject });
+    });
+    settled.catch(() => undefined); // awaited below only when the turn does not settle at once
+    actor.start();
+    act(actor);
+    let snapshot: Snapshot;
+    try {
+      // Most turns settle synchronously; only a Server Request makes one wait.
+      snapshot = this.isSettled(actor.getSnapshot()) ? actor.getSnapshot() : await settled;
+      if (snapshot.status === 'error') throw snapshot.error;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new BotflowError('turn.failed', `the turn failed inside the engine: ${message}`);
+    } finally {
+      actor.stop();
+    }
+    const { context } = snapshot;
+    const value = String(snapshot.value);
+    const stored: StoredConversation = {
+      s: this.script.version,
+      b: value,
+      ...(context.at !== value && { a: context.at }),
+      ...(Object.keys(changedVariables(context.vars, this.defaults)).length > 0 && { v: changedVariables(context.vars, this.defaults) }),
+      ...(context.tries > 0 && { t: context.tries }),
+      ...(context.result !== null && { r: context.result }),
+    };
+    const version = await this.store.put(key, encodeConversation(stored), expected);
+    if (version === undefined) throw new ConversationConflictError(key);
+    return this.mask(this.turnOf(value, context.at, context.vars, context.result, context.outbox, [...diagnostics, ...context.notes]));
+  }
+
+  private isFinal(state: string): boolean {
+    return state === END || state === FAILED || this.compiled.behaviours.get(state)?.final === true;
+  }
+
+  private isSettled(snapshot: Snapshot): boolean {
+    return snapshot.status !== 'active' || this.compiled.behaviours.get(String(snapshot.value))?.reply !== undefined;
+  }
+
+  private turnOf(
+    state: string,
+    at: string,
+    variables: Variables,
+    result: string | null,
+    messages: Turn['messages'],
+    diagnostics: Turn['diagnostics'],
+  ): Turn {
+    const status = state === FAILED ? 'error' : this.isFinal(state) ? 'ended' : 'waiting';
+    return { messages, status, block: at, variables, result, diagnostics };
+  }
+}
+
+export function createBot(options: BotOptions): Bot {
+  return new Bot(options);
+}

@@ -1,0 +1,172 @@
+import { assign, fromPromise, setup, type AnyEventObject } from 'xstate';
+import { blockDefinition } from '../../blocks/registry.js';
+import type { BlockBehaviour } from '../../blocks/types.js';
+import { BotflowError } from '../error.js';
+import type { Script } from '../script/script.js';
+import type { HttpClient, HttpOutcome, HttpRequest } from './http-types.js';
+import { Step, type StepRuntime } from './step.js';
+import { END, FAILED, type ConversationContext, type Variables } from './types.js';
+
+export interface MachineRuntime extends StepRuntime {
+  readonly http: HttpClient;
+}
+
+export type ConversationEvent = { type: 'reply'; text: string } | { type: 'start' };
+
+/** What the `run` action does in one phase of a block: the behaviour function to call. */
+interface RunParams {
+  readonly block: string;
+  readonly phase: 'enter' | 'reply' | 'outcome';
+  readonly behaviour: BlockBehaviour;
+}
+
+/** The run-time view of a compiled script: the machine and what each state is. */
+export interface CompiledScript {
+  readonly machine: ConversationMachine;
+  readonly behaviours: ReadonlyMap<string, BlockBehaviour>;
+}
+
+/**
+ * Builds the xstate implementations over one host's runtime: the `run` action that calls a
+ * block's behaviour through a Step, the `routeIs` guard, and the `http` actor.
+ */
+function implementations(runtime: MachineRuntime) {
+  return {
+    actions: {
+      run: assign<ConversationContext, AnyEventObject, RunParams, AnyEventObject, never>(({ context, event }, params) => {
+        const step = new Step(context, runtime, params.block);
+        const steps = params.phase === 'enter' ? context.steps + 1 : context.steps;
+        if (steps > runtime.stepCap) {
+          step.fail('turn.step-cap', `the turn ran ${runtime.stepCap} blocks without waiting; the script loops`);
+          return step.next(steps);
+        }
+        runPhase(step, params, event);
+        return step.next(steps);
+      }),
+    },
+    guards: {
+      routeIs: ({ context }: { context: ConversationContext }, params: { target: string }) => context.route === params.target,
+    },
+    actors: {
+      http: fromPromise<HttpOutcome, HttpRequest | null>(({ input, signal }) =>
+        input === null ? Promise.resolve({ kind: 'network', message: 'no request' }) : runtime.http.send(input, signal),
+      ),
+    },
+  };
+}
+
+function runPhase(step: Step, { phase, behaviour }: RunParams, event: unknown): void {
+  if (phase === 'enter') {
+    behaviour.enter(step);
+    if (behaviour.call) step.setPending(behaviour.call.request(step) ?? null);
+  } else if (phase === 'reply') {
+    behaviour.reply?.(step, (event as { text: string }).text);
+  } else {
+    const outcome = (event as { output?: HttpOutcome }).output ?? {
+      kind: 'network',
+      message: errorMessage((event as { error?: unknown }).error),
+    };
+    step.setPending(null);
+    behaviour.call?.outcome(step, outcome);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : 'the request failed';
+}
+
+/** A runtime for machines used without a host: no env, the system clock, no network. */
+const DETACHED: MachineRuntime = {
+  env: {},
+  now: () => new Date(),
+  stepCap: 1000,
+  http: { send: () => Promise.resolve({ kind: 'refused', message: 'this machine has no HTTP client' }) },
+};
+
+function buildMachine(script: Script) {
+  const onError = script.onError ?? FAILED;
+  const behaviours = new Map<string, BlockBehaviour>();
+  for (const [id, block] of script.blocks) {
+    const definition = blockDefinition(block.type);
+    if (!definition) throw new BotflowError('internal.block-type', `no block type "${block.type}"`);
+    behaviours.set(id, definition.compile(block, { onError }));
+  }
+  const run = (block: string, phase: RunParams['phase'], behaviour: BlockBehaviour) => ({
+    type: 'run' as const,
+    params: { block, phase, behaviour },
+  });
+
+  const states: Record<string, object> = {};
+  for (const [id, behaviour] of behaviours) {
+    const block = script.blocks.get(id);
+    const targets = new Set([...(block ? blockEdgeTargets(block) : []), onError, END, FAILED]);
+    states[id] = {
+      entry: run(id, 'enter', behaviour),
+      ...(behaviour.final
+        ? { type: 'final' }
+        : {
+            // Each way out is an eventless transition taken when the behaviour routed to it.
+            always: [...targets].map((target) => ({ guard: { type: 'routeIs', params: { target } }, target, reenter: true })),
+          }),
+      ...(behaviour.reply && { on: { reply: { actions: run(id, 'reply', behaviour) } } }),
+      ...(behaviour.call && {
+        invoke: {
+          src: 'http',
+          input: ({ context }: { context: ConversationContext }) => context.pending,
+          onDone: { actions: run(id, 'outcome', behaviour) },
+          onError: { actions: run(id, 'outcome', behaviour) },
+        },
+      }),
+    };
+  }
+  states[END] = { type: 'final' };
+  states[FAILED] = { type: 'final' };
+
+  const machine = setup({
+    types: {
+      context: {} as ConversationContext,
+      events: {} as AnyEventObject,
+      input: {} as { vars: Variables },
+    },
+    ...implementations(DETACHED),
+  }).createMachine({
+    id: script.name,
+    initial: script.start,
+    context: ({ input }) => freshContext(input.vars),
+    states: states as never,
+  });
+  return { machine, behaviours };
+}
+
+export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
+
+function blockEdgeTargets(block: Parameters<NonNullable<ReturnType<typeof blockDefinition>>['edges']>[0]): string[] {
+  return blockDefinition(block.type)?.edges(block).map((edge) => edge.target) ?? [];
+}
+
+/** The context a conversation starts a turn with: its variables, and empty scratch space. */
+export function freshContext(vars: Variables, tries = 0, result: string | null = null, at = ''): ConversationContext {
+  return { vars, tries, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null };
+}
+
+const cache = new Map<string, CompiledScript>();
+const CACHE_LIMIT = 100;
+
+/**
+ * Compiles a script to its xstate machine, once per script version (the hash of its text): every
+ * bot and conversation on that version shares it.
+ */
+export function compileScript(script: Script): CompiledScript {
+  const key = `${script.file}\u0000${script.version}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const compiled = buildMachine(script);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value ?? '');
+  cache.set(key, compiled);
+  return compiled;
+}
+
+/** The machine with this host's env, clock, step cap and HTTP client in place of the detached ones. */
+export function machineFor(compiled: CompiledScript, runtime: MachineRuntime): ConversationMachine {
+  return compiled.machine.provide(implementations(runtime));
+}

@@ -1,0 +1,132 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { evaluate, toData, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
+import { renderTemplate, tryRenderTemplate, type Template } from '../template/index.js';
+import type { HttpRequest } from './http-types.js';
+import type { ConversationContext, OutgoingMessage, Value, Variables } from './types.js';
+import { FAILED } from './types.js';
+
+/** What a running block may see of the host: read-only env and the clock. */
+export interface StepRuntime {
+  readonly env: Readonly<Record<string, string>>;
+  readonly now: () => Date;
+  readonly stepCap: number;
+}
+
+/**
+ * The one thing block behaviours act through: read and set variables, evaluate, say, note a
+ * diagnostic and choose where to go. It works on a copy of the context and hands back the next
+ * context, so a behaviour stays a plain function and the machine's `assign` stays pure.
+ */
+export class Step {
+  private vars: Record<string, Value> | undefined;
+  private readonly outbox: OutgoingMessage[];
+  private readonly notes: Diagnostic[];
+  private route: string | null = null;
+  private tries: number;
+  private result: string | null;
+  private pending: HttpRequest | null;
+  /** Extra names expressions may read here (a response's `status`, `body`…). */
+  private locals: Readonly<Record<string, Value>> = {};
+
+  constructor(
+    private readonly context: ConversationContext,
+    private readonly runtime: StepRuntime,
+    /** The block being run, named in diagnostics. */
+    readonly block: string,
+  ) {
+    this.outbox = [...context.outbox];
+    this.notes = [...context.notes];
+    this.tries = context.tries;
+    this.result = context.result;
+    this.pending = context.pending;
+  }
+
+  get(name: string): Value {
+    const vars = this.vars ?? this.context.vars;
+    return Object.hasOwn(vars, name) ? (vars[name] as Value) : '';
+  }
+
+  set(name: string, value: Value): void {
+    this.vars ??= { ...this.context.vars };
+    this.vars[name] = value;
+  }
+
+  /** Lets the expressions evaluated from now on read `locals` too. */
+  expose(locals: Readonly<Record<string, Value>>): void {
+    this.locals = locals;
+  }
+
+  /** Variables, then the system's `now` and `env`, then the block's locals. */
+  scope(): ExpressionScope {
+    return { ...(this.vars ?? this.context.vars), now: this.runtime.now().toISOString(), env: this.runtime.env, ...this.locals };
+  }
+
+  evaluate(expression: CompiledExpression): { ok: true; value: Value } | { ok: false; message: string } {
+    return evaluate(expression, this.scope());
+  }
+
+  /** Renders a template; a placeholder that fails renders empty, with a warning. */
+  render(template: Template): string {
+    const scope = this.scope();
+    const rendered = tryRenderTemplate(template, scope);
+    if (rendered.ok) return rendered.text;
+    this.note('warning', 'template.failed', `a placeholder could not be rendered: ${rendered.message}`);
+    return renderTemplate(template, scope);
+  }
+
+  say(text: string, buttons?: readonly string[]): void {
+    this.outbox.push(buttons && buttons.length > 0 ? { text, buttons } : { text });
+  }
+
+  note(severity: Diagnostic['severity'], code: string, message: string): void {
+    this.notes.push({ severity, code, message: `block "${this.block}": ${message}` });
+  }
+
+  go(target: string): void {
+    this.route = target;
+  }
+
+  /** Ends the conversation with an error, noting why (DESIGN.md §3.4: unrouted failures). */
+  fail(code: string, message: string, target: string = FAILED): void {
+    this.note('error', code, message);
+    this.go(target);
+  }
+
+  get badReplies(): number {
+    return this.tries;
+  }
+
+  set badReplies(count: number) {
+    this.tries = count;
+  }
+
+  setPending(request: HttpRequest | null): void {
+    this.pending = request;
+  }
+
+  finish(result?: string | null): void {
+    if (result !== undefined) this.result = result;
+  }
+
+  /** The next context; `steps` counts this block against the step cap. */
+  next(steps: number): ConversationContext {
+    return {
+      vars: this.vars ?? this.context.vars,
+      tries: this.tries,
+      result: this.result,
+      at: this.block,
+      pending: this.pending,
+      steps,
+      route: this.route,
+      outbox: this.outbox,
+      notes: this.notes,
+    };
+  }
+}
+
+/** Host data (a parsed response body) as expression data, with no way back to host objects. */
+export function asValue(raw: unknown): Value {
+  return toData(raw);
+}
+
+export type { Variables };

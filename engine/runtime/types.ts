@@ -1,0 +1,49 @@
+import type { Diagnostic } from '../diagnostic.js';
+import type { ExpressionValue } from '../expression/index.js';
+import type { HttpRequest } from './http-types.js';
+
+export type Value = ExpressionValue;
+export type Variables = Readonly<Record<string, Value>>;
+
+/** What the bot says: a text and, optionally, buttons (a messenger's keyboard). */
+export interface OutgoingMessage {
+  readonly text: string;
+  readonly buttons?: readonly string[];
+}
+
+/** Final states every machine has besides the script's own blocks. */
+export const END = '$end';
+export const FAILED = '$failed';
+
+/**
+ * The xstate context of a conversation. `vars`, `tries` and `result` are the conversation;
+ * the rest is the current turn's scratch space, never stored.
+ */
+export interface ConversationContext {
+  readonly vars: Variables;
+  /** Bad replies given to the current ask block. */
+  readonly tries: number;
+  /** The end block's result, once the conversation has ended. */
+  readonly result: string | null;
+  /** The last script block entered: where the conversation stands, or where it ended. */
+  readonly at: string;
+  /** Blocks run in this turn, against the step cap. */
+  readonly steps: number;
+  /** The block chosen to go to next; eventless transitions follow it. */
+  readonly route: string | null;
+  readonly outbox: readonly OutgoingMessage[];
+  readonly notes: readonly Diagnostic[];
+  /** The request a Server Request block is about to send; a turn is never stored with one. */
+  readonly pending: HttpRequest | null;
+}
+
+/** One turn: what the bot said, and where the conversation stands. */
+export interface Turn {
+  readonly messages: readonly OutgoingMessage[];
+  readonly status: 'waiting' | 'ended' | 'error';
+  /** The block the conversation stands at (the ask it waits in, or the block it ended in). */
+  readonly block: string;
+  readonly variables: Variables;
+  readonly result: string | null;
+  readonly diagnostics: readonly Diagnostic[];
+}

@@ -1,0 +1,19 @@
+/** A stored conversation: its serialized state and the version that compare-and-set checks. */
+export interface StoredRecord {
+  readonly data: string;
+  readonly version: number;
+}
+
+/**
+ * Where conversations live between turns. Writes are compare-and-set on the version, so two
+ * writers (two processes, or a stale turn) can never both apply a turn to one conversation.
+ */
+export interface SessionStore {
+  get(key: string): Promise<StoredRecord | undefined>;
+  /**
+   * Writes `data` when the stored version is still `expected` (undefined: when the key is not
+   * stored). Returns the new version, or undefined when another write came first.
+   */
+  put(key: string, data: string, expected: number | undefined): Promise<number | undefined>;
+  delete(key: string): Promise<void>;
+}
