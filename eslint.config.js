@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js'],
+    files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

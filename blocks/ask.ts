@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
 import type { Step } from '../engine/runtime/step.js';
 import { END, type Value } from '../engine/runtime/types.js';
-import { compileSafePattern } from '../engine/safe-regex.js';
+import { compilePattern } from '../engine/pattern.js';
 import { blockId, scalar, template, variableName } from '../engine/script/fields.js';
 import { defineBlock, type BlockIssue, type Edge } from './types.js';
 
@@ -10,8 +10,9 @@ export const EXPECT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'cho
 
 /**
  * Sends `text`, waits for the reply, checks it against `expect` and saves the typed value in
- * `save`. A bad reply gets `invalid` and another try, `retries` times; the next bad reply goes to
- * `on.invalid`, or ends the conversation with status `error`. With `choices` (which imply
+ * `save`. A bad reply gets `invalid` (or the question again) and another try, `retries` times;
+ * the next bad reply goes to `on.invalid`, else to the script's `on_error` block, else ends the
+ * conversation with status `error`. Replies are trimmed; an empty one is always bad. With `choices` (which imply
  * `expect: choice`) the choices are shown as buttons; a reply matches a label or a value,
  * case-insensitively, and a choice's own `next` wins over the block's.
  *
@@ -95,7 +96,7 @@ export const askBlock = defineBlock({
       });
     }
     if (typeof expect === 'object') {
-      const compiled = compileSafePattern(expect.pattern);
+      const compiled = compilePattern(expect.pattern);
       if (typeof compiled === 'string')
         issues.push({ path: ['expect', 'pattern'], message: `the pattern is refused: ${compiled}` });
     }
@@ -151,7 +152,7 @@ const INTEGER = /^[+-]?\d+$/;
 function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) => Accepted | undefined {
   const accept = (value: Value | undefined) => (value === undefined ? undefined : { value });
   if (typeof expect === 'object') {
-    const pattern = compileSafePattern(expect.pattern);
+    const pattern = compilePattern(expect.pattern);
     if (typeof pattern === 'string') throw new Error(`unchecked pattern: ${pattern}`);
     return (reply) => accept(pattern.test(reply.trim()) ? reply.trim() : undefined);
   }
@@ -177,14 +178,21 @@ function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) =
 /** A reply matches a choice by its label or its value, ignoring case and surrounding spaces. */
 function pickChoice(
   step: Step,
-  choices: readonly { label: ReturnType<typeof compileTemplate>; value?: string | number | boolean | undefined; next?: string | undefined }[],
+  choices: readonly {
+    label: ReturnType<typeof compileTemplate>;
+    value?: string | number | boolean | undefined;
+    next?: string | undefined;
+  }[],
   reply: string,
 ): Accepted | undefined {
   const wanted = reply.trim().toLowerCase();
   if (wanted === '') return undefined;
   for (const choice of choices) {
     const label = step.render(choice.label);
-    if (label.toLowerCase() === wanted || (choice.value !== undefined && String(choice.value).toLowerCase() === wanted)) {
+    if (
+      label.toLowerCase() === wanted ||
+      (choice.value !== undefined && String(choice.value).toLowerCase() === wanted)
+    ) {
       return { value: choice.value ?? label, next: choice.next };
     }
   }

@@ -97,7 +97,11 @@ export const bplBlock = defineBlock({
         for (const { name, source, value } of assignments) {
           const result = step.evaluate(value);
           if (!result.ok) {
-            step.fail('bpl.failed', `set ${name}: "${source}" could not be evaluated (${result.message})`, failTo);
+            step.fail(
+              'bpl.failed',
+              `set ${name}: "${source}" could not be evaluated (${result.message})`,
+              failTo,
+            );
             return;
           }
           step.set(name, result.value);
@@ -115,11 +119,16 @@ function applySplit(step: Step, split: BplSplit, failTo: string): boolean {
   const names = split.into;
   if (parts.length > names.length) {
     if (split.rest === 'error') {
-      step.fail('bpl.too-many-parts', `"${split.from}" has ${parts.length} parts for ${names.length} names`, failTo);
+      step.fail(
+        'bpl.too-many-parts',
+        `"${split.from}" has ${parts.length} parts for ${names.length} names`,
+        failTo,
+      );
       return false;
     }
     const kept = parts.slice(0, names.length - 1);
-    const rest = split.rest === 'join' ? parts.slice(names.length - 1).join(split.by ?? ' ') : parts[names.length - 1];
+    const rest =
+      split.rest === 'join' ? parts.slice(names.length - 1).join(split.by ?? ' ') : parts[names.length - 1];
     parts.splice(0, parts.length, ...kept, rest ?? '');
   }
   names.forEach((name, i) => {

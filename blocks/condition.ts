@@ -52,7 +52,11 @@ export const conditionBlock = defineBlock({
         for (const branch of branches) {
           const result = step.evaluate(branch.test);
           if (!result.ok) {
-            step.note('warning', 'expression.failed', `"${branch.if}" could not be evaluated (${result.message}); taken as false`);
+            step.note(
+              'warning',
+              'expression.failed',
+              `"${branch.if}" could not be evaluated (${result.message}); taken as false`,
+            );
           } else if (isTruthy(result.value)) {
             step.go(branch.next);
             return;

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { toText } from '../engine/expression/index.js';
-import { expression as compileExpression, template as compileTemplate } from '../engine/runtime/compile-sources.js';
-import type { HttpOutcome, HttpRequest } from '../engine/runtime/http-types.js';
+import {
+  expression as compileExpression,
+  template as compileTemplate,
+} from '../engine/runtime/compile-sources.js';
+import { outcomeNames, type HttpOutcome, type HttpRequest } from '../engine/runtime/http-types.js';
 import { asValue, type Step } from '../engine/runtime/step.js';
 import { END, type Value } from '../engine/runtime/types.js';
 import { blockId, duration, expression, template, variableName } from '../engine/script/fields.js';
-import { evaluateSinglePlaceholder, isSinglePlaceholder, renderTemplate, type Template } from '../engine/template/index.js';
+import {
+  evaluateSinglePlaceholder,
+  isSinglePlaceholder,
+  renderTemplate,
+  type Template,
+} from '../engine/template/index.js';
 import { defineBlock, type BlockIssue, type Source, type YamlPath } from './types.js';
 
 /** `success`, `error`, `timeout`, `network`, a class (`4xx`) or an exact status (`404`). */
@@ -61,7 +69,10 @@ export const requestBlock = defineBlock({
       .strictObject({
         attempts: z.number().int().min(1).max(10).default(1),
         backoff: duration(60_000).default(300),
-        on: z.array(outcome).min(1).default(['5xx', 'timeout', 'network']),
+        on: z
+          .array(outcome.refine((name) => name !== 'success', { error: 'success is never retried' }))
+          .min(1)
+          .default(['5xx', 'timeout', 'network']),
       })
       .optional(),
     save: z.record(variableName, expression).optional(),
@@ -110,7 +121,11 @@ export const requestBlock = defineBlock({
     const headers = compileMap(block.headers);
     const form = block.form === undefined ? undefined : compileMap(block.form);
     const body = block.body === undefined ? undefined : compileJson(block.body);
-    const save = Object.entries(block.save ?? {}).map(([name, source]) => ({ name, source, value: compileExpression(source) }));
+    const save = Object.entries(block.save ?? {}).map(([name, source]) => ({
+      name,
+      source,
+      value: compileExpression(source),
+    }));
     const retry = block.retry ?? { attempts: 1, backoff: 0, on: [] };
     return {
       enter: () => undefined,
@@ -121,7 +136,9 @@ export const requestBlock = defineBlock({
             step.fail('request.bad-url', target, tools.onError);
             return undefined;
           }
-          const rendered = Object.entries(headers).map(([name, value]) => [name, step.render(value)] as const);
+          const rendered = Object.entries(headers).map(
+            ([name, value]) => [name, step.render(value)] as const,
+          );
           const broken = rendered.find(([, value]) => /[\r\n\0]/.test(value));
           if (broken) {
             step.fail('request.bad-header', `header ${broken[0]} would contain a line break`, tools.onError);
@@ -133,7 +150,9 @@ export const requestBlock = defineBlock({
             headers: Object.fromEntries(rendered),
             ...(body !== undefined && { json: body(step) }),
             ...(form !== undefined && {
-              form: Object.fromEntries(Object.entries(form).map(([name, value]) => [name, step.render(value)])),
+              form: Object.fromEntries(
+                Object.entries(form).map(([name, value]) => [name, step.render(value)]),
+              ),
             }),
             timeoutMs: block.timeout,
             retry: { attempts: retry.attempts, backoffMs: retry.backoff, on: retry.on },
@@ -143,11 +162,20 @@ export const requestBlock = defineBlock({
           if (outcome.kind === 'response') {
             step.set('response', keptResponse(step, outcome));
             if (outcome.status >= 200 && outcome.status < 300) {
-              step.expose({ status: outcome.status, headers: asValue(outcome.headers), body: asValue(outcome.body) });
+              step.expose({
+                status: outcome.status,
+                headers: asValue(outcome.headers),
+                body: asValue(outcome.body),
+              });
               for (const { name, source, value } of save) {
                 const result = step.evaluate(value);
                 if (result.ok) step.set(name, result.value);
-                else step.note('warning', 'request.save-failed', `save ${name}: "${source}" could not be evaluated (${result.message})`);
+                else
+                  step.note(
+                    'warning',
+                    'request.save-failed',
+                    `save ${name}: "${source}" could not be evaluated (${result.message})`,
+                  );
               }
             }
           } else {
@@ -160,24 +188,20 @@ export const requestBlock = defineBlock({
   },
 });
 
-/** The outcome names a result answers to, most specific first (DESIGN.md §3.4). */
-export function outcomeNames(outcome: HttpOutcome): string[] {
-  if (outcome.kind !== 'response') return outcome.kind === 'refused' ? ['error'] : [outcome.kind, 'error'];
-  const status = String(outcome.status);
-  const names = [status, `${status[0] ?? ''}xx`];
-  return outcome.status >= 200 && outcome.status < 300 ? [...names, 'success'] : [...names, 'error'];
-}
-
 function route(step: Step, block: RequestBlock, outcome: HttpOutcome, onError: string): void {
   const names = outcomeNames(outcome);
   const routed = names.find((name) => block.on?.[name] !== undefined);
+  const failed = !names.includes('success');
+  const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
+  const code = `request.${outcome.kind === 'response' ? 'status' : outcome.kind}`;
   if (routed !== undefined) {
+    // A routed failure is the script's business, but the designer still wants to see why.
+    if (failed) step.note('warning', code, `the request failed (${what}); going on at "${routed}"`);
     step.go(block.on?.[routed] ?? END);
-  } else if (names.includes('success')) {
+  } else if (!failed) {
     step.go(block.next ?? END);
   } else {
-    const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
-    step.fail(`request.${outcome.kind === 'response' ? 'status' : outcome.kind}`, `the request failed: ${what}`, onError);
+    step.fail(code, `the request failed: ${what}`, onError);
   }
 }
 
@@ -187,7 +211,11 @@ const KEPT_BODY_LIMIT = 4096;
 function keptResponse(step: Step, outcome: Extract<HttpOutcome, { kind: 'response' }>): Value {
   const body = asValue(outcome.body);
   if (JSON.stringify(body).length <= KEPT_BODY_LIMIT) return { status: outcome.status, body };
-  step.note('warning', 'request.body-not-kept', `the response body is over ${KEPT_BODY_LIMIT} characters, so response.body is empty in later blocks; save what you need`);
+  step.note(
+    'warning',
+    'request.body-not-kept',
+    `the response body is over ${KEPT_BODY_LIMIT} characters, so response.body is empty in later blocks; save what you need`,
+  );
   return { status: outcome.status, body: '' };
 }
 
@@ -242,17 +270,18 @@ function renderUrl(step: Step, url: Template, query: Readonly<Record<string, Tem
     }
     tail = { source: url.source, parts: rest };
   }
-  let dotSegment = false;
+  const dotSegments: string[] = [];
   const path = renderTemplate(tail, scope, (value) => {
     const text = toText(value);
-    if (text === '.' || text === '..') dotSegment = true;
+    if (text === '.' || text === '..') dotSegments.push(text);
     return encodePathValue(value);
   });
-  if (dotSegment) return 'a value in the url is "." or "..", which would change the path';
+  if (dotSegments.length > 0) return 'a value in the url is "." or "..", which would change the path';
   const text = base + path;
   if (!URL.canParse(text)) return `"${text.slice(0, 200)}" is not a valid URL`;
   const target = new URL(text);
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return `only http and https URLs are allowed, not ${target.protocol}`;
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    return `only http and https URLs are allowed, not ${target.protocol}`;
   for (const [name, value] of Object.entries(query)) target.searchParams.append(name, step.render(value));
   return target;
 }

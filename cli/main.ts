@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { BotflowError } from '../engine/index.js';
 import packageJson from '../package.json' with { type: 'json' };
+import { chatCommand } from './commands/chat.js';
 import { decodeCommand } from './commands/decode.js';
 import { graphCommand } from './commands/graph.js';
 import { linkCommand } from './commands/link.js';
+import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
@@ -17,6 +19,8 @@ export function createProgram(): Command {
     .showSuggestionAfterError();
   for (const command of [
     validateCommand(),
+    runCommand(),
+    chatCommand(),
     graphCommand(),
     schemaCommand(),
     linkCommand(),

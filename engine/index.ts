@@ -10,9 +10,18 @@ export { scriptJsonSchema } from './script/json-schema.js';
 export { checkScript, loadScript, parseScript, readScriptFile, type LoadOptions } from './script/load.js';
 export { formatProblem, ScriptError, type Position, type ScriptProblem } from './script/problem.js';
 export type { Script, ScriptValue } from './script/script.js';
-export { Bot, ConversationConflictError, createBot, REPLY_LIMIT, type BotOptions, type StartOptions } from './runtime/bot.js';
+export {
+  Bot,
+  ConversationConflictError,
+  createBot,
+  REPLY_LIMIT,
+  type BotOptions,
+  type StartOptions,
+} from './runtime/bot.js';
 export type { HttpClient, HttpOutcome, HttpRequest } from './runtime/http-types.js';
 export { compileScript } from './runtime/machine.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
 export { MemoryStore } from './store/memory.js';
 export type { SessionStore, StoredRecord } from './store/types.js';
+export { createHttpClient, DEFAULT_MAX_RESPONSE_BYTES, type HttpOptions } from './http/client.js';
+export { isBlockedAddress } from './http/guard.js';

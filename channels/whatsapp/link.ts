@@ -15,7 +15,7 @@ const PHONE = /^\+?[1-9][0-9]{6,14}$/;
 const PHONE_RULE =
   'must be 7 to 15 digits in international (E.164) form, optionally after a +, without spaces or dashes';
 
-/** `https://wa.me/<phone>?text=Hello!%20ref:<data>`; a leading `+` is accepted and dropped. */
+/** `https://wa.me/<phone>?text=Hello%21%20ref%3A<data>` ("Hello! ref:<data>"); a leading `+` is accepted and dropped. */
 export function buildWhatsAppLink(name: string, data: string, options: LinkOptions = {}): string {
   const phone = checkName(name, 'WhatsApp phone number', PHONE, PHONE_RULE).replace(/^\+/, '');
   const text = withMarker(options.text ?? DEFAULT_GREETING, checkLinkData(data));

@@ -3,9 +3,9 @@ import { parseInviteLink, type ChannelName } from '../../channels/index.js';
 import { decodeStartParam, type DecodedStart } from '../../engine/index.js';
 import { ExitCode } from '../exit.js';
 
-/** A link has a scheme (`https://…`, `viber://…`, `tg://…`); anything else is the data itself. */
+/** Link data never holds a slash (DESIGN.md §2.2), so anything with one is read as a link. */
 function looksLikeLink(text: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^(t|m|ig|vk|wa)\.me\//i.test(text);
+  return text.includes('/');
 }
 
 function formatText(channel: ChannelName | null, name: string | null, decoded: DecodedStart): string {

@@ -18,18 +18,23 @@ function quote(value: string): string {
 
 /** The block graph in Graphviz DOT. */
 export function toDot(script: Script): string {
+  // Block ids start with a letter, so `_start` and `_on_error` can never be a block's.
   const lines = [
     `digraph ${quote(script.name)} {`,
     '  node [fontname="Helvetica"];',
-    '  start [shape=point];',
+    '  _start [shape=point];',
   ];
-  lines.push(`  start -> ${quote(script.start)};`);
+  lines.push(`  _start -> ${quote(script.start)};`);
   for (const [id, block] of script.blocks) {
     lines.push(`  ${quote(id)} [shape=${SHAPES[block.type]}, label=${quote(`${id}\n${block.type}`)}];`);
   }
   for (const { from, edge } of scriptEdges(script)) {
     const label = edge.label === undefined ? '' : ` [label=${quote(edge.label)}]`;
     lines.push(`  ${quote(from)} -> ${quote(edge.target)}${label};`);
+  }
+  if (script.onError !== undefined) {
+    lines.push('  _on_error [shape=plaintext, label="on_error"];');
+    lines.push(`  _on_error -> ${quote(script.onError)} [style=dashed];`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

@@ -12,7 +12,7 @@ const SHAPES: Record<BlockType, [open: string, close: string]> = {
   end: ['([', '])'],
 };
 
-/** Mermaid text: quotes become `#quot;`, and markup characters their entities. */
+/** Mermaid text: `#`, quotes and angle brackets become numeric entities (`#34;`), line breaks spaces. */
 function text(value: string): string {
   return `"${value.replace(/[#"<>]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ')}"`;
 }

@@ -6,7 +6,13 @@ import type { Script } from '../script/script.js';
 import { MemoryStore } from '../store/memory.js';
 import type { SessionStore } from '../store/types.js';
 import type { HttpClient } from './http-types.js';
-import { compileScript, freshContext, machineFor, type CompiledScript, type ConversationMachine } from './machine.js';
+import {
+  compileScript,
+  freshContext,
+  machineFor,
+  type CompiledScript,
+  type ConversationMachine,
+} from './machine.js';
 import { secretMasker } from './mask.js';
 import { Step, type StepRuntime } from './step.js';
 import { KeyedQueue } from './queue.js';
@@ -44,7 +50,10 @@ export const REPLY_LIMIT = 4096;
 /** Another process (or a stale turn) stored this conversation first; the turn was not applied. */
 export class ConversationConflictError extends BotflowError {
   constructor(key: string) {
-    super('conversation.conflict', `conversation "${key}" was changed by another turn at the same time; try again`);
+    super(
+      'conversation.conflict',
+      `conversation "${key}" was changed by another turn at the same time; try again`,
+    );
   }
 }
 
@@ -66,11 +75,16 @@ export class Bot {
     this.script = options.script;
     this.store = options.store ?? new MemoryStore();
     this.compiled = compileScript(options.script);
-    this.runtime = { env: options.env ?? {}, now: options.clock ?? (() => new Date()), stepCap: options.stepCap ?? 1000 };
+    this.runtime = {
+      env: options.env ?? {},
+      now: options.clock ?? (() => new Date()),
+      stepCap: options.stepCap ?? 1000,
+    };
     this.machine = machineFor(this.compiled, {
       ...this.runtime,
       http: options.http ?? {
-        send: () => Promise.resolve({ kind: 'refused', message: 'this bot was created without an HTTP client' }),
+        send: () =>
+          Promise.resolve({ kind: 'limit', message: 'this bot was created without an HTTP client' }),
       },
     });
     this.defaults = defaultVariables(options.script);
@@ -93,7 +107,16 @@ export class Bot {
     const record = await this.store.get(key);
     const stored = record && decodeConversation(record.data);
     if (!stored) return undefined;
-    return this.mask(this.turnOf(stored.b, stored.a ?? stored.b, { ...this.defaults, ...stored.v }, stored.r ?? null, [], []));
+    return this.mask(
+      this.turnOf(
+        stored.b,
+        stored.a ?? stored.b,
+        { ...this.defaults, ...stored.v },
+        stored.r ?? null,
+        [],
+        [],
+      ),
+    );
   }
 
   private async startNow(key: string, options: StartOptions): Promise<Turn> {
@@ -101,7 +124,11 @@ export class Bot {
     const stored = record && decodeConversation(record.data);
     if (stored && !this.isFinal(stored.b) && this.onStart !== 'restart' && stored.s === this.script.version) {
       const notes: Diagnostic[] = [
-        { severity: 'warning', code: `start.${this.onStart}d`, message: 'the conversation was going on, so the new start was not applied' },
+        {
+          severity: 'warning',
+          code: `start.${this.onStart}d`,
+          message: 'the conversation was going on, so the new start was not applied',
+        },
       ];
       // Nothing changes, so nothing is stored: `resume` only says the waiting question again.
       const context = this.restore(stored).context;
@@ -111,7 +138,12 @@ export class Bot {
       return this.mask(this.turnOf(stored.b, stored.b, context.vars, null, outbox, notes));
     }
     const seed = this.seed(options);
-    const vars = { ...this.defaults, ...seed.variables, channel: options.channel ?? '', startParam: options.startParam ?? '' };
+    const vars = {
+      ...this.defaults,
+      ...seed.variables,
+      channel: options.channel ?? '',
+      startParam: options.startParam ?? '',
+    };
     const actor = createActor(this.machine, { input: { vars } });
     return this.runTurn(key, record?.version, actor, () => undefined, seed.diagnostics);
   }
@@ -120,23 +152,50 @@ export class Bot {
     const record = await this.store.get(key);
     const stored = record && decodeConversation(record.data);
     const notes: Diagnostic[] = [];
-    if (record && !stored) notes.push({ severity: 'warning', code: 'conversation.unreadable', message: 'the stored conversation could not be read; it starts afresh' });
+    if (record && !stored)
+      notes.push({
+        severity: 'warning',
+        code: 'conversation.unreadable',
+        message: 'the stored conversation could not be read; it starts afresh',
+      });
     if (!stored || this.isFinal(stored.b) || !this.compiled.behaviours.get(stored.b)?.reply) {
       const actor = createActor(this.machine, { input: { vars: this.defaults } });
       return this.runTurn(key, record?.version, actor, () => undefined, notes);
     }
     if (stored.s !== this.script.version) {
-      notes.push({ severity: 'warning', code: 'script.changed', message: `the script changed since this conversation was stored; it goes on at "${stored.b}"` });
+      notes.push({
+        severity: 'warning',
+        code: 'script.changed',
+        message: `the script changed since this conversation was stored; it goes on at "${stored.b}"`,
+      });
     }
     const reply = text.length > REPLY_LIMIT ? text.slice(0, REPLY_LIMIT) : text;
     if (reply !== text) {
-      notes.push({ severity: 'warning', code: 'reply.truncated', message: `the reply was ${text.length} characters long; only the first ${REPLY_LIMIT} were read` });
+      notes.push({
+        severity: 'warning',
+        code: 'reply.truncated',
+        message: `the reply was ${text.length} characters long; only the first ${REPLY_LIMIT} were read`,
+      });
     }
-    const actor = createActor(this.machine, { snapshot: this.restore(stored), input: { vars: this.defaults } });
-    return this.runTurn(key, record?.version, actor, (a) => a.send({ type: 'reply', text: reply }), notes);
+    const actor = createActor(this.machine, {
+      snapshot: this.restore(stored),
+      input: { vars: this.defaults },
+    });
+    return this.runTurn(
+      key,
+      record.version,
+      actor,
+      (a) => {
+        a.send({ type: 'reply', text: reply });
+      },
+      notes,
+    );
   }
 
-  private seed(options: StartOptions): { variables: Readonly<Record<string, Value>>; diagnostics: readonly Diagnostic[] } {
+  private seed(options: StartOptions): {
+    variables: Readonly<Record<string, Value>>;
+    diagnostics: readonly Diagnostic[];
+  } {
     if (options.payload === undefined) return decodeStartParam(options.startParam ?? '');
     const read = readShortKeyPayload(options.payload);
     if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
@@ -145,7 +204,10 @@ export class Bot {
 
   private restore(stored: StoredConversation): Snapshot {
     const vars = { ...this.defaults, ...stored.v };
-    return this.machine.resolveState({ value: stored.b, context: freshContext(vars, stored.t ?? 0, stored.r ?? null, stored.a ?? stored.b) });
+    return this.machine.resolveState({
+      value: stored.b,
+      context: freshContext(vars, stored.t ?? 0, stored.r ?? null, stored.a ?? stored.b),
+    });
   }
 
   /** Runs the actor until the conversation waits or ends, stores it, and tells what happened. */
@@ -182,13 +244,20 @@ export class Bot {
       s: this.script.version,
       b: value,
       ...(context.at !== value && { a: context.at }),
-      ...(Object.keys(changedVariables(context.vars, this.defaults)).length > 0 && { v: changedVariables(context.vars, this.defaults) }),
+      ...(Object.keys(changedVariables(context.vars, this.defaults)).length > 0 && {
+        v: changedVariables(context.vars, this.defaults),
+      }),
       ...(context.tries > 0 && { t: context.tries }),
       ...(context.result !== null && { r: context.result }),
     };
     const version = await this.store.put(key, encodeConversation(stored), expected);
     if (version === undefined) throw new ConversationConflictError(key);
-    return this.mask(this.turnOf(value, context.at, context.vars, context.result, context.outbox, [...diagnostics, ...context.notes]));
+    return this.mask(
+      this.turnOf(value, context.at, context.vars, context.result, context.outbox, [
+        ...diagnostics,
+        ...context.notes,
+      ]),
+    );
   }
 
   private isFinal(state: string): boolean {
@@ -196,7 +265,10 @@ export class Bot {
   }
 
   private isSettled(snapshot: Snapshot): boolean {
-    return snapshot.status !== 'active' || this.compiled.behaviours.get(String(snapshot.value))?.reply !== undefined;
+    return (
+      snapshot.status !== 'active' ||
+      this.compiled.behaviours.get(String(snapshot.value))?.reply !== undefined
+    );
   }
 
   private turnOf(

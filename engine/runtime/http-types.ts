@@ -18,7 +18,20 @@ export type HttpOutcome =
       readonly headers: Readonly<Record<string, string>>;
       readonly body: unknown;
     }
-  | { readonly kind: 'timeout' | 'network' | 'refused'; readonly message: string };
+  /**
+   * A failure: no answer in time, no connection, or a limit of ours (a refused address, an answer
+   * over the size cap, too many redirects).
+   */
+  | { readonly kind: 'timeout' | 'network' | 'limit'; readonly message: string };
+
+/** The outcome names a result answers to, most specific first (DESIGN.md §3.4). */
+export function outcomeNames(outcome: HttpOutcome): string[] {
+  if (outcome.kind === 'limit') return ['error'];
+  if (outcome.kind !== 'response') return [outcome.kind, 'error'];
+  const status = String(outcome.status);
+  const names = [status, `${status.charAt(0)}xx`];
+  return outcome.status >= 200 && outcome.status < 300 ? [...names, 'success'] : [...names, 'error'];
+}
 
 export interface HttpClient {
   send(request: HttpRequest, signal: AbortSignal): Promise<HttpOutcome>;

@@ -33,23 +33,31 @@ export interface CompiledScript {
 function implementations(runtime: MachineRuntime) {
   return {
     actions: {
-      run: assign<ConversationContext, AnyEventObject, RunParams, AnyEventObject, never>(({ context, event }, params) => {
-        const step = new Step(context, runtime, params.block);
-        const steps = params.phase === 'enter' ? context.steps + 1 : context.steps;
-        if (steps > runtime.stepCap) {
-          step.fail('turn.step-cap', `the turn ran ${runtime.stepCap} blocks without waiting; the script loops`);
+      run: assign<ConversationContext, AnyEventObject, RunParams, AnyEventObject, never>(
+        ({ context, event }, params) => {
+          const step = new Step(context, runtime, params.block);
+          const steps = params.phase === 'enter' ? context.steps + 1 : context.steps;
+          if (steps > runtime.stepCap) {
+            step.fail(
+              'turn.step-cap',
+              `the turn ran ${runtime.stepCap} blocks without waiting; the script loops`,
+            );
+            return step.next(steps);
+          }
+          runPhase(step, params, event);
           return step.next(steps);
-        }
-        runPhase(step, params, event);
-        return step.next(steps);
-      }),
+        },
+      ),
     },
     guards: {
-      routeIs: ({ context }: { context: ConversationContext }, params: { target: string }) => context.route === params.target,
+      routeIs: ({ context }: { context: ConversationContext }, params: { target: string }) =>
+        context.route === params.target,
     },
     actors: {
       http: fromPromise<HttpOutcome, HttpRequest | null>(({ input, signal }) =>
-        input === null ? Promise.resolve({ kind: 'network', message: 'no request' }) : runtime.http.send(input, signal),
+        input === null
+          ? Promise.resolve({ kind: 'limit', message: 'no request' })
+          : runtime.http.send(input, signal),
       ),
     },
   };
@@ -80,7 +88,7 @@ const DETACHED: MachineRuntime = {
   env: {},
   now: () => new Date(),
   stepCap: 1000,
-  http: { send: () => Promise.resolve({ kind: 'refused', message: 'this machine has no HTTP client' }) },
+  http: { send: () => Promise.resolve({ kind: 'limit', message: 'this machine has no HTTP client' }) },
 };
 
 function buildMachine(script: Script) {
@@ -106,7 +114,11 @@ function buildMachine(script: Script) {
         ? { type: 'final' }
         : {
             // Each way out is an eventless transition taken when the behaviour routed to it.
-            always: [...targets].map((target) => ({ guard: { type: 'routeIs', params: { target } }, target, reenter: true })),
+            always: [...targets].map((target) => ({
+              guard: { type: 'routeIs', params: { target } },
+              target,
+              reenter: true,
+            })),
           }),
       ...(behaviour.reply && { on: { reply: { actions: run(id, 'reply', behaviour) } } }),
       ...(behaviour.call && {
@@ -140,12 +152,23 @@ function buildMachine(script: Script) {
 
 export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
 
-function blockEdgeTargets(block: Parameters<NonNullable<ReturnType<typeof blockDefinition>>['edges']>[0]): string[] {
-  return blockDefinition(block.type)?.edges(block).map((edge) => edge.target) ?? [];
+function blockEdgeTargets(
+  block: Parameters<NonNullable<ReturnType<typeof blockDefinition>>['edges']>[0],
+): string[] {
+  return (
+    blockDefinition(block.type)
+      ?.edges(block)
+      .map((edge) => edge.target) ?? []
+  );
 }
 
 /** The context a conversation starts a turn with: its variables, and empty scratch space. */
-export function freshContext(vars: Variables, tries = 0, result: string | null = null, at = ''): ConversationContext {
+export function freshContext(
+  vars: Variables,
+  tries = 0,
+  result: string | null = null,
+  at = '',
+): ConversationContext {
   return { vars, tries, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null };
 }
 

@@ -6,9 +6,12 @@ const MIN_SECRET_LENGTH = 4;
  * for turns, transcripts and logs (DESIGN.md §3.4). Identity when there are no secrets.
  */
 export function secretMasker(env: Readonly<Record<string, string>>): <T>(value: T) => T {
-  const secrets = [...new Set(Object.values(env))].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  const secrets = [...new Set(Object.values(env))]
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return (value) => value;
-  const maskText = (text: string) => secrets.reduce((masked, secret) => masked.replaceAll(secret, '***'), text);
+  const maskText = (text: string) =>
+    secrets.reduce((masked, secret) => masked.replaceAll(secret, '***'), text);
   const mask = (value: unknown): unknown => {
     if (typeof value === 'string') return maskText(value);
     if (Array.isArray(value)) return value.map(mask);

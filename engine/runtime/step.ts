@@ -58,7 +58,12 @@ export class Step {
 
   /** Variables, then the system's `now` and `env`, then the block's locals. */
   scope(): ExpressionScope {
-    return { ...(this.vars ?? this.context.vars), now: this.runtime.now().toISOString(), env: this.runtime.env, ...this.locals };
+    return {
+      ...(this.vars ?? this.context.vars),
+      now: this.runtime.now().toISOString(),
+      env: this.runtime.env,
+      ...this.locals,
+    };
   }
 
   evaluate(expression: CompiledExpression): { ok: true; value: Value } | { ok: false; message: string } {

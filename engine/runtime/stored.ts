@@ -40,7 +40,6 @@ export function decodeConversation(data: string): StoredConversation | undefined
     typeof record.b === 'string' &&
     (record.a === undefined || typeof record.a === 'string') &&
     typeof vars === 'object' &&
-    vars !== null &&
     !Array.isArray(vars) &&
     (record.t === undefined || Number.isSafeInteger(record.t)) &&
     (record.r === undefined || typeof record.r === 'string');

@@ -7,7 +7,7 @@ export function blockEdges(block: Block): Edge[] {
   return blockDefinition(block.type)?.edges(block) ?? [];
 }
 
-/** Every edge of the script's graph, in file order. */
+/** Every edge of the script's graph: blocks in file order, each block's edges as its module lists them. */
 export function scriptEdges(script: Script): { from: string; edge: Edge }[] {
   return [...script.blocks].flatMap(([from, block]) => blockEdges(block).map((edge) => ({ from, edge })));
 }

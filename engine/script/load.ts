@@ -111,13 +111,15 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     }
   }
   const ids = Object.keys(rawBlocks);
+  const allBlocksValid = blocks.size === ids.length;
   if (ids.length === 0)
     findings.push({ path: ['blocks'], code: 'script.no-blocks', message: 'the script has no blocks' });
   if (!parsed.success) return undefined;
 
   const script = parsed.data;
   const start = script.start ?? ids[0] ?? '';
-  checkGraph(script.start, script.on_error, ids, nodes, findings);
+  checkGraph(script.start, script.on_error, ids, nodes, findings, allBlocksValid);
+  checkEngineVariables(nodes, blocks, findings);
   for (const name of Object.keys(script.variables ?? {})) {
     if (isSystemVariable(name)) {
       findings.push({
@@ -200,12 +202,42 @@ function validateBlock(
   return { block: parsed.data as Block, definition };
 }
 
+/** Variables only the engine sets (DESIGN.md §4.3); a block may set clientExternalId, phone and email. */
+const ENGINE_VARIABLES: ReadonlySet<string> = new Set([
+  'channel',
+  'startParam',
+  'lastMessage',
+  'now',
+  'response',
+  'env',
+]);
+
+function checkEngineVariables(
+  nodes: ReadonlyMap<string, GraphNode>,
+  blocks: ReadonlyMap<string, Block>,
+  findings: Finding[],
+): void {
+  for (const [id, block] of blocks) {
+    for (const name of nodes.get(id)?.definition.writes(block) ?? []) {
+      if (!ENGINE_VARIABLES.has(name)) continue;
+      findings.push({
+        path: ['blocks', id],
+        atKey: true,
+        code: 'block.engine-variable',
+        message: `block "${id}" sets "${name}", which only the engine sets`,
+        hint: 'use a variable of your own',
+      });
+    }
+  }
+}
+
 function checkGraph(
   start: string | undefined,
   onError: string | undefined,
   ids: readonly string[],
   nodes: ReadonlyMap<string, GraphNode>,
   findings: Finding[],
+  allBlocksValid: boolean,
 ): void {
   const known = new Set(ids);
   const unknownTarget = (path: YamlPath, target: string) =>
@@ -226,7 +258,8 @@ function checkGraph(
   const first = start !== undefined && known.has(start) ? start : ids[0];
   const roots = [first, onError].filter((id): id is string => id !== undefined);
   const seen = reachable(nodes, roots);
-  for (const id of nodes.keys()) {
+  // A block that failed its own checks has no known edges: what lies behind it would look lost.
+  for (const id of allBlocksValid ? nodes.keys() : []) {
     if (!seen.has(id)) {
       findings.push({
         path: ['blocks', id],
@@ -245,7 +278,7 @@ function checkGraph(
       atKey: true,
       code: 'block.endless-loop',
       message: `blocks ${[...loop, first].join(' → ')} loop without an ask or request, so the conversation could never stop`,
-      hint: 'route the loop through an ask or request block, or give it a way out',
+      hint: 'route the loop through an ask or request block',
     });
   }
 }

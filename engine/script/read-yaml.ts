@@ -45,7 +45,7 @@ export function readYaml(file: string, text: string, limits: YamlLimits = {}): Y
           file,
           line,
           col,
-          `yaml.${error.code.toLowerCase()}`,
+          `yaml.${error.code.toLowerCase().replaceAll('_', '-')}`,
           yamlMessage(error.code, error.message),
         );
       });
@@ -68,7 +68,9 @@ export function readYaml(file: string, text: string, limits: YamlLimits = {}): Y
     const message =
       error instanceof ReferenceError
         ? 'the file expands too many aliases (*name), which is refused as a resource attack'
-        : 'the file is nested too deeply to read';
+        : error instanceof RangeError
+          ? 'the file is nested too deeply to read'
+          : `the file could not be read as YAML (${error instanceof Error ? error.message : String(error)})`;
     return [problem(file, 1, 1, 'yaml.too-complex', message)];
   }
 }

@@ -68,11 +68,13 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, limit: string): string {
+function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): string {
   const bound = issue.code === 'too_small' ? 'at least' : 'at most';
   const amount = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
-  if (issue.origin === 'string') return `must be ${bound} ${amount} characters long${limit}`;
-  if (issue.origin === 'array') return `must have ${bound} ${amount} items`;
+  const plural = amount === '1' ? '' : 's';
+  if (issue.origin === 'string' && issue.code === 'too_small' && amount === '1') return 'must not be empty';
+  if (issue.origin === 'string') return `must be ${bound} ${amount} character${plural} long`;
+  if (issue.origin === 'array') return `must have ${bound} ${amount} item${plural}`;
   return `must be ${bound} ${amount}`;
 }
 
@@ -133,7 +135,7 @@ export function explainIssues(
       }
       case 'too_big':
       case 'too_small':
-        return [{ path, atKey: false, code: 'schema.size', message: `${name} ${sizeMessage(issue, '')}` }];
+        return [{ path, atKey: false, code: 'schema.size', message: `${name} ${sizeMessage(issue)}` }];
       case 'invalid_union': {
         // Report the alternative that got furthest: its issues say the most about the mistake.
         // Failing at the top in every alternative, a list of allowed values says the most.
@@ -166,7 +168,7 @@ export function explainIssues(
             path,
             atKey: true,
             code: 'schema.invalid-key',
-            message: `${name} is not a valid name: ${issue.issues[0]?.message ?? 'invalid'}`,
+            message: `${name} is not a valid name: ${issue.issues[0]?.code === 'too_small' ? 'it is empty' : (issue.issues[0]?.message ?? 'invalid')}`,
           },
         ];
       default:

@@ -92,10 +92,7 @@ describe('validation rules', () => {
     const yaml = script(
       '  c:\n    type: condition\n    branches:\n      - { if: "1 == 1", next: e }\n  e: { type: end }\n',
     );
-    expect(problems(yaml)).toEqual([
-      '5:5: error: missing required field "else"',
-      '8:3: warning: block "e" is never reached (point a next, branch or outcome at it, or remove it)',
-    ]);
+    expect(problems(yaml)).toEqual(['5:5: error: missing required field "else"']);
   });
 
   it('refuses a loop that passes no ask or request', () => {
@@ -103,7 +100,7 @@ describe('validation rules', () => {
       '  a: { type: message, text: x, next: b }\n  b:\n    type: condition\n    branches: [{ if: "1 == 1", next: a }]\n    else: e\n  e: { type: end }\n',
     );
     expect(problems(yaml)).toEqual([
-      '4:3: error: blocks a → b → a loop without an ask or request, so the conversation could never stop (route the loop through an ask or request block, or give it a way out)',
+      '4:3: error: blocks a → b → a loop without an ask or request, so the conversation could never stop (route the loop through an ask or request block)',
     ]);
   });
 
@@ -164,11 +161,31 @@ describe('validation rules', () => {
     expect(
       problems(script('  q: { type: ask, text: a, save: b, expect: text, choices: [{ label: x }] }\n')),
     ).toEqual(['4:45: error: choices need expect: choice (remove expect, or the choices)']);
-    expect(problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "(a+)+$" } }\n'))).toEqual(
-      [
-        '4:56: error: the pattern is refused: a quantified group containing a quantifier can take exponential time; simplify it',
-      ],
-    );
+    expect(
+      problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "(a)\\\\1" } }\n')),
+    ).toEqual([
+      '4:56: error: the pattern is refused: it is not a pattern botflow can run in linear time (invalid escape sequence: `\\1`)',
+    ]);
+  });
+
+  it('accepts patterns that would backtrack elsewhere: RE2 matches in linear time', () => {
+    expect(
+      problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "^((a+))+$" } }\n')),
+    ).toEqual([]);
+    expect(
+      problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "(\\\\w|\\\\d)+$" } }\n')),
+    ).toEqual([]);
+  });
+
+  it('refuses blocks that set a variable only the engine sets', () => {
+    expect(problems(script('  q: { type: ask, text: a, save: lastMessage }\n'))).toEqual([
+      '4:3: error: block "q" sets "lastMessage", which only the engine sets (use a variable of your own)',
+    ]);
+    expect(problems(script('  b: { type: bpl, set: { env: "1" } }\n'))).toEqual([
+      '4:3: error: block "b" sets "env", which only the engine sets (use a variable of your own)',
+    ]);
+    // A block may fill in the client's own details.
+    expect(problems(script('  q: { type: ask, text: a, save: email, expect: email }\n'))).toEqual([]);
   });
 
   it('refuses a request with both a body and a form', () => {
@@ -195,7 +212,6 @@ describe('validation rules', () => {
     expect(problems(yaml).map((p) => p.split(': ').slice(0, 2).join(': '))).toEqual([
       '4:49: error',
       '5:56: error',
-      '6:3: warning',
       '6:54: error',
       '6:78: error',
       '7:17: error',

@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import type { Diagnostic, Turn } from '../../engine/index.js';
+import { addRunOptions, botFor, startOptions, type RunOptions } from '../options.js';
+import { formatMessage } from '../transcript.js';
+
+interface RunCommandOptions extends RunOptions {
+  say: string[];
+  json?: boolean;
+}
+
+export function runCommand(): Command {
+  return addRunOptions(
+    new Command('run')
+      .description('Run a scripted conversation: start, then send each --say in order.')
+      .argument('<script>', 'YAML script file'),
+  )
+    .option(
+      '--say <text>',
+      'a user reply; repeat for more',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option('--json', 'print one JSON object: { turns, status, block, variables, result, diagnostics }')
+    .action(async (file: string, options: RunCommandOptions) => {
+      const bot = await botFor(file, options);
+      const key = 'cli';
+      let final = await bot.start(key, startOptions(options));
+      const turns: { user: string | null; turn: Turn }[] = [{ user: null, turn: final }];
+      const skipped: Diagnostic[] = [];
+      for (const text of options.say) {
+        if (final.status !== 'waiting') {
+          skipped.push({
+            severity: 'warning',
+            code: 'run.ended',
+            message: `the conversation had ended, so "${text}" was not sent`,
+          });
+          continue;
+        }
+        final = await bot.send(key, text);
+        turns.push({ user: text, turn: final });
+      }
+      const diagnostics = [...turns.flatMap(({ turn }) => turn.diagnostics), ...skipped];
+      if (options.json) {
+        const report = {
+          turns: turns.map(({ user, turn }) => ({ user, messages: turn.messages })),
+          status: final.status,
+          block: final.block,
+          variables: final.variables,
+          result: final.result,
+          diagnostics,
+        };
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      for (const { user, turn } of turns) {
+        if (user !== null) process.stdout.write(`you: ${user}\n`);
+        for (const message of turn.messages) process.stdout.write(`${formatMessage(message)}\n`);
+      }
+      for (const diagnostic of diagnostics)
+        process.stdout.write(`${diagnostic.severity}: ${diagnostic.message}\n`);
+      const result = final.result === null ? '' : ` (result: ${final.result})`;
+      process.stdout.write(`— ${final.status} at ${final.block}${result}\n`);
+    });
+}

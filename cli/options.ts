@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { parseEnv } from 'node:util';
+import { Option, type Command } from 'commander';
+import { parseInviteLink } from '../channels/index.js';
+import {
+  createHttpClient,
+  createBot,
+  loadScript,
+  type Bot,
+  type BotOptions,
+  type StartOptions,
+} from '../engine/index.js';
+import { UsageError } from './exit.js';
+
+/** Options every command that runs a script shares: how it starts, and what the host provides. */
+export interface RunOptions {
+  start?: string;
+  link?: string;
+  payload?: string;
+  channel?: string;
+  env: string[];
+  envFile?: string;
+  allowHost: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--start <data>', 'the invitation link’s data (Telegram start parameter, ref…)').conflicts([
+        'link',
+        'payload',
+      ]),
+    )
+    .addOption(
+      new Option('--link <url>', 'an invitation link; its data and channel start the conversation').conflicts(
+        'payload',
+      ),
+    )
+    .option('--payload <json>', 'the short-key payload as JSON, e.g. {"eId":"42","v":{"city":"Moscow"}}')
+    .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)')
+    .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
+    .option('--env-file <file>', 'read env values from a .env file')
+    .option(
+      '--allow-host <host>',
+      'let Server Requests reach this host at a private address; repeat for more',
+      collect,
+      [],
+    );
+}
+
+/** The host's env: the file first, then each --env (later wins). */
+async function readEnv(options: RunOptions): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (options.envFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.envFile, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read the env file ${options.envFile}.`);
+    }
+    Object.assign(env, parseEnv(text));
+  }
+  for (const assignment of options.env) {
+    const equals = assignment.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--env takes NAME=value, got "${assignment}".`);
+    env[assignment.slice(0, equals)] = assignment.slice(equals + 1);
+  }
+  return env;
+}
+
+export function startOptions(options: RunOptions): StartOptions {
+  if (options.link !== undefined) {
+    const link = parseInviteLink(options.link);
+    return { startParam: link.data ?? '', channel: options.channel ?? link.channel };
+  }
+  const channel = options.channel ?? 'cli';
+  if (options.payload !== undefined) {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(options.payload);
+    } catch {
+      throw new UsageError('--payload must be JSON, e.g. {"eId":"42"}.');
+    }
+    return { payload, channel };
+  }
+  return { startParam: options.start ?? '', channel };
+}
+
+/** Loads the script and makes a bot with the host's env, clock and HTTP policy. */
+export async function botFor(
+  file: string,
+  options: RunOptions,
+  extra: Partial<BotOptions> = {},
+): Promise<Bot> {
+  const script = await loadScript(file);
+  const env = await readEnv(options);
+  return createBot({ script, env, http: createHttpClient({ allowHosts: options.allowHost }), ...extra });
+}

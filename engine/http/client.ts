@@ -1,0 +1,126 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import packageJson from '../../package.json' with { type: 'json' };
+import { outcomeNames, type HttpClient, type HttpOutcome, type HttpRequest } from '../runtime/http-types.js';
+import { guardedAgents } from './guard.js';
+
+export interface HttpOptions {
+  /** Host names a script may reach even at loopback or private addresses (a local CRM, tests). */
+  readonly allowHosts?: readonly string[];
+  /** The largest answer read, in bytes (default 1 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Redirects followed at most (default 5). */
+  readonly maxRedirects?: number;
+  /** The longest `Retry-After` honoured, in ms (default 30 s): a turn must end. */
+  readonly maxRetryAfterMs?: number;
+  /** Jitter source, in [0, 1) (default Math.random); tests make it fixed. */
+  readonly random?: () => number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * The HTTP client behind the Server Request block, on axios: http(s) only, no proxy, guarded
+ * agents, a deadline per attempt, a size cap, a redirect cap, and the block's retry policy.
+ */
+export function createHttpClient(options: HttpOptions = {}): HttpClient {
+  const instance = axios.create({
+    ...guardedAgents(options.allowHosts ?? []),
+    proxy: false,
+    maxRedirects: options.maxRedirects ?? 5,
+    maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxBodyLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data], // parsed below, by content type
+    validateStatus: () => true,
+    headers: { 'User-Agent': `botflow/${packageJson.version}` },
+  });
+  const random = options.random ?? Math.random;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+
+  return {
+    async send(request, signal) {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await sendOnce(instance, request, signal);
+        const worthRetry = request.retry.on.some((name) => outcomeNames(outcome).includes(name));
+        if (attempt >= request.retry.attempts || !worthRetry || signal.aborted) return outcome;
+        const backoff = request.retry.backoffMs * 2 ** (attempt - 1) * (0.5 + random() / 2);
+        const delay = Math.min(retryAfterMs(outcome) ?? backoff, maxRetryAfterMs);
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          return outcome;
+        }
+      }
+    },
+  };
+}
+
+async function sendOnce(
+  instance: AxiosInstance,
+  request: HttpRequest,
+  signal: AbortSignal,
+): Promise<HttpOutcome> {
+  const deadline = AbortSignal.timeout(request.timeoutMs);
+  try {
+    const response = await instance.request<string>({
+      method: request.method,
+      url: request.url,
+      headers: {
+        ...request.headers,
+        ...(request.form && { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      },
+      data: request.form ? new URLSearchParams(request.form).toString() : request.json,
+      signal: AbortSignal.any([signal, deadline]),
+    });
+    const headers = Object.fromEntries(
+      Object.entries(response.headers).map(([name, value]) => [
+        name.toLowerCase(),
+        Array.isArray(value) ? value.join(', ') : String(value),
+      ]),
+    );
+    return {
+      kind: 'response',
+      status: response.status,
+      headers,
+      body: parseBody(response.data, headers['content-type']),
+    };
+  } catch (error) {
+    return failure(error, deadline.aborted, request.timeoutMs);
+  }
+}
+
+/** JSON when the answer says it is JSON (and is), else the text. */
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (!/[/+]json\b/i.test(contentType ?? '')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutcome {
+  if (timedOut) return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
+  const cause = error instanceof AxiosError ? (error.cause ?? error) : error;
+  const code =
+    (cause as { code?: string } | undefined)?.code ?? (error as { code?: string } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'EADDRREFUSED_BY_POLICY')
+    return { kind: 'limit', message: cause instanceof Error ? cause.message : message };
+  if (code === 'ERR_FR_TOO_MANY_REDIRECTS') return { kind: 'limit', message: 'too many redirects' };
+  if (/maxContentLength|maxBodyLength/.test(message))
+    return { kind: 'limit', message: 'the answer is over the size limit' };
+  if (code === 'ERR_FR_REDIRECTION_FAILURE' || code === 'ERR_INVALID_URL') return { kind: 'limit', message };
+  return { kind: 'network', message: code ? `${code}: ${message}` : message };
+}
+
+/** `Retry-After` on 429 and 503: seconds, or an HTTP date. */
+function retryAfterMs(outcome: HttpOutcome): number | undefined {
+  if (outcome.kind !== 'response' || (outcome.status !== 429 && outcome.status !== 503)) return undefined;
+  const value = outcome.headers['retry-after'];
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
