@@ -18,6 +18,8 @@ export interface Row {
 }
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
+/** Subject and baseline alternate this many times; medians are reported, so drift on a busy machine hits both. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 function opsPerSecond(bench: Bench, name: string): number {
   const result = bench.getTask(name)?.result;
@@ -25,20 +27,39 @@ function opsPerSecond(bench: Bench, name: string): number {
   return 1000 / result.period;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 export async function compare(comparisons: readonly Comparison[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const comparison of comparisons) {
-    const bench = new Bench({ time: TIME_MS, warmup: true, throws: true });
-    bench.add(comparison.name, comparison.subject).add(comparison.baselineName, comparison.baseline);
-    await bench.run();
-    const subject = opsPerSecond(bench, comparison.name);
-    const baseline = opsPerSecond(bench, comparison.baselineName);
+    const subject: number[] = [];
+    const baseline: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const bench = new Bench({ time: TIME_MS / ROUNDS, warmup: round === 0, throws: true });
+      // Alternate which side runs first, so neither always gets the warmer (or the busier) slot.
+      const sides = [
+        [comparison.name, comparison.subject],
+        [comparison.baselineName, comparison.baseline],
+      ] as const;
+      for (const [name, fn] of round % 2 === 0 ? sides : [...sides].reverse()) bench.add(name, fn);
+      await bench.run();
+      subject.push(opsPerSecond(bench, comparison.name));
+      baseline.push(opsPerSecond(bench, comparison.baselineName));
+      ratios.push((baseline.at(-1) ?? 0) / (subject.at(-1) ?? 1));
+    }
     rows.push({
       name: comparison.name,
-      opsPerSecond: subject,
+      opsPerSecond: median(subject),
       baselineName: comparison.baselineName,
-      baselineOpsPerSecond: baseline,
-      ratio: baseline / subject,
+      baselineOpsPerSecond: median(baseline),
+      ratio: median(ratios),
     });
   }
   return rows;

@@ -2,8 +2,29 @@ import os from 'node:os';
 import { compare, printTable } from './harness.js';
 import { payloadBenchmarks } from './payload.bench.js';
 import { scriptBenchmarks } from './script.bench.js';
+import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench.js';
+import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 
 console.log(
   `botflow benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
 );
-printTable(await compare([...payloadBenchmarks, ...scriptBenchmarks]));
+const CRM_PORT = 4099;
+const crm = await startCrm(CRM_PORT);
+const crmUrl = `http://127.0.0.1:${CRM_PORT}`;
+try {
+  printTable(
+    await compare([
+      ...payloadBenchmarks,
+      ...scriptBenchmarks,
+      ...turnBenchmarks,
+      ...requestBenchmarks(crmUrl),
+    ]),
+  );
+  console.log(`\n${await concurrentRequests(crmUrl)}`);
+} finally {
+  crm.kill();
+}
+const sizes = await snapshotSizes();
+console.log(
+  `\nstored conversation waiting at an ask: botflow ${sizes.botflow} bytes, xstate persisted snapshot ${sizes.xstate} bytes`,
+);

@@ -121,6 +121,7 @@ export const askBlock = defineBlock({
         step.set('lastMessage', reply);
         const accepted = choices ? pickChoice(step, choices, reply) : read(reply);
         if (accepted) {
+          step.badReplies = 0;
           step.set(block.save, accepted.value);
           step.go(accepted.next ?? block.next ?? END);
           return;
@@ -131,7 +132,8 @@ export const askBlock = defineBlock({
         } else if (block.on?.invalid !== undefined) {
           step.go(block.on.invalid);
         } else {
-          step.fail('ask.no-valid-reply', `no valid reply after ${step.badReplies} tries`, tools.onError);
+          const tries = step.badReplies === 1 ? '1 try' : `${step.badReplies} tries`;
+          step.fail('ask.no-valid-reply', `no valid reply after ${tries}`, tools.onError);
         }
       },
     };
@@ -154,11 +156,19 @@ function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) =
   if (typeof expect === 'object') {
     const pattern = compilePattern(expect.pattern);
     if (typeof pattern === 'string') throw new Error(`unchecked pattern: ${pattern}`);
-    return (reply) => accept(pattern.test(reply.trim()) ? reply.trim() : undefined);
+    // An empty reply is always bad, even for a pattern that would match empty text.
+    return (reply) => {
+      const text = reply.trim();
+      return accept(text !== '' && pattern.test(text) ? text : undefined);
+    };
   }
   const readers: Record<Exclude<typeof expect, 'choice'>, (text: string) => Value | undefined> = {
     text: (text) => text,
-    number: (text) => (NUMBER.test(text) ? Number(text.replace(',', '.')) : undefined),
+    number: (text) => {
+      // Hundreds of digits parse as Infinity, which is no JSON value: not a number a script can use.
+      const value = NUMBER.test(text) ? Number(text.replace(',', '.')) : NaN;
+      return Number.isFinite(value) ? value : undefined;
+    },
     integer: (text) => (INTEGER.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined),
     email: (text) => (text.length <= 254 && EMAIL.test(text) ? text : undefined),
     // People write phones with spaces, dashes, dots and brackets; we keep the digits and a leading +.

@@ -91,12 +91,18 @@ export const bplBlock = defineBlock({
     }));
     return {
       enter: (step) => {
+        // All or nothing: a block that fails leaves no half-computed variables behind.
+        const undo = step.savepoint();
         for (const split of splits(block.split)) {
-          if (!applySplit(step, split, failTo)) return;
+          if (!applySplit(step, split, failTo)) {
+            undo();
+            return;
+          }
         }
         for (const { name, source, value } of assignments) {
           const result = step.evaluate(value);
           if (!result.ok) {
+            undo();
             step.fail(
               'bpl.failed',
               `set ${name}: "${source}" could not be evaluated (${result.message})`,

@@ -12,15 +12,20 @@ import {
   evaluateSinglePlaceholder,
   isSinglePlaceholder,
   renderTemplate,
+  tryRenderTemplate,
   type Template,
 } from '../engine/template/index.js';
 import { defineBlock, type BlockIssue, type Source, type YamlPath } from './types.js';
 
 /** `success`, `error`, `timeout`, `network`, a class (`4xx`) or an exact status (`404`). */
 export const OUTCOME = /^(success|error|timeout|network|[1-5]xx|[1-5]\d\d)$/;
-const outcome = z
+const OUTCOME_ERROR = 'an outcome is success, error, timeout, network, 4xx or 404';
+const outcome = z.string().regex(OUTCOME, { error: OUTCOME_ERROR });
+/** A `retry.on` item: YAML reads an unquoted status (`on: [429]`) as a number, which is fine too. */
+const retryOutcome = z.coerce
   .string()
-  .regex(OUTCOME, { error: 'an outcome is success, error, timeout, network, 4xx or 404' });
+  .regex(OUTCOME, { error: OUTCOME_ERROR })
+  .refine((name) => name !== 'success', { error: 'success is never retried' });
 
 /** What a `save` expression sees of the response, beside the variables (DESIGN.md §3.4). */
 export const RESPONSE_FIELDS = ['status', 'headers', 'body'] as const;
@@ -64,15 +69,14 @@ export const requestBlock = defineBlock({
       .optional(),
     body: z.json().optional(),
     form: z.record(z.string().min(1).max(256), template).optional(),
-    timeout: duration(300_000).default(10_000),
+    timeout: duration(300_000)
+      .refine((ms) => ms > 0, { error: 'a timeout must be longer than 0' })
+      .default(10_000),
     retry: z
       .strictObject({
         attempts: z.number().int().min(1).max(10).default(1),
         backoff: duration(60_000).default(300),
-        on: z
-          .array(outcome.refine((name) => name !== 'success', { error: 'success is never retried' }))
-          .min(1)
-          .default(['5xx', 'timeout', 'network']),
+        on: z.array(retryOutcome).min(1).default(['5xx', 'timeout', 'network']),
       })
       .optional(),
     save: z.record(variableName, expression).optional(),
@@ -133,15 +137,25 @@ export const requestBlock = defineBlock({
         request: (step) => {
           const target = renderUrl(step, url, query);
           if (typeof target === 'string') {
-            step.fail('request.bad-url', target, tools.onError);
+            refuse(step, block, 'request.bad-url', target, tools.onError);
             return undefined;
           }
           const rendered = Object.entries(headers).map(
             ([name, value]) => [name, step.render(value)] as const,
           );
-          const broken = rendered.find(([, value]) => /[\r\n\0]/.test(value));
+          // What Node refuses to send in a header: control characters and anything past Latin-1.
+          const broken = rendered.find(([, value]) => /[^\t\x20-\x7e\x80-\xff]/.test(value));
           if (broken) {
-            step.fail('request.bad-header', `header ${broken[0]} would contain a line break`, tools.onError);
+            const what = /[\r\n]/.test(broken[1])
+              ? 'a line break'
+              : 'a character a header cannot carry (a control character, or one past Latin-1)';
+            refuse(
+              step,
+              block,
+              'request.bad-header',
+              `header ${broken[0]} would contain ${what}`,
+              tools.onError,
+            );
             return undefined;
           }
           return {
@@ -194,15 +208,31 @@ function route(step: Step, block: RequestBlock, outcome: HttpOutcome, onError: s
   const failed = !names.includes('success');
   const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
   const code = `request.${outcome.kind === 'response' ? 'status' : outcome.kind}`;
-  if (routed !== undefined) {
+  const target = routed === undefined ? undefined : block.on?.[routed];
+  if (target !== undefined) {
     // A routed failure is the script's business, but the designer still wants to see why.
-    if (failed) step.note('warning', code, `the request failed (${what}); going on at "${routed}"`);
-    step.go(block.on?.[routed] ?? END);
+    if (failed) step.note('warning', code, `the request failed (${what}); going on at "${target}"`);
+    step.go(target);
   } else if (!failed) {
     step.go(block.next ?? END);
   } else {
     step.fail(code, `the request failed: ${what}`, onError);
   }
+}
+
+/**
+ * A request that is not sent (its url or a header would be unsafe) is a failure like any other
+ * (DESIGN.md §3.4, `error`: any failure): `on.error` routes it, else the script's `on_error`.
+ */
+function refuse(step: Step, block: RequestBlock, code: string, message: string, onError: string): void {
+  step.set('response', { status: 0, body: '', error: 'limit' });
+  const target = block.on?.error;
+  if (target === undefined) {
+    step.fail(code, message, onError);
+    return;
+  }
+  step.note('warning', code, `${message}; the request was not sent, going on at "${target}"`);
+  step.go(target);
 }
 
 /** Kept for later blocks as `response`: status and body, the body only while it is small. */
@@ -230,7 +260,9 @@ function compileJson(value: unknown): (step: Step) => unknown {
     if (isSinglePlaceholder(leaf)) {
       return (step) => {
         const result = evaluateSinglePlaceholder(leaf, step.scope());
-        return result.ok ? result.value : '';
+        if (result.ok) return result.value;
+        step.note('warning', 'template.failed', `a placeholder could not be rendered: ${result.message}`);
+        return '';
       };
     }
     return (step) => step.render(leaf);
@@ -271,11 +303,15 @@ function renderUrl(step: Step, url: Template, query: Readonly<Record<string, Tem
     tail = { source: url.source, parts: rest };
   }
   const dotSegments: string[] = [];
-  const path = renderTemplate(tail, scope, (value) => {
+  const escape = (value: Value) => {
     const text = toText(value);
     if (text === '.' || text === '..') dotSegments.push(text);
     return encodePathValue(value);
-  });
+  };
+  const tried = tryRenderTemplate(tail, scope, escape);
+  if (!tried.ok)
+    step.note('warning', 'template.failed', `a placeholder could not be rendered: ${tried.message}`);
+  const path = tried.ok ? tried.text : renderTemplate(tail, scope, escape);
   if (dotSegments.length > 0) return 'a value in the url is "." or "..", which would change the path';
   const text = base + path;
   if (!URL.canParse(text)) return `"${text.slice(0, 200)}" is not a valid URL`;

@@ -32,12 +32,13 @@ export function runCommand(): Command {
           skipped.push({
             severity: 'warning',
             code: 'run.ended',
-            message: `the conversation had ended, so "${text}" was not sent`,
+            message: `the conversation had ended, so "${bot.redact(text)}" was not sent`,
           });
           continue;
         }
         final = await bot.send(key, text);
-        turns.push({ user: text, turn: final });
+        // What the user typed may hold a secret too (a pasted token): printed masked like the rest.
+        turns.push({ user: bot.redact(text), turn: final });
       }
       const diagnostics = [...turns.flatMap(({ turn }) => turn.diagnostics), ...skipped];
       if (options.json) {

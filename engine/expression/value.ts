@@ -43,7 +43,8 @@ export function ownDataProperty(holder: object, key: string): unknown {
  * own data properties, so what an expression returns never shares structure with the scope.
  */
 export function toData(raw: unknown): ExpressionValue {
-  return dataOf(raw, 0) ?? '';
+  const data = dataOf(raw, 0);
+  return data === undefined ? '' : data; // not `??`: JSON null is data, not missing
 }
 
 /** Like JSON: inside an object a value that is not data is left out, inside a list it is null. */

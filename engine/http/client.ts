@@ -42,7 +42,9 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     async send(request, signal) {
       for (let attempt = 1; ; attempt++) {
         const outcome = await sendOnce(instance, request, signal);
-        const worthRetry = request.retry.on.some((name) => outcomeNames(outcome).includes(name));
+        // Our own refusals (a private address, the size cap, redirects) would only repeat.
+        const worthRetry =
+          outcome.kind !== 'limit' && request.retry.on.some((name) => outcomeNames(outcome).includes(name));
         if (attempt >= request.retry.attempts || !worthRetry || signal.aborted) return outcome;
         const backoff = request.retry.backoffMs * 2 ** (attempt - 1) * (0.5 + random() / 2);
         const delay = Math.min(retryAfterMs(outcome) ?? backoff, maxRetryAfterMs);
@@ -69,8 +71,14 @@ async function sendOnce(
       headers: {
         ...request.headers,
         ...(request.form && { 'Content-Type': 'application/x-www-form-urlencoded' }),
+        ...(request.json !== undefined && !hasContentType(request) && { 'Content-Type': 'application/json' }),
       },
-      data: request.form ? new URLSearchParams(request.form).toString() : request.json,
+      // JSON is serialised here: axios would send a top-level string as it is, as a form.
+      data: request.form
+        ? new URLSearchParams(request.form).toString()
+        : request.json === undefined
+          ? undefined
+          : JSON.stringify(request.json),
       signal: AbortSignal.any([signal, deadline]),
     });
     const headers = Object.fromEntries(
@@ -88,6 +96,11 @@ async function sendOnce(
   } catch (error) {
     return failure(error, deadline.aborted, request.timeoutMs);
   }
+}
+
+/** Whether the script set its own Content-Type (which a JSON body then keeps). */
+function hasContentType(request: HttpRequest): boolean {
+  return Object.keys(request.headers).some((name) => name.toLowerCase() === 'content-type');
 }
 
 /** JSON when the answer says it is JSON (and is), else the text. */
@@ -109,8 +122,11 @@ function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutc
   if (code === 'EADDRREFUSED_BY_POLICY')
     return { kind: 'limit', message: cause instanceof Error ? cause.message : message };
   if (code === 'ERR_FR_TOO_MANY_REDIRECTS') return { kind: 'limit', message: 'too many redirects' };
-  if (/maxContentLength|maxBodyLength/.test(message))
+  if (message.includes('maxContentLength'))
     return { kind: 'limit', message: 'the answer is over the size limit' };
+  // The same cap applies to what is sent (axios's maxBodyLength): not the answer's fault.
+  if (message.includes('maxBodyLength'))
+    return { kind: 'limit', message: 'the request body is over the size limit' };
   if (code === 'ERR_FR_REDIRECTION_FAILURE' || code === 'ERR_INVALID_URL') return { kind: 'limit', message };
   return { kind: 'network', message: code ? `${code}: ${message}` : message };
 }

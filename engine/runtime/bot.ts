@@ -59,6 +59,12 @@ export class ConversationConflictError extends BotflowError {
 
 type Snapshot = SnapshotFrom<ConversationMachine>;
 
+const UNREADABLE: Diagnostic = {
+  severity: 'warning',
+  code: 'conversation.unreadable',
+  message: 'the stored conversation could not be read; it starts afresh',
+};
+
 /** A bot: one script, its conversations in a store, one turn at a time per conversation. */
 export class Bot {
   readonly script: Script;
@@ -100,6 +106,11 @@ export class Bot {
   /** Hands the user's text to the conversation `key`; a new or ended conversation starts afresh. */
   send(key: string, text: string): Promise<Turn> {
     return this.queue.run(key, () => this.sendNow(key, text));
+  }
+
+  /** `value` with the bot's secrets (its env values) masked as `***`, for anything a host prints. */
+  redact<T>(value: T): T {
+    return this.mask(value);
   }
 
   /** Where the conversation `key` stands, without running anything; undefined when there is none. */
@@ -145,21 +156,26 @@ export class Bot {
       startParam: options.startParam ?? '',
     };
     const actor = createActor(this.machine, { input: { vars } });
-    return this.runTurn(key, record?.version, actor, () => undefined, seed.diagnostics);
+    const notes = record && !stored ? [UNREADABLE, ...seed.diagnostics] : seed.diagnostics;
+    return this.runTurn(key, record?.version, actor, () => undefined, notes);
   }
 
   private async sendNow(key: string, text: string): Promise<Turn> {
     const record = await this.store.get(key);
     const stored = record && decodeConversation(record.data);
     const notes: Diagnostic[] = [];
-    if (record && !stored)
-      notes.push({
-        severity: 'warning',
-        code: 'conversation.unreadable',
-        message: 'the stored conversation could not be read; it starts afresh',
-      });
+    if (record && !stored) notes.push(UNREADABLE);
     if (!stored || this.isFinal(stored.b) || !this.compiled.behaviours.get(stored.b)?.reply) {
-      const actor = createActor(this.machine, { input: { vars: this.defaults } });
+      if (stored && !this.isFinal(stored.b)) {
+        notes.push({
+          severity: 'warning',
+          code: 'script.changed',
+          message: `the script changed and "${stored.b}" no longer waits for a reply; the conversation starts afresh`,
+        });
+      }
+      // A new conversation on the same messenger: the channel carries over, the start data does not.
+      const channel = stored?.v?.channel ?? '';
+      const actor = createActor(this.machine, { input: { vars: { ...this.defaults, channel } } });
       return this.runTurn(key, record?.version, actor, () => undefined, notes);
     }
     if (stored.s !== this.script.version) {
@@ -169,12 +185,14 @@ export class Bot {
         message: `the script changed since this conversation was stored; it goes on at "${stored.b}"`,
       });
     }
-    const reply = text.length > REPLY_LIMIT ? text.slice(0, REPLY_LIMIT) : text;
+    // Cut before a character that would be split in half (an emoji's surrogate pair).
+    const reply =
+      text.length > REPLY_LIMIT ? text.slice(0, REPLY_LIMIT).replace(/[\uD800-\uDBFF]$/, '') : text;
     if (reply !== text) {
       notes.push({
         severity: 'warning',
         code: 'reply.truncated',
-        message: `the reply was ${text.length} characters long; only the first ${REPLY_LIMIT} were read`,
+        message: `the reply was ${text.length} characters long; only the first ${reply.length} were read`,
       });
     }
     const actor = createActor(this.machine, {
@@ -218,14 +236,19 @@ export class Bot {
     act: (actor: ReturnType<typeof createActor<ConversationMachine>>) => void,
     diagnostics: readonly Diagnostic[],
   ): Promise<Turn> {
+    // `start()` notifies observers with the snapshot the actor starts from: a restored ask is
+    // settled, so only snapshots after `act` may settle the turn (else a reply that leads into a
+    // Server Request would end the turn at the stale ask, losing the reply).
+    let acted = false;
     const settled = new Promise<Snapshot>((resolve, reject) => {
       const check = (snapshot: Snapshot) => {
-        if (this.isSettled(snapshot)) resolve(snapshot);
+        if (acted && this.isSettled(snapshot)) resolve(snapshot);
       };
       actor.subscribe({ next: check, error: reject });
     });
     settled.catch(() => undefined); // awaited below only when the turn does not settle at once
     actor.start();
+    acted = true;
     act(actor);
     let snapshot: Snapshot;
     try {
@@ -234,19 +257,18 @@ export class Bot {
       if (snapshot.status === 'error') throw snapshot.error;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new BotflowError('turn.failed', `the turn failed inside the engine: ${message}`);
+      throw new BotflowError('turn.failed', this.mask(`the turn failed inside the engine: ${message}`));
     } finally {
       actor.stop();
     }
     const { context } = snapshot;
     const value = String(snapshot.value);
+    const changed = changedVariables(context.vars, this.defaults);
     const stored: StoredConversation = {
       s: this.script.version,
       b: value,
       ...(context.at !== value && { a: context.at }),
-      ...(Object.keys(changedVariables(context.vars, this.defaults)).length > 0 && {
-        v: changedVariables(context.vars, this.defaults),
-      }),
+      ...(Object.keys(changed).length > 0 && { v: changed }),
       ...(context.tries > 0 && { t: context.tries }),
       ...(context.result !== null && { r: context.result }),
     };

@@ -6,9 +6,13 @@ const MIN_SECRET_LENGTH = 4;
  * for turns, transcripts and logs (DESIGN.md §3.4). Identity when there are no secrets.
  */
 export function secretMasker(env: Readonly<Record<string, string>>): <T>(value: T) => T {
-  const secrets = [...new Set(Object.values(env))]
-    .filter((s) => s.length >= MIN_SECRET_LENGTH)
-    .sort((a, b) => b.length - a.length);
+  const secrets = [
+    ...new Set(
+      Object.values(env)
+        .filter((s) => s.length >= MIN_SECRET_LENGTH)
+        .flatMap((secret) => [secret, ...encodedForms(secret)]),
+    ),
+  ].sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return (value) => value;
   const maskText = (text: string) =>
     secrets.reduce((masked, secret) => masked.replaceAll(secret, '***'), text);
@@ -21,4 +25,9 @@ export function secretMasker(env: Readonly<Record<string, string>>): <T>(value: 
     return value;
   };
   return <T>(value: T) => mask(value) as T;
+}
+
+/** A secret as it shows inside a URL (a path or query value, percent- or form-encoded). */
+function encodedForms(secret: string): string[] {
+  return [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
 }

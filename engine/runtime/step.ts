@@ -27,6 +27,8 @@ export class Step {
   private pending: HttpRequest | null;
   /** Extra names expressions may read here (a response's `status`, `body`…). */
   private locals: Readonly<Record<string, Value>> = {};
+  /** The scope, built once and rebuilt only after a variable changes. */
+  private cachedScope: ExpressionScope | undefined;
 
   constructor(
     private readonly context: ConversationContext,
@@ -49,21 +51,24 @@ export class Step {
   set(name: string, value: Value): void {
     this.vars ??= { ...this.context.vars };
     this.vars[name] = value;
+    this.cachedScope = undefined;
   }
 
   /** Lets the expressions evaluated from now on read `locals` too. */
   expose(locals: Readonly<Record<string, Value>>): void {
     this.locals = locals;
+    this.cachedScope = undefined;
   }
 
   /** Variables, then the system's `now` and `env`, then the block's locals. */
   scope(): ExpressionScope {
-    return {
+    this.cachedScope ??= {
       ...(this.vars ?? this.context.vars),
       now: this.runtime.now().toISOString(),
       env: this.runtime.env,
       ...this.locals,
     };
+    return this.cachedScope;
   }
 
   evaluate(expression: CompiledExpression): { ok: true; value: Value } | { ok: false; message: string } {
@@ -79,8 +84,19 @@ export class Step {
     return renderTemplate(template, scope);
   }
 
+  /** Queues a message; buttons that render empty are left out, since messengers refuse them. */
   say(text: string, buttons?: readonly string[]): void {
-    this.outbox.push(buttons && buttons.length > 0 ? { text, buttons } : { text });
+    const shown = buttons?.filter((button) => button.trim() !== '');
+    this.outbox.push(shown && shown.length > 0 ? { text, buttons: shown } : { text });
+  }
+
+  /** Remembers the variables now; the function returned puts them back (a block that is all or nothing). */
+  savepoint(): () => void {
+    const saved = this.vars && { ...this.vars };
+    return () => {
+      this.vars = saved;
+      this.cachedScope = undefined;
+    };
   }
 
   note(severity: Diagnostic['severity'], code: string, message: string): void {

@@ -1,0 +1,376 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBot, createHttpClient, isBlockedAddress, parseScript } from '../../engine/index.js';
+import { botOf, codes, script } from './helpers.js';
+import { closedPort, closeServers, json, startServer, type TestServer } from './server.js';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(closeServers);
+
+/** A GET to `{{ env.URL }}<path>` with every failure outcome routed to its own end block. */
+function get(path: string, options: { timeout?: string; on?: string } = {}): string {
+  return script(`  call:
+    type: request
+    url: '{{ env.URL }}${path}'
+    timeout: ${options.timeout ?? '2s'}
+    save: { got: body }
+    on: ${options.on ?? '{ success: ok, timeout: timed-out, network: no-network, error: failed }'}
+  ok: { type: end, result: ok }
+  timed-out: { type: end, result: timeout }
+  no-network: { type: end, result: network }
+  failed: { type: end, result: failed }
+`);
+}
+
+const warning = (turn: { diagnostics: readonly { severity: string; message: string }[] }) =>
+  turn.diagnostics.map((d) => `${d.severity}: ${d.message}`).join('\n');
+
+describe('time and connection', () => {
+  it('a server that never answers: timeout outcome after the per-attempt deadline', async () => {
+    server.handle(() => 'hang');
+    const started = Date.now();
+    const turn = await botOf(get('/slow', { timeout: '200ms' }), { env: { URL: server.origin } }).start('k');
+    const took = Date.now() - started;
+    expect(turn.result).toBe('timeout');
+    expect(server.requests.map((r) => r.url)).toEqual(['/slow']);
+    expect(took).toBeGreaterThanOrEqual(150);
+    expect(turn.variables.response).toEqual({ status: 0, body: '', error: 'timeout' });
+    expect(warning(turn)).toContain('no answer within 200 ms');
+  });
+
+  it('a body that never finishes also times out', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.write('{"partial":');
+      return undefined;
+    });
+    const turn = await botOf(get('/slow', { timeout: '200ms' }), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('timeout');
+  });
+
+  it('an unrouted timeout ends with status error and says why', async () => {
+    server.handle(() => 'hang');
+    const turn = await botOf(get('/slow', { timeout: '200ms', on: '{ success: ok }' }), {
+      env: { URL: server.origin },
+    }).start('k');
+    expect(turn.status).toBe('error');
+    expect(turn.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'request.timeout',
+        message: 'block "call": the request failed: no answer within 200 ms',
+      },
+    ]);
+  });
+
+  it('a closed port: network outcome', async () => {
+    const port = await closedPort();
+    const turn = await botOf(get('/x'), { env: { URL: `http://127.0.0.1:${port}` } }).start('k');
+    expect(turn.result).toBe('network');
+    expect(turn.variables.response).toEqual({ status: 0, body: '', error: 'network' });
+    expect(warning(turn)).toMatch(/ECONNREFUSED/);
+  });
+
+  it('a network failure falls back to error when network is not routed', async () => {
+    const port = await closedPort();
+    const turn = await botOf(get('/x', { on: '{ success: ok, error: failed }' }), {
+      env: { URL: `http://127.0.0.1:${port}` },
+    }).start('k');
+    expect(turn.result).toBe('failed');
+    expect(codes(turn)).toEqual(['request.network']);
+  });
+
+  it('a connection closed without an answer: network outcome', async () => {
+    server.handle((_request, response) => {
+      response.socket?.destroy();
+      return undefined;
+    });
+    const turn = await botOf(get('/x'), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('network');
+  });
+});
+
+describe('size cap', () => {
+  const FIVE_MIB = 5 * 1024 * 1024;
+
+  it('a 5 MiB answer with a Content-Length is refused at the size limit', async () => {
+    const big = JSON.stringify({ data: 'x'.repeat(FIVE_MIB) });
+    server.handle((_request, response) => {
+      response.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(big),
+      });
+      response.end(big);
+      return undefined;
+    });
+    const turn = await botOf(get('/big'), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('failed');
+    expect(turn.variables.got).toBeUndefined();
+    expect(turn.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'request.limit',
+        message: 'block "call": the request failed (the answer is over the size limit); going on at "failed"',
+      },
+    ]);
+  });
+
+  it('a 5 MiB chunked answer (no Content-Length) is refused too', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      const chunk = 'y'.repeat(64 * 1024);
+      for (let sent = 0; sent < FIVE_MIB; sent += chunk.length) response.write(chunk);
+      response.end();
+      return undefined;
+    });
+    const turn = await botOf(get('/big', { on: '{ success: ok }' }), { env: { URL: server.origin } }).start(
+      'k',
+    );
+    expect(turn.status).toBe('error');
+    expect(codes(turn)).toEqual(['request.limit']);
+    expect(warning(turn)).toContain('size limit');
+  });
+
+  it('a small gzip answer that inflates to 5 MiB is refused too (the cap counts what is read)', async () => {
+    const bomb = gzipSync(Buffer.alloc(FIVE_MIB, '0'));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' });
+      response.end(bomb);
+      return undefined;
+    });
+    const turn = await botOf(get('/bomb'), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('failed');
+    expect(warning(turn)).toContain('size limit');
+  });
+
+  it('a request body over the cap is refused as such, and never sent', async () => {
+    const yaml = script(`  send:
+    type: request
+    method: POST
+    url: '{{ env.URL }}/x'
+    body: { text: '{{ big }}' }
+    on: { success: ok, error: failed }
+  ok: { type: end, result: ok }
+  failed: { type: end, result: failed }
+`);
+    const bot = botOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } });
+    const fits = await bot.start('k');
+    expect(fits.result).toBe('ok');
+    const tooBig = await botOf(yaml.replace("'{{ big }}'", `'${'b'.repeat(1200)}'`), {
+      env: { URL: server.origin },
+      http: { maxResponseBytes: 1000 },
+    }).start('k');
+    expect(tooBig.result).toBe('failed');
+    expect(warning(tooBig)).toContain('the request body is over the size limit');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('an answer just under 1 MiB is read, and the cap can be set by the host', async () => {
+    const body = 'z'.repeat(1024 * 1024 - 16);
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      response.end(body);
+      return undefined;
+    });
+    const yaml = get('/x');
+    const ok = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    expect(ok.result).toBe('ok');
+    expect(ok.variables.got).toBe(body);
+    const capped = await botOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } }).start(
+      'k',
+    );
+    expect(capped.result).toBe('failed');
+    expect(warning(capped)).toContain('size limit');
+  });
+});
+
+describe('redirects', () => {
+  /** `/hop/N` redirects to `/hop/N-1`; `/hop/0` answers where the chain ended. */
+  function redirectChain(): void {
+    server.handle((request, response) => {
+      const hops = Number(/^\/hop\/(\d+)$/.exec(request.url)?.[1] ?? 'NaN');
+      if (hops > 0) {
+        response.writeHead(302, { Location: `/hop/${hops - 1}` });
+        response.end();
+        return undefined;
+      }
+      return json(response, 200, { arrived: request.url });
+    });
+  }
+
+  it('a chain of 5 redirects is followed', async () => {
+    redirectChain();
+    const turn = await botOf(get('/hop/5'), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('ok');
+    expect(turn.variables.got).toEqual({ arrived: '/hop/0' });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/hop/5',
+      '/hop/4',
+      '/hop/3',
+      '/hop/2',
+      '/hop/1',
+      '/hop/0',
+    ]);
+  });
+
+  it('a chain of 6 redirects is refused: too many redirects', async () => {
+    redirectChain();
+    const turn = await botOf(get('/hop/6'), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('failed');
+    expect(warning(turn)).toContain('too many redirects');
+    expect(server.requests.map((r) => r.url)).not.toContain('/hop/0');
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it('a redirect to the cloud metadata address is refused before connecting', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data/' });
+      response.end();
+      return undefined;
+    });
+    const turn = await botOf(get('/start'), { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('failed');
+    // `request.limit`, not `request.timeout`: refused before any connection was tried.
+    expect(codes(turn)).toEqual(['request.limit']);
+    expect(warning(turn)).toContain('169.254.169.254 is a private or local address');
+    expect(server.requests.map((r) => r.url)).toEqual(['/start']);
+  });
+
+  it('a redirect from an allowed name to a private address that is not allowed is refused', async () => {
+    server.handle((request, response) => {
+      if (request.url === '/start') {
+        response.writeHead(307, { Location: `http://127.0.0.1:${server.port}/secret` });
+        response.end();
+        return undefined;
+      }
+      return json(response, 200, { secret: true });
+    });
+    const turn = await botOf(get('/start'), {
+      env: { URL: `http://localhost:${server.port}` },
+      http: { allowHosts: ['localhost'] },
+    }).start('k');
+    expect(server.requests.map((r) => r.url)).toEqual(['/start']);
+    expect(turn.result).toBe('failed');
+    expect(warning(turn)).toContain('127.0.0.1 is a private or local address');
+    expect(turn.variables.got).toBeUndefined();
+  });
+
+  it.each(['file:///etc/passwd', 'ftp://example.com/', 'gopher://example.com/'])(
+    'a redirect to %s is refused: http(s) only',
+    async (location) => {
+      server.handle((_request, response) => {
+        response.writeHead(302, { Location: location });
+        response.end();
+        return undefined;
+      });
+      const turn = await botOf(get('/start'), { env: { URL: server.origin } }).start('k');
+      expect(turn.result).toBe('failed');
+      expect(codes(turn)).toEqual(['request.limit']);
+      expect(warning(turn)).toContain('Unsupported protocol');
+      expect(turn.variables.got).toBeUndefined();
+    },
+  );
+});
+
+describe('private addresses', () => {
+  it('a request to 127.0.0.1 without allowHosts is refused and never sent', async () => {
+    const turn = await botOf(get('/x'), { env: { URL: server.origin }, http: { allowHosts: [] } }).start('k');
+    expect(turn.result).toBe('failed');
+    expect(codes(turn)).toEqual(['request.limit']);
+    expect(warning(turn)).toContain('127.0.0.1 is a private or local address; allow the host by name');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('the default client and a bot without a client refuse it too', async () => {
+    const yaml = get('/x');
+    const defaults = createBot({
+      script: parseScript(yaml),
+      env: { URL: server.origin },
+      http: createHttpClient(),
+    });
+    const refused = await defaults.start('k');
+    expect(refused.result).toBe('failed');
+    expect(warning(refused)).toContain('127.0.0.1 is a private or local address');
+    const without = await createBot({ script: parseScript(yaml), env: { URL: server.origin } }).start('k');
+    expect(without.result).toBe('failed');
+    expect(warning(without)).toContain('this bot was created without an HTTP client');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a name that resolves to loopback is refused unless the name is allowed', async () => {
+    const yaml = get('/x');
+    const refused = await botOf(yaml, {
+      env: { URL: `http://localhost:${server.port}` },
+      http: { allowHosts: [] },
+    }).start('k');
+    expect(refused.result).toBe('failed');
+    expect(warning(refused)).toMatch(/localhost resolves to (127\.0\.0\.1|::1), which is a private/);
+    expect(server.requests).toEqual([]);
+    const allowed = await botOf(yaml, {
+      env: { URL: `http://localhost:${server.port}` },
+      http: { allowHosts: ['LocalHost'] },
+    }).start('k');
+    expect(allowed.result).toBe('ok');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['an IPv4-mapped IPv6 literal', (port: number) => `http://[::ffff:127.0.0.1]:${port}`],
+    ['a hexadecimal IPv4 literal', (port: number) => `http://0x7f000001:${port}`],
+    ['a trailing-dot name', (port: number) => `http://127.0.0.1.:${port}`],
+  ])('loopback written as %s is refused too', async (_what, url) => {
+    const turn = await botOf(get('/x'), { env: { URL: url(server.port) }, http: { allowHosts: [] } }).start(
+      'k',
+    );
+    expect(turn.result).toBe('failed');
+    expect(warning(turn)).toContain('is a private or local address');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a refused request never reaches the server, retries or not', async () => {
+    const yaml = get('/x').replace(
+      'timeout:',
+      'retry: { attempts: 3, backoff: 10ms, on: [error] }\n    timeout:',
+    );
+    const turn = await botOf(yaml, { env: { URL: server.origin }, http: { allowHosts: [] } }).start('k');
+    expect(turn.result).toBe('failed');
+    expect(server.requests).toEqual([]);
+  });
+
+  it.each([
+    ['10.0.0.1', true],
+    ['10.255.255.255', true],
+    ['172.16.0.1', true],
+    ['172.31.255.254', true],
+    ['172.32.0.1', false],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['0.0.0.0', true],
+    ['100.64.0.1', true],
+    ['::1', true],
+    ['::', true],
+    ['fe80::', true],
+    ['fe80::1', true],
+    ['fc00::', true],
+    ['fc00::1', true],
+    ['fd12:3456::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['::ffff:7f00:1', true],
+    ['::ffff:10.0.0.1', true],
+    ['::FFFF:169.254.169.254', true],
+    ['224.0.0.1', true],
+    ['not an address', true],
+    ['8.8.8.8', false],
+    ['93.184.216.34', false],
+    ['2606:4700:4700::1111', false],
+    ['::ffff:8.8.8.8', false],
+  ])('isBlockedAddress(%s) is %s', (address, blocked) => {
+    expect(isBlockedAddress(address)).toBe(blocked);
+  });
+});
