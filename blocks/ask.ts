@@ -123,14 +123,17 @@ export const askBlock = defineBlock({
         if (accepted) {
           step.badReplies = 0;
           step.set(block.save, accepted.value);
-          step.go(accepted.next ?? block.next ?? END);
+          if (accepted.choice !== undefined) step.took(['choices', accepted.choice]);
+          if (accepted.next !== undefined) step.go(accepted.next, ['choices', accepted.choice ?? 0, 'next']);
+          else step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
           return;
         }
         step.badReplies += 1;
+        step.took(['invalid']);
         if (step.badReplies <= block.retries) {
           step.say(step.render(invalid), buttons(step));
         } else if (block.on?.invalid !== undefined) {
-          step.go(block.on.invalid);
+          step.go(block.on.invalid, ['on', 'invalid']);
         } else {
           const tries = step.badReplies === 1 ? '1 try' : `${step.badReplies} tries`;
           step.fail('ask.no-valid-reply', `no valid reply after ${tries}`, tools.onError);
@@ -142,6 +145,8 @@ export const askBlock = defineBlock({
 
 interface Accepted {
   readonly value: Value;
+  /** The choice picked, by index, and where it leads when it has its own `next`. */
+  readonly choice?: number;
   readonly next?: string | undefined;
 }
 
@@ -197,13 +202,13 @@ function pickChoice(
 ): Accepted | undefined {
   const wanted = reply.trim().toLowerCase();
   if (wanted === '') return undefined;
-  for (const choice of choices) {
+  for (const [index, choice] of choices.entries()) {
     const label = step.render(choice.label);
     if (
       label.toLowerCase() === wanted ||
       (choice.value !== undefined && String(choice.value).toLowerCase() === wanted)
     ) {
-      return { value: choice.value ?? label, next: choice.next };
+      return { value: choice.value ?? label, choice: index, next: choice.next };
     }
   }
   return undefined;

@@ -4,7 +4,7 @@ import { expression as compileExpression } from '../engine/runtime/compile-sourc
 import type { Step } from '../engine/runtime/step.js';
 import { END } from '../engine/runtime/types.js';
 import { blockId, expression, variableName } from '../engine/script/fields.js';
-import { defineBlock, type Edge } from './types.js';
+import { defineBlock, type Edge, type YamlPath } from './types.js';
 
 const split = z.strictObject({
   from: variableName,
@@ -84,6 +84,7 @@ export const bplBlock = defineBlock({
       : [],
   compile: (block, tools) => {
     const failTo = block.on?.error ?? tools.onError;
+    const failEdge = block.on?.error === undefined ? undefined : ['on', 'error'];
     const assignments = Object.entries(block.set ?? {}).map(([name, source]) => ({
       name,
       source,
@@ -94,7 +95,7 @@ export const bplBlock = defineBlock({
         // All or nothing: a block that fails leaves no half-computed variables behind.
         const undo = step.savepoint();
         for (const split of splits(block.split)) {
-          if (!applySplit(step, split, failTo)) {
+          if (!applySplit(step, split, failTo, failEdge)) {
             undo();
             return;
           }
@@ -107,19 +108,20 @@ export const bplBlock = defineBlock({
               'bpl.failed',
               `set ${name}: "${source}" could not be evaluated (${result.message})`,
               failTo,
+              failEdge,
             );
             return;
           }
           step.set(name, result.value);
         }
-        step.go(block.next ?? END);
+        step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
       },
     };
   },
 });
 
 /** Cuts the text of `from` into `into` (DESIGN.md §3.5); false when `rest: error` applies. */
-function applySplit(step: Step, split: BplSplit, failTo: string): boolean {
+function applySplit(step: Step, split: BplSplit, failTo: string, failEdge: YamlPath | undefined): boolean {
   const text = toText(step.get(split.from));
   const parts = cut(text, split.by);
   const names = split.into;
@@ -129,6 +131,7 @@ function applySplit(step: Step, split: BplSplit, failTo: string): boolean {
         'bpl.too-many-parts',
         `"${split.from}" has ${parts.length} parts for ${names.length} names`,
         failTo,
+        failEdge,
       );
       return false;
     }

@@ -49,7 +49,7 @@ export const conditionBlock = defineBlock({
     const branches = block.branches.map((branch) => ({ ...branch, test: compileExpression(branch.if) }));
     return {
       enter: (step) => {
-        for (const branch of branches) {
+        for (const [i, branch] of branches.entries()) {
           const result = step.evaluate(branch.test);
           if (!result.ok) {
             step.note(
@@ -58,11 +58,11 @@ export const conditionBlock = defineBlock({
               `"${branch.if}" could not be evaluated (${result.message}); taken as false`,
             );
           } else if (isTruthy(result.value)) {
-            step.go(branch.next);
+            step.go(branch.next, ['branches', i, 'next']);
             return;
           }
         }
-        step.go(block.else);
+        step.go(block.else, ['else']);
       },
     };
   },

@@ -40,7 +40,7 @@ export const messageBlock = defineBlock({
           step.render(text),
           buttons?.map((button) => step.render(button)),
         );
-        step.go(block.next ?? END);
+        step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
       },
     };
   },

@@ -212,9 +212,9 @@ function route(step: Step, block: RequestBlock, outcome: HttpOutcome, onError: s
   if (target !== undefined) {
     // A routed failure is the script's business, but the designer still wants to see why.
     if (failed) step.note('warning', code, `the request failed (${what}); going on at "${target}"`);
-    step.go(target);
+    step.go(target, ['on', routed ?? '']);
   } else if (!failed) {
-    step.go(block.next ?? END);
+    step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
   } else {
     step.fail(code, `the request failed: ${what}`, onError);
   }
@@ -232,7 +232,7 @@ function refuse(step: Step, block: RequestBlock, code: string, message: string, 
     return;
   }
   step.note('warning', code, `${message}; the request was not sent, going on at "${target}"`);
-  step.go(target);
+  step.go(target, ['on', 'error']);
 }
 
 /** Kept for later blocks as `response`: status and body, the body only while it is small. */

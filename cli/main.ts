@@ -7,6 +7,7 @@ import { graphCommand } from './commands/graph.js';
 import { linkCommand } from './commands/link.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
 
@@ -21,6 +22,7 @@ export function createProgram(): Command {
     validateCommand(),
     runCommand(),
     chatCommand(),
+    testCommand(),
     graphCommand(),
     schemaCommand(),
     linkCommand(),

@@ -23,5 +23,15 @@ export { compileScript } from './runtime/machine.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
 export { MemoryStore } from './store/memory.js';
 export type { SessionStore, StoredRecord } from './store/types.js';
-export { createHttpClient, DEFAULT_MAX_RESPONSE_BYTES, type HttpOptions } from './http/client.js';
+export {
+  createHttpClient,
+  createTransport,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type HttpOptions,
+  type TransportOptions,
+} from './http/client.js';
 export { isBlockedAddress } from './http/guard.js';
+export { retrying, type RetryOptions, type Transport } from './http/retry.js';
+export { compilePattern, PATTERN_LIMIT, type Pattern } from './pattern.js';
+export { readYamlData, validateAt, type YamlData } from './script/yaml-data.js';
+export type { TraceEvent } from './runtime/types.js';

@@ -1,21 +1,20 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { setTimeout as sleep } from 'node:timers/promises';
 import packageJson from '../../package.json' with { type: 'json' };
-import { outcomeNames, type HttpClient, type HttpOutcome, type HttpRequest } from '../runtime/http-types.js';
+import type { HttpClient, HttpOutcome, HttpRequest } from '../runtime/http-types.js';
 import { guardedAgents } from './guard.js';
+import { retrying, type RetryOptions, type Transport } from './retry.js';
 
-export interface HttpOptions {
+/** What one attempt obeys: the address guard and the size and redirect caps. */
+export interface TransportOptions {
   /** Host names a script may reach even at loopback or private addresses (a local CRM, tests). */
   readonly allowHosts?: readonly string[];
   /** The largest answer read, in bytes (default 1 MiB). */
   readonly maxResponseBytes?: number;
   /** Redirects followed at most (default 5). */
   readonly maxRedirects?: number;
-  /** The longest `Retry-After` honoured, in ms (default 30 s): a turn must end. */
-  readonly maxRetryAfterMs?: number;
-  /** Jitter source, in [0, 1) (default Math.random); tests make it fixed. */
-  readonly random?: () => number;
 }
+
+export interface HttpOptions extends TransportOptions, RetryOptions {}
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -24,6 +23,14 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
  * agents, a deadline per attempt, a size cap, a redirect cap, and the block's retry policy.
  */
 export function createHttpClient(options: HttpOptions = {}): HttpClient {
+  return retrying(createTransport(options), options);
+}
+
+/**
+ * One attempt of a request on axios, with no retries: what `createHttpClient` retries, and what a
+ * host wraps to watch every attempt (`botflow chat --record`) before giving it to `retrying`.
+ */
+export function createTransport(options: TransportOptions = {}): Transport {
   const instance = axios.create({
     ...guardedAgents(options.allowHosts ?? []),
     proxy: false,
@@ -35,27 +42,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     validateStatus: () => true,
     headers: { 'User-Agent': `botflow/${packageJson.version}` },
   });
-  const random = options.random ?? Math.random;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-
-  return {
-    async send(request, signal) {
-      for (let attempt = 1; ; attempt++) {
-        const outcome = await sendOnce(instance, request, signal);
-        // Our own refusals (a private address, the size cap, redirects) would only repeat.
-        const worthRetry =
-          outcome.kind !== 'limit' && request.retry.on.some((name) => outcomeNames(outcome).includes(name));
-        if (attempt >= request.retry.attempts || !worthRetry || signal.aborted) return outcome;
-        const backoff = request.retry.backoffMs * 2 ** (attempt - 1) * (0.5 + random() / 2);
-        const delay = Math.min(retryAfterMs(outcome) ?? backoff, maxRetryAfterMs);
-        try {
-          await sleep(delay, undefined, { signal });
-        } catch {
-          return outcome;
-        }
-      }
-    },
-  };
+  return (request, signal) => sendOnce(instance, request, signal);
 }
 
 async function sendOnce(
@@ -129,14 +116,4 @@ function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutc
     return { kind: 'limit', message: 'the request body is over the size limit' };
   if (code === 'ERR_FR_REDIRECTION_FAILURE' || code === 'ERR_INVALID_URL') return { kind: 'limit', message };
   return { kind: 'network', message: code ? `${code}: ${message}` : message };
-}
-
-/** `Retry-After` on 429 and 503: seconds, or an HTTP date. */
-function retryAfterMs(outcome: HttpOutcome): number | undefined {
-  if (outcome.kind !== 'response' || (outcome.status !== 429 && outcome.status !== 503)) return undefined;
-  const value = outcome.headers['retry-after'];
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

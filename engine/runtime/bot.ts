@@ -33,6 +33,8 @@ export interface BotOptions {
   readonly onStart?: 'restart' | 'resume' | 'ignore';
   /** The most blocks one turn may run before it is stopped as a runaway (default 1,000). */
   readonly stepCap?: number;
+  /** Put on each turn the blocks entered and branches taken (`turn.trace`), for coverage. */
+  readonly trace?: boolean;
 }
 
 export interface StartOptions {
@@ -76,6 +78,7 @@ export class Bot {
   private readonly mask: <T>(value: T) => T;
   private readonly runtime: StepRuntime;
   private readonly queue = new KeyedQueue();
+  private readonly tracing: boolean;
 
   constructor(options: BotOptions) {
     this.script = options.script;
@@ -95,6 +98,7 @@ export class Bot {
     });
     this.defaults = defaultVariables(options.script);
     this.onStart = options.onStart ?? 'restart';
+    this.tracing = options.trace ?? false;
     this.mask = secretMasker(options.env ?? {});
   }
 
@@ -274,12 +278,11 @@ export class Bot {
     };
     const version = await this.store.put(key, encodeConversation(stored), expected);
     if (version === undefined) throw new ConversationConflictError(key);
-    return this.mask(
-      this.turnOf(value, context.at, context.vars, context.result, context.outbox, [
-        ...diagnostics,
-        ...context.notes,
-      ]),
-    );
+    const turn = this.turnOf(value, context.at, context.vars, context.result, context.outbox, [
+      ...diagnostics,
+      ...context.notes,
+    ]);
+    return this.mask(this.tracing ? { ...turn, trace: context.trace } : turn);
   }
 
   private isFinal(state: string): boolean {

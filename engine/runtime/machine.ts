@@ -65,6 +65,7 @@ function implementations(runtime: MachineRuntime) {
 
 function runPhase(step: Step, { phase, behaviour }: RunParams, event: unknown): void {
   if (phase === 'enter') {
+    step.took([]);
     behaviour.enter(step);
     if (behaviour.call) step.setPending(behaviour.call.request(step) ?? null);
   } else if (phase === 'reply') {
@@ -169,7 +170,7 @@ export function freshContext(
   result: string | null = null,
   at = '',
 ): ConversationContext {
-  return { vars, tries, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null };
+  return { vars, tries, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null, trace: [] };
 }
 
 const cache = new Map<string, CompiledScript>();

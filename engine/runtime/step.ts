@@ -2,7 +2,9 @@ import type { Diagnostic } from '../diagnostic.js';
 import { evaluate, toData, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
 import { renderTemplate, tryRenderTemplate, type Template } from '../template/index.js';
 import type { HttpRequest } from './http-types.js';
-import type { ConversationContext, OutgoingMessage, Value, Variables } from './types.js';
+import type { YamlPath } from '../../blocks/types.js';
+import { formatPath } from '../script/locate.js';
+import type { ConversationContext, OutgoingMessage, TraceEvent, Value, Variables } from './types.js';
 import { FAILED } from './types.js';
 
 /** What a running block may see of the host: read-only env and the clock. */
@@ -21,6 +23,7 @@ export class Step {
   private vars: Record<string, Value> | undefined;
   private readonly outbox: OutgoingMessage[];
   private readonly notes: Diagnostic[];
+  private readonly trace: TraceEvent[];
   private route: string | null = null;
   private tries: number;
   private result: string | null;
@@ -38,6 +41,7 @@ export class Step {
   ) {
     this.outbox = [...context.outbox];
     this.notes = [...context.notes];
+    this.trace = [...context.trace];
     this.tries = context.tries;
     this.result = context.result;
     this.pending = context.pending;
@@ -103,14 +107,21 @@ export class Step {
     this.notes.push({ severity, code, message: `block "${this.block}": ${message}` });
   }
 
-  go(target: string): void {
+  /** Goes to `target`, through the block's edge at `edge` (for coverage) when it is one. */
+  go(target: string, edge?: YamlPath): void {
     this.route = target;
+    if (edge) this.took(edge);
+  }
+
+  /** Notes that the block took the branch at `edge` (a choice, a re-prompt), for coverage. */
+  took(edge: YamlPath): void {
+    this.trace.push({ block: this.block, edge: formatPath(edge) });
   }
 
   /** Ends the conversation with an error, noting why (DESIGN.md §3.4: unrouted failures). */
-  fail(code: string, message: string, target: string = FAILED): void {
+  fail(code: string, message: string, target: string = FAILED, edge?: YamlPath): void {
     this.note('error', code, message);
-    this.go(target);
+    this.go(target, edge);
   }
 
   get badReplies(): number {
@@ -141,6 +152,7 @@ export class Step {
       route: this.route,
       outbox: this.outbox,
       notes: this.notes,
+      trace: this.trace,
     };
   }
 }

@@ -11,6 +11,15 @@ export interface OutgoingMessage {
   readonly buttons?: readonly string[];
 }
 
+/**
+ * What a turn did, for coverage: a block entered (`edge` is ''), or a way out or branch taken
+ * (`edge` is its YAML path inside the block, as `validate` writes it: `branches[0].next`).
+ */
+export interface TraceEvent {
+  readonly block: string;
+  readonly edge: string;
+}
+
 /** Final states every machine has besides the script's own blocks. */
 export const END = '$end';
 export const FAILED = '$failed';
@@ -35,6 +44,7 @@ export interface ConversationContext {
   readonly notes: readonly Diagnostic[];
   /** The request a Server Request block is about to send; a turn is never stored with one. */
   readonly pending: HttpRequest | null;
+  readonly trace: readonly TraceEvent[];
 }
 
 /** One turn: what the bot said, and where the conversation stands. */
@@ -46,4 +56,6 @@ export interface Turn {
   readonly variables: Variables;
   readonly result: string | null;
   readonly diagnostics: readonly Diagnostic[];
+  /** Blocks entered and branches taken, when the bot was made with `trace: true`. */
+  readonly trace?: readonly TraceEvent[];
 }

@@ -7,7 +7,7 @@ import { isSystemVariable } from '../names.js';
 import { BLOCK_ID } from './fields.js';
 import { loopsWithoutPause, reachable, type GraphNode } from './graph.js';
 import { header } from './header.js';
-import { locate, scalarAt } from './locate.js';
+import { formatPath, locate, scalarAt } from './locate.js';
 import { ScriptError, type Position, type ScriptProblem } from './problem.js';
 import { DEFAULT_MAX_BYTES, readYaml, type YamlLimits, type YamlSource } from './read-yaml.js';
 import type { Script } from './script.js';
@@ -142,7 +142,24 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     file: source.file,
     version: createHash('sha256').update(source.text).digest('hex').slice(0, 16),
     positions: new Map(ids.map((id) => [id, locate(source, ['blocks', id], true)])),
+    edgePositions: new Map(
+      [...nodes.values()].flatMap((node) =>
+        branchPaths(node, blocks.get(node.id)).map((path) => [
+          `${node.id} ${formatPath(path)}`,
+          locate(source, ['blocks', node.id, ...path]),
+        ]),
+      ),
+    ),
   };
+}
+
+/** The edges of a block and, for an ask, its choices and its re-prompt: what coverage counts. */
+export function branchPaths(node: GraphNode, block: Block | undefined): YamlPath[] {
+  const paths: YamlPath[] = node.edges.map((edge) => edge.path);
+  if (block?.type === 'ask') {
+    paths.push(...(block.choices ?? []).map((_, i): YamlPath => ['choices', i]), ['invalid']);
+  }
+  return paths;
 }
 
 function validateBlock(

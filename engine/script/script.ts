@@ -20,6 +20,8 @@ export interface Script {
   readonly version: string;
   /** Where each block's id is written. */
   readonly positions: ReadonlyMap<string, Position>;
+  /** Where each way out and branch is written, by `block edge` (edge as in a TraceEvent). */
+  readonly edgePositions: ReadonlyMap<string, Position>;
   /** Problems that do not stop the script from running (unreachable blocks, undeclared variables). */
   readonly warnings: readonly ScriptProblem[];
 }

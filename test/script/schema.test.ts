@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scriptJsonSchema } from '../../engine/index.js';
+import { casesJsonSchema } from '../../qa/case-schema.js';
 
 describe('botflow.schema.json', () => {
   it('is the schema the code generates (run `npx botflow schema > botflow.schema.json` to refresh)', () => {
@@ -8,6 +9,13 @@ describe('botflow.schema.json', () => {
       readFileSync(new URL('../../botflow.schema.json', import.meta.url), 'utf8'),
     );
     expect(committed).toEqual(scriptJsonSchema());
+  });
+
+  it('has its twin for case files in botflow.cases.schema.json (`npx botflow schema --cases`)', () => {
+    const committed: unknown = JSON.parse(
+      readFileSync(new URL('../../botflow.cases.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(committed).toEqual(casesJsonSchema());
   });
 
   it('is draft-07 and knows every block type', () => {
