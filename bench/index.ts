@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { compare, printTable } from './harness.js';
 import { payloadBenchmarks } from './payload.bench.js';
+import { qaBenchmarks, sampleSuite } from './qa.bench.js';
 import { scriptBenchmarks } from './script.bench.js';
 import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
@@ -18,6 +19,7 @@ try {
       ...scriptBenchmarks,
       ...turnBenchmarks,
       ...requestBenchmarks(crmUrl),
+      ...qaBenchmarks(await sampleSuite()),
     ]),
   );
   console.log(`\n${await concurrentRequests(crmUrl)}`);
