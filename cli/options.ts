@@ -51,7 +51,7 @@ export function addRunOptions(command: Command): Command {
 }
 
 /** The host's env: the file first, then each --env (later wins). */
-async function readEnv(options: RunOptions): Promise<Record<string, string>> {
+export async function readEnv(options: RunOptions): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   if (options.envFile !== undefined) {
     let text: string;

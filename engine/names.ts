@@ -32,3 +32,11 @@ const SYSTEM_VARIABLE_SET: ReadonlySet<string> = new Set(SYSTEM_VARIABLES);
 export function isSystemVariable(name: string): name is SystemVariable {
   return SYSTEM_VARIABLE_SET.has(name);
 }
+
+/** The system variables a block may set all the same: the client's own details. */
+const CLIENT_DETAILS: ReadonlySet<string> = new Set(['clientExternalId', 'phone', 'email']);
+
+/** Variables only the engine sets (`channel`, `now`, `env`, …): no block may assign them. */
+export function isEngineVariable(name: string): boolean {
+  return isSystemVariable(name) && !CLIENT_DETAILS.has(name);
+}

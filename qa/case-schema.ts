@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PATTERN_LIMIT } from '../engine/index.js';
+import { compilePattern, PATTERN_LIMIT } from '../engine/index.js';
 
 /** One expected bot message: its exact text, or a part of it, a pattern, its buttons. */
 const messageMatcher = z.union([
@@ -8,7 +8,18 @@ const messageMatcher = z.union([
     .strictObject({
       text: z.string().optional(),
       contains: z.string().min(1).optional(),
-      matches: z.string().min(1).max(PATTERN_LIMIT).optional(),
+      matches: z
+        .string()
+        .min(1)
+        .max(PATTERN_LIMIT)
+        // Refused when the file is read, with its position, not halfway through a replay.
+        .refine((source) => typeof compilePattern(source) !== 'string', {
+          error: (issue) => {
+            const refused = compilePattern(String(issue.input));
+            return typeof refused === 'string' ? refused : undefined;
+          },
+        })
+        .optional(),
       buttons: z.array(z.string()).optional(),
     })
     .refine((m) => Object.keys(m).length > 0, {

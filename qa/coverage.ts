@@ -27,6 +27,7 @@ export function coverageOf(script: Script, traces: readonly TraceEvent[]): Scrip
     block,
     edge: '',
     line: line(position),
+    column: position.column,
     hit: seen.has(`${block} `),
   }));
   const branches = [...script.edgePositions].map(([key, position]) => {
@@ -35,6 +36,7 @@ export function coverageOf(script: Script, traces: readonly TraceEvent[]): Scrip
       block: key.slice(0, space),
       edge: key.slice(space + 1),
       line: line(position),
+      column: position.column,
       hit: seen.has(key),
     };
   });
@@ -44,7 +46,7 @@ export function coverageOf(script: Script, traces: readonly TraceEvent[]): Scrip
     branches: { total: branches.length, reached: branches.filter((b) => b.hit).length },
     unreached: [...blocks, ...branches]
       .filter((item) => !item.hit)
-      .sort((a, b) => a.line - b.line)
+      .sort((a, b) => a.line - b.line || a.column - b.column)
       .map(({ block, edge, line: at }) => ({ block, edge, line: at })),
   };
 }

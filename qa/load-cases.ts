@@ -24,6 +24,11 @@ export interface CaseFile {
   readonly cases: readonly TestCase[];
 }
 
+/** QA case files are named `*.cases.yaml` (or `.yml`). */
+export function isCaseFile(file: string): boolean {
+  return /\.cases\.ya?ml$/.test(file);
+}
+
 /**
  * Reads a case file; throws a ScriptError carrying every problem, with positions. A case with a
  * data table (`each`) becomes one case per row, its `${name}` placeholders filled in before it is
@@ -39,12 +44,13 @@ export async function loadCaseFile(file: string): Promise<CaseFile> {
     const { each, ...template } = raw;
     let table: (Readonly<Record<string, unknown>> | undefined)[] = [undefined];
     if (each !== undefined) {
-      const rows = validateAt(caseSchema.shape.each, each, read.locate, [...at, 'each']);
+      // Checked as the case's field, so a problem names "each" rather than the whole file.
+      const rows = validateAt(caseSchema.pick({ each: true }), { each }, read.locate, at);
       if ('problems' in rows) {
         problems.push(...rows.problems);
         return [];
       }
-      table = rows.data ?? table;
+      table = rows.data.each ?? table;
     }
     return table.flatMap((row, i) => {
       const filled = row === undefined ? template : fill(template, row);
@@ -59,8 +65,23 @@ export async function loadCaseFile(file: string): Promise<CaseFile> {
       return [{ name, data: { ...data, name }, position, stepPositions }];
     });
   });
-  if (problems.length > 0) throw new ScriptError(uniqueProblems(problems));
-  return { file, scriptFile: resolve(dirname(file), read.data.script), cases };
+  const scriptFile = resolve(dirname(file), read.data.script);
+  // A script that cannot be read is the case file's mistake: point at its `script:` line.
+  const unreadable = await readScriptFile(scriptFile).then(
+    () => undefined,
+    (error: unknown) => (error instanceof ScriptError ? error.problems[0] : undefined),
+  );
+  if (unreadable) {
+    problems.push({
+      ...read.locate(['script']),
+      severity: 'error',
+      code: unreadable.code,
+      message: `the script ${read.data.script} cannot be read: ${unreadable.message}`,
+    });
+  }
+  if (problems.length > 0)
+    throw new ScriptError(uniqueProblems(problems).sort((a, b) => a.line - b.line || a.column - b.column));
+  return { file, scriptFile, cases };
 }
 
 /** One problem per place and message: a broken template reports once, not once per row. */

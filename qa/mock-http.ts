@@ -14,6 +14,14 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped.join('.*')}$`);
 }
 
+/**
+ * An exact mock url written as requests are sent (`http://API.test` → `http://api.test/`), so it
+ * matches them; a glob is taken as written.
+ */
+function normalUrl(url: string): string {
+  return !url.includes('*') && URL.canParse(url) ? new URL(url).href : url;
+}
+
 /** True when `actual` has everything `expected` has: objects partially, anything else exactly. */
 export function containsValue(actual: unknown, expected: unknown): boolean {
   if (typeof expected !== 'object' || expected === null) return Object.is(actual, expected);
@@ -42,7 +50,7 @@ export class MockHttp {
 
   constructor(private readonly mocks: readonly MockData[]) {
     this.calls = mocks.map(() => 0);
-    this.urls = mocks.map((mock) => globToRegExp(mock.match.url));
+    this.urls = mocks.map((mock) => globToRegExp(normalUrl(mock.match.url)));
   }
 
   readonly transport: Transport = async (request, signal) => {
@@ -55,7 +63,7 @@ export class MockHttp {
     const answers = Array.isArray(mock.respond) ? mock.respond : [mock.respond];
     const count = this.calls[index] ?? 0;
     this.calls[index] = count + 1;
-    return answer(answers[Math.min(count, answers.length - 1)] ?? { network: true }, signal);
+    return answer(answers[Math.min(count, answers.length - 1)] ?? { network: true }, request, signal);
   };
 
   private matches(mock: MockData, index: number, request: HttpRequest): boolean {
@@ -75,9 +83,18 @@ export class MockHttp {
   }
 }
 
-async function answer(response: MockResponse, signal: AbortSignal): Promise<HttpOutcome> {
+async function answer(
+  response: MockResponse,
+  request: HttpRequest,
+  signal: AbortSignal,
+): Promise<HttpOutcome> {
   if ('timeout' in response) return { kind: 'timeout', message: 'the mock timed out' };
   if ('network' in response) return { kind: 'network', message: 'the mock failed the connection' };
+  // Like the real client: an answer slower than the block's `timeout` is a timeout.
+  if (response.delay !== undefined && response.delay >= request.timeoutMs) {
+    await wait(request.timeoutMs, undefined, { signal });
+    return { kind: 'timeout', message: `no answer within ${request.timeoutMs} ms` };
+  }
   if (response.delay !== undefined) await wait(response.delay, undefined, { signal });
   const headers = Object.fromEntries(
     Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),

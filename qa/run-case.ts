@@ -136,7 +136,7 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
             step: number,
             position,
             message: 'the bot said more before the user’s reply',
-            got: show(unread),
+            got: JSON.stringify(show(unread)),
           });
         }
         if (turn?.status !== 'waiting') {
@@ -157,7 +157,7 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
           position,
           message: 'expected the bot to say nothing',
           expected: '(nothing)',
-          got: show(pending[0]),
+          got: JSON.stringify(show(pending[0])),
         });
       }
       for (const matcher of expected) {

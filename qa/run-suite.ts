@@ -2,10 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadScript, ScriptError, type Script, type ScriptProblem } from '../engine/index.js';
 import { coverageOf, type ScriptCoverage } from './coverage.js';
-import { loadCaseFile } from './load-cases.js';
+import { isCaseFile, loadCaseFile } from './load-cases.js';
 import { runCase, type CaseResult } from './run-case.js';
-
-const CASE_FILE = /\.cases\.ya?ml$/;
 
 /** The case files named, a folder standing for every `*.cases.yaml` below it, in a stable order. */
 export async function findCaseFiles(paths: readonly string[]): Promise<string[]> {
@@ -19,7 +17,7 @@ export async function findCaseFiles(paths: readonly string[]): Promise<string[]>
     const entries = await readdir(path, { recursive: true });
     found.push(
       ...entries
-        .filter((entry) => CASE_FILE.test(entry))
+        .filter(isCaseFile)
         .sort()
         .map((entry) => join(path, entry)),
     );

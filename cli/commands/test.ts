@@ -1,9 +1,14 @@
 import { Command } from 'commander';
 import { formatProblem } from '../../engine/index.js';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { formatCoverage } from '../../qa/coverage.js';
+import { toJUnitXml } from '../../qa/junit.js';
 import type { CaseResult } from '../../qa/run-case.js';
 import { findCaseFiles, runSuite } from '../../qa/run-suite.js';
-import { ExitCode } from '../exit.js';
+import { ExitCode, UsageError } from '../exit.js';
+
+const COVERAGE_FORMATS: ReadonlySet<string> = new Set(['text', 'json']);
 
 interface TestOptions {
   junit?: string;
@@ -30,12 +35,22 @@ function describeFailure(result: CaseResult): string[] {
 export function testCommand(): Command {
   return new Command('test')
     .description('Replay QA case files (*.cases.yaml) against their scripts, with mocked HTTP.')
-    .argument('<file-or-dir...>', 'case files, or folders to search for *.cases.yaml')
+    .argument('[file-or-dir...]', 'case files, or folders to search for *.cases.yaml')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--coverage [format]', 'list the blocks and branches no case reached (format: text or json)')
     .option('--filter <text>', 'run only the cases whose name contains this text')
     .option('--bail', 'stop at the first failing case')
-    .action(async (paths: string[], options: TestOptions) => {
+    .action(async (given: string[], options: TestOptions) => {
+      // `--coverage scripts/` reads the folder as the option's value: give it back to the paths.
+      const paths = [...given];
+      if (typeof options.coverage === 'string' && !COVERAGE_FORMATS.has(options.coverage)) {
+        if (!existsSync(options.coverage)) {
+          throw new UsageError(`--coverage takes text or json, not "${options.coverage}".`);
+        }
+        paths.unshift(options.coverage);
+        options.coverage = true;
+      }
+      if (paths.length === 0) throw new UsageError('name the case files or folders to run.');
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const progress = process.stderr.isTTY;
       const suite = await runSuite(await findCaseFiles(paths), {
@@ -57,9 +72,15 @@ export function testCommand(): Command {
         out(`✗ ${file.file} could not be run`);
         for (const problem of file.problems) out(`    ${formatProblem(problem)}`);
       }
+      if (options.junit !== undefined) {
+        const report = suite.files.map(({ file, results }) => ({ file, results }));
+        await writeFile(options.junit, toJUnitXml(report));
+      }
       if (options.coverage === 'json') out(JSON.stringify(suite.coverage));
       else if (options.coverage !== undefined) for (const line of formatCoverage(suite.coverage)) out(line);
+      // Nothing run is no success: a typo in --filter or an empty folder must not pass.
+      if (suite.passed + suite.failed === 0) out('no case ran: check the paths and --filter');
       out(`${suite.passed} passed, ${suite.failed} failed`);
-      if (suite.failed > 0) process.exitCode = ExitCode.Failure;
+      if (suite.failed > 0 || suite.passed === 0) process.exitCode = ExitCode.Failure;
     });
 }

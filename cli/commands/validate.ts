@@ -6,10 +6,16 @@ import {
   ScriptError,
   type ScriptProblem,
 } from '../../engine/index.js';
+import { isCaseFile, loadCaseFile } from '../../qa/load-cases.js';
 import { ExitCode } from '../exit.js';
 
+/** A script's problems, or a QA case file's (`*.cases.yaml`, which sit beside their scripts). */
 async function check(file: string): Promise<ScriptProblem[]> {
   try {
+    if (isCaseFile(file)) {
+      await loadCaseFile(file);
+      return [];
+    }
     return checkScript(await readScriptFile(file), file).problems;
   } catch (error) {
     if (error instanceof ScriptError) return [...error.problems];
@@ -21,7 +27,7 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 export function validateCommand(): Command {
   return new Command('validate')
-    .description('Check scripts: every problem with file:line:col, exit 1 on any error.')
+    .description('Check scripts (and QA case files): every problem with file:line:col, exit 1 on any error.')
     .argument('<script...>', 'YAML script files')
     .option('--json', 'print one JSON object: { files: [{ file, ok, problems }], errors, warnings }')
     .action(async (files: string[], options: { json?: boolean }) => {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { evaluate, toData, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
-import { renderTemplate, tryRenderTemplate, type Template } from '../template/index.js';
+import { tryRenderTemplate, type Template } from '../template/index.js';
 import type { HttpRequest } from './http-types.js';
 import type { YamlPath } from '../../blocks/types.js';
 import { formatPath } from '../script/locate.js';
@@ -81,11 +81,10 @@ export class Step {
 
   /** Renders a template; a placeholder that fails renders empty, with a warning. */
   render(template: Template): string {
-    const scope = this.scope();
-    const rendered = tryRenderTemplate(template, scope);
-    if (rendered.ok) return rendered.text;
-    this.note('warning', 'template.failed', `a placeholder could not be rendered: ${rendered.message}`);
-    return renderTemplate(template, scope);
+    const rendered = tryRenderTemplate(template, this.scope());
+    if (!rendered.ok)
+      this.note('warning', 'template.failed', `a placeholder could not be rendered: ${rendered.message}`);
+    return rendered.text;
   }
 
   /** Queues a message; buttons that render empty are left out, since messengers refuse them. */

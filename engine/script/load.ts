@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Block } from '../../blocks/registry.js';
 import { blockDefinition, blockDefinitions } from '../../blocks/registry.js';
 import type { BlockDefinition, YamlPath } from '../../blocks/types.js';
-import { isSystemVariable } from '../names.js';
+import { isEngineVariable, isSystemVariable } from '../names.js';
 import { BLOCK_ID } from './fields.js';
 import { loopsWithoutPause, reachable, type GraphNode } from './graph.js';
 import { header } from './header.js';
@@ -219,16 +219,6 @@ function validateBlock(
   return { block: parsed.data as Block, definition };
 }
 
-/** Variables only the engine sets (DESIGN.md §4.3); a block may set clientExternalId, phone and email. */
-const ENGINE_VARIABLES: ReadonlySet<string> = new Set([
-  'channel',
-  'startParam',
-  'lastMessage',
-  'now',
-  'response',
-  'env',
-]);
-
 function checkEngineVariables(
   nodes: ReadonlyMap<string, GraphNode>,
   blocks: ReadonlyMap<string, Block>,
@@ -236,7 +226,7 @@ function checkEngineVariables(
 ): void {
   for (const [id, block] of blocks) {
     for (const name of nodes.get(id)?.definition.writes(block) ?? []) {
-      if (!ENGINE_VARIABLES.has(name)) continue;
+      if (!isEngineVariable(name)) continue;
       findings.push({
         path: ['blocks', id],
         atKey: true,

@@ -139,7 +139,11 @@ export function explainIssues(
       case 'invalid_union': {
         // Report the alternative that got furthest: its issues say the most about the mistake.
         // Failing at the top in every alternative, a list of allowed values says the most.
-        const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
+        // Equally far, an alternative that knows every field written fits better (`bot: 5` is a
+        // bad bot step, not a user step missing `user`).
+        const best =
+          [...issue.errors].sort((a, b) => depth(b) - depth(a) || unknownFields(a) - unknownFields(b))[0] ??
+          [];
         const candidates =
           depth(best) > 0
             ? best
@@ -179,6 +183,17 @@ export function explainIssues(
   });
 }
 
+function unknownFields(issues: readonly z.core.$ZodIssue[]): number {
+  return issues.filter((issue) => issue.code === 'unrecognized_keys').length;
+}
+
+/** How far into the value an alternative got, looking inside nested unions. */
 function depth(issues: readonly z.core.$ZodIssue[]): number {
-  return Math.max(0, ...issues.map((issue) => issue.path.length));
+  return Math.max(
+    0,
+    ...issues.map(
+      (issue) =>
+        issue.path.length + (issue.code === 'invalid_union' ? Math.max(0, ...issue.errors.map(depth)) : 0),
+    ),
+  );
 }

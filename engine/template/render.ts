@@ -9,35 +9,30 @@ import type { Escape, PlaceholderPart, RenderResult, SinglePlaceholderTemplate, 
  * `tryRenderTemplate` to learn why.
  */
 export function renderTemplate(template: Template, scope: ExpressionScope, escape: Escape = toText): string {
-  let text = '';
-  for (const part of template.parts) {
-    if (part.kind === 'text') {
-      text += part.text;
-      continue;
-    }
-    const result = evaluate(part.expression, scope);
-    text += escape(result.ok ? result.value : '');
-  }
-  return text;
+  return tryRenderTemplate(template, scope, escape).text;
 }
 
-/** Like renderTemplate, but the first placeholder that fails stops it, with its offset. */
+/**
+ * Renders a template and says whether every placeholder evaluated: when one did not, the result
+ * carries the first failure and its offset, beside the text rendered with failures as `''`.
+ */
 export function tryRenderTemplate(
   template: Template,
   scope: ExpressionScope,
   escape: Escape = toText,
 ): RenderResult {
   let text = '';
+  let failure: { message: string; offset: number } | undefined;
   for (const part of template.parts) {
     if (part.kind === 'text') {
       text += part.text;
       continue;
     }
     const result = evaluate(part.expression, scope);
-    if (!result.ok) return { ok: false, message: result.message, offset: part.offset };
-    text += escape(result.value);
+    if (!result.ok) failure ??= { message: result.message, offset: part.offset };
+    text += escape(result.ok ? result.value : '');
   }
-  return { ok: true, text };
+  return failure ? { ok: false, ...failure, text } : { ok: true, text };
 }
 
 /** `"{{ age }}"` with nothing around it: its value can keep its type (DESIGN.md §3.3, body). */

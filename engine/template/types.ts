@@ -36,4 +36,4 @@ export type Escape = (value: ExpressionValue) => string;
 
 export type RenderResult =
   | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly message: string; readonly offset: number };
+  | { readonly ok: false; readonly message: string; readonly offset: number; readonly text: string };

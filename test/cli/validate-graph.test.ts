@@ -22,6 +22,23 @@ describe('botflow validate', () => {
     expect(result).toEqual({ code: 0, stdout: '3 scripts checked: 0 errors, 0 warnings\n', stderr: '' });
   });
 
+  it('checks QA case files as case files, so scripts/*.yaml passes whole', async () => {
+    const cases = SAMPLES.map((file) => file.replace(/\.yaml$/, '.cases.yaml'));
+    const result = await runCli(['validate', ...SAMPLES, ...cases]);
+    expect(result).toEqual({ code: 0, stdout: '6 scripts checked: 0 errors, 0 warnings\n', stderr: '' });
+    const file = tempScript('script: nowhere.yaml\ncases:\n  - { name: x, stpes: [] }\n').replace(
+      /broken\.yaml$/,
+      'x.cases.yaml',
+    );
+    writeFileSync(file, 'script: nowhere.yaml\ncases:\n  - { name: x, stpes: [] }\n');
+    const broken = await runCli(['validate', file]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `${file}:1:9: error: the script nowhere.yaml cannot be read: no such file`,
+    );
+    expect(broken.stdout).toContain(`${file}:3:16: error: unknown field "stpes" (did you mean "steps"?)`);
+  });
+
   it('prints every problem as file:line:col and exits 1', async () => {
     const file = tempScript('botflow: 1\nname: x\nblocks:\n  a: { type: message, text: hi, next: b }\n');
     const result = await runCli(['validate', file]);

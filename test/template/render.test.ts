@@ -78,6 +78,7 @@ describe('tryRenderTemplate', () => {
       ok: false,
       message: expect.stringContaining('The + operator needs numbers') as string,
       offset: 18,
+      text: 'ok 23 then ',
     });
   });
 });
