@@ -19,46 +19,50 @@ export interface RunOptions {
   payload?: string;
   channel?: string;
   env: string[];
-  envFile?: string;
+  envFrom?: string;
   allowHost: string[];
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Commander's accumulator for repeatable options. */
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addRunOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--start <data>', 'the invitation link’s data (Telegram start parameter, ref…)').conflicts([
-        'link',
-        'payload',
-      ]),
-    )
-    .addOption(
-      new Option('--link <url>', 'an invitation link; its data and channel start the conversation').conflicts(
-        'payload',
-      ),
-    )
-    .option('--payload <json>', 'the short-key payload as JSON, e.g. {"eId":"42","v":{"city":"Moscow"}}')
-    .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)')
-    .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
-    .option('--env-file <file>', 'read env values from a .env file')
-    .option(
-      '--allow-host <host>',
-      'let Server Requests reach this host at a private address; repeat for more',
-      collect,
-      [],
-    );
+  return (
+    command
+      .addOption(
+        new Option('--start <data>', 'the invitation link’s data (Telegram start parameter, ref…)').conflicts(
+          ['link', 'payload'],
+        ),
+      )
+      .addOption(
+        new Option(
+          '--link <url>',
+          'an invitation link; its data and channel start the conversation',
+        ).conflicts('payload'),
+      )
+      .option('--payload <json>', 'the short-key payload as JSON, e.g. {"eId":"42","v":{"city":"Moscow"}}')
+      .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)')
+      .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
+      // Not `--env-file`: Node 20 takes that flag for itself even after the script's name.
+      .option('--env-from <file>', 'read env values from a .env file')
+      .option(
+        '--allow-host <host>',
+        'let Server Requests reach this host at a private address; repeat for more',
+        collect,
+        [],
+      )
+  );
 }
 
 /** The host's env: the file first, then each --env (later wins). */
 export async function readEnv(options: RunOptions): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
-  if (options.envFile !== undefined) {
+  if (options.envFrom !== undefined) {
     let text: string;
     try {
-      text = await readFile(options.envFile, 'utf8');
+      text = await readFile(options.envFrom, 'utf8');
     } catch {
-      throw new UsageError(`cannot read the env file ${options.envFile}.`);
+      throw new UsageError(`cannot read the env file ${options.envFrom}.`);
     }
     Object.assign(env, parseEnv(text));
   }

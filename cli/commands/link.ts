@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { buildInviteLink, CHANNEL_NAMES, getChannel } from '../../channels/index.js';
 import { encodePayload, type PayloadValue } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
+import { collect } from '../options.js';
 
 interface LinkOptions {
   phone?: string;
@@ -11,10 +12,6 @@ interface LinkOptions {
   raw?: string;
   group?: boolean;
   text?: string;
-}
-
-function collectVariable(assignment: string, previous: string[]): string[] {
-  return [...previous, assignment];
 }
 
 /** `--var k=v` values stay text, as in the seed's `{"v":{"stage":"1"}}`; a BPL block converts. */
@@ -37,7 +34,7 @@ export function linkCommand(): Command {
     .option('--phone <phone>', 'the client’s phone (seeds `phone`)')
     .option('--email <email>', 'the client’s email (seeds `email`)')
     .option('--id <id>', 'the client’s external id (seeds `clientExternalId`)')
-    .option('--var <name=value>', 'a script variable; repeat for more', collectVariable, [])
+    .option('--var <name=value>', 'a script variable; repeat for more', collect, [])
     .addOption(
       new Option('--raw <data>', 'put DATA in the link as it is (a plain client id)').conflicts([
         'phone',

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Diagnostic, Turn } from '../../engine/index.js';
-import { addRunOptions, botFor, startOptions, type RunOptions } from '../options.js';
+import { addRunOptions, botFor, collect, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
 
 interface RunCommandOptions extends RunOptions {
@@ -14,12 +14,7 @@ export function runCommand(): Command {
       .description('Run a scripted conversation: start, then send each --say in order.')
       .argument('<script>', 'YAML script file'),
   )
-    .option(
-      '--say <text>',
-      'a user reply; repeat for more',
-      (value: string, previous: string[]) => [...previous, value],
-      [],
-    )
+    .option('--say <text>', 'a user reply; repeat for more', collect, [])
     .option('--json', 'print one JSON object: { turns, status, block, variables, result, diagnostics }')
     .action(async (file: string, options: RunCommandOptions) => {
       const bot = await botFor(file, options);

@@ -21,13 +21,23 @@ for (const [network, prefix] of [
   BLOCKED.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // the unspecified address, loopback, and IPv4-compatible forms (::7f00:1)
+  ['64:ff9b::', 96], // NAT64: an IPv4 address inside IPv6
+  ['2002::', 16], // 6to4: likewise
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10], // site-local, deprecated but still routed by some networks
   ['ff00::', 8],
 ] as const) {
   BLOCKED.addSubnet(network, prefix, 'ipv6');
+}
+
+/** A host name as compared with `allowHosts`: no IPv6 brackets, no trailing dot, lower case. */
+function normalHost(host: string): string {
+  return host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /** True when `address` (an IP) is one a script may not reach by default. */
@@ -60,7 +70,7 @@ type LookupCallback = (
  */
 function guardedConnection(allowHosts: ReadonlySet<string>) {
   return <Options extends { host?: string | null | undefined }>(options: Options): Options => {
-    const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '').toLowerCase();
+    const host = normalHost(options.host ?? 'localhost');
     if (allowHosts.has(host)) return options;
     if (isIP(host)) {
       if (isBlockedAddress(host)) throw new AddressRefusedError(host, host);
@@ -90,7 +100,7 @@ export function guardedAgents(allowHosts: readonly string[]): {
   httpAgent: http.Agent;
   httpsAgent: https.Agent;
 } {
-  const guard = guardedConnection(new Set(allowHosts.map((host) => host.toLowerCase())));
+  const guard = guardedConnection(new Set(allowHosts.map(normalHost)));
   class GuardedHttpAgent extends http.Agent {
     override createConnection(...[options, callback]: Parameters<http.Agent['createConnection']>) {
       return super.createConnection(guard(options), callback);

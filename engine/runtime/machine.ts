@@ -2,6 +2,7 @@ import { assign, fromPromise, setup, type AnyEventObject } from 'xstate';
 import { blockDefinition } from '../../blocks/registry.js';
 import type { BlockBehaviour } from '../../blocks/types.js';
 import { BotflowError } from '../error.js';
+import { blockEdges } from '../script/edges.js';
 import type { Script } from '../script/script.js';
 import type { HttpClient, HttpOutcome, HttpRequest } from './http-types.js';
 import { Step, type StepRuntime } from './step.js';
@@ -37,7 +38,8 @@ function implementations(runtime: MachineRuntime) {
         ({ context, event }, params) => {
           const step = new Step(context, runtime, params.block);
           const steps = params.phase === 'enter' ? context.steps + 1 : context.steps;
-          if (steps > runtime.stepCap) {
+          // An end block is a final state: it ends the turn anyway, and routing away from it is impossible.
+          if (steps > runtime.stepCap && params.behaviour.final !== true) {
             step.fail(
               'turn.step-cap',
               `the turn ran ${runtime.stepCap} blocks without waiting; the script loops`,
@@ -108,7 +110,12 @@ function buildMachine(script: Script) {
   const states: Record<string, object> = {};
   for (const [id, behaviour] of behaviours) {
     const block = script.blocks.get(id);
-    const targets = new Set([...(block ? blockEdgeTargets(block) : []), onError, END, FAILED]);
+    const targets = new Set([
+      ...(block ? blockEdges(block).map((edge) => edge.target) : []),
+      onError,
+      END,
+      FAILED,
+    ]);
     states[id] = {
       entry: run(id, 'enter', behaviour),
       ...(behaviour.final
@@ -152,16 +159,6 @@ function buildMachine(script: Script) {
 }
 
 export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
-
-function blockEdgeTargets(
-  block: Parameters<NonNullable<ReturnType<typeof blockDefinition>>['edges']>[0],
-): string[] {
-  return (
-    blockDefinition(block.type)
-      ?.edges(block)
-      .map((edge) => edge.target) ?? []
-  );
-}
 
 /** The context a conversation starts a turn with: its variables, and empty scratch space. */
 export function freshContext(

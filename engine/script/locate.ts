@@ -51,6 +51,11 @@ export function scalarAt(
   const node = source.document.getIn(path, true);
   if (!isScalar(node) || !node.range) return undefined;
   const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-  const plain = quoted || node.type === 'PLAIN';
-  return plain ? { offset: node.range[0] + (quoted ? 1 : 0), quoted } : undefined;
+  const offset = node.range[0] + (quoted ? 1 : 0);
+  // Offsets inside the value are file offsets only where the file spells the value out as is
+  // (no escapes, no folded lines); elsewhere the problem points at the value's start.
+  const value = String(node.value);
+  const exact =
+    (quoted || node.type === 'PLAIN') && source.text.slice(offset, offset + value.length) === value;
+  return exact ? { offset, quoted } : undefined;
 }

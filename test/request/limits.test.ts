@@ -374,3 +374,31 @@ describe('private addresses', () => {
     expect(isBlockedAddress(address)).toBe(blocked);
   });
 });
+
+describe('addresses that hide an IPv4 address inside IPv6', () => {
+  it.each([
+    ['64:ff9b::7f00:1', true], // NAT64 of 127.0.0.1
+    ['2002:7f00:1::', true], // 6to4 of 127.0.0.1
+    ['::7f00:1', true], // IPv4-compatible 127.0.0.1
+    ['fec0::1', true], // site-local
+    ['::ffff:8.8.8.8', false],
+    ['2001:4860:4860::8888', false],
+  ])('isBlockedAddress(%s) is %s', (address, blocked) => {
+    expect(isBlockedAddress(address)).toBe(blocked);
+  });
+});
+
+describe('allowHosts entries are compared as host names', () => {
+  it('ignores case and a trailing dot', async () => {
+    const server = await startServer();
+    const bot = createBot({
+      script: parseScript(
+        `botflow: 1\nname: t\nblocks:\n  r: { type: request, url: "http://localhost:${server.port}/x", next: ok }\n  ok: { type: end, result: ok }\n`,
+      ),
+      http: createHttpClient({ allowHosts: ['LOCALHOST.'] }),
+    });
+    const turn = await bot.start('k');
+    expect(turn.result).toBe('ok');
+    expect(server.requests.map((r) => r.url)).toEqual(['/x']);
+  });
+});

@@ -180,13 +180,13 @@ describe('botflow run', () => {
     expect(text.stdout + text.stderr).not.toContain(TOKEN);
   });
 
-  it('--env-file values are masked too, and so are failures', async () => {
+  it('--env-from values are masked too, and so are failures', async () => {
     const file = join(dir, 'leaky.yaml');
     const envFile = join(dir, 'crm.env');
     await writeFile(file, LEAKY);
     await writeFile(envFile, `CRM_URL=${server.origin}\nCRM_TOKEN=${TOKEN}\n`);
     // Not allowed to reach 127.0.0.1: the request fails, unrouted, and says why.
-    const result = await runCli(['run', file, '--env-file', envFile, '--json']);
+    const result = await runCli(['run', file, '--env-from', envFile, '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { status: string; diagnostics: { message: string }[] };
     expect(report.status).toBe('error');

@@ -119,3 +119,22 @@ describe('the step cap', () => {
     expect(texts(await bot.send('k', '2'))).toEqual(['e']);
   });
 });
+
+describe('the step cap and end blocks', () => {
+  it('lets an end block finish the turn it ends, even at the cap', async () => {
+    const bot = botOf(
+      yaml`
+        botflow: 1
+        name: short
+        blocks:
+          a: { type: message, text: A, next: b }
+          b: { type: message, text: B, next: c }
+          c: { type: end, text: C, result: ok }
+      `,
+      { stepCap: 2 },
+    );
+    const turn = await bot.start('k');
+    expect(turn).toMatchObject({ status: 'ended', result: 'ok', block: 'c', diagnostics: [] });
+    expect(texts(turn)).toEqual(['A', 'B', 'C']);
+  });
+});

@@ -44,3 +44,24 @@ describe('env values', () => {
     expect(turn.result).toBe('{{ env.API_KEY }}'); // a result is plain text, not a template
   });
 });
+
+describe('a secret cut short by a message', () => {
+  it('is masked in the piece that shows', async () => {
+    const bot = botOf(
+      yaml`
+        botflow: 1
+        name: cut
+        blocks:
+          check:
+            type: condition
+            branches: [{ if: 'env.TOKEN > 5', next: done }]
+            else: done
+          done: { type: end, result: ok }
+      `,
+      { env: { TOKEN: 'sk_live_0123456789abcdefghijklmnop' } },
+    );
+    const turn = await bot.start('k');
+    expect(turn.diagnostics).toHaveLength(1);
+    expect(JSON.stringify(turn)).not.toContain('sk_live_01234567');
+  });
+});

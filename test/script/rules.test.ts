@@ -119,6 +119,12 @@ describe('validation rules', () => {
     expect(problems(yaml)).toEqual(['8:23: error: expression: the expression ends too early.']);
   });
 
+  it('points at the value itself when escapes make columns inside it unreliable', () => {
+    // The file spells the value with escapes, so the error's offset in the value is not a column.
+    const yaml = script('  hi: { type: message, text: "Say \\"hi\\" {{ 1 + }}" }\n');
+    expect(problems(yaml)).toEqual([expect.stringMatching(/^4:30: error: template: /) as unknown as string]);
+  });
+
   it('reports a template that does not parse', () => {
     expect(
       problems(script('  hi: { type: message, text: "Hi {{ name" }\n', 'variables: { name: "" }\n')),
