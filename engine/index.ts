@@ -21,7 +21,10 @@ export {
 export type { HttpClient, HttpOutcome, HttpRequest } from './runtime/http-types.js';
 export { compileScript } from './runtime/machine.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
-export { MemoryStore } from './store/memory.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export { RedisStore, type RedisStoreOptions } from './store/redis.js';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
+export { StoreUnavailableError } from './store/unavailable.js';
 export type { SessionStore, StoredRecord } from './store/types.js';
 export {
   createHttpClient,

@@ -8,10 +8,11 @@ export default class ClosingLineReporter implements Reporter {
   onTestRunEnd(testModules: readonly TestModule[], unhandledErrors: readonly unknown[]): void {
     const count = (state: 'passed' | 'failed' | 'skipped') =>
       testModules.reduce((sum, module) => sum + [...module.children.allTests(state)].length, 0);
-    const failed =
-      count('failed') +
-      unhandledErrors.length +
-      testModules.filter((m) => m.state() === 'failed' && [...m.children.allTests()].length === 0).length;
+    // A file that failed without a failing test (a throwing beforeAll, a missing service) counts too.
+    const failedFiles = testModules.filter(
+      (module) => module.state() === 'failed' && [...module.children.allTests('failed')].length === 0,
+    ).length;
+    const failed = count('failed') + failedFiles + unhandledErrors.length;
     const skipped = count('skipped');
     process.stdout.write(
       `\n${count('passed')} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`,

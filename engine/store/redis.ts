@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import type { SessionStore, StoredRecord } from './types.js';
+import { StoreUnavailableError } from './unavailable.js';
+
+export interface RedisStoreOptions {
+  /** Put before every conversation key, so several bots can share one Redis (default `botflow:conv:`). */
+  readonly keyPrefix?: string;
+  /** Forget a conversation this long after its last write (default: keep it). */
+  readonly ttlMs?: number;
+}
+
+/**
+ * Compare-and-set on a hash {data, version}, atomic because Redis runs a script whole.
+ * KEYS[1] the key; ARGV: data, expected version ('' = the key must be absent), ttl ms ('0' = none).
+ */
+const CAS_PUT = `
+local current = redis.call('HGET', KEYS[1], 'version')
+if ARGV[2] == '' then
+  if current then return false end
+elseif current ~= ARGV[2] then
+  return false
+end
+redis.call('HSET', KEYS[1], 'data', ARGV[1])
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
+return version
+`;
+
+interface CasPut {
+  botflowCasPut(key: string, data: string, expected: string, ttlMs: string): Promise<number | null>;
+}
+
+/**
+ * Options for a connection this store opens. The offline queue lets the first command wait for
+ * the first connect; `maxRetriesPerRequest: 0` then rejects every waiting or in-flight command
+ * as soon as a connection attempt fails, and the short retry delay and connect timeout bound that
+ * wait, so a turn fails in about a second instead of hanging while Redis is down.
+ */
+const FAIL_FAST = {
+  maxRetriesPerRequest: 0,
+  connectTimeout: 2000,
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
+};
+
+/** Conversations in Redis: the store for several engine processes sharing sessions. */
+export class RedisStore implements SessionStore {
+  private readonly redis: Redis & CasPut;
+  private readonly owned: boolean;
+  private readonly where: string;
+  private readonly prefix: string;
+  private readonly ttl: string;
+
+  /** `redis`: a URL (this store opens and closes the connection) or a connection the caller owns. */
+  constructor(redis: Redis | string, options: RedisStoreOptions = {}) {
+    this.owned = typeof redis === 'string';
+    const connection = typeof redis === 'string' ? new Redis(redis, FAIL_FAST) : redis;
+    // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
+    if (this.owned) connection.on('error', () => undefined);
+    connection.defineCommand('botflowCasPut', { numberOfKeys: 1, lua: CAS_PUT });
+    this.redis = connection as Redis & CasPut;
+    this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
+    this.prefix = options.keyPrefix ?? 'botflow:conv:';
+    this.ttl = String(options.ttlMs ?? 0);
+  }
+
+  async get(key: string): Promise<StoredRecord | undefined> {
+    const [data, version] = await this.call(() => this.redis.hmget(this.prefix + key, 'data', 'version'));
+    return data == null || version == null ? undefined : { data, version: Number(version) };
+  }
+
+  async put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
+    const version = await this.call(() =>
+      this.redis.botflowCasPut(
+        this.prefix + key,
+        data,
+        expected === undefined ? '' : String(expected),
+        this.ttl,
+      ),
+    );
+    return version ?? undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.call(() => this.redis.del(this.prefix + key));
+  }
+
+  /** Closes the connection when this store opened it; a connection passed in stays the caller's. */
+  async close(): Promise<void> {
+    if (!this.owned) return;
+    if (this.redis.status === 'ready') await this.redis.quit();
+    else this.redis.disconnect();
+  }
+
+  /**
+   * Turns a lost connection into one clear error. A command cut off in flight may or may not have
+   * run, but never half: the script is atomic, so a retry sees either the old or the new version.
+   */
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ReplyError') throw error;
+      throw new StoreUnavailableError(`cannot reach the session store at ${this.where}`, { cause: error });
+    }
+  }
+}
+
+/** The URL to name in errors: never its user name or password. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'the configured Redis URL';
+  }
+}
+
+function addressOf(redis: Redis): string {
+  const { host, port, path } = redis.options;
+  return path ? `redis+unix://${path}` : `redis://${host ?? 'localhost'}:${port ?? 6379}`;
+}

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MISSING =
+  'redis-server is not installed, so the RedisStore tests cannot run ' +
+  '(install it: apt-get install -y redis-server; CI installs it in .ci/run)';
+
+/** A real redis-server of the suite's own, on a free port, that a test can stop and start again. */
+export class RedisServer {
+  private process: ChildProcess | undefined;
+  /** Where a `save()` writes its snapshot, which the next `start()` loads. */
+  private readonly dir = mkdtempSync(join(tmpdir(), 'botflow-redis-'));
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort());
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const failed = new Promise<never>((_, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        reject(new Error(error.code === 'ENOENT' ? MISSING : `redis-server did not start: ${error.message}`));
+      });
+      child.once('exit', (code) => {
+        reject(new Error(`redis-server exited with ${code ?? 'a signal'} on port ${this.port}:\n${output}`));
+      });
+    });
+    failed.catch(() => undefined);
+    this.process = child;
+    await Promise.race([failed, this.waitForPong()]);
+  }
+
+  /** Stops the server and waits until it has exited, so the port is free again. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    // Already gone (never started, or exited on its own): nothing to wait for.
+    if (child?.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Writes a snapshot (persistence is off otherwise), so data outlives a stop and start. */
+  async save(): Promise<void> {
+    const reply = await command(this.port, 'SAVE');
+    if (reply !== '+OK') throw new Error(`redis-server SAVE answered ${reply}`);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async waitForPong(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        if ((await command(this.port, 'PING')) === '+PONG') return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} never answered PING`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Sends one inline command and returns the first line of the reply. */
+async function command(port: number, text: string): Promise<string> {
+  const socket = createConnection({ port, host: '127.0.0.1' });
+  try {
+    await once(socket, 'connect');
+    socket.write(`${text}\r\n`);
+    let reply = '';
+    while (!reply.includes('\r\n')) {
+      const [chunk] = (await once(socket, 'data')) as [Buffer];
+      reply += chunk.toString();
+    }
+    return reply.slice(0, reply.indexOf('\r\n'));
+  } finally {
+    socket.destroy();
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}

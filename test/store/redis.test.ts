@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { RedisStore, StoreUnavailableError } from '../../engine/index.js';
+import { describeStore } from './conformance.js';
+import { RedisServer } from './redis-server.js';
+
+// Started while the file loads, not in beforeAll: a missing redis-server then fails the file
+// outright (counted as failed), where a failing hook would only mark its tests skipped.
+const server = await RedisServer.start();
+afterAll(async () => {
+  await server.dispose();
+});
+
+// A fresh key prefix per store keeps every test's keys absent without flushing the server.
+const freshStore = (options: { ttlMs?: number } = {}) =>
+  new RedisStore(server.url, { ...options, keyPrefix: `test:${randomUUID()}:` });
+
+describeStore('RedisStore', freshStore);
+
+describe('RedisStore against a live server', () => {
+  it('lets one of two connections win a write on the same version', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const one = new RedisStore(server.url, { keyPrefix });
+    const two = new RedisStore(server.url, { keyPrefix });
+    await one.put('k', 'start', undefined);
+    const results = await Promise.all([one.put('k', 'one', 1), two.put('k', 'two', 1)]);
+    expect(results.filter((version) => version === 2)).toHaveLength(1);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('fails with store.unavailable while the server is down, and works again once it is back', async () => {
+    const store = freshStore();
+    await store.put('k', 'before', undefined);
+    // Snapshot, so the restarted server holds what was stored before the stop.
+    await server.save();
+    await server.stop();
+
+    const down = { name: 'StoreUnavailableError', code: 'store.unavailable' };
+    await expect(store.put('k', 'during', 1)).rejects.toMatchObject(down);
+    await expect(store.get('k')).rejects.toMatchObject(down);
+    const error: unknown = await store.delete('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toBe(`cannot reach the session store at ${server.url}`);
+
+    await server.start();
+    const record = await vi.waitFor(() => store.get('k'), { timeout: 5000, interval: 100 });
+    // Nothing half-written: the put made while the server was down did not apply.
+    expect(record).toEqual({ data: 'before', version: 1 });
+    expect(await store.put('k', 'after', 1)).toBe(2);
+    await store.close();
+  });
+
+  it('names the URL without its password', async () => {
+    const store = new RedisStore(server.url.replace('//', '//botflow:s3cret@'));
+    await server.stop();
+    try {
+      const error: unknown = await store.get('k').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as Error).message).not.toContain('s3cret');
+      expect((error as Error).message).toContain(`127.0.0.1:${server.port}`);
+    } finally {
+      await store.close();
+      await server.start();
+    }
+  });
+});

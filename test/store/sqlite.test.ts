@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../engine/index.js';
+import { describeStore } from './conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'botflow-sqlite-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+let files = 0;
+const freshFile = () => join(dir, `store-${++files}.db`);
+
+describeStore('SqliteStore', (options) => new SqliteStore(freshFile(), options));
+
+describe('SqliteStore on disk', () => {
+  it('keeps conversations when the file is reopened', async () => {
+    const file = freshFile();
+    const first = new SqliteStore(file);
+    await first.put('k', 'kept', undefined);
+    await first.put('k', 'kept again', 1);
+    await first.close();
+
+    const second = new SqliteStore(file);
+    expect(await second.get('k')).toEqual({ data: 'kept again', version: 2 });
+    expect(await second.put('k', 'stale', 1)).toBeUndefined();
+    expect(await second.put('k', 'next', 2)).toBe(3);
+    await second.close();
+  });
+
+  it('lets one of two stores on the same file win a write on the same version', async () => {
+    const file = freshFile();
+    const one = new SqliteStore(file);
+    const two = new SqliteStore(file);
+    await one.put('k', 'start', undefined);
+    const results = await Promise.all([one.put('k', 'one', 1), two.put('k', 'two', 1)]);
+    expect(results.filter((version) => version === 2)).toHaveLength(1);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('rejects calls after close instead of throwing synchronously', async () => {
+    const store = new SqliteStore(freshFile());
+    await store.close();
+    await expect(store.get('k')).rejects.toThrow(/not open/);
+  });
+});
