@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
 import type { Step } from '../engine/runtime/step.js';
-import { END, type Value } from '../engine/runtime/types.js';
+import type { Value } from '../engine/runtime/types.js';
 import { compilePattern } from '../engine/pattern.js';
 import { blockId, scalar, template, variableName } from '../engine/script/fields.js';
 import { defineBlock, type BlockIssue, type Edge } from './types.js';
@@ -125,7 +125,7 @@ export const askBlock = defineBlock({
           step.set(block.save, accepted.value);
           if (accepted.choice !== undefined) step.took(['choices', accepted.choice]);
           if (accepted.next !== undefined) step.go(accepted.next, ['choices', accepted.choice ?? 0, 'next']);
-          else step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
+          else step.goNext(block.next);
           return;
         }
         step.badReplies += 1;

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { toText } from '../engine/expression/index.js';
 import { expression as compileExpression } from '../engine/runtime/compile-sources.js';
 import type { Step } from '../engine/runtime/step.js';
-import { END } from '../engine/runtime/types.js';
 import { blockId, expression, variableName } from '../engine/script/fields.js';
 import { defineBlock, type Edge, type YamlPath } from './types.js';
 
@@ -114,7 +113,7 @@ export const bplBlock = defineBlock({
           }
           step.set(name, result.value);
         }
-        step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
+        step.goNext(block.next);
       },
     };
   },

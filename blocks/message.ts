@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
-import { END } from '../engine/runtime/types.js';
 import { blockId, template } from '../engine/script/fields.js';
 import { defineBlock } from './types.js';
 
@@ -40,7 +39,7 @@ export const messageBlock = defineBlock({
           step.render(text),
           buttons?.map((button) => step.render(button)),
         );
-        step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
+        step.goNext(block.next);
       },
     };
   },

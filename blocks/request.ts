@@ -6,7 +6,7 @@ import {
 } from '../engine/runtime/compile-sources.js';
 import { outcomeNames, type HttpOutcome, type HttpRequest } from '../engine/runtime/http-types.js';
 import { asValue, type Step } from '../engine/runtime/step.js';
-import { END, type Value } from '../engine/runtime/types.js';
+import type { Value } from '../engine/runtime/types.js';
 import { blockId, duration, expression, template, variableName } from '../engine/script/fields.js';
 import {
   evaluateSinglePlaceholder,
@@ -214,7 +214,7 @@ function route(step: Step, block: RequestBlock, outcome: HttpOutcome, onError: s
     if (failed) step.note('warning', code, `the request failed (${what}); going on at "${target}"`);
     step.go(target, ['on', routed ?? '']);
   } else if (!failed) {
-    step.go(block.next ?? END, block.next === undefined ? undefined : ['next']);
+    step.goNext(block.next);
   } else {
     step.fail(code, `the request failed: ${what}`, onError);
   }

@@ -60,6 +60,7 @@ export class ConversationConflictError extends BotflowError {
 }
 
 type Snapshot = SnapshotFrom<ConversationMachine>;
+type ConversationActor = ReturnType<typeof createActor<ConversationMachine>>;
 
 const UNREADABLE: Diagnostic = {
   severity: 'warning',
@@ -123,14 +124,7 @@ export class Bot {
     const stored = record && decodeConversation(record.data);
     if (!stored) return undefined;
     return this.mask(
-      this.turnOf(
-        stored.b,
-        stored.a ?? stored.b,
-        { ...this.defaults, ...stored.v },
-        stored.r ?? null,
-        [],
-        [],
-      ),
+      this.turnOf(stored.b, stored.a ?? stored.b, this.storedVariables(stored), stored.r ?? null, [], []),
     );
   }
 
@@ -224,11 +218,20 @@ export class Bot {
     return { variables: payloadVariables(read.payload), diagnostics: read.warnings };
   }
 
+  /** A stored conversation's variables: the defaults, with what it changed. */
+  private storedVariables(stored: StoredConversation): Variables {
+    return { ...this.defaults, ...stored.v };
+  }
+
   private restore(stored: StoredConversation): Snapshot {
-    const vars = { ...this.defaults, ...stored.v };
     return this.machine.resolveState({
       value: stored.b,
-      context: freshContext(vars, stored.t ?? 0, stored.r ?? null, stored.a ?? stored.b),
+      context: freshContext(
+        this.storedVariables(stored),
+        stored.t ?? 0,
+        stored.r ?? null,
+        stored.a ?? stored.b,
+      ),
     });
   }
 
@@ -236,8 +239,8 @@ export class Bot {
   private async runTurn(
     key: string,
     expected: number | undefined,
-    actor: ReturnType<typeof createActor<ConversationMachine>>,
-    act: (actor: ReturnType<typeof createActor<ConversationMachine>>) => void,
+    actor: ConversationActor,
+    act: (actor: ConversationActor) => void,
     diagnostics: readonly Diagnostic[],
   ): Promise<Turn> {
     // `start()` notifies observers with the snapshot the actor starts from: a restored ask is

@@ -5,7 +5,7 @@ import type { HttpRequest } from './http-types.js';
 import type { YamlPath } from '../../blocks/types.js';
 import { formatPath } from '../script/locate.js';
 import type { ConversationContext, OutgoingMessage, TraceEvent, Value, Variables } from './types.js';
-import { FAILED } from './types.js';
+import { END, FAILED } from './types.js';
 
 /** What a running block may see of the host: read-only env and the clock. */
 export interface StepRuntime {
@@ -110,6 +110,12 @@ export class Step {
   go(target: string, edge?: YamlPath): void {
     this.route = target;
     if (edge) this.took(edge);
+  }
+
+  /** Goes on at the block's `next`, or ends the conversation when it has none. */
+  goNext(next: string | undefined): void {
+    if (next === undefined) this.go(END);
+    else this.go(next, ['next']);
   }
 
   /** Notes that the block took the branch at `edge` (a choice, a re-prompt), for coverage. */
