@@ -20,12 +20,14 @@ export {
 } from './runtime/bot.js';
 export type { HttpClient, HttpOutcome, HttpRequest } from './runtime/http-types.js';
 export { compileScript } from './runtime/machine.js';
+export { secretMasker } from './runtime/mask.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { StoreUnavailableError } from './store/unavailable.js';
-export type { SessionStore, StoredRecord } from './store/types.js';
+export { ConversationBusyError } from './store/busy.js';
+export type { SessionStore, StoredRecord, Unlock } from './store/types.js';
 export {
   createHttpClient,
   createTransport,

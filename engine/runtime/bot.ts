@@ -49,6 +49,9 @@ export interface StartOptions {
 /** Replies longer than this are cut: it is Telegram's message limit, and it bounds every check. */
 export const REPLY_LIMIT = 4096;
 
+/** How often a turn runs before a write that keeps losing to another process's is given up. */
+const CONFLICT_ATTEMPTS = 3;
+
 /** Another process (or a stale turn) stored this conversation first; the turn was not applied. */
 export class ConversationConflictError extends BotflowError {
   constructor(key: string) {
@@ -105,12 +108,12 @@ export class Bot {
 
   /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */
   start(key: string, options: StartOptions = {}): Promise<Turn> {
-    return this.queue.run(key, () => this.startNow(key, options));
+    return this.queue.run(key, () => this.exclusively(key, () => this.startNow(key, options)));
   }
 
   /** Hands the user's text to the conversation `key`; a new or ended conversation starts afresh. */
   send(key: string, text: string): Promise<Turn> {
-    return this.queue.run(key, () => this.sendNow(key, text));
+    return this.queue.run(key, () => this.exclusively(key, () => this.sendNow(key, text)));
   }
 
   /** `value` with the bot's secrets (its env values) masked as `***`, for anything a host prints. */
@@ -126,6 +129,27 @@ export class Bot {
     return this.mask(
       this.turnOf(stored.b, stored.a ?? stored.b, this.storedVariables(stored), stored.r ?? null, [], []),
     );
+  }
+
+  /**
+   * Runs a turn while holding the conversation in a shared store (other processes wait), and runs
+   * it again on the newer state when another write still came first (a hold that lapsed, or a
+   * store without locks shared by two processes): a turn is applied once or fails, never lost.
+   */
+  private async exclusively(key: string, turn: () => Promise<Turn>): Promise<Turn> {
+    const unlock = await this.store.lock?.(key);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await turn();
+        } catch (error) {
+          if (!(error instanceof ConversationConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+        }
+      }
+    } finally {
+      // The turn is stored (or failed) already; a hold that cannot be given back lapses on its own.
+      await unlock?.().catch(() => undefined);
+    }
   }
 
   private async startNow(key: string, options: StartOptions): Promise<Turn> {

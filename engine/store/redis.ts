@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { SessionStore, StoredRecord } from './types.js';
+import { holdLock, RENEW, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
+import type { SessionStore, StoredRecord, Unlock } from './types.js';
 import { StoreUnavailableError } from './unavailable.js';
 
 export interface RedisStoreOptions {
@@ -7,6 +8,10 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** Forget a conversation this long after its last write (default: keep it). */
   readonly ttlMs?: number;
+  /** How long a turn holds a conversation unless renewed (default 30 s): a crashed holder's delay. */
+  readonly lockTtlMs?: number;
+  /** How long a turn waits for a conversation another process holds (default 60 s). */
+  readonly lockWaitMs?: number;
 }
 
 /**
@@ -26,8 +31,10 @@ if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('
 return version
 `;
 
-interface CasPut {
+interface Scripts {
   botflowCasPut(key: string, data: string, expected: string, ttlMs: string): Promise<number | null>;
+  botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
+  botflowUnlock(lock: string, token: string): Promise<number>;
 }
 
 /**
@@ -44,11 +51,14 @@ const FAIL_FAST = {
 
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
 export class RedisStore implements SessionStore {
-  private readonly redis: Redis & CasPut;
+  private readonly redis: Redis & Scripts;
   private readonly owned: boolean;
-  private readonly where: string;
+  /** Where the store connects, for logs and errors: the URL without its credentials. */
+  readonly where: string;
   private readonly prefix: string;
   private readonly ttl: string;
+  private readonly lockTimes: LockTimes;
+  private readonly lockCommands: LockCommands;
 
   /** `redis`: a URL (this store opens and closes the connection) or a connection the caller owns. */
   constructor(redis: Redis | string, options: RedisStoreOptions = {}) {
@@ -57,10 +67,19 @@ export class RedisStore implements SessionStore {
     // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
     if (this.owned) connection.on('error', () => undefined);
     connection.defineCommand('botflowCasPut', { numberOfKeys: 1, lua: CAS_PUT });
-    this.redis = connection as Redis & CasPut;
+    connection.defineCommand('botflowRenew', { numberOfKeys: 1, lua: RENEW });
+    connection.defineCommand('botflowUnlock', { numberOfKeys: 1, lua: UNLOCK });
+    const redisWithScripts = connection as Redis & Scripts;
+    this.redis = redisWithScripts;
+    this.lockCommands = {
+      take: (lock, token, ttlMs) => this.call(() => redisWithScripts.set(lock, token, 'PX', ttlMs, 'NX')),
+      renew: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowRenew(lock, token, ttlMs)),
+      unlock: (lock, token) => this.call(() => redisWithScripts.botflowUnlock(lock, token)),
+    };
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
     this.prefix = options.keyPrefix ?? 'botflow:conv:';
     this.ttl = String(options.ttlMs ?? 0);
+    this.lockTimes = { ttlMs: options.lockTtlMs ?? 30_000, waitMs: options.lockWaitMs ?? 60_000 };
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
@@ -82,6 +101,14 @@ export class RedisStore implements SessionStore {
 
   async delete(key: string): Promise<void> {
     await this.call(() => this.redis.del(this.prefix + key));
+  }
+
+  /**
+   * Holds the conversation `key` for one turn across every process sharing this Redis. The lock's
+   * name puts `lock:` before the prefix, so no conversation key can ever name a lock.
+   */
+  lock(key: string): Promise<Unlock> {
+    return holdLock(this.lockCommands, key, `lock:${this.prefix}${key}`, this.lockTimes);
   }
 
   /** Closes the connection when this store opened it; a connection passed in stays the caller's. */

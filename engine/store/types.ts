@@ -4,6 +4,9 @@ export interface StoredRecord {
   readonly version: number;
 }
 
+/** Gives a held conversation back; safe to call once the hold has already expired. */
+export type Unlock = () => Promise<void>;
+
 /**
  * Where conversations live between turns. Writes are compare-and-set on the version, so two
  * writers (two processes, or a stale turn) can never both apply a turn to one conversation.
@@ -16,4 +19,10 @@ export interface SessionStore {
    */
   put(key: string, data: string, expected: number | undefined): Promise<number | undefined>;
   delete(key: string): Promise<void>;
+  /**
+   * For a store several processes share: waits until this process holds the conversation `key`,
+   * so turns of one conversation run one at a time across processes. A store one process owns
+   * leaves it out: the bot's own per-conversation queue already orders its turns.
+   */
+  lock?(key: string): Promise<Unlock>;
 }

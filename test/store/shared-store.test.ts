@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  ConversationBusyError,
+  MemoryStore,
+  RedisStore,
+  type SessionStore,
+  type StoredRecord,
+} from '../../engine/index.js';
+import { botOf, yaml } from '../runtime/helpers.js';
+import { RedisServer } from './redis-server.js';
+
+// Started while the file loads: a missing redis-server fails the file instead of skipping it.
+const server = await RedisServer.start();
+afterAll(async () => {
+  await server.dispose();
+});
+
+/** Asks again and again, appending each reply to `log`: a lost or doubled turn shows in it. */
+const COLLECTOR = yaml`
+  botflow: 1
+  name: collector
+  variables: { log: '' }
+  blocks:
+    next-item: { type: ask, text: 'Next?', save: item, next: append }
+    append: { type: bpl, set: { log: "log || item || ','" }, next: next-item }
+`;
+
+/** Two connections to one Redis with one prefix: what two engine processes share. */
+function twoProcesses(options: { lockTtlMs?: number; lockWaitMs?: number } = {}): [RedisStore, RedisStore] {
+  const keyPrefix = `test:${randomUUID()}:`;
+  return [
+    new RedisStore(server.url, { keyPrefix, ...options }),
+    new RedisStore(server.url, { keyPrefix, ...options }),
+  ];
+}
+
+describe('the RedisStore lock', () => {
+  it('makes a second holder wait until the first gives the conversation back', async () => {
+    const [one, two] = twoProcesses();
+    const unlockOne = await one.lock('k');
+    const order: string[] = [];
+    const second = two.lock('k').then((unlock) => {
+      order.push('two holds');
+      return unlock;
+    });
+    await sleep(50);
+    order.push('one gives back');
+    await unlockOne();
+    await (
+      await second
+    )();
+    expect(order).toEqual(['one gives back', 'two holds']);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('fails with conversation.busy when the hold outlasts the wait', async () => {
+    const [one, two] = twoProcesses({ lockWaitMs: 100 });
+    const unlock = await one.lock('k');
+    const error: unknown = await two.lock('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConversationBusyError);
+    expect(error).toMatchObject({
+      code: 'conversation.busy',
+      message: 'conversation "k" was busy with another turn for 100 ms; try again',
+    });
+    await unlock();
+    await (
+      await two.lock('k')
+    )();
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('keeps a hold past its ttl while the turn runs, and lets one lapse whose holder is gone', async () => {
+    const [one, two] = twoProcesses({ lockTtlMs: 150, lockWaitMs: 0 });
+    const unlock = await one.lock('k');
+    await sleep(400); // more than twice the ttl: only renewal keeps the hold
+    await expect(two.lock('k')).rejects.toBeInstanceOf(ConversationBusyError);
+    await unlock();
+
+    // A holder that dies never gives the lock back; its ttl frees the conversation.
+    const keyPrefix = `test:${randomUUID()}:`;
+    const dying = new RedisStore(server.url, { keyPrefix, lockTtlMs: 150 });
+    await dying.lock('k');
+    await dying.close(); // the connection closes; the process's renewal timer no longer reaches Redis
+    const survivor = new RedisStore(server.url, { keyPrefix, lockTtlMs: 150, lockWaitMs: 5000 });
+    await (
+      await survivor.lock('k')
+    )();
+    await Promise.all([one.close(), two.close(), survivor.close()]);
+  });
+});
+
+describe('two bots sharing one store', () => {
+  it('apply every message to one conversation once, in an order each sender kept (Redis)', async () => {
+    const [storeA, storeB] = twoProcesses();
+    const a = botOf(COLLECTOR, { store: storeA });
+    const b = botOf(COLLECTOR, { store: storeB });
+    await a.start('k');
+    const fromA = Array.from({ length: 20 }, (_, i) => `a${i}`);
+    const fromB = Array.from({ length: 20 }, (_, i) => `b${i}`);
+    await Promise.all([
+      Promise.all(fromA.map((item) => a.send('k', item))),
+      Promise.all(fromB.map((item) => b.send('k', item))),
+    ]);
+    const log = ((await a.conversation('k'))?.variables.log as string).split(',').slice(0, -1);
+    expect([...log].sort()).toEqual([...fromA, ...fromB].sort());
+    // Each bot queues its own messages in order; the lock only interleaves the two queues.
+    expect(log.filter((item) => item.startsWith('a'))).toEqual(fromA);
+    expect(log.filter((item) => item.startsWith('b'))).toEqual(fromB);
+    await Promise.all([storeA.close(), storeB.close()]);
+  });
+
+  it('run a turn again on the newer state when a write without a lock lost the race', async () => {
+    // A store with no lock whose reads lag, so two bots read the same version and race to write.
+    const shared = new MemoryStore();
+    const lagging: SessionStore = {
+      get: async (key): Promise<StoredRecord | undefined> => {
+        const record = await shared.get(key);
+        await sleep(5);
+        return record;
+      },
+      put: (key, data, expected) => shared.put(key, data, expected),
+      delete: (key) => shared.delete(key),
+    };
+    const a = botOf(COLLECTOR, { store: lagging });
+    const b = botOf(COLLECTOR, { store: lagging });
+    await a.start('k');
+    const [turnA, turnB] = await Promise.all([a.send('k', 'x'), b.send('k', 'y')]);
+    const log = (await a.conversation('k'))?.variables.log;
+    expect(['x,y,', 'y,x,']).toContain(log);
+    expect([turnA.variables.log, turnB.variables.log].sort()).toEqual(
+      log === 'x,y,' ? ['x,', 'x,y,'] : ['y,', 'y,x,'],
+    );
+    expect((await shared.get('k'))?.version).toBe(3);
+  });
+});
