@@ -1,15 +1,24 @@
 import { LinkError, quote } from './error.js';
-import { facebook } from './facebook/index.js';
-import { instagram } from './instagram/index.js';
-import { telegram } from './telegram/index.js';
-import { CHANNEL_NAMES, type Channel, type ChannelName, type InviteLink, type LinkOptions } from './types.js';
-import { viber } from './viber/index.js';
-import { vk } from './vk/index.js';
-import { whatsapp } from './whatsapp/index.js';
+import { channels, getChannel } from './registry.js';
+import { CHANNEL_NAMES, type InviteLink, type LinkOptions } from './types.js';
 
 export { LinkError, type LinkErrorCode } from './error.js';
 export { checkLinkData, isLinkData, LINK_DATA_ALPHABET, LINK_DATA_LIMIT } from './link-data.js';
 export { GET_STARTED_PAYLOAD } from './meta-messaging.js';
+export { channels, getChannel, isChannelName } from './registry.js';
+export {
+  conversationKey,
+  handleUpdate,
+  type HandledEvent,
+  type WebhookAdapter,
+  type WebhookAnswer,
+  type WebhookRequest,
+} from './adapter.js';
+export { createFacebookWebhook } from './facebook/webhook.js';
+export { createInstagramWebhook } from './instagram/webhook.js';
+export { GRAPH_API_ROOT, GRAPH_API_VERSION, type MetaWebhookOptions } from './meta-webhook.js';
+export { createViberWebhook, VIBER_API_ROOT, type ViberWebhookOptions } from './viber/webhook.js';
+export { createVkWebhook, VK_API_ROOT, VK_API_VERSION, type VkWebhookOptions } from './vk/webhook.js';
 export {
   CHANNEL_NAMES,
   type Channel,
@@ -18,28 +27,6 @@ export {
   type InviteLink,
   type LinkOptions,
 } from './types.js';
-
-export const channels: Readonly<Record<ChannelName, Channel>> = {
-  telegram,
-  facebook,
-  instagram,
-  viber,
-  vk,
-  whatsapp,
-};
-
-export function isChannelName(name: string): name is ChannelName {
-  return (CHANNEL_NAMES as readonly string[]).includes(name);
-}
-
-/** The channel called `name`; throws a LinkError listing the known ones otherwise. */
-export function getChannel(name: string): Channel {
-  if (isChannelName(name)) return channels[name];
-  throw new LinkError(
-    'link.unknown-channel',
-    `Channel ${quote(name)} is not one botflow knows; use one of ${CHANNEL_NAMES.join(', ')}.`,
-  );
-}
 
 /** Builds an invitation link; throws a LinkError for an unknown channel, a bad name or bad data. */
 export function buildInviteLink(

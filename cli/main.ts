@@ -7,6 +7,7 @@ import { graphCommand } from './commands/graph.js';
 import { linkCommand } from './commands/link.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     schemaCommand(),
     linkCommand(),
     decodeCommand(),
+    serveCommand(),
   ]) {
     // addCommand does not pass settings on: without this a sub-command's usage error would exit 1.
     program.addCommand(command.copyInheritedSettings(program));

@@ -12,22 +12,26 @@ import {
 } from '../engine/index.js';
 import { UsageError } from './exit.js';
 
-/** Options every command that runs a script shares: how it starts, and what the host provides. */
-export interface RunOptions {
+/** What the host provides a script: env values and the hosts Server Requests may reach. */
+export interface HostOptions {
+  env: string[];
+  envFrom?: string;
+  allowHost: string[];
+}
+
+/** Options every command that runs one conversation shares: how it starts, and the host's. */
+export interface RunOptions extends HostOptions {
   start?: string;
   link?: string;
   payload?: string;
   channel?: string;
-  env: string[];
-  envFrom?: string;
-  allowHost: string[];
 }
 
 /** Commander's accumulator for repeatable options. */
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addRunOptions(command: Command): Command {
-  return (
+  return addHostOptions(
     command
       .addOption(
         new Option('--start <data>', 'the invitation link’s data (Telegram start parameter, ref…)').conflicts(
@@ -41,7 +45,13 @@ export function addRunOptions(command: Command): Command {
         ).conflicts('payload'),
       )
       .option('--payload <json>', 'the short-key payload as JSON, e.g. {"eId":"42","v":{"city":"Moscow"}}')
-      .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)')
+      .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)'),
+  );
+}
+
+export function addHostOptions(command: Command): Command {
+  return (
+    command
       .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
       // Not `--env-file`: Node 20 takes that flag for itself even after the script's name.
       .option('--env-from <file>', 'read env values from a .env file')
@@ -55,7 +65,7 @@ export function addRunOptions(command: Command): Command {
 }
 
 /** The host's env: the file first, then each --env (later wins). */
-export async function readEnv(options: RunOptions): Promise<Record<string, string>> {
+export async function readEnv(options: HostOptions): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   if (options.envFrom !== undefined) {
     let text: string;
@@ -95,7 +105,7 @@ export function startOptions(options: RunOptions): StartOptions {
 /** Loads the script and makes a bot with the host's env, clock and HTTP policy. */
 export async function botFor(
   file: string,
-  options: RunOptions,
+  options: HostOptions,
   extra: Partial<BotOptions> = {},
 ): Promise<Bot> {
   const script = await loadScript(file);

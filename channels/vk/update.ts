@@ -1,7 +1,7 @@
 import { at, id, text } from '../body.js';
 import type { InboundEvent } from '../types.js';
 
-/** VK's limit for a button payload; a longer one cannot be the Start command and is not parsed. */
+/** VK's limit for a button payload; a longer one is not one VK sends, and is not parsed. */
 const PAYLOAD_LIMIT = 255;
 
 /**
@@ -19,10 +19,12 @@ export function parseVkUpdate(body: unknown): InboundEvent[] {
   // peer_id is the dialog to answer in (a chat for group conversations); from_id is the sender.
   const chatId = id(at(message, 'peer_id')) ?? id(at(message, 'from_id'));
   if (chatId === undefined) return [];
-  // An attachment-only message has empty text; it says nothing the script could read.
-  const rawText = text(at(message, 'text'));
+  const payload = payloadOf(at(message, 'payload'));
+  // A button botflow sent carries its whole value in the payload; the label VK sends back may be
+  // cut. An attachment-only message has empty text: it says nothing the script could read.
+  const rawText = text(at(payload, 'value')) ?? text(at(message, 'text'));
   const messageText = rawText === '' ? undefined : rawText;
-  const startParam = text(at(message, 'ref')) ?? (isStartCommand(at(message, 'payload')) ? '' : undefined);
+  const startParam = text(at(message, 'ref')) ?? (at(payload, 'command') === 'start' ? '' : undefined);
   if (startParam !== undefined) {
     return [
       { channel: 'vk', chatId, startParam, ...(messageText === undefined ? {} : { text: messageText }) },
@@ -31,11 +33,12 @@ export function parseVkUpdate(body: unknown): InboundEvent[] {
   return messageText === undefined ? [] : [{ channel: 'vk', chatId, text: messageText }];
 }
 
-function isStartCommand(payload: unknown): boolean {
-  if (typeof payload !== 'string' || payload.length > PAYLOAD_LIMIT) return false;
+/** A button's payload, a JSON object in a string, or undefined when there is none or it is not JSON. */
+function payloadOf(payload: unknown): unknown {
+  if (typeof payload !== 'string' || payload.length > PAYLOAD_LIMIT) return undefined;
   try {
-    return at(JSON.parse(payload), 'command') === 'start';
+    return JSON.parse(payload);
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -34,6 +34,17 @@ describe('vk updates', () => {
     expect(parse(body)).toEqual([{ channel: 'vk', chatId: '2000000001', text: 'john@example.com' }]);
   });
 
+  it('reads the whole value of a button botflow sent from its payload, not the label VK may have cut', () => {
+    const body = messageNew({
+      ref: undefined,
+      payload: '{"value":"A very long choice, longer than forty characters"}',
+      text: 'A very long choice, longer than forty…',
+    });
+    expect(parse(body)).toEqual([
+      { channel: 'vk', chatId: '123456789', text: 'A very long choice, longer than forty characters' },
+    ]);
+  });
+
   it('falls back to from_id, and reads the pre-5.103 shape where object is the message', () => {
     const legacy = {
       type: 'message_new',

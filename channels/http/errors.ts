@@ -1,0 +1,65 @@
+import {
+  BotflowError,
+  ConversationBusyError,
+  ConversationConflictError,
+  PayloadError,
+  StoreUnavailableError,
+} from '../../engine/index.js';
+import { jsonReply, type Reply } from './reply.js';
+
+/** A failure the client is told about: its status, a stable code and one sentence. */
+export class HttpError extends BotflowError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(code, message);
+  }
+}
+
+export function notFound(): HttpError {
+  return new HttpError(404, 'http.not-found', 'There is no such route.');
+}
+
+/** Engine messages can quote the client's own input at length; an answer quotes no more than this. */
+const MESSAGE_LIMIT = 300;
+
+/**
+ * What to answer for an error. Only the client's own mistakes are explained in the engine's
+ * words; a conflict, a busy conversation or an unreachable store gets a fixed sentence (the store's message names its
+ * host), and anything else a generic one, so no stack trace or secret leaves the server.
+ */
+export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof PayloadError) return new HttpError(422, error.code, shorten(redact(error.message)));
+  if (error instanceof ConversationConflictError) {
+    return new HttpError(
+      409,
+      error.code,
+      'The conversation was changed by another turn at the same time; try again.',
+    );
+  }
+  if (error instanceof ConversationBusyError) {
+    return new HttpError(409, error.code, 'The conversation is busy with another turn; try again.');
+  }
+  if (error instanceof StoreUnavailableError) {
+    return new HttpError(503, error.code, 'The session store is unavailable; try again later.');
+  }
+  return new HttpError(500, 'internal', 'The server failed to handle the request.');
+}
+
+/** The `{ error: { code, message } }` answer for an error; a server-side failure is kept for the log. */
+export function errorReply(error: unknown, redact: <T>(value: T) => T): Reply {
+  const { status, code, message, headers } = toHttpError(error, redact);
+  return {
+    ...jsonReply(status, { error: { code, message } }),
+    headers,
+    ...(status >= 500 && { failure: error }),
+  };
+}
+
+function shorten(message: string): string {
+  return message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT)}…` : message;
+}

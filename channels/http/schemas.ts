@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { quote } from '../error.js';
+import { HttpError } from './errors.js';
+
+/** A channel name is a word such as `telegram`; the cap keeps a variable the script sees short. */
+const CHANNEL_LIMIT = 64;
+
+/**
+ * `POST /conversations/:key/start`. The payload is passed on as it is: the engine owns the
+ * short-key rules and refuses a broken one with a PayloadError (422), `__proto__` included.
+ */
+export const startBody = z.strictObject({
+  startParam: z.string().exactOptional(),
+  payload: z.unknown().exactOptional(),
+  channel: z.string().max(CHANNEL_LIMIT).exactOptional(),
+});
+
+/** `POST /conversations/:key/messages`. Overlong text is cut by the engine, with a diagnostic. */
+export const messageBody = z.strictObject({ text: z.string() });
+
+/** The body checked against `schema`, or a 400 whose message names the first problem. */
+export function parseBody<Shape extends z.core.$ZodLooseShape>(
+  schema: z.ZodObject<Shape, z.core.$strict>,
+  value: unknown,
+): z.output<z.ZodObject<Shape, z.core.$strict>> {
+  const fields = Object.keys(schema.shape).join(', ');
+  const result = schema.safeParse(value, { error: (issue) => describe(issue, fields) });
+  if (result.success) return result.data;
+  throw new HttpError(400, 'http.invalid-body', result.error.issues[0]?.message ?? 'The body is not valid.');
+}
+
+/** One sentence per problem; a client's field name is quoted short, never echoed at length. */
+function describe(issue: z.core.$ZodRawIssue, fields: string): string {
+  const [name] = issue.path ?? [];
+  if (name === undefined) {
+    return issue.code === 'unrecognized_keys'
+      ? `The body has the unknown field ${quote(issue.keys[0] ?? '')}; the fields are ${fields}.`
+      : 'The body must be a JSON object.';
+  }
+  const field = quote(String(name));
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `The body needs the field ${field}.`
+        : `The field ${field} must be a ${issue.expected}.`;
+    case 'too_big':
+      return `The field ${field} is longer than ${String(issue.maximum)} characters.`;
+    default:
+      return `The field ${field} is not valid.`;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Bot } from '../../engine/index.js';
+import { handleUpdate, type WebhookAdapter } from '../adapter.js';
+import { parseJson, readBody } from './body.js';
+import { notFound } from './errors.js';
+import { webhookReply } from './reply.js';
+import type { Handler, Route } from './routes.js';
+
+/**
+ * `GET|POST /webhooks/:channel`, one adapter per channel. The raw bytes go to `screen` before
+ * anything parses them, because signatures are computed over exactly those bytes; only an update
+ * the adapter lets through runs turns, and `deliver` sees them once they are stored. A store
+ * that fails answers 503, so the messenger sends the update again.
+ */
+export function webhookRoute(bot: Bot, adapters: readonly WebhookAdapter[], bodyLimit: number): Route {
+  const byChannel = new Map<string, WebhookAdapter>(adapters.map((adapter) => [adapter.channel, adapter]));
+  const handle: Handler = async ({ request, param, query }) => {
+    const adapter = byChannel.get(param);
+    if (!adapter) throw notFound();
+    const rawBody = await readBody(request, bodyLimit);
+    const screened = adapter.screen({
+      method: request.method ?? '',
+      headers: request.headers,
+      query,
+      rawBody,
+    });
+    if (screened) return webhookReply(screened);
+    const handled = await handleUpdate(bot, adapter.channel, parseJson(rawBody));
+    try {
+      return webhookReply(await adapter.deliver(handled));
+    } catch (error) {
+      // The turns are stored: an error status would make the messenger send the update again.
+      return { ...webhookReply(adapter.accepted), failure: error };
+    }
+  };
+  return { pattern: '/webhooks/:channel', guarded: false, methods: { GET: handle, POST: handle } };
+}

@@ -1,0 +1,19 @@
+import { GrammyError, HttpError } from 'grammy';
+import type { Bot } from '../../engine/index.js';
+import { errorForLog } from '../log.js';
+
+/**
+ * An error as a log field, with the bot's secrets (its env values) and the Telegram token masked
+ * as `***`. grammY puts the token in every request URL, and a failed request's cause (node-fetch's
+ * error, kept in `HttpError.error`) quotes that URL. A GrammyError's `payload` is left out: it
+ * holds the users' messages.
+ */
+export function telegramErrorForLog(error: unknown, bot: Bot, token: string): Record<string, unknown> {
+  const tokenForms = [token, encodeURIComponent(token)].filter((form) => form !== ''); // '' would match everywhere
+  const redact = (text: string) =>
+    tokenForms.reduce((masked, form) => masked.replaceAll(form, '***'), bot.redact(text));
+  return errorForLog(error, redact, {
+    causeOf: (failed) => (failed instanceof HttpError ? failed.error : undefined),
+    codeOf: (failed) => (failed instanceof GrammyError ? failed.error_code : undefined),
+  });
+}

@@ -1,0 +1,94 @@
+import type { WebhookAdapter } from '../../channels/adapter.js';
+import { createFacebookWebhook } from '../../channels/facebook/webhook.js';
+import { createInstagramWebhook } from '../../channels/instagram/webhook.js';
+import type { MetaWebhookOptions } from '../../channels/meta-webhook.js';
+import { createViberWebhook, type ViberWebhookOptions } from '../../channels/viber/webhook.js';
+import { createVkWebhook, type VkWebhookOptions } from '../../channels/vk/webhook.js';
+import { BotflowError } from '../../engine/index.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A messenger's webhook, set up from environment variables named after its options. */
+interface WebhookSetting {
+  readonly channel: string;
+  /** Option → variable, for the options the adapter cannot go without. */
+  readonly required: Readonly<Record<string, string>>;
+  readonly optional: Readonly<Record<string, string>>;
+  /** The variables that hold secrets, masked in logs. */
+  readonly secrets: readonly string[];
+  readonly create: (options: Record<string, string>) => WebhookAdapter;
+}
+
+/*
+ * Secrets come from the environment, not the command line, which `ps` shows to every user. A
+ * messenger is served once any of its variables is set; a missing secret then stops `serve`.
+ */
+const SETTINGS: readonly WebhookSetting[] = [
+  meta('facebook', 'FACEBOOK', 'FACEBOOK_PAGE_TOKEN', createFacebookWebhook),
+  meta('instagram', 'INSTAGRAM', 'INSTAGRAM_ACCESS_TOKEN', createInstagramWebhook),
+  {
+    channel: 'viber',
+    required: { authToken: 'VIBER_AUTH_TOKEN', botName: 'VIBER_BOT_NAME' },
+    optional: { avatar: 'VIBER_BOT_AVATAR', apiRoot: 'VIBER_API_ROOT' },
+    secrets: ['VIBER_AUTH_TOKEN'],
+    create: (options) => createViberWebhook(options as unknown as ViberWebhookOptions),
+  },
+  {
+    channel: 'vk',
+    required: { confirmation: 'VK_CONFIRMATION', secret: 'VK_SECRET', accessToken: 'VK_ACCESS_TOKEN' },
+    optional: { apiRoot: 'VK_API_ROOT' },
+    secrets: ['VK_CONFIRMATION', 'VK_SECRET', 'VK_ACCESS_TOKEN'],
+    create: (options) => createVkWebhook(options as unknown as VkWebhookOptions),
+  },
+];
+
+/** Messenger and Instagram take the same options, named after the platform. */
+function meta(
+  channel: string,
+  prefix: string,
+  tokenVariable: string,
+  create: (options: MetaWebhookOptions) => WebhookAdapter,
+): WebhookSetting {
+  const required = {
+    appSecret: `${prefix}_APP_SECRET`,
+    verifyToken: `${prefix}_VERIFY_TOKEN`,
+    accessToken: tokenVariable,
+  };
+  return {
+    channel,
+    required,
+    optional: { apiRoot: `${prefix}_API_ROOT` },
+    secrets: Object.values(required),
+    create: (options) => create(options as unknown as MetaWebhookOptions),
+  };
+}
+
+/** Names of the variables that hold webhook secrets, for the log masker. */
+export const WEBHOOK_SECRET_VARIABLES: readonly string[] = SETTINGS.flatMap(({ secrets }) => secrets);
+
+/**
+ * The webhook adapters the environment sets up. A messenger with some variables set but a required
+ * one missing is refused with a BotflowError naming the variable.
+ */
+export function webhooksFrom(environment: Environment): WebhookAdapter[] {
+  const read = (name: string) => (environment[name] === '' ? undefined : environment[name]);
+  const adapters: WebhookAdapter[] = [];
+  for (const setting of SETTINGS) {
+    const variables = { ...setting.required, ...setting.optional };
+    const set = Object.entries(variables).flatMap(([option, name]) => {
+      const value = read(name);
+      return value === undefined ? [] : [{ option, name, value }];
+    });
+    const given = set[0]?.name;
+    if (given === undefined) continue;
+    const missing = Object.values(setting.required).find((name) => read(name) === undefined);
+    if (missing !== undefined) {
+      throw new BotflowError(
+        'serve.webhook-setup',
+        `the ${setting.channel} webhook needs ${missing} set as well as ${given}.`,
+      );
+    }
+    adapters.push(setting.create(Object.fromEntries(set.map(({ option, value }) => [option, value]))));
+  }
+  return adapters;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { encodePayload, loadScript } from '../../../engine/index.js';
+import { startApi, turnOf } from './helpers.js';
+
+describe('the JSON API', () => {
+  it('drives a conversation from start to end, and GET shows where it stands', async () => {
+    const api = await startApi();
+    const start = await api.call('POST', '/conversations/web%3A1/start', {
+      payload: { v: { firstName: 'Ann' } },
+      channel: 'web',
+    });
+    expect(start.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(start.headers.get('cache-control')).toBe('no-store');
+    const first = await turnOf(start);
+    expect(first.messages).toEqual([{ text: 'Hello Ann! Which plan?', buttons: ['Basic', 'Pro'] }]);
+    expect(first).toMatchObject({ status: 'waiting', block: 'pick' });
+    expect(first.variables).toMatchObject({ firstName: 'Ann', channel: 'web' });
+
+    const picked = await turnOf(await api.call('POST', '/conversations/web%3A1/messages', { text: 'pro' }));
+    expect(picked.messages.map((message) => message.text)).toEqual(['Any notes? Say stop to finish.']);
+    await turnOf(await api.call('POST', '/conversations/web%3A1/messages', { text: 'call me' }));
+    const last = await turnOf(await api.call('POST', '/conversations/web%3A1/messages', { text: 'stop' }));
+    expect(last).toMatchObject({ status: 'ended', block: 'done', result: 'chosen' });
+    expect(last.messages).toEqual([{ text: 'Thanks, pro it is.' }]);
+    expect(last.variables).toMatchObject({ plan: 'pro', notes: 'call me,stop' });
+
+    const shown = await turnOf(await api.call('GET', '/conversations/web%3A1'));
+    expect(shown).toMatchObject({ status: 'ended', block: 'done', result: 'chosen', messages: [] });
+    expect(shown.variables).toMatchObject({ firstName: 'Ann', plan: 'pro', notes: 'call me,stop' });
+  });
+
+  it('starts from an invitation link’s data, and the decoded key is what the store holds', async () => {
+    const api = await startApi();
+    const startParam = encodePayload({ variables: { firstName: 'Иван' } });
+    const turn = await turnOf(await api.call('POST', '/conversations/telegram%3A42/start', { startParam }));
+    expect(turn.messages[0]?.text).toBe('Hello Иван! Which plan?');
+    expect(turn.variables).toMatchObject({ startParam, firstName: 'Иван' });
+    expect(await api.store.get('telegram:42')).toBeDefined();
+  });
+
+  it('runs the seed’s client-identification script from its invitation link', async () => {
+    const api = await startApi({ bot: { script: await loadScript('scripts/client-identification.yaml') } });
+    const turn = await turnOf(
+      await api.call('POST', '/conversations/telegram%3A7/start', {
+        startParam: 'eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19',
+        channel: 'telegram',
+      }),
+    );
+    expect(turn.messages).toEqual([
+      { text: 'Hello, John Smith! Glad to see you again.' },
+      { text: 'As a client of 23, you can open a credit line today.', buttons: ['Tell me more', 'Not now'] },
+      { text: 'Have a nice day!' },
+    ]);
+    expect(turn).toMatchObject({
+      status: 'ended',
+      result: 'identified',
+      variables: { age: 23, channel: 'telegram' },
+    });
+  });
+
+  it('accepts a start with an empty body object and a key with an encoded slash and Unicode', async () => {
+    const api = await startApi();
+    const path = `/conversations/${encodeURIComponent('team/Zoë')}`;
+    const turn = await turnOf(await api.call('POST', `${path}/start`, {}));
+    expect(turn).toMatchObject({ status: 'waiting', block: 'pick' });
+    expect(await api.store.get('team/Zoë')).toBeDefined();
+    expect((await turnOf(await api.call('GET', path))).block).toBe('pick');
+  });
+
+  it('answers a message to an unknown key by starting it afresh, as the bot does', async () => {
+    const api = await startApi();
+    const turn = await turnOf(await api.call('POST', '/conversations/new/messages', { text: 'hi' }));
+    expect(turn).toMatchObject({ status: 'waiting', block: 'pick' });
+  });
+
+  it('logs one line per request with the route pattern, never the key', async () => {
+    const api = await startApi();
+    const response = await api.call('POST', '/conversations/telegram%3A777/start', {});
+    expect(response.status).toBe(200);
+    await api.call('GET', '/nowhere');
+    expect(api.logs.map((line) => [line.level, line.message, line.fields.route, line.fields.status])).toEqual(
+      [
+        ['info', 'request', '/conversations/:key/start', 200],
+        ['info', 'request', null, 404],
+      ],
+    );
+    expect(api.logs[0]?.fields).toMatchObject({
+      method: 'POST',
+      requestId: response.headers.get('x-request-id'),
+    });
+    expect(api.logs[0]?.fields.durationMs).toEqual(expect.any(Number));
+    expect(JSON.stringify(api.logs)).not.toContain('777');
+  });
+});

@@ -1,0 +1,130 @@
+import { BotError } from 'grammy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { botflow } from '../../../channels/telegram/grammy.js';
+import { createTelegramBot } from '../../../channels/telegram/telegram-bot.js';
+import { MemoryStore, StoreUnavailableError, type StoredRecord } from '../../../engine/index.js';
+import { botOf, yaml } from '../../runtime/helpers.js';
+import { FakeBotApi, TOKEN } from './fake-bot-api.js';
+import { grammyBot, keyboard, sent } from './helpers.js';
+import { LogCapture } from './log-capture.js';
+import { CHAT_ID, callbackUpdate, textUpdate } from './updates.js';
+
+const PASSWORD = 'redis-password-5f3a';
+
+/** A store that can go down: then every call rejects, quoting a connection string with a secret. */
+class FlakyStore extends MemoryStore {
+  down = false;
+
+  override get(key: string): Promise<StoredRecord | undefined> {
+    return this.down ? this.refuse() : super.get(key);
+  }
+
+  override put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
+    return this.down ? this.refuse() : super.put(key, data, expected);
+  }
+
+  private refuse(): Promise<never> {
+    return Promise.reject(
+      new StoreUnavailableError(`redis://:${PASSWORD}@db.example:6379 refused the connection`),
+    );
+  }
+}
+
+const SCRIPT = yaml`
+  botflow: 1
+  name: mood
+  blocks:
+    mood:
+      type: ask
+      text: 'How are you?'
+      save: mood
+      choices: [{ label: Fine }, { label: Tired }]
+      next: bye
+    bye: { type: end, text: 'Take care.' }
+`;
+
+/** A bot whose store can fail; its env makes the store's password a secret to mask. */
+function flakyBot() {
+  const store = new FlakyStore();
+  return { store, bot: botOf(SCRIPT, { store, env: { REDIS_PASSWORD: PASSWORD } }) };
+}
+
+let api: FakeBotApi;
+beforeEach(async () => {
+  api = await FakeBotApi.start();
+});
+afterEach(() => api.close());
+
+describe('a failing turn', () => {
+  it('goes to the error handler, which logs it masked, and the bot keeps polling', async () => {
+    const { store, bot } = flakyBot();
+    const log = new LogCapture();
+    const telegram = createTelegramBot(bot, TOKEN, { apiRoot: api.apiRoot, logger: log.logger });
+    const polling = telegram.start();
+
+    store.down = true;
+    const failing = textUpdate('/start');
+    api.push(failing);
+    const failure = await log.waitFor((line) => line.level === 50);
+    expect(failure).toMatchObject({
+      msg: 'a Telegram update failed',
+      update: failing.update_id,
+      chat: String(CHAT_ID),
+      error: {
+        type: 'StoreUnavailableError',
+        code: 'store.unavailable',
+        message: 'redis://:***@db.example:6379 refused the connection',
+      },
+    });
+    expect(api.callsOf('sendMessage')).toEqual([]); // the user is told nothing by default
+
+    store.down = false;
+    api.push(textUpdate('/start'));
+    expect(await api.waitFor('sendMessage', 1)).toEqual([sent('How are you?', keyboard('Fine', 'Tired'))]);
+    expect(telegram.isRunning()).toBe(true);
+
+    await telegram.stop();
+    await polling;
+    expect(log.raw.join('\n')).not.toContain(PASSWORD);
+  });
+
+  it('logs a failed Bot API request without the token its URL carries', async () => {
+    const log = new LogCapture();
+    const telegram = createTelegramBot(flakyBot().bot, TOKEN, { apiRoot: api.apiRoot, logger: log.logger });
+    const polling = telegram.start();
+
+    api.dropSendMessage = true;
+    api.push(textUpdate('/start'));
+    const failure = await log.waitFor((line) => line.level === 50);
+    await telegram.stop();
+    await polling;
+
+    // node-fetch's error quotes the request URL, which holds the token: it shows masked.
+    expect(failure).toMatchObject({
+      error: {
+        type: 'HttpError',
+        message: "Network request for 'sendMessage' failed!",
+        cause: { message: expect.stringContaining(`${api.apiRoot}/bot***/sendMessage`) as unknown },
+      },
+    });
+    const secretPart = TOKEN.split(':')[1] ?? TOKEN;
+    expect(log.raw.join('\n')).not.toContain(secretPart);
+  });
+
+  it('sends the host’s failure reply when it opted in, and still answers a button press', async () => {
+    const { store, bot } = flakyBot();
+    const telegram = await grammyBot(api);
+    telegram.use(botflow(bot, { failureReply: 'Sorry, something broke. Please try again later.' }));
+    store.down = true;
+
+    const press = callbackUpdate('Fine');
+    const handling = telegram.handleUpdate(press);
+    // Without polling, grammY hands the middleware's error to the caller, wrapped with its context.
+    await expect(handling).rejects.toBeInstanceOf(BotError);
+    await expect(handling).rejects.toMatchObject({ error: { code: 'store.unavailable' } });
+    expect(api.callsOf('sendMessage')).toEqual([
+      { chat_id: CHAT_ID, text: 'Sorry, something broke. Please try again later.' },
+    ]);
+    expect(api.callsOf('answerCallbackQuery')).toEqual([{ callback_query_id: press.callback_query?.id }]);
+  });
+});

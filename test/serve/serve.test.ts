@@ -1,0 +1,186 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
+import { ServeProcess } from './serve-process.js';
+
+const COLLECTOR = 'test/fixtures/serve/collector.yaml';
+const SLOW = 'test/fixtures/serve/slow-request.yaml';
+
+const dir = mkdtempSync(join(tmpdir(), 'botflow-serve-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+let files = 0;
+const sqlite = () => `sqlite:${join(dir, `sessions-${++files}.db`)}`;
+
+const serveWithStore = (store: string) => runCli(['serve', COLLECTOR, '--http', '0', '--store', store]);
+
+describe('botflow serve refuses a bad start with one sentence', () => {
+  it('without --http or a Telegram token (exit 2)', async () => {
+    const result = await runCli(['serve', COLLECTOR]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe(
+      'botflow: serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both.\n',
+    );
+  });
+
+  it.each([
+    [
+      ['--store', 'postgres://db'],
+      '--store takes memory, sqlite:PATH or redis://HOST:PORT, got "postgres://db".',
+    ],
+    [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db.'],
+    [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000".'],
+  ])('%j (exit 2)', async (args, message) => {
+    const result = await runCli(['serve', COLLECTOR, '--http', '0', ...args]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `botflow: ${message}\n` });
+  });
+
+  it('when the Redis store cannot be reached (exit 1)', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    closed.close();
+    const result = await serveWithStore(`redis://u:pw-secret@127.0.0.1:${port}`);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `botflow: cannot reach the session store at redis://127.0.0.1:${port}\n`,
+    });
+  });
+
+  it('when the SQLite file cannot be opened (exit 1)', async () => {
+    const result = await serveWithStore(`sqlite:${dir}/missing/dir/x.db`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^botflow: cannot open the SQLite session store .*missing\/dir\/x\.db: .+\.\n$/,
+    );
+  });
+
+  it('when a webhook is half set up (exit 1), naming the missing variable', async () => {
+    const result = await runCli(['serve', COLLECTOR, '--http', '0', '--store', 'memory'], {
+      env: { FACEBOOK_APP_SECRET: 'app-secret-value' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'botflow: the facebook webhook needs FACEBOOK_VERIFY_TOKEN set as well as FACEBOOK_APP_SECRET.\n',
+    );
+  });
+
+  it('when the script is broken (exit 1, with file:line:col)', async () => {
+    const result = await runCli([
+      'serve',
+      'test/fixtures/serve/missing.yaml',
+      '--http',
+      '0',
+      '--store',
+      'memory',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^botflow: .*missing\.yaml/);
+    expect(result.stderr.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('botflow serve with a SQLite store', () => {
+  it('answers the JSON API and continues a conversation after being killed', async () => {
+    const store = sqlite();
+    const first = await ServeProcess.start(COLLECTOR, ['--store', store]);
+    const started = await first.post('/conversations/u1/start', { startParam: '42' });
+    expect(started.status).toBe(200);
+    expect(started.body.messages).toEqual([{ text: 'Hello 42' }, { text: 'Next?' }]);
+    expect((await first.post('/conversations/u1/messages', { text: 'a' })).body.messages).toEqual([
+      { text: 'Got a,' },
+      { text: 'Next?' },
+    ]);
+    // No graceful shutdown: what was answered was stored before the answer went out.
+    await first.stop('SIGKILL');
+
+    const second = await ServeProcess.start(COLLECTOR, ['--store', store]);
+    const stored = await second.get('/conversations/u1');
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ status: 'waiting', block: 'next-item', variables: { log: 'a,' } });
+    expect((await second.post('/conversations/u1/messages', { text: 'b' })).body.messages).toEqual([
+      { text: 'Got a,b,' },
+      { text: 'Next?' },
+    ]);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('finishes a turn in flight on SIGTERM, stores it, and exits 0', async () => {
+    let respond: ((response: ServerResponse) => void) | undefined;
+    const asked = new Promise<ServerResponse>((resolve) => (respond = resolve));
+    const crm = createServer((_request, response) => respond?.(response));
+    crm.listen(0, '127.0.0.1');
+    await once(crm, 'listening');
+    const crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
+    const store = sqlite();
+    const args = ['--store', store, '--env', `CRM_URL=${crmUrl}`, '--allow-host', '127.0.0.1'];
+    const serving = await ServeProcess.start(SLOW, args);
+
+    const turn = serving.post('/conversations/u1/start', { startParam: '42' });
+    const response = await asked; // the turn waits on the CRM now
+    const exit = serving.stop('SIGTERM');
+    await serving.waitForLog((line) => line.msg === 'stopping: finishing the turns in flight');
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"John"}');
+    expect((await turn).body.messages).toEqual([{ text: 'Hi John! Anything else?' }]);
+    expect(await exit).toBe(0);
+    expect(serving.logs.at(-1)?.msg).toBe('stopped');
+    crm.close();
+
+    const again = await ServeProcess.start(SLOW, args);
+    expect((await again.get('/conversations/u1')).body).toMatchObject({
+      block: 'hello',
+      variables: { name: 'John' },
+    });
+    await again.stop();
+  });
+});
+
+describe('botflow serve logs', () => {
+  it('one JSON line per request, with every secret masked', async () => {
+    const secrets = {
+      BOTFLOW_API_TOKEN: 'api-token-0123456789',
+      FACEBOOK_APP_SECRET: 'fb-app-secret-0123456789',
+      FACEBOOK_VERIFY_TOKEN: 'fb-verify-0123456789',
+      FACEBOOK_PAGE_TOKEN: 'fb-page-token-0123456789',
+    };
+    const serving = await ServeProcess.start(
+      COLLECTOR,
+      ['--store', 'memory', '--env', 'CRM_TOKEN=crm-token-0123456789'],
+      secrets,
+    );
+    const refused = await fetch(`${serving.url}/conversations/u1`, {
+      headers: { authorization: `Bearer ${secrets.BOTFLOW_API_TOKEN}x` },
+    });
+    expect(refused.status).toBe(401);
+    const allowed = await fetch(`${serving.url}/conversations/u1/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secrets.BOTFLOW_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ startParam: '42' }),
+    });
+    expect(allowed.status).toBe(200);
+    const verify = await fetch(
+      `${serving.url}/webhooks/facebook?hub.mode=subscribe&hub.verify_token=${secrets.FACEBOOK_VERIFY_TOKEN}&hub.challenge=42`,
+    );
+    expect(await verify.text()).toBe('42');
+    await serving.stop();
+    const requests = serving.logs.filter((line) => line.msg === 'request' || line.msg === 'request failed');
+    expect(requests.map((line) => [line.method, line.route, line.status])).toEqual([
+      ['GET', '/conversations/:key', 401],
+      ['POST', '/conversations/:key/start', 200],
+      ['GET', '/webhooks/:channel', 200],
+    ]);
+    expect(serving.logs.find((line) => line.msg === 'listening')).toMatchObject({
+      webhooks: ['/webhooks/facebook'],
+    });
+    for (const secret of [...Object.values(secrets), 'crm-token-0123456789'])
+      expect(serving.output).not.toContain(secret);
+  });
+});
