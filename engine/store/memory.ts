@@ -20,15 +20,16 @@ export class MemoryStore implements SessionStore {
 
   get(key: string): Promise<StoredRecord | undefined> {
     const entry = this.live(key);
-    return Promise.resolve(entry && { data: entry.data, version: entry.version });
+    return Promise.resolve(entry && { data: entry.data, version: entry.version, writtenAt: entry.writtenAt });
   }
 
   put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
     const current = this.live(key);
     if (current?.version !== expected) return Promise.resolve(undefined);
     const version = (current?.version ?? 0) + 1;
-    const expiresAt = this.ttlMs === undefined ? Infinity : Date.now() + this.ttlMs;
-    this.records.set(key, { data, version, expiresAt });
+    const writtenAt = Date.now();
+    const expiresAt = this.ttlMs === undefined ? Infinity : writtenAt + this.ttlMs;
+    this.records.set(key, { data, version, writtenAt, expiresAt });
     return Promise.resolve(version);
   }
 

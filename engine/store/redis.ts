@@ -15,8 +15,9 @@ export interface RedisStoreOptions {
 }
 
 /**
- * Compare-and-set on a hash {data, version}, atomic because Redis runs a script whole.
- * KEYS[1] the key; ARGV: data, expected version ('' = the key must be absent), ttl ms ('0' = none).
+ * Compare-and-set on a hash {data, version, at}, atomic because Redis runs a script whole.
+ * KEYS[1] the key; ARGV: data, expected version ('' = the key must be absent), ttl ms ('0' = none),
+ * the time of writing (ms).
  */
 const CAS_PUT = `
 local current = redis.call('HGET', KEYS[1], 'version')
@@ -25,14 +26,20 @@ if ARGV[2] == '' then
 elseif current ~= ARGV[2] then
   return false
 end
-redis.call('HSET', KEYS[1], 'data', ARGV[1])
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'at', ARGV[4])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
 return version
 `;
 
 interface Scripts {
-  botflowCasPut(key: string, data: string, expected: string, ttlMs: string): Promise<number | null>;
+  botflowCasPut(
+    key: string,
+    data: string,
+    expected: string,
+    ttlMs: string,
+    writtenAt: string,
+  ): Promise<number | null>;
   botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
   botflowUnlock(lock: string, token: string): Promise<number>;
 }
@@ -83,8 +90,12 @@ export class RedisStore implements SessionStore {
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
-    const [data, version] = await this.call(() => this.redis.hmget(this.prefix + key, 'data', 'version'));
-    return data == null || version == null ? undefined : { data, version: Number(version) };
+    const [data, version, at] = await this.call(() =>
+      this.redis.hmget(this.prefix + key, 'data', 'version', 'at'),
+    );
+    return data == null || version == null
+      ? undefined
+      : { data, version: Number(version), writtenAt: Number(at) };
   }
 
   async put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
@@ -94,6 +105,7 @@ export class RedisStore implements SessionStore {
         data,
         expected === undefined ? '' : String(expected),
         this.ttl,
+        String(Date.now()),
       ),
     );
     return version ?? undefined;

@@ -33,7 +33,9 @@ export class SqliteStore implements SessionStore {
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
     this.db.prepare('DELETE FROM conversations WHERE expires_at <= ?').run(Date.now());
-    this.select = this.db.prepare(`SELECT data, version FROM conversations WHERE key = @key AND ${LIVE}`);
+    this.select = this.db.prepare(
+      `SELECT data, version, updated_at AS writtenAt FROM conversations WHERE key = @key AND ${LIVE}`,
+    );
     // A new conversation fails on a live row; an expired one is replaced as if it were absent.
     this.insert = this.db.prepare(
       `INSERT INTO conversations (key, data, version, updated_at, expires_at)

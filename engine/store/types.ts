@@ -2,6 +2,8 @@
 export interface StoredRecord {
   readonly data: string;
   readonly version: number;
+  /** When it was last written: milliseconds since the epoch, by the writing process's clock. */
+  readonly writtenAt: number;
 }
 
 /** Gives a held conversation back; safe to call once the hold has already expired. */

@@ -28,7 +28,7 @@ export function describeStore(name: string, makeStore: MakeStore): void {
     it('stores a new key at version 1', async () => {
       const store = await open();
       expect(await store.put('k', 'one', undefined)).toBe(1);
-      expect(await store.get('k')).toEqual({ data: 'one', version: 1 });
+      expect(await store.get('k')).toMatchObject({ data: 'one', version: 1 });
     });
 
     it('refuses a write on a stale or wrong version and changes nothing', async () => {
@@ -38,8 +38,20 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       expect(await store.put('k', 'stale', 0)).toBeUndefined();
       expect(await store.put('k', 'ahead', 2)).toBeUndefined();
       expect(await store.put('absent', 'x', 1)).toBeUndefined();
-      expect(await store.get('k')).toEqual({ data: 'one', version: 1 });
+      expect(await store.get('k')).toMatchObject({ data: 'one', version: 1 });
       expect(await store.get('absent')).toBeUndefined();
+    });
+
+    it('keeps the time of the last write', async () => {
+      const store = await open();
+      const before = Date.now();
+      await store.put('k', 'one', undefined);
+      const first = await store.get('k');
+      expect(first?.writtenAt).toBeGreaterThanOrEqual(before);
+      expect(first?.writtenAt).toBeLessThanOrEqual(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.put('k', 'two', 1);
+      expect((await store.get('k'))?.writtenAt).toBeGreaterThan(first?.writtenAt ?? Infinity);
     });
 
     it('raises the version by one on each write', async () => {
@@ -50,7 +62,7 @@ export function describeStore(name: string, makeStore: MakeStore): void {
         expect(next).toBe((version ?? 0) + 1);
         version = next;
       }
-      expect(await store.get('k')).toEqual({ data: 'v4', version: 4 });
+      expect(await store.get('k')).toMatchObject({ data: 'v4', version: 4 });
     });
 
     it('deletes a key, after which it can be created afresh', async () => {
@@ -65,7 +77,7 @@ export function describeStore(name: string, makeStore: MakeStore): void {
     it('forgets a conversation once its ttl has passed', async () => {
       const store = await open({ ttlMs: 50 });
       await store.put('k', 'one', undefined);
-      expect(await store.get('k')).toEqual({ data: 'one', version: 1 });
+      expect(await store.get('k')).toMatchObject({ data: 'one', version: 1 });
       // Generous margin: this checks that expiry happens, not how promptly.
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(await store.get('k')).toBeUndefined();
@@ -81,7 +93,7 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       const winners = results.flatMap((version, i) => (version === undefined ? [] : [i]));
       expect(winners).toHaveLength(1);
       expect(results[winners[0] ?? -1]).toBe(2);
-      expect(await store.get('k')).toEqual({ data: `writer ${winners[0] ?? -1}`, version: 2 });
+      expect(await store.get('k')).toMatchObject({ data: `writer ${winners[0] ?? -1}`, version: 2 });
     });
 
     it('lets exactly one of 100 concurrent creations win', async () => {
@@ -101,7 +113,7 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       const store = await open();
       const data = '{"name":"Zoë 李雷 🤖","note":"ё\\u0000\\n\\t"}\u2028';
       await store.put('чат:42:😀', data, undefined);
-      expect(await store.get('чат:42:😀')).toEqual({ data, version: 1 });
+      expect(await store.get('чат:42:😀')).toMatchObject({ data, version: 1 });
     });
   });
 }

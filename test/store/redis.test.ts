@@ -45,7 +45,7 @@ describe('RedisStore against a live server', () => {
     await server.start();
     const record = await vi.waitFor(() => store.get('k'), { timeout: 5000, interval: 100 });
     // Nothing half-written: the put made while the server was down did not apply.
-    expect(record).toEqual({ data: 'before', version: 1 });
+    expect(record).toMatchObject({ data: 'before', version: 1 });
     expect(await store.put('k', 'after', 1)).toBe(2);
     await store.close();
   });

@@ -23,7 +23,7 @@ describe('SqliteStore on disk', () => {
     await first.close();
 
     const second = new SqliteStore(file);
-    expect(await second.get('k')).toEqual({ data: 'kept again', version: 2 });
+    expect(await second.get('k')).toMatchObject({ data: 'kept again', version: 2 });
     expect(await second.put('k', 'stale', 1)).toBeUndefined();
     expect(await second.put('k', 'next', 2)).toBe(3);
     await second.close();
