@@ -25,7 +25,8 @@ export interface TelegramBotOptions extends BotflowOptions {
  */
 export function createTelegramBot(bot: Bot, token: string, options: TelegramBotOptions = {}): GrammyBot {
   const { apiRoot, logger = pino(), ...middleware } = options;
-  const telegram = new GrammyBot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
+  const telegram = new PollingBot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
+  telegram.use((_ctx, next) => (telegram.stopping ? Promise.resolve() : next()));
   telegram.use(botflow(bot, { ...middleware, logger }));
   telegram.catch(({ ctx, error }) => {
     logger.error(
@@ -38,4 +39,19 @@ export function createTelegramBot(bot: Bot, token: string, options: TelegramBotO
     );
   });
   return telegram;
+}
+
+/**
+ * grammY's `stop()` confirms the updates up to the one in hand, but its loop then goes on through
+ * the rest of the fetched batch, whose updates Telegram sends again after a restart: they would
+ * run twice. Once stopping, this bot finishes the update in hand and leaves the rest of the batch,
+ * unconfirmed, for the next start.
+ */
+class PollingBot extends GrammyBot {
+  stopping = false;
+
+  override async stop(): Promise<void> {
+    this.stopping = true;
+    await super.stop();
+  }
 }

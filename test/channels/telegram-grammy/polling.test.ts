@@ -50,4 +50,42 @@ describe('createTelegramBot with long polling', () => {
       { level: 30, chat: String(CHAT_ID), block: 'done', status: 'ended', msg: 'turn' },
     ]);
   });
+
+  it('finishes the update in hand on stop() and leaves the rest of its batch for the next start', async () => {
+    const engine = botOf(yaml`
+      botflow: 1
+      name: echo
+      blocks:
+        ask: { type: ask, text: 'Say something', save: said, next: echo }
+        echo: { type: message, text: 'You said {{ said }}', next: ask }
+    `);
+    const telegram = createTelegramBot(engine, TOKEN, {
+      apiRoot: api.apiRoot,
+      logger: new LogCapture().logger,
+    });
+    const batch = [textUpdate('/start'), textUpdate('one'), textUpdate('two')];
+    for (const update of batch) api.push(update);
+    const polling = telegram.start();
+    await api.waitFor('sendMessage', 1); // the first update is in hand
+    await telegram.stop();
+    await polling;
+
+    const answered = api.callsOf('sendMessage').map(({ text }) => text);
+    const restarted = createTelegramBot(engine, TOKEN, {
+      apiRoot: api.apiRoot,
+      logger: new LogCapture().logger,
+    });
+    const again = restarted.start();
+    await api.waitFor('sendMessage', 5);
+    await restarted.stop();
+    await again;
+    // Every update answered once across the two runs: none twice, none lost.
+    expect([
+      ...answered,
+      ...api
+        .callsOf('sendMessage')
+        .slice(answered.length)
+        .map(({ text }) => text),
+    ]).toEqual(['Say something', 'You said one', 'Say something', 'You said two', 'Say something']);
+  });
 });
