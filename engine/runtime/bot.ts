@@ -35,6 +35,11 @@ export interface BotOptions {
   readonly stepCap?: number;
   /** Put on each turn the blocks entered and branches taken (`turn.trace`), for coverage. */
   readonly trace?: boolean;
+  /**
+   * The most turns one conversation may have running or waiting in this process (default 100);
+   * more fail at once with `conversation.busy`, so a flood on one chat cannot pile up memory.
+   */
+  readonly maxQueuedTurns?: number;
 }
 
 export interface StartOptions {
@@ -81,7 +86,7 @@ export class Bot {
   private readonly onStart: NonNullable<BotOptions['onStart']>;
   private readonly mask: <T>(value: T) => T;
   private readonly runtime: StepRuntime;
-  private readonly queue = new KeyedQueue();
+  private readonly queue: KeyedQueue;
   private readonly tracing: boolean;
 
   constructor(options: BotOptions) {
@@ -103,6 +108,7 @@ export class Bot {
     this.defaults = defaultVariables(options.script);
     this.onStart = options.onStart ?? 'restart';
     this.tracing = options.trace ?? false;
+    this.queue = new KeyedQueue(options.maxQueuedTurns ?? 100);
     this.mask = secretMasker(options.env ?? {});
   }
 

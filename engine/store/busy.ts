@@ -1,11 +1,9 @@
 import { BotflowError } from '../error.js';
 
-/** Another process held the conversation for longer than a turn may wait; the turn did not run. */
+/** The conversation was too busy with other turns to take this one; the turn did not run. */
 export class ConversationBusyError extends BotflowError {
-  constructor(key: string, waitedMs: number) {
-    super(
-      'conversation.busy',
-      `conversation "${key}" was busy with another turn for ${waitedMs} ms; try again`,
-    );
+  /** `why` completes "conversation "k" is busy: …". */
+  constructor(key: string, why: string) {
+    super('conversation.busy', `conversation "${key}" is busy: ${why}; try again`);
   }
 }

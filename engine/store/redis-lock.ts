@@ -50,7 +50,8 @@ export async function holdLock(
   const deadline = Date.now() + times.waitMs;
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
     if ((await commands.take(lock, token, times.ttlMs)) === 'OK') break;
-    if (Date.now() >= deadline) throw new ConversationBusyError(key, times.waitMs);
+    if (Date.now() >= deadline)
+      throw new ConversationBusyError(key, `another turn held it for ${times.waitMs} ms`);
     // Jitter, so processes waiting for one conversation do not retry in lockstep.
     await sleep(pause * (0.5 + Math.random()));
   }

@@ -1,3 +1,4 @@
+import { BotflowError } from '../error.js';
 import { Redis } from 'ioredis';
 import { holdLock, RENEW, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
 import type { SessionStore, StoredRecord, Unlock } from './types.js';
@@ -48,13 +49,17 @@ interface Scripts {
  * Options for a connection this store opens. The offline queue lets the first command wait for
  * the first connect; `maxRetriesPerRequest: 0` then rejects every waiting or in-flight command
  * as soon as a connection attempt fails, and the short retry delay and connect timeout bound that
- * wait, so a turn fails in about a second instead of hanging while Redis is down.
+ * wait, so a turn fails in about a second instead of hanging while Redis is down. The command
+ * timeout bounds a Redis that is connected but does not answer (stopped, or swapping).
  */
 const FAIL_FAST = {
   maxRetriesPerRequest: 0,
   connectTimeout: 2000,
+  commandTimeout: 2000,
   retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
 };
+
+const LOCK_NAMESPACE = 'lock:';
 
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
 export class RedisStore implements SessionStore {
@@ -69,6 +74,15 @@ export class RedisStore implements SessionStore {
 
   /** `redis`: a URL (this store opens and closes the connection) or a connection the caller owns. */
   constructor(redis: Redis | string, options: RedisStoreOptions = {}) {
+    this.prefix = options.keyPrefix ?? 'botflow:conv:';
+    // Locks live at `lock:<prefix><key>`: a prefix that could begin such a name could let a
+    // conversation's key be another conversation's lock.
+    if (LOCK_NAMESPACE.startsWith(this.prefix) || this.prefix.startsWith(LOCK_NAMESPACE)) {
+      throw new BotflowError(
+        'store.bad-option',
+        `the Redis key prefix "${this.prefix}" cannot be used: it must be set and not begin with "${LOCK_NAMESPACE}"`,
+      );
+    }
     this.owned = typeof redis === 'string';
     const connection = typeof redis === 'string' ? new Redis(redis, FAIL_FAST) : redis;
     // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
@@ -84,7 +98,6 @@ export class RedisStore implements SessionStore {
       unlock: (lock, token) => this.call(() => redisWithScripts.botflowUnlock(lock, token)),
     };
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
-    this.prefix = options.keyPrefix ?? 'botflow:conv:';
     this.ttl = String(options.ttlMs ?? 0);
     this.lockTimes = { ttlMs: options.lockTtlMs ?? 30_000, waitMs: options.lockWaitMs ?? 60_000 };
   }
@@ -116,11 +129,10 @@ export class RedisStore implements SessionStore {
   }
 
   /**
-   * Holds the conversation `key` for one turn across every process sharing this Redis. The lock's
-   * name puts `lock:` before the prefix, so no conversation key can ever name a lock.
+   * Holds the conversation `key` for one turn across every process sharing this Redis.
    */
   lock(key: string): Promise<Unlock> {
-    return holdLock(this.lockCommands, key, `lock:${this.prefix}${key}`, this.lockTimes);
+    return holdLock(this.lockCommands, key, `${LOCK_NAMESPACE}${this.prefix}${key}`, this.lockTimes);
   }
 
   /** Closes the connection when this store opened it; a connection passed in stays the caller's. */
@@ -138,18 +150,28 @@ export class RedisStore implements SessionStore {
     try {
       return await command();
     } catch (error) {
-      if (error instanceof Error && error.name === 'ReplyError') throw error;
-      throw new StoreUnavailableError(`cannot reach the session store at ${this.where}`, { cause: error });
+      // A refusal (WRONGPASS, NOAUTH, READONLY during a failover, OOM, LOADING): its first word
+      // says why; the rest can be long and is Redis's own.
+      const refusal =
+        error instanceof Error && error.name === 'ReplyError' ? /^\S+/.exec(error.message) : null;
+      throw new StoreUnavailableError(
+        refusal
+          ? `the session store at ${this.where} refused the command: ${refusal[0]}`
+          : `cannot reach the session store at ${this.where}`,
+        { cause: error },
+      );
     }
   }
 }
 
-/** The URL to name in errors: never its user name or password. */
+/** The URL to name in errors: never its user name or password, nor a query (`?password=`). */
 function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
     return parsed.toString();
   } catch {
     return 'the configured Redis URL';

@@ -138,3 +138,25 @@ describe('the step cap and end blocks', () => {
     expect(texts(turn)).toEqual(['A', 'B', 'C']);
   });
 });
+
+describe('the queue of one conversation', () => {
+  it('refuses turns past maxQueuedTurns with conversation.busy, and takes them again once it drains', async () => {
+    const bot = botOf(COLLECTOR, { maxQueuedTurns: 3 });
+    await bot.start('k');
+    const sends = ['a', 'b', 'c', 'd'].map((item) =>
+      bot.send('k', item).then(
+        (turn) => turn.variables.log,
+        (error: unknown) => error,
+      ),
+    );
+    const [a, b, c, d] = await Promise.all(sends);
+    expect([a, b, c]).toEqual(['a,', 'a,b,', 'a,b,c,']);
+    expect(d).toMatchObject({
+      code: 'conversation.busy',
+      message: 'conversation "k" is busy: 3 turns are waiting for it already; try again',
+    });
+    // Other conversations are not held up by a busy one, and the busy one drains.
+    expect((await bot.start('other')).status).toBe('waiting');
+    expect((await bot.send('k', 'e')).variables.log).toBe('a,b,c,e,');
+  });
+});

@@ -71,6 +71,15 @@ export class RedisServer {
     await exited;
   }
 
+  /** Freezes the server (SIGSTOP): connected, but answering nothing, as a swapping host would. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Writes a snapshot (persistence is off otherwise), so data outlives a stop and start. */
   async save(): Promise<void> {
     const reply = await command(this.port, 'SAVE');

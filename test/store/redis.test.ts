@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore, StoreUnavailableError } from '../../engine/index.js';
 import { describeStore } from './conformance.js';
@@ -54,7 +55,12 @@ describe('RedisStore against a live server', () => {
     const store = new RedisStore(server.url.replace('//', '//botflow:s3cret@'));
     await server.stop();
     try {
-      const error: unknown = await store.get('k').catch((caught: unknown) => caught);
+      const error: unknown = await store.get('k').then(
+        (v) => {
+          console.log('GOT', v);
+        },
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect((error as Error).message).not.toContain('s3cret');
       expect((error as Error).message).toContain(`127.0.0.1:${server.port}`);
@@ -63,4 +69,51 @@ describe('RedisStore against a live server', () => {
       await server.start();
     }
   });
+});
+
+describe('RedisStore with a server that stops answering', () => {
+  it('fails a command with store.unavailable instead of waiting for ever', async () => {
+    const store = freshStore();
+    await store.put('k', 'before', undefined);
+    server.freeze();
+    try {
+      await expect(store.get('k')).rejects.toMatchObject({ code: 'store.unavailable' });
+    } finally {
+      server.thaw();
+    }
+    expect(await store.get('k')).toMatchObject({ data: 'before', version: 1 });
+    await store.close();
+  });
+});
+
+describe('RedisStore refusals', () => {
+  it('names a refusal by its reply code, without the password', async () => {
+    // A server of its own that wants a password, so the shared one stays open to the other tests.
+    const guarded = await RedisServer.start();
+    const admin = new Redis(guarded.url);
+    await admin.config('SET', 'requirepass', 'right-password-123');
+    await admin.quit();
+    const store = new RedisStore(
+      `redis://:wrong-password-123@127.0.0.1:${guarded.port}/?password=wrong-password-123`,
+    );
+    try {
+      const error: unknown = await store.get('k').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as Error).message).toBe(
+        `the session store at redis://127.0.0.1:${guarded.port}/ refused the command: WRONGPASS`,
+      );
+    } finally {
+      await store.close();
+      await guarded.dispose();
+    }
+  });
+
+  it.each(['', 'l', 'lock', 'lock:', 'lock:app:'])(
+    'refuses the key prefix %j, which could name a lock',
+    (keyPrefix) => {
+      expect(() => new RedisStore(server.url, { keyPrefix })).toThrow(
+        `the Redis key prefix "${keyPrefix}" cannot be used: it must be set and not begin with "lock:"`,
+      );
+    },
+  );
 });

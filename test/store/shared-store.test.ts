@@ -62,7 +62,7 @@ describe('the RedisStore lock', () => {
     expect(error).toBeInstanceOf(ConversationBusyError);
     expect(error).toMatchObject({
       code: 'conversation.busy',
-      message: 'conversation "k" was busy with another turn for 100 ms; try again',
+      message: 'conversation "k" is busy: another turn held it for 100 ms; try again',
     });
     await unlock();
     await (

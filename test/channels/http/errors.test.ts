@@ -12,7 +12,7 @@ class RacedStore extends MemoryStore {
 /** A shared store where another process never lets go of the conversation. */
 class HeldStore extends MemoryStore {
   lock(key: string): Promise<Unlock> {
-    return Promise.reject(new ConversationBusyError(key, 5000));
+    return Promise.reject(new ConversationBusyError(key, 'another turn held it for 5000 ms'));
   }
 }
 
