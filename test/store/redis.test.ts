@@ -55,12 +55,7 @@ describe('RedisStore against a live server', () => {
     const store = new RedisStore(server.url.replace('//', '//botflow:s3cret@'));
     await server.stop();
     try {
-      const error: unknown = await store.get('k').then(
-        (v) => {
-          console.log('GOT', v);
-        },
-        (caught: unknown) => caught,
-      );
+      const error: unknown = await store.get('k').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect((error as Error).message).not.toContain('s3cret');
       expect((error as Error).message).toContain(`127.0.0.1:${server.port}`);
