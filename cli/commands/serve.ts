@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
-import { createBotServer, type BotServer } from '../../channels/http/index.js';
-import { createTelegramBot } from '../../channels/telegram/telegram-bot.js';
-import { telegramErrorForLog } from '../../channels/telegram/log.js';
-import { BotflowError, secretMasker, type Bot } from '../../engine/index.js';
+import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
+import { BotflowError, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
 import { serveLogger } from '../serve/logger.js';
+import { startPolling } from '../serve/telegram.js';
 import { WEBHOOK_SECRET_VARIABLES, webhooksFrom } from '../serve/webhooks.js';
 import { openStore, probeStore } from '../store-option.js';
 
@@ -36,17 +35,12 @@ export function serveCommand(): Command {
         'run the bot on Telegram (prefer the variable: `ps` shows arguments)',
       ).env('TELEGRAM_TOKEN'),
     )
-    .option(
-      '--store <store>',
-      'where conversations live: memory, sqlite:PATH or redis://HOST:PORT',
-      'sqlite:./botflow-sessions.db',
+    .addOption(
+      new Option('--store <store>', 'where conversations live: memory, sqlite:PATH or redis://HOST:PORT')
+        .env('BOTFLOW_STORE')
+        .default('sqlite:./botflow-sessions.db'),
     )
-    .action(async (file: string, options: ServeOptions) => {
-      if (options.http === undefined && options.telegramToken === undefined) {
-        throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both.');
-      }
-      await serve(file, options);
-    });
+    .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
 function port(value: string): number {
@@ -57,94 +51,116 @@ function port(value: string): number {
 }
 
 async function serve(file: string, options: ServeOptions): Promise<void> {
+  // An empty variable counts as unset, as the webhook variables and BOTFLOW_API_TOKEN do.
+  const telegramToken = options.telegramToken === '' ? undefined : options.telegramToken;
+  if (options.http === undefined && telegramToken === undefined) {
+    throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both.');
+  }
   const env = await readEnv(options);
-  // An empty variable counts as unset, as the webhook variables do.
   const apiToken = process.env.BOTFLOW_API_TOKEN === '' ? undefined : process.env.BOTFLOW_API_TOKEN;
   const secrets = [
     ...Object.values(env),
     ...WEBHOOK_SECRET_VARIABLES.map((name) => process.env[name] ?? ''),
-    options.telegramToken ?? '',
+    ...storeSecrets(options.store),
+    telegramToken ?? '',
     apiToken ?? '',
   ];
   const log = serveLogger(secretMasker(Object.fromEntries(secrets.map((secret, i) => [i, secret]))));
   const webhooks = webhooksFrom(process.env);
   const opened = await openStore(options.store);
-  let bot: Bot;
   try {
-    bot = await botFor(file, options, { store: opened.store });
-  } catch (error) {
-    await opened.close();
-    throw error;
-  }
-  log.info(
-    { script: bot.script.name, version: bot.script.version, store: opened.kind, where: opened.where },
-    'starting',
-  );
-
-  let server: BotServer | undefined;
-  if (options.http !== undefined) {
-    server = createBotServer({
-      bot,
-      webhooks,
-      ...(apiToken !== undefined && { apiToken }),
-      health: () => probeStore(opened.store),
-      logger: log,
-    });
-    const address = await server.listen(options.http, options.host);
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const bot = await botFor(file, options, { store: opened.store });
     log.info(
-      {
-        url: `http://${host}:${address.port}`,
-        webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`),
-      },
-      'listening',
+      { script: bot.script.name, version: bot.script.version, store: opened.kind, where: opened.where },
+      'starting',
     );
-  }
-
-  const stopped = new AbortController();
-  const telegram =
-    options.telegramToken === undefined
-      ? undefined
-      : createTelegramBot(bot, options.telegramToken, {
+    const polling = telegramToken === undefined ? undefined : await startPolling(bot, telegramToken, log);
+    let server: BotServer | undefined;
+    try {
+      if (options.http !== undefined) {
+        server = createBotServer({
+          bot,
+          webhooks,
+          ...(apiToken !== undefined && { apiToken }),
+          health: () => probeStore(opened.store),
           logger: log,
-          ...(process.env.TELEGRAM_API_ROOT && { apiRoot: process.env.TELEGRAM_API_ROOT }),
         });
-  let failure: BotflowError | undefined;
-  const polling = telegram
-    ?.start({
-      onStart: (me) => {
-        log.info({ bot: me.username }, 'polling Telegram');
-      },
-    })
-    .catch((error: unknown) => {
-      const logged = telegramErrorForLog(error, bot, options.telegramToken ?? '');
-      log.error({ error: logged }, 'Telegram polling stopped');
-      failure = new BotflowError('serve.telegram', `Telegram polling stopped: ${String(logged.message)}.`);
-      stopped.abort();
-    });
+        const url = await listen(server, options.http, options.host);
+        log.info({ url, webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`) }, 'listening');
+      }
+    } catch (error) {
+      // The port is taken, say: stop the polling that did start, so the process can end.
+      await polling?.stop();
+      throw error;
+    }
+    const stop = await Promise.race([nextSignal(), polling?.failed ?? new Promise<never>(() => undefined)]);
+    await shutDown(
+      log,
+      stop,
+      [polling?.stop(), server?.close()].filter((stopping) => stopping !== undefined),
+    );
+    if (stop instanceof BotflowError) throw stop;
+  } finally {
+    await opened.close();
+  }
+}
 
-  const signal = await Promise.race([
-    once(process, 'SIGTERM').then(() => 'SIGTERM'),
-    once(process, 'SIGINT').then(() => 'SIGINT'),
-    once(stopped.signal, 'abort').then(() => 'failure'),
-  ]);
+/** Waits for the first of SIGTERM and SIGINT; a second one then stops the process at once. */
+async function nextSignal(): Promise<string> {
+  const signal = await Promise.race(
+    (['SIGTERM', 'SIGINT'] as const).map((name) => once(process, name).then(() => name)),
+  );
   // A second signal means "now": whatever is in flight is dropped, never half-stored.
   for (const name of ['SIGTERM', 'SIGINT'] as const) {
     process.once(name, () => {
       process.exit(1);
     });
   }
-  log.info({ signal }, 'stopping: finishing the turns in flight');
+  return signal;
+}
+
+/** Lets the turns in flight finish, within the deadline. */
+async function shutDown(
+  log: Logger,
+  reason: string | BotflowError,
+  stopping: Promise<void>[],
+): Promise<void> {
+  log.info(
+    { reason: typeof reason === 'string' ? reason : reason.code },
+    'stopping: finishing the turns in flight',
+  );
   const deadline = setTimeout(() => {
     log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'turns still in flight at the deadline; stopping anyway');
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS);
   deadline.unref();
-  if (telegram?.isRunning()) await telegram.stop();
-  await polling;
-  await server?.close();
-  await opened.close();
+  await Promise.all(stopping);
   clearTimeout(deadline);
   log.info({}, 'stopped');
-  if (failure !== undefined) throw failure;
+}
+
+/** Starts listening; an address that cannot be used is one sentence, not a Node error. */
+async function listen(server: BotServer, port: number, host: string): Promise<string> {
+  try {
+    const address = await server.listen(port, host);
+    return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  } catch (error) {
+    const why = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
+    if (why === undefined) throw error;
+    throw new BotflowError('serve.listen', `cannot listen on ${host}:${port}: ${why}.`);
+  }
+}
+
+const LISTEN_ERRORS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'another process uses that port',
+  EACCES: 'this user may not use that port',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  ENOTFOUND: 'no such host',
+};
+
+/** The password in a store URL (`redis://:pw@host`, `?password=pw`), masked in every log line. */
+function storeSecrets(spec: string): string[] {
+  if (!URL.canParse(spec)) return [];
+  const url = new URL(spec);
+  return [decodeURIComponent(url.password), url.searchParams.get('password') ?? ''];
 }

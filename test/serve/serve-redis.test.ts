@@ -81,7 +81,9 @@ describe('two serve processes sharing one Redis', () => {
 
 describe('serve while Redis stops and comes back', () => {
   it('fails turns with 503 store.unavailable, half-writes nothing, and goes on once Redis is back', async () => {
-    const serving = await ServeProcess.start(COLLECTOR, ['--store', `${redis.url}/2`]);
+    // A password Redis does not ask for is sent and ignored; it must never be logged.
+    const withPassword = redis.url.replace('//', '//:hunter2-store-password@');
+    const serving = await ServeProcess.start(COLLECTOR, ['--store', `${withPassword}/2`]);
     await serving.post('/conversations/u1/start', { startParam: '42' });
     await serving.post('/conversations/u1/messages', { text: 'before' });
     await redis.save();
@@ -101,5 +103,7 @@ describe('serve while Redis stops and comes back', () => {
     const after = await serving.post('/conversations/u1/messages', { text: 'after' });
     expect(after.body.messages).toEqual([{ text: 'Got before,after,' }, { text: 'Next?' }]);
     expect(await serving.stop()).toBe(0);
+    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where: `${redis.url}/2` });
+    expect(serving.output).not.toContain('hunter2');
   });
 });

@@ -55,6 +55,20 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     });
   });
 
+  it('when the port is taken (exit 1), closing the store it opened', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const result = await runCli(['serve', COLLECTOR, '--http', String(port), '--store', sqlite()]);
+    taken.close();
+    expect(result).toEqual({
+      code: 1,
+      stdout: expect.stringContaining('"msg":"starting"') as unknown,
+      stderr: `botflow: cannot listen on 127.0.0.1:${port}: another process uses that port.\n`,
+    });
+  });
+
   it('when the SQLite file cannot be opened (exit 1)', async () => {
     const result = await serveWithStore(`sqlite:${dir}/missing/dir/x.db`);
     expect(result.code).toBe(1);
@@ -140,6 +154,16 @@ describe('botflow serve with a SQLite store', () => {
       variables: { name: 'John' },
     });
     await again.stop();
+  });
+});
+
+describe('botflow serve settings from the environment', () => {
+  it('takes the store from BOTFLOW_STORE and counts an empty TELEGRAM_TOKEN as unset', async () => {
+    const serving = await ServeProcess.start(COLLECTOR, [], { BOTFLOW_STORE: 'memory', TELEGRAM_TOKEN: '' });
+    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ store: 'memory' });
+    expect((await serving.post('/conversations/u1/start', {})).status).toBe(200);
+    expect(await serving.stop()).toBe(0);
+    expect(serving.logs.some((line) => line.msg === 'polling Telegram')).toBe(false);
   });
 });
 
