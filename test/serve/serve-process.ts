@@ -9,43 +9,53 @@ const BIN = `${ROOT}dist/cli/bin.js`;
 /** One log line of `serve`, as pino writes it. */
 export type LogLine = Record<string, unknown> & { msg?: string };
 
-/** A `botflow serve` process of the test's own, on a free port, read through its JSON log. */
-export class ServeProcess {
-  readonly logs: LogLine[] = [];
-  stderr = '';
-  /** Where the JSON API listens, known once `serve` logs `listening`. */
-  url = '';
-  private readonly exited: Promise<number | null>;
-  private readonly waiters: { test: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+export const parseLogLine = (text: string): LogLine => JSON.parse(text) as LogLine;
 
-  private constructor(private readonly child: ChildProcessByStdio<null, Readable, Readable>) {
+/** Runs `node ...args` in `cwd` (the project's root unless given), with `env` over the test's own. */
+export function spawnNode(
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: Readonly<Record<string, string>> } = {},
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, args, {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** A process of the test's own, read through its stdout, one `Line` per line written. */
+export class WatchedProcess<Line> {
+  readonly logs: Line[] = [];
+  stderr = '';
+  private readonly exited: Promise<number | null>;
+  private readonly waiters: { test: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];
+
+  constructor(
+    private readonly child: ChildProcessByStdio<null, Readable, Readable>,
+    parse: (text: string) => Line,
+  ) {
     this.exited = once(child, 'exit').then(([code]) => code as number | null);
     child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     createInterface({ input: child.stdout }).on('line', (text) => {
-      this.record(JSON.parse(text) as LogLine);
+      this.record(parse(text));
     });
   }
 
-  /** Starts `serve` with `args` (after the script) and waits until it listens. */
-  static async start(
-    script: string,
-    args: readonly string[],
-    env: Readonly<Record<string, string>> = {},
-  ): Promise<ServeProcess> {
-    const child = spawn(process.execPath, [BIN, 'serve', script, '--http', '0', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const serving = new ServeProcess(child);
-    const listening = await Promise.race([
-      serving.waitForLog((line) => line.msg === 'listening'),
-      serving.exited.then((code) => {
-        throw new Error(`serve exited with ${code} before it listened:\n${serving.stderr}`);
+  /** The first line (already written or still to come) that `test` accepts. */
+  waitForLog(test: (line: Line) => boolean): Promise<Line> {
+    const found = this.logs.find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  /** Like waitForLog, but fails with the process's stderr when it exits before writing that line. */
+  ready(test: (line: Line) => boolean): Promise<Line> {
+    return Promise.race([
+      this.waitForLog(test),
+      this.exited.then((code) => {
+        throw new Error(`the process exited with ${code} before it was ready:\n${this.stderr}`);
       }),
     ]);
-    serving.url = String(listening.url);
-    return serving;
   }
 
   /** Sends `signal` and waits for the exit code. */
@@ -54,11 +64,42 @@ export class ServeProcess {
     return this.exited;
   }
 
-  /** The first log line (already written or still to come) that `test` accepts. */
-  waitForLog(test: (line: LogLine) => boolean): Promise<LogLine> {
-    const found = this.logs.find(test);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  private record(line: Line): void {
+    this.logs.push(line);
+    for (const waiter of this.waiters.filter(({ test }) => test(line))) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve(line);
+    }
+  }
+}
+
+export interface ServeStartOptions {
+  /** Serve the JSON API on a free port (`--http 0`); true unless told otherwise. */
+  readonly http?: boolean;
+  /** The log message that says `serve` is ready: `listening` unless told otherwise. */
+  readonly waitFor?: string;
+}
+
+/** A `botflow serve` process of the test's own, read through its JSON log. */
+export class ServeProcess extends WatchedProcess<LogLine> {
+  /** Where the JSON API listens, known once `serve` logs `listening`. */
+  url = '';
+
+  /** Starts `serve` with `args` (after the script) and waits until it is ready. */
+  static async start(
+    script: string,
+    args: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+    { http = true, waitFor = 'listening' }: ServeStartOptions = {},
+  ): Promise<ServeProcess> {
+    const httpArgs = http ? ['--http', '0'] : [];
+    const serving = new ServeProcess(
+      spawnNode([BIN, 'serve', script, ...httpArgs, ...args], { env }),
+      parseLogLine,
+    );
+    if (http) serving.url = String((await serving.ready((line) => line.msg === 'listening')).url);
+    await serving.ready((line) => line.msg === waitFor);
+    return serving;
   }
 
   /** Every line as written, for checks that no secret was logged. */
@@ -78,13 +119,5 @@ export class ServeProcess {
   async get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(this.url + path);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
-
-  private record(line: LogLine): void {
-    this.logs.push(line);
-    for (const waiter of this.waiters.filter(({ test }) => test(line))) {
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      waiter.resolve(line);
-    }
   }
 }
