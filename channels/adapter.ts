@@ -24,10 +24,12 @@ export async function handleUpdate(bot: Bot, channel: ChannelName, update: unkno
   const handled: HandledEvent[] = [];
   for (const event of channels[channel].parseUpdate(update)) {
     const key = conversationKey(channel, event.chatId);
+    const messageId = event.id === undefined ? {} : { messageId: event.id };
     if (event.startParam !== undefined) {
-      handled.push({ event, key, turn: await bot.start(key, { startParam: event.startParam, channel }) });
+      const turn = await bot.start(key, { startParam: event.startParam, channel, ...messageId });
+      handled.push({ event, key, turn });
     } else if (event.text !== undefined) {
-      handled.push({ event, key, turn: await bot.send(key, event.text) });
+      handled.push({ event, key, turn: await bot.send(key, event.text, messageId) });
     }
   }
   return handled;

@@ -36,6 +36,19 @@ export function id(value: unknown): string | undefined {
 }
 
 /**
+ * An event's id from the parts the messenger gives (strings, or numbers as they parse: Viber's
+ * tokens are too large for a double to hold exactly, but parse the same way each time), joined
+ * with `:`; undefined when there is none.
+ */
+export function eventId(...parts: readonly unknown[]): string | undefined {
+  const present = parts.filter(
+    (part) =>
+      (typeof part === 'string' && part !== '') || (typeof part === 'number' && Number.isFinite(part)),
+  );
+  return present.length === 0 ? undefined : present.map(String).join(':');
+}
+
+/**
  * Wraps an update parser so it keeps its promise never to throw even on a hostile object (a
  * throwing getter, a Proxy) that plain JSON can never produce: such a body yields no events
  * rather than taking the webhook down.
@@ -48,4 +61,9 @@ export function neverThrows(parse: (body: unknown) => InboundEvent[]): (body: un
       return [];
     }
   };
+}
+
+/** `event` with the messenger's id for it, when there is one. */
+export function withId(event: InboundEvent, id: string | undefined): InboundEvent {
+  return id === undefined ? event : { ...event, id };
 }

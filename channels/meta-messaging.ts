@@ -1,4 +1,4 @@
-import { at, id, items, text } from './body.js';
+import { at, eventId, id, items, text, withId } from './body.js';
 import type { ChannelName, InboundEvent } from './types.js';
 
 /*
@@ -34,7 +34,11 @@ function readEvent(event: unknown, channel: ChannelName): InboundEvent | undefin
     readPostback(at(event, 'postback')) ??
     readReferral(at(event, 'referral')) ??
     readMessage(at(event, 'message'));
-  return reading && { channel, chatId, ...reading };
+  // A referral has no mid; its time tells one referral of a chat from the next.
+  const messageId = eventId(
+    text(at(event, 'message', 'mid')) ?? text(at(event, 'postback', 'mid')) ?? at(event, 'timestamp'),
+  );
+  return reading && withId({ channel, chatId, ...reading }, messageId);
 }
 
 /**

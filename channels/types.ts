@@ -30,6 +30,11 @@ export interface InboundEvent {
   readonly startParam?: string;
   /** The user's text (or the value of the button they pressed), when the event carries one. */
   readonly text?: string;
+  /**
+   * The messenger's id of this user action, the same each time the messenger delivers it again,
+   * so a redelivery is not applied twice (Telegram's update id, Meta's mid, VK's event id…).
+   */
+  readonly id?: string;
 }
 
 export interface Channel {

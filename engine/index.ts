@@ -16,6 +16,7 @@ export {
   createBot,
   REPLY_LIMIT,
   type BotOptions,
+  type SendOptions,
   type StartOptions,
 } from './runtime/bot.js';
 export type { HttpClient, HttpOutcome, HttpRequest } from './runtime/http-types.js';

@@ -40,8 +40,8 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
       methods: {
         POST: async ({ request, param }) => {
           const key = conversationKey(param);
-          const { text } = parseBody(messageBody, await readJson(request, bodyLimit));
-          return jsonReply(200, await bot.send(key, text));
+          const { text, ...options } = parseBody(messageBody, await readJson(request, bodyLimit));
+          return jsonReply(200, await bot.send(key, text, options));
         },
       },
     },

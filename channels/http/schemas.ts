@@ -5,6 +5,9 @@ import { HttpError } from './errors.js';
 /** A channel name is a word such as `telegram`; the cap keeps a variable the script sees short. */
 const CHANNEL_LIMIT = 64;
 
+/** An idempotency key: the caller's id of the message, so a retried request is applied once. */
+const messageId = z.string().min(1).max(256).exactOptional();
+
 /**
  * `POST /conversations/:key/start`. The payload is passed on as it is: the engine owns the
  * short-key rules and refuses a broken one with a PayloadError (422), `__proto__` included.
@@ -13,10 +16,11 @@ export const startBody = z.strictObject({
   startParam: z.string().exactOptional(),
   payload: z.unknown().exactOptional(),
   channel: z.string().max(CHANNEL_LIMIT).exactOptional(),
+  messageId,
 });
 
 /** `POST /conversations/:key/messages`. Overlong text is cut by the engine, with a diagnostic. */
-export const messageBody = z.strictObject({ text: z.string() });
+export const messageBody = z.strictObject({ text: z.string(), messageId });
 
 /** The body checked against `schema`, or a 400 whose message names the first problem. */
 export function parseBody<Shape extends z.core.$ZodLooseShape>(

@@ -1,4 +1,4 @@
-import { at, id, text } from '../body.js';
+import { at, eventId, id, text, withId } from '../body.js';
 import type { InboundEvent } from '../types.js';
 
 /**
@@ -14,6 +14,10 @@ const START_COMMAND = /^\/start(?:@\w+)?(?:\s+([\s\S]*))?$/;
  * update kinds carry nothing a conversation should react to.
  */
 export function parseTelegramUpdate(update: unknown): InboundEvent[] {
+  return readUpdate(update).map((event) => withId(event, eventId(at(update, 'update_id'))));
+}
+
+function readUpdate(update: unknown): InboundEvent[] {
   const message = at(update, 'message');
   const chatId = id(at(message, 'chat', 'id'));
   const messageText = text(at(message, 'text'));

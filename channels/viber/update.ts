@@ -1,4 +1,4 @@
-import { at, id, text } from '../body.js';
+import { at, eventId, id, text, withId } from '../body.js';
 import type { InboundEvent } from '../types.js';
 
 /**
@@ -8,6 +8,12 @@ import type { InboundEvent } from '../types.js';
  * buttons reply as text messages too, so their value arrives as text.
  */
 export function parseViberUpdate(body: unknown): InboundEvent[] {
+  // The token with the time: Viber's tokens exceed what a JSON number holds exactly.
+  const messageId = eventId(at(body, 'timestamp'), at(body, 'message_token'));
+  return readEvent(body).map((event) => withId(event, messageId));
+}
+
+function readEvent(body: unknown): InboundEvent[] {
   switch (at(body, 'event')) {
     case 'conversation_started': {
       const chatId = id(at(body, 'user', 'id'));

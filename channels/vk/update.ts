@@ -1,4 +1,4 @@
-import { at, id, text } from '../body.js';
+import { at, eventId, id, text, withId } from '../body.js';
 import type { InboundEvent } from '../types.js';
 
 /** VK's limit for a button payload; a longer one is not one VK sends, and is not parsed. */
@@ -25,12 +25,16 @@ export function parseVkUpdate(body: unknown): InboundEvent[] {
   const rawText = text(at(payload, 'value')) ?? text(at(message, 'text'));
   const messageText = rawText === '' ? undefined : rawText;
   const startParam = text(at(message, 'ref')) ?? (at(payload, 'command') === 'start' ? '' : undefined);
+  const messageId = eventId(at(body, 'event_id'));
   if (startParam !== undefined) {
     return [
-      { channel: 'vk', chatId, startParam, ...(messageText === undefined ? {} : { text: messageText }) },
+      withId(
+        { channel: 'vk', chatId, startParam, ...(messageText === undefined ? {} : { text: messageText }) },
+        messageId,
+      ),
     ];
   }
-  return messageText === undefined ? [] : [{ channel: 'vk', chatId, text: messageText }];
+  return messageText === undefined ? [] : [withId({ channel: 'vk', chatId, text: messageText }, messageId)];
 }
 
 /** A button's payload, a JSON object in a string, or undefined when there is none or it is not JSON. */

@@ -1,4 +1,4 @@
-import { at, id, items, text } from '../body.js';
+import { at, eventId, id, items, text, withId } from '../body.js';
 import { isLinkData } from '../link-data.js';
 import type { InboundEvent } from '../types.js';
 import { markerData } from './marker.js';
@@ -23,7 +23,9 @@ function readMessage(message: unknown): InboundEvent | undefined {
   const body = at(message, 'type') === 'text' ? text(at(message, 'text', 'body')) : undefined;
   if (chatId === undefined || body === undefined) return undefined;
   const data = markerData(body);
-  return data !== undefined && isLinkData(data)
-    ? { channel: 'whatsapp', chatId, startParam: data, text: body }
-    : { channel: 'whatsapp', chatId, text: body };
+  const event: InboundEvent =
+    data !== undefined && isLinkData(data)
+      ? { channel: 'whatsapp', chatId, startParam: data, text: body }
+      : { channel: 'whatsapp', chatId, text: body };
+  return withId(event, eventId(at(message, 'id')));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createActor, type SnapshotFrom } from 'xstate';
 import type { Diagnostic } from '../diagnostic.js';
 import { BotflowError } from '../error.js';
@@ -49,6 +50,17 @@ export interface StartOptions {
   readonly payload?: unknown;
   /** The messenger the conversation runs on, seeded as `channel`. */
   readonly channel?: string;
+  /** The messenger's id of the user's action; see {@link SendOptions.messageId}. */
+  readonly messageId?: string;
+}
+
+export interface SendOptions {
+  /**
+   * The messenger's id of this message (Telegram's update id, Meta's mid…), the same each time the
+   * messenger delivers it. The conversation keeps the last one it applied, so a redelivery (a
+   * webhook answered too late, a write whose answer was lost) is not applied a second time.
+   */
+  readonly messageId?: string;
 }
 
 /** Replies longer than this are cut: it is Telegram's message limit, and it bounds every check. */
@@ -69,6 +81,34 @@ export class ConversationConflictError extends BotflowError {
 
 type Snapshot = SnapshotFrom<ConversationMachine>;
 type ConversationActor = ReturnType<typeof createActor<ConversationMachine>>;
+
+const DUPLICATE: Diagnostic = {
+  severity: 'warning',
+  code: 'message.duplicate',
+  message: 'this message was applied already (the messenger delivered it again); it was not applied twice',
+};
+
+/**
+ * How many message ids a conversation remembers: a Meta or WhatsApp body can carry several events
+ * of one user, and a redelivery brings them all back.
+ */
+const MARKS_KEPT = 4;
+
+/**
+ * What a conversation keeps of a message id: a short hash (48 bits), since ids can be long (Meta's
+ * run to about 90 characters) and a waiting conversation should stay small.
+ */
+function markOf(messageId: string | undefined): string | undefined {
+  return messageId === undefined
+    ? undefined
+    : createHash('sha256').update(messageId).digest('base64url').slice(0, 8);
+}
+
+/** The marks to store once the message marked `mark` is applied: the newest last. */
+function marksAfter(stored: StoredConversation | undefined, mark: string | undefined): readonly string[] {
+  const kept = stored?.m ?? [];
+  return mark === undefined ? kept : [...kept, mark].slice(-MARKS_KEPT);
+}
 
 const UNREADABLE: Diagnostic = {
   severity: 'warning',
@@ -118,8 +158,8 @@ export class Bot {
   }
 
   /** Hands the user's text to the conversation `key`; a new or ended conversation starts afresh. */
-  send(key: string, text: string): Promise<Turn> {
-    return this.queue.run(key, () => this.exclusively(key, () => this.sendNow(key, text)));
+  send(key: string, text: string, options: SendOptions = {}): Promise<Turn> {
+    return this.queue.run(key, () => this.exclusively(key, () => this.sendNow(key, text, options)));
   }
 
   /** `value` with the bot's secrets (its env values) masked as `***`, for anything a host prints. */
@@ -131,9 +171,20 @@ export class Bot {
   async conversation(key: string): Promise<Turn | undefined> {
     const record = await this.store.get(key);
     const stored = record && decodeConversation(record.data);
-    if (!stored) return undefined;
+    return stored && this.standing(stored, []);
+  }
+
+  /** Where a stored conversation stands, as a turn that said nothing. */
+  private standing(stored: StoredConversation, diagnostics: readonly Diagnostic[]): Turn {
     return this.mask(
-      this.turnOf(stored.b, stored.a ?? stored.b, this.storedVariables(stored), stored.r ?? null, [], []),
+      this.turnOf(
+        stored.b,
+        stored.a ?? stored.b,
+        this.storedVariables(stored),
+        stored.r ?? null,
+        [],
+        diagnostics,
+      ),
     );
   }
 
@@ -161,6 +212,8 @@ export class Bot {
   private async startNow(key: string, options: StartOptions): Promise<Turn> {
     const record = await this.store.get(key);
     const stored = record && decodeConversation(record.data);
+    const mark = markOf(options.messageId);
+    if (stored && mark !== undefined && stored.m?.includes(mark)) return this.standing(stored, [DUPLICATE]);
     if (stored && !this.isFinal(stored.b) && this.onStart !== 'restart' && stored.s === this.script.version) {
       const notes: Diagnostic[] = [
         {
@@ -185,12 +238,14 @@ export class Bot {
     };
     const actor = createActor(this.machine, { input: { vars } });
     const notes = record && !stored ? [UNREADABLE, ...seed.diagnostics] : seed.diagnostics;
-    return this.runTurn(key, record?.version, actor, () => undefined, notes);
+    return this.runTurn(key, record?.version, marksAfter(stored, mark), actor, () => undefined, notes);
   }
 
-  private async sendNow(key: string, text: string): Promise<Turn> {
+  private async sendNow(key: string, text: string, options: SendOptions): Promise<Turn> {
     const record = await this.store.get(key);
     const stored = record && decodeConversation(record.data);
+    const mark = markOf(options.messageId);
+    if (stored && mark !== undefined && stored.m?.includes(mark)) return this.standing(stored, [DUPLICATE]);
     const notes: Diagnostic[] = [];
     if (record && !stored) notes.push(UNREADABLE);
     if (!stored || this.isFinal(stored.b) || !this.compiled.behaviours.get(stored.b)?.reply) {
@@ -204,7 +259,7 @@ export class Bot {
       // A new conversation on the same messenger: the channel carries over, the start data does not.
       const channel = stored?.v?.channel ?? '';
       const actor = createActor(this.machine, { input: { vars: { ...this.defaults, channel } } });
-      return this.runTurn(key, record?.version, actor, () => undefined, notes);
+      return this.runTurn(key, record?.version, marksAfter(stored, mark), actor, () => undefined, notes);
     }
     if (stored.s !== this.script.version) {
       notes.push({
@@ -230,6 +285,7 @@ export class Bot {
     return this.runTurn(
       key,
       record.version,
+      marksAfter(stored, mark),
       actor,
       (a) => {
         a.send({ type: 'reply', text: reply });
@@ -269,6 +325,7 @@ export class Bot {
   private async runTurn(
     key: string,
     expected: number | undefined,
+    marks: readonly string[],
     actor: ConversationActor,
     act: (actor: ConversationActor) => void,
     diagnostics: readonly Diagnostic[],
@@ -308,6 +365,7 @@ export class Bot {
       ...(Object.keys(changed).length > 0 && { v: changed }),
       ...(context.tries > 0 && { t: context.tries }),
       ...(context.result !== null && { r: context.result }),
+      ...(marks.length > 0 && { m: marks }),
     };
     const version = await this.store.put(key, encodeConversation(stored), expected);
     if (version === undefined) throw new ConversationConflictError(key);

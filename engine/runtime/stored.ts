@@ -18,6 +18,8 @@ export interface StoredConversation {
   readonly t?: number;
   /** The end block's result. */
   readonly r?: string;
+  /** Hashes of the ids of the last messages applied, newest last, when the messenger gave them. */
+  readonly m?: readonly string[];
 }
 
 export function encodeConversation(conversation: StoredConversation): string {
@@ -42,6 +44,8 @@ export function decodeConversation(data: string): StoredConversation | undefined
     typeof vars === 'object' &&
     !Array.isArray(vars) &&
     (record.t === undefined || Number.isSafeInteger(record.t)) &&
-    (record.r === undefined || typeof record.r === 'string');
+    (record.r === undefined || typeof record.r === 'string') &&
+    (record.m === undefined ||
+      (Array.isArray(record.m) && record.m.every((mark) => typeof mark === 'string')));
   return valid ? (record as unknown as StoredConversation) : undefined;
 }

@@ -10,16 +10,31 @@ describe('facebook updates', () => {
   it('reads every event of every entry, in order', () => {
     expect(channels.facebook.parseUpdate(body)).toEqual([
       // Get Started on a new thread opened from m.me/<page>?ref=…: the referral is the start data.
-      { channel: 'facebook', chatId: '1254459154682919', startParam: 'eyJlIjoiZW1haWxAZ21haWwuY29tIn0' },
+      {
+        channel: 'facebook',
+        chatId: '1254459154682919',
+        id: 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P',
+        startParam: 'eyJlIjoiZW1haWxAZ21haWwuY29tIn0',
+      },
       // Get Started without a ref: a start without data.
-      { channel: 'facebook', chatId: '2233445566778899', startParam: '' },
+      { channel: 'facebook', chatId: '2233445566778899', id: 'm_get_started_no_ref', startParam: '' },
       // A postback button: its payload is the user's answer.
-      { channel: 'facebook', chatId: '1254459154682919', text: 'track-order' },
-      // An m.me link opened into an existing thread (messaging_referrals).
-      { channel: 'facebook', chatId: '3344556677889900', startParam: '1234567' },
-      { channel: 'facebook', chatId: '1254459154682919', text: 'hello, world!' },
+      { channel: 'facebook', chatId: '1254459154682919', id: 'm_button', text: 'track-order' },
+      // An m.me link opened into an existing thread (messaging_referrals): no mid, so its timestamp.
+      { channel: 'facebook', chatId: '3344556677889900', id: '1458692752478', startParam: '1234567' },
+      {
+        channel: 'facebook',
+        chatId: '1254459154682919',
+        id: 'mid.1457764197618:41d102a3e1ae206a38',
+        text: 'hello, world!',
+      },
       // A quick reply: the payload wins over the label.
-      { channel: 'facebook', chatId: '1254459154682919', text: 'COLOR_RED' },
+      {
+        channel: 'facebook',
+        chatId: '1254459154682919',
+        id: 'mid.1457764197618:41d102a3e1ae206a39',
+        text: 'COLOR_RED',
+      },
       // The page's own echo, an attachment and a delivery receipt give nothing.
     ]);
   });
@@ -41,10 +56,20 @@ describe('instagram updates', () => {
   it('reads ig.me referrals as starts and messages as text', () => {
     expect(channels.instagram.parseUpdate(body)).toEqual([
       // An ice breaker tapped in a new thread opened from ig.me/m/<user>?ref=…
-      { channel: 'instagram', chatId: '5432109876543210', startParam: 'eyJwIjoiNzkwMDAwMDAwMDAifQ' },
-      // ig.me link into an existing thread.
-      { channel: 'instagram', chatId: '6543210987654321', startParam: 'spring_promo' },
-      { channel: 'instagram', chatId: '5432109876543210', text: 'john@example.com' },
+      {
+        channel: 'instagram',
+        chatId: '5432109876543210',
+        id: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE0',
+        startParam: 'eyJwIjoiNzkwMDAwMDAwMDAifQ',
+      },
+      // ig.me link into an existing thread: no mid, so its timestamp.
+      { channel: 'instagram', chatId: '6543210987654321', id: '1502905976400', startParam: 'spring_promo' },
+      {
+        channel: 'instagram',
+        chatId: '5432109876543210',
+        id: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE1',
+        text: 'john@example.com',
+      },
     ]);
   });
 

@@ -24,27 +24,31 @@ function messageUpdate(text: string, chatId = 111222333): unknown {
 describe('telegram updates', () => {
   it('reads /start DATA as a start with that data', () => {
     expect(parse(messageUpdate('/start eyJlSWQiOiJleHRlcm5hbElkIn0'))).toEqual([
-      { channel: 'telegram', chatId: '111222333', startParam: 'eyJlSWQiOiJleHRlcm5hbElkIn0' },
+      { channel: 'telegram', chatId: '111222333', id: '10000', startParam: 'eyJlSWQiOiJleHRlcm5hbElkIn0' },
     ]);
   });
 
   it('reads /start@SomeBot DATA, the form used in groups', () => {
     const update = messageUpdate('/start@Test_Mailing_Bot 1234567', -1001234567890);
-    expect(parse(update)).toEqual([{ channel: 'telegram', chatId: '-1001234567890', startParam: '1234567' }]);
+    expect(parse(update)).toEqual([
+      { channel: 'telegram', chatId: '-1001234567890', id: '10000', startParam: '1234567' },
+    ]);
   });
 
   it('reads a bare /start as a start without data', () => {
     expect(parse(messageUpdate('/start'))).toEqual([
-      { channel: 'telegram', chatId: '111222333', startParam: '' },
+      { channel: 'telegram', chatId: '111222333', id: '10000', startParam: '' },
     ]);
     expect(parse(messageUpdate('/start@SomeBot'))).toEqual([
-      { channel: 'telegram', chatId: '111222333', startParam: '' },
+      { channel: 'telegram', chatId: '111222333', id: '10000', startParam: '' },
     ]);
   });
 
   it('reads any other text as text', () => {
     for (const text of ['john@example.com', '/starting', '/help', 'start 42', ' /start 42']) {
-      expect(parse(messageUpdate(text)), text).toEqual([{ channel: 'telegram', chatId: '111222333', text }]);
+      expect(parse(messageUpdate(text)), text).toEqual([
+        { channel: 'telegram', chatId: '111222333', id: '10000', text },
+      ]);
     }
   });
 
@@ -65,7 +69,9 @@ describe('telegram updates', () => {
         data: 'kettle',
       },
     };
-    expect(parse(update)).toEqual([{ channel: 'telegram', chatId: '111222333', text: 'kettle' }]);
+    expect(parse(update)).toEqual([
+      { channel: 'telegram', chatId: '111222333', id: '10001', text: 'kettle' },
+    ]);
   });
 
   it("answers an inline-mode button in the user's own chat", () => {
@@ -79,7 +85,7 @@ describe('telegram updates', () => {
         data: 'yes',
       },
     };
-    expect(parse(update)).toEqual([{ channel: 'telegram', chatId: '444555666', text: 'yes' }]);
+    expect(parse(update)).toEqual([{ channel: 'telegram', chatId: '444555666', id: '10002', text: 'yes' }]);
   });
 
   it('ignores updates without text', () => {

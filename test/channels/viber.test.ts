@@ -4,24 +4,37 @@ import { loadFixture } from './helpers.js';
 
 const parse = (body: unknown) => channels.viber.parseUpdate(body);
 
+/**
+ * The id of both fixtures: their time and message_token, which are Viber's documented example
+ * values (4912661846655238145), read as JSON reads them, as the nearest double.
+ */
+const FIXTURE_ID = '1457764197627:4912661846655238000';
+
 describe('viber updates', () => {
   it('reads conversation_started with a context as a start with that data', () => {
     // The payload documented at creators.viber.com/docs/bots-api/events/conversation-started.
     expect(parse(loadFixture('viber-conversation-started.json'))).toEqual([
-      { channel: 'viber', chatId: '01234567890A=', startParam: 'eyJlSWQiOiJleHRlcm5hbElkIn0' },
+      {
+        channel: 'viber',
+        chatId: '01234567890A=',
+        id: FIXTURE_ID,
+        startParam: 'eyJlSWQiOiJleHRlcm5hbElkIn0',
+      },
     ]);
   });
 
   it('reads conversation_started without a context as a start without data', () => {
     const body = loadFixture('viber-conversation-started.json') as Record<string, unknown>;
     delete body.context;
-    expect(parse(body)).toEqual([{ channel: 'viber', chatId: '01234567890A=', startParam: '' }]);
+    expect(parse(body)).toEqual([
+      { channel: 'viber', chatId: '01234567890A=', id: FIXTURE_ID, startParam: '' },
+    ]);
   });
 
   it('reads a text message as text', () => {
     // The "Receive message from user" callback of the Viber REST Bot API.
     expect(parse(loadFixture('viber-message.json'))).toEqual([
-      { channel: 'viber', chatId: '01234567890A=', text: 'a message to the service' },
+      { channel: 'viber', chatId: '01234567890A=', id: FIXTURE_ID, text: 'a message to the service' },
     ]);
   });
 

@@ -4,6 +4,9 @@ import { loadFixture } from './helpers.js';
 
 const parse = (body: unknown) => channels.vk.parseUpdate(body);
 
+/** The fixture's `event_id`, which VK keeps when it sends the same event again. */
+const EVENT_ID = '8a5f3b3c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
+
 /** The `message_new` fixture (Callback API 5.103+, see the fixtures README) with message fields replaced. */
 function messageNew(fields: Record<string, unknown>): { object: { message: Record<string, unknown> } } {
   const body = loadFixture('vk-message-new.json') as { object: { message: Record<string, unknown> } };
@@ -14,13 +17,19 @@ function messageNew(fields: Record<string, unknown>): { object: { message: Recor
 describe('vk updates', () => {
   it('reads the ref of a message opened from vk.me, with its text', () => {
     expect(parse(loadFixture('vk-message-new.json'))).toEqual([
-      { channel: 'vk', chatId: '123456789', startParam: 'eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0', text: 'Начать' },
+      {
+        channel: 'vk',
+        chatId: '123456789',
+        id: EVENT_ID,
+        startParam: 'eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0',
+        text: 'Начать',
+      },
     ]);
   });
 
   it('reads the Start button without a ref as a start without data', () => {
     expect(parse(messageNew({ ref: undefined }))).toEqual([
-      { channel: 'vk', chatId: '123456789', startParam: '', text: 'Начать' },
+      { channel: 'vk', chatId: '123456789', id: EVENT_ID, startParam: '', text: 'Начать' },
     ]);
   });
 
@@ -31,7 +40,9 @@ describe('vk updates', () => {
       text: 'john@example.com',
       peer_id: 2000000001,
     });
-    expect(parse(body)).toEqual([{ channel: 'vk', chatId: '2000000001', text: 'john@example.com' }]);
+    expect(parse(body)).toEqual([
+      { channel: 'vk', chatId: '2000000001', id: EVENT_ID, text: 'john@example.com' },
+    ]);
   });
 
   it('reads the whole value of a button botflow sent from its payload, not the label VK may have cut', () => {
@@ -41,11 +52,16 @@ describe('vk updates', () => {
       text: 'A very long choice, longer than forty…',
     });
     expect(parse(body)).toEqual([
-      { channel: 'vk', chatId: '123456789', text: 'A very long choice, longer than forty characters' },
+      {
+        channel: 'vk',
+        chatId: '123456789',
+        id: EVENT_ID,
+        text: 'A very long choice, longer than forty characters',
+      },
     ]);
   });
 
-  it('falls back to from_id, and reads the pre-5.103 shape where object is the message', () => {
+  it('falls back to from_id, and reads the pre-5.103 shape where object is the message (no event_id)', () => {
     const legacy = {
       type: 'message_new',
       group_id: 1,

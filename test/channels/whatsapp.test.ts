@@ -31,10 +31,16 @@ describe('whatsapp updates', () => {
   it('reads text messages, starting on a trailing ref: marker', () => {
     // The WhatsApp Cloud API messages webhook reference; see the fixtures README.
     expect(parse(loadFixture('whatsapp-messages.json'))).toEqual([
-      { channel: 'whatsapp', chatId: '16505551234', text: 'Does it come in another color?' },
+      {
+        channel: 'whatsapp',
+        chatId: '16505551234',
+        id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+        text: 'Does it come in another color?',
+      },
       {
         channel: 'whatsapp',
         chatId: '79000000000',
+        id: 'wamid.HBgLNzkwMDAwMDAwMDAVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgB=',
         startParam: 'eyJlSWQiOiI0MiJ9',
         text: 'Hello! ref:eyJlSWQiOiI0MiJ9',
       },
@@ -44,14 +50,20 @@ describe('whatsapp updates', () => {
 
   it('finds the marker after an edited greeting and trailing spaces', () => {
     expect(parse(textMessage('Hi, I am Ann\nref:42 '))).toEqual([
-      { channel: 'whatsapp', chatId: '79000000000', startParam: '42', text: 'Hi, I am Ann\nref:42 ' },
+      {
+        channel: 'whatsapp',
+        chatId: '79000000000',
+        id: 'wamid.X',
+        startParam: '42',
+        text: 'Hi, I am Ann\nref:42 ',
+      },
     ]);
   });
 
   it('reads a marker that is not at the end, or has bad data, as plain text', () => {
     for (const body of ['ref:42 thanks', 'my ref:a+b', 'pref:42', `ref:${'x'.repeat(65)}`, 'ref:']) {
       expect(parse(textMessage(body)), body).toEqual([
-        { channel: 'whatsapp', chatId: '79000000000', text: body },
+        { channel: 'whatsapp', chatId: '79000000000', id: 'wamid.X', text: body },
       ]);
     }
   });

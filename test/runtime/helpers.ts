@@ -37,6 +37,16 @@ export function botOf(text: string, options: Omit<BotOptions, 'script'> = {}): B
   return createBot({ script: script(text), ...options });
 }
 
+/** Asks again and again, appending each reply to `log`: a lost, doubled or reordered turn shows in it. */
+export const COLLECTOR = yaml`
+  botflow: 1
+  name: collector
+  variables: { log: '' }
+  blocks:
+    next-item: { type: ask, text: 'Next?', save: item, next: append }
+    append: { type: bpl, set: { log: "log || item || ','" }, next: next-item }
+`;
+
 /** The system variables of a conversation that nothing seeded (DESIGN.md §4.3). */
 export const SYSTEM = {
   clientExternalId: '',

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
 import { decodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, SYSTEM, texts, yaml } from './helpers.js';
-
-/** Asks again and again, appending each reply to `log`. */
-const COLLECTOR = yaml`
-  botflow: 1
-  name: collector
-  variables: { log: '' }
-  blocks:
-    next-item: { type: ask, text: 'Next?', save: item, next: append }
-    append: { type: bpl, set: { log: "log || item || ','" }, next: next-item }
-`;
+import { botOf, COLLECTOR, SYSTEM, texts, yaml } from './helpers.js';
 
 const expected = (items: readonly string[]) => items.map((item) => `${item},`).join('');
 

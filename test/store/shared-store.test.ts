@@ -8,7 +8,7 @@ import {
   type SessionStore,
   type StoredRecord,
 } from '../../engine/index.js';
-import { botOf, yaml } from '../runtime/helpers.js';
+import { botOf, COLLECTOR } from '../runtime/helpers.js';
 import { RedisServer } from './redis-server.js';
 
 // Started while the file loads: a missing redis-server fails the file instead of skipping it.
@@ -16,16 +16,6 @@ const server = await RedisServer.start();
 afterAll(async () => {
   await server.dispose();
 });
-
-/** Asks again and again, appending each reply to `log`: a lost or doubled turn shows in it. */
-const COLLECTOR = yaml`
-  botflow: 1
-  name: collector
-  variables: { log: '' }
-  blocks:
-    next-item: { type: ask, text: 'Next?', save: item, next: append }
-    append: { type: bpl, set: { log: "log || item || ','" }, next: next-item }
-`;
 
 /** Two connections to one Redis with one prefix: what two engine processes share. */
 function twoProcesses(options: { lockTtlMs?: number; lockWaitMs?: number } = {}): [RedisStore, RedisStore] {

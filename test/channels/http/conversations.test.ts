@@ -29,6 +29,19 @@ describe('the JSON API', () => {
     expect(shown.variables).toMatchObject({ firstName: 'Ann', plan: 'pro', notes: 'call me,stop' });
   });
 
+  it('applies a message retried with the same messageId once', async () => {
+    const api = await startApi();
+    await api.call('POST', '/conversations/k/start', {});
+    const message = { text: 'call me', messageId: 'client-42' };
+    await turnOf(await api.call('POST', '/conversations/k/messages', { text: 'pro' }));
+    const first = await turnOf(await api.call('POST', '/conversations/k/messages', message));
+    const retried = await turnOf(await api.call('POST', '/conversations/k/messages', message));
+    expect(first.variables).toMatchObject({ notes: 'call me' });
+    expect(retried.messages).toEqual([]);
+    expect(retried.variables).toMatchObject({ notes: 'call me' });
+    expect(retried.diagnostics.map(({ code }) => code)).toEqual(['message.duplicate']);
+  });
+
   it('starts from an invitation link’s data, and the decoded key is what the store holds', async () => {
     const api = await startApi();
     const startParam = encodePayload({ variables: { firstName: 'Иван' } });

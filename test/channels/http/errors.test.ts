@@ -106,19 +106,19 @@ describe('body errors', () => {
       'with an unknown field',
       '{"text": "hi", "txet": "hi"}',
       'http.invalid-body',
-      'The body has the unknown field "txet"; the fields are text.',
+      'The body has the unknown field "txet"; the fields are text, messageId.',
     ],
     [
       'with a __proto__ key',
       '{"text": "hi", "__proto__": {"polluted": true}}',
       'http.invalid-body',
-      'The body has the unknown field "__proto__"; the fields are text.',
+      'The body has the unknown field "__proto__"; the fields are text, messageId.',
     ],
     [
       'with a huge unknown field name',
       `{"text": "hi", "${'x'.repeat(5000)}": 1}`,
       'http.invalid-body',
-      `The body has the unknown field "${'x'.repeat(80)}…"; the fields are text.`,
+      `The body has the unknown field "${'x'.repeat(80)}…"; the fields are text, messageId.`,
     ],
   ])('a message body %s is 400', async (_, body, code, message) => {
     const api = await startApi();
@@ -135,7 +135,10 @@ describe('body errors', () => {
   it.each([
     [{ startParam: 42 }, 'The field "startParam" must be a string.'],
     [{ channel: 'c'.repeat(65) }, 'The field "channel" is longer than 64 characters.'],
-    [{ start: 'x' }, 'The body has the unknown field "start"; the fields are startParam, payload, channel.'],
+    [
+      { start: 'x' },
+      'The body has the unknown field "start"; the fields are startParam, payload, channel, messageId.',
+    ],
   ])('a start body %j is 400', async (body, message) => {
     const api = await startApi();
     expect(await errorOf(await api.call('POST', '/conversations/k/start', body))).toEqual({

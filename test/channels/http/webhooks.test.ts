@@ -55,9 +55,12 @@ class FakeTelegram implements WebhookAdapter {
   }
 }
 
-/** A Telegram update as its server sends it, spaced oddly: the signature is over these bytes. */
-function update(text: string): string {
-  return `{ "update_id": 1,\n  "message": { "chat": { "id": 42 }, "text": ${JSON.stringify(text)} } }`;
+/**
+ * A Telegram update as its server sends it, spaced oddly: the signature is over these bytes. Each
+ * update Telegram sends has an update_id of its own.
+ */
+function update(text: string, updateId = 1): string {
+  return `{ "update_id": ${updateId},\n  "message": { "chat": { "id": 42 }, "text": ${JSON.stringify(text)} } }`;
 }
 
 async function setUp(answer?: WebhookAnswer) {
@@ -82,13 +85,16 @@ describe('POST /webhooks/:channel', () => {
     expect(adapter.screened[0]?.method).toBe('POST');
     const [handled] = adapter.delivered;
     expect(handled?.map(({ key, event }) => ({ key, event }))).toEqual([
-      { key: 'telegram:42', event: { channel: 'telegram', chatId: '42', startParam: '1234567' } },
+      {
+        key: 'telegram:42',
+        event: { channel: 'telegram', chatId: '42', id: '1', startParam: '1234567' },
+      },
     ]);
     expect(handled?.[0]?.turn.messages[0]?.buttons).toEqual(['Basic', 'Pro']);
     expect(adapter.storedAtDelivery[0]).toBeDefined();
     expect(await store.get('telegram:42')).toEqual(adapter.storedAtDelivery[0]);
 
-    expect((await post(update('Pro'))).status).toBe(200);
+    expect((await post(update('Pro', 2))).status).toBe(200);
     expect(adapter.delivered[1]?.[0]?.turn).toMatchObject({ block: 'ask-note', variables: { plan: 'pro' } });
   });
 

@@ -123,6 +123,37 @@ describe('the Messenger webhook', () => {
     expect(store.size).toBe(1);
   });
 
+  it('sends the replies of a body Meta posts twice once, and answers the redelivery so Meta stops', async () => {
+    const adapter = facebookWebhook();
+    const { bot, store } = botWithStore();
+    const key = `facebook:${USER}`;
+    /** Posts `fixture` twice; gives the Send API calls of each post and checks the store kept still. */
+    const postTwice = async (fixture: string) => {
+      const request = signedPost(rawFixture(fixture));
+      const before = graph.calls.length;
+      expect(await runWebhook(adapter, bot, request)).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
+      const stored = await store.get(key);
+      const sent = graph.calls.length;
+      expect(await runWebhook(adapter, bot, request)).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
+      expect(await store.get(key)).toEqual(stored);
+      return [jsonBodies(graph.calls.slice(before, sent)), jsonBodies(graph.calls.slice(sent))];
+    };
+
+    const [greeting, greetingAgain] = await postTwice('webhooks/facebook-get-started.json');
+    expect(greeting?.map((sent) => (sent as { message: { text: string } }).message.text)).toEqual([
+      'Hello! We know you as email@gmail.com.',
+      'What can we do for you?',
+    ]);
+    expect(greetingAgain).toEqual([]);
+
+    // The tap ends the conversation; applied again, it would have started a new one and greeted anew.
+    const [answer, answerAgain] = await postTwice('webhooks/facebook-quick-reply.json');
+    expect(answer).toEqual([textMessage('Your order is on its way.')]);
+    expect(answerAgain).toEqual([]);
+    expect(await bot.conversation(key)).toMatchObject({ status: 'ended', result: 'tracked' });
+    expect(graph.calls).toHaveLength(3);
+  });
+
   it('refuses a POST without a valid signature, and nothing runs or is sent', async () => {
     const adapter = facebookWebhook();
     const { bot, store } = botWithStore();
