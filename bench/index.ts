@@ -4,6 +4,7 @@ import { payloadBenchmarks } from './payload.bench.js';
 import { qaBenchmarks, sampleSuite } from './qa.bench.js';
 import { scriptBenchmarks } from './script.bench.js';
 import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench.js';
+import { StoreBenchmarks } from './store.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 
 console.log(
@@ -30,3 +31,12 @@ const sizes = await snapshotSizes();
 console.log(
   `\nstored conversation waiting at an ask: botflow ${sizes.botflow} bytes, xstate persisted snapshot ${sizes.xstate} bytes`,
 );
+
+const stores = await StoreBenchmarks.start();
+try {
+  console.log(`\n${stores.heading}`);
+  printTable(await stores.measure());
+  console.log(await stores.sizes());
+} finally {
+  await stores.close();
+}
