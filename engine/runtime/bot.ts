@@ -5,7 +5,7 @@ import { BotflowError } from '../error.js';
 import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
 import type { Script } from '../script/script.js';
 import { MemoryStore } from '../store/memory.js';
-import type { SessionStore } from '../store/types.js';
+import type { SessionStore, Unlock } from '../store/types.js';
 import type { HttpClient } from './http-types.js';
 import {
   compileScript,
@@ -68,6 +68,14 @@ export const REPLY_LIMIT = 4096;
 
 /** How often a turn runs before a write that keeps losing to another process's is given up. */
 const CONFLICT_ATTEMPTS = 3;
+
+/** Runs `turn` again, on the newer state it reads afresh, while its write loses to another's. */
+function retried(turn: () => Promise<Turn>, attempt = 1): Promise<Turn> {
+  return turn().catch((error: unknown) => {
+    if (!(error instanceof ConversationConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    return retried(turn, attempt + 1);
+  });
+}
 
 /** Another process (or a stale turn) stored this conversation first; the turn was not applied. */
 export class ConversationConflictError extends BotflowError {
@@ -193,19 +201,19 @@ export class Bot {
    * it again on the newer state when another write still came first (a hold that lapsed, or a
    * store without locks shared by two processes): a turn is applied once or fails, never lost.
    */
-  private async exclusively(key: string, turn: () => Promise<Turn>): Promise<Turn> {
-    const unlock = await this.store.lock?.(key);
+  private exclusively(key: string, turn: () => Promise<Turn>): Promise<Turn> {
+    // A store one process owns has no lock: the per-conversation queue is enough, and the hot path
+    // of a turn stays free of the lock's awaits.
+    return this.store.lock ? this.holding(this.store.lock(key), turn) : retried(turn);
+  }
+
+  private async holding(hold: Promise<Unlock>, turn: () => Promise<Turn>): Promise<Turn> {
+    const unlock = await hold;
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await turn();
-        } catch (error) {
-          if (!(error instanceof ConversationConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
-        }
-      }
+      return await retried(turn);
     } finally {
       // The turn is stored (or failed) already; a hold that cannot be given back lapses on its own.
-      await unlock?.().catch(() => undefined);
+      await unlock().catch(() => undefined);
     }
   }
 
