@@ -2,6 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { onTestFinished } from 'vitest';
 import { ROOT } from '../cli/run-cli.js';
 
 const BIN = `${ROOT}dist/cli/bin.js`;
@@ -97,6 +98,10 @@ export class ServeProcess extends WatchedProcess<LogLine> {
       spawnNode([BIN, 'serve', script, ...httpArgs, ...args], { env }),
       parseLogLine,
     );
+    // A test that fails part way must not leave a server running (a stopped one ignores this).
+    onTestFinished(async () => {
+      await serving.stop('SIGKILL');
+    });
     if (http) serving.url = String((await serving.ready((line) => line.msg === 'listening')).url);
     await serving.ready((line) => line.msg === waitFor);
     return serving;
