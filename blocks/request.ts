@@ -202,37 +202,55 @@ export const requestBlock = defineBlock({
   },
 });
 
-function route(step: Step, block: RequestBlock, outcome: HttpOutcome, onError: string): void {
+/** What the diagnostics of a failed request say: their code, and why, routed or not. */
+interface FailureNote {
+  readonly code: string;
+  readonly unrouted: string;
+  readonly routed: (target: string) => string;
+}
+
+function failureNote(outcome: HttpOutcome): FailureNote {
+  const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
+  return {
+    code: `request.${outcome.kind === 'response' ? 'status' : outcome.kind}`,
+    unrouted: `the request failed: ${what}`,
+    routed: (target) => `the request failed (${what}); going on at "${target}"`,
+  };
+}
+
+function route(
+  step: Step,
+  block: RequestBlock,
+  outcome: HttpOutcome,
+  onError: string,
+  failure: FailureNote = failureNote(outcome),
+): void {
   const names = outcomeNames(outcome);
   const routed = names.find((name) => block.on?.[name] !== undefined);
   const failed = !names.includes('success');
-  const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
-  const code = `request.${outcome.kind === 'response' ? 'status' : outcome.kind}`;
   const target = routed === undefined ? undefined : block.on?.[routed];
   if (target !== undefined) {
     // A routed failure is the script's business, but the designer still wants to see why.
-    if (failed) step.note('warning', code, `the request failed (${what}); going on at "${target}"`);
+    if (failed) step.note('warning', failure.code, failure.routed(target));
     step.go(target, ['on', routed ?? '']);
   } else if (!failed) {
     step.goNext(block.next);
   } else {
-    step.fail(code, `the request failed: ${what}`, onError);
+    step.fail(failure.code, failure.unrouted, onError);
   }
 }
 
 /**
  * A request that is not sent (its url or a header would be unsafe) is a failure like any other
- * (DESIGN.md §3.4, `error`: any failure): `on.error` routes it, else the script's `on_error`.
+ * (DESIGN.md §3.4, `error`: any failure): routed as our own limit, with its own code and reason.
  */
-function refuse(step: Step, block: RequestBlock, code: string, message: string, onError: string): void {
+function refuse(step: Step, block: RequestBlock, code: string, reason: string, onError: string): void {
   step.set('response', { status: 0, body: '', error: 'limit' });
-  const target = block.on?.error;
-  if (target === undefined) {
-    step.fail(code, message, onError);
-    return;
-  }
-  step.note('warning', code, `${message}; the request was not sent, going on at "${target}"`);
-  step.go(target, ['on', 'error']);
+  route(step, block, { kind: 'limit', message: reason }, onError, {
+    code,
+    unrouted: reason,
+    routed: (target) => `${reason}; the request was not sent, going on at "${target}"`,
+  });
 }
 
 /** Kept for later blocks as `response`: status and body, the body only while it is small. */

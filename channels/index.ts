@@ -55,6 +55,16 @@ export function parseInviteLink(text: string): InviteLink {
   );
 }
 
+/**
+ * How a conversation starts from an invitation link (`bot.start(key, startFromLink(url))`): the
+ * link's data as the start parameter, empty when it has none, and the link's channel unless
+ * `channel` names another. Throws a LinkError as parseInviteLink does.
+ */
+export function startFromLink(link: string, channel?: string): { startParam: string; channel: string } {
+  const parsed = parseInviteLink(link);
+  return { startParam: parsed.data ?? '', channel: channel ?? parsed.channel };
+}
+
 function toUrl(text: string): URL | undefined {
   if (URL.canParse(text)) return new URL(text);
   return URL.canParse(`https://${text}`) ? new URL(`https://${text}`) : undefined;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { Option, type Command } from 'commander';
-import { parseInviteLink } from '../channels/index.js';
+import { startFromLink } from '../channels/index.js';
 import {
   createHttpClient,
   createBot,
@@ -85,10 +85,7 @@ export async function readEnv(options: HostOptions): Promise<Record<string, stri
 }
 
 export function startOptions(options: RunOptions): StartOptions {
-  if (options.link !== undefined) {
-    const link = parseInviteLink(options.link);
-    return { startParam: link.data ?? '', channel: options.channel ?? link.channel };
-  }
+  if (options.link !== undefined) return startFromLink(options.link, options.channel);
   const channel = options.channel ?? 'cli';
   if (options.payload !== undefined) {
     let payload: unknown;

@@ -11,6 +11,7 @@ import {
   type Transport,
   type Turn,
 } from '../engine/index.js';
+import { MIN_SECRET_LENGTH, placeholderMasker, type Masker } from '../engine/runtime/mask.js';
 import { DEFAULT_MAX_BYTES } from '../engine/script/read-yaml.js';
 import { caseFileSchema } from './case-schema.js';
 
@@ -238,8 +239,6 @@ function answerOf({ method, url, outcome }: RecordedCall, warnings: string[]): u
   }
 }
 
-/** Engine secrets are env values of at least this length (shorter ones are shown in every turn). */
-const MIN_SECRET_LENGTH = 4;
 const PLACEHOLDER = '***';
 
 /**
@@ -259,7 +258,7 @@ const PLACEHOLDER = '***';
 export function envForCase(
   env: Readonly<Record<string, string>>,
   keep: readonly string[],
-): { env: Record<string, string>; mask: <T>(value: T) => T } {
+): { env: Record<string, string>; mask: Masker } {
   const kept = new Set(keep.map((name) => env[name]).filter((value) => value !== undefined));
   const placeholders = new Map<string, string>();
   const hosts = new Set<string>();
@@ -267,14 +266,9 @@ export function envForCase(
     if (keep.includes(name) || kept.has(value) || value.length < MIN_SECRET_LENGTH) continue;
     if (!placeholders.has(value)) placeholders.set(value, placeholderFor(name, value, hosts));
   }
-  const replacement = new Map<string, string>();
-  for (const [secret, placeholder] of placeholders) {
-    // The raw form wins where an encoded form is the same text.
-    for (const encode of [(text: string) => text, encodeURIComponent, formEncoded]) {
-      if (!replacement.has(encode(secret))) replacement.set(encode(secret), encode(placeholder));
-    }
-  }
-  const mask = maskerOf(replacement);
+  // No cut-off pieces: the bot's messages come masked already, and a mock URL or a kept value that
+  // only begins like a secret URL must be written as it is, or the case would not replay.
+  const mask = placeholderMasker(placeholders, { cutPieces: false });
   const written = Object.fromEntries(
     Object.entries(env).map(([name, value]) => [name, placeholders.get(value) ?? mask(value)]),
   );
@@ -293,26 +287,6 @@ function placeholderFor(name: string, value: string, hosts: Set<string>): string
   for (let n = 2; hosts.has(host); n++) host = `${base}-${n}`;
   hosts.add(host);
   return `${protocol}://${host}.invalid${value.endsWith('/') ? '/' : ''}`;
-}
-
-function formEncoded(text: string): string {
-  return new URLSearchParams({ s: text }).toString().slice(2);
-}
-
-/** Replaces every key of `replacement` in every string (and key) of a value, in one pass, longest first. */
-function maskerOf(replacement: ReadonlyMap<string, string>): <T>(value: T) => T {
-  const secrets = [...replacement.keys()].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-  if (secrets.length === 0) return (value) => value;
-  const pattern = new RegExp(secrets.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  const text = (value: string) => value.replace(pattern, (found) => replacement.get(found) ?? PLACEHOLDER);
-  const mask = (value: unknown): unknown => {
-    if (typeof value === 'string') return text(value);
-    if (Array.isArray(value)) return value.map(mask);
-    if (typeof value === 'object' && value !== null)
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [text(key), mask(item)]));
-    return value;
-  };
-  return <T>(value: T) => mask(value) as T;
 }
 
 function findUpward(from: string, name: string): string | undefined {

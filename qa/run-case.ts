@@ -1,4 +1,4 @@
-import { channels, isChannelName, parseInviteLink } from '../channels/index.js';
+import { channels, isChannelName, startFromLink } from '../channels/index.js';
 import {
   BotflowError,
   compilePattern,
@@ -70,10 +70,7 @@ function matches(message: OutgoingMessage, matcher: MessageMatcher): boolean {
 function startOptions(start: CaseData['start'], position: Position): StartOptions {
   if (!start) return { channel: 'test' };
   const channel = start.channel ?? 'test';
-  if (start.link !== undefined) {
-    const link = parseInviteLink(start.link);
-    return { startParam: link.data ?? '', channel: start.channel ?? link.channel };
-  }
+  if (start.link !== undefined) return startFromLink(start.link, start.channel);
   if (start.payload !== undefined) return { payload: start.payload, channel };
   if (start.update !== undefined) {
     if (!isChannelName(channel))

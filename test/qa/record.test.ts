@@ -283,4 +283,14 @@ describe('envForCase', () => {
       'said ***': ['https://hook-url.invalid/x', 42],
     });
   });
+
+  it('writes a kept value and a URL that only begin like a secret as they are', () => {
+    const { env, mask } = envForCase(
+      { CRM_URL: 'https://crm.example.com/', HOOK_URL: 'https://crm.example.com/hooks/T000/secret' },
+      ['CRM_URL'],
+    );
+    expect(env).toEqual({ CRM_URL: 'https://crm.example.com/', HOOK_URL: 'https://hook-url.invalid' });
+    // The mock URL of a request to the kept base: a cut-off piece of HOOK_URL, were it masked as one.
+    expect(mask({ url: 'https://crm.example.com/' })).toEqual({ url: 'https://crm.example.com/' });
+  });
 });

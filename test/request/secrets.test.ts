@@ -53,6 +53,13 @@ describe('an env token in an Authorization header', () => {
     expect(JSON.stringify(later)).not.toContain(TOKEN);
   });
 
+  it('never appears as a key of a saved answer', async () => {
+    server.handle((_request, response) => json(response, 200, { seen: 'no', [TOKEN]: { plan: 'gold' } }));
+    const turn = await botOf(LEAKY, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start('k');
+    expect(turn.variables.whole).toEqual({ seen: 'no', '***': { plan: 'gold' } });
+    expect(JSON.stringify(turn)).not.toContain(TOKEN);
+  });
+
   it('never appears in a failure whose message carries the URL with the token in its query', async () => {
     // `:99999` makes the URL invalid after the base, so the diagnostic quotes the whole URL.
     const yaml = script(`  call:

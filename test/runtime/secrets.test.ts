@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../engine/index.js';
+import { MemoryStore, secretMasker } from '../../engine/index.js';
 import { botOf, yaml } from './helpers.js';
 
 const SCRIPT = yaml`
@@ -63,5 +63,18 @@ describe('a secret cut short by a message', () => {
     const turn = await bot.start('k');
     expect(turn.diagnostics).toHaveLength(1);
     expect(JSON.stringify(turn)).not.toContain('sk_live_01234567');
+  });
+});
+
+describe('secretMasker', () => {
+  const mask = secretMasker({ API_KEY: 'sk-live-123456', PIN: '42' });
+
+  it('masks a secret in object keys as well as in values, at any depth', () => {
+    expect(
+      mask({ 'sk-live-123456': ['sk-live-123456', 42], nested: { 'key sk-live-123456': '42' } }),
+    ).toEqual({
+      '***': ['***', 42],
+      nested: { 'key ***': '42' },
+    });
   });
 });
