@@ -5,7 +5,7 @@ import { BotflowError, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
 import { serveLogger } from '../serve/logger.js';
-import { startPolling } from '../serve/telegram.js';
+import { setTelegramWebhook, startPolling, telegramWebhookSetup } from '../serve/telegram.js';
 import { WEBHOOK_SECRET_VARIABLES, webhooksFrom } from '../serve/webhooks.js';
 import { openStore, probeStore } from '../store-option.js';
 
@@ -22,7 +22,9 @@ const SHUTDOWN_DEADLINE_MS = 30_000;
 export function serveCommand(): Command {
   return addHostOptions(
     new Command('serve')
-      .description('Run a live bot: the JSON API and webhooks over HTTP, and Telegram by long polling.')
+      .description(
+        'Run a live bot: the JSON API and webhooks over HTTP, and Telegram by long polling or webhook.',
+      )
       .argument('<script>', 'YAML script file'),
   )
     .addOption(
@@ -66,7 +68,9 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
     apiToken ?? '',
   ];
   const log = serveLogger(secretMasker(Object.fromEntries(secrets.map((secret, i) => [i, secret]))));
-  const webhooks = webhooksFrom(process.env);
+  // With TELEGRAM_WEBHOOK_SECRET, Telegram posts to /webhooks/telegram instead of being polled.
+  const telegramWebhook = telegramWebhookSetup(process.env, telegramToken, options.http !== undefined);
+  const webhooks = webhooksFrom({ ...process.env, TELEGRAM_TOKEN: telegramToken });
   const opened = await openStore(options.store);
   try {
     const bot = await botFor(file, options, { store: opened.store });
@@ -74,8 +78,12 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       { script: bot.script.name, version: bot.script.version, store: opened.kind, where: opened.where },
       'starting',
     );
-    const polling = telegramToken === undefined ? undefined : await startPolling(bot, telegramToken, log);
+    const polling =
+      telegramToken === undefined || telegramWebhook !== undefined
+        ? undefined
+        : await startPolling(bot, telegramToken, log);
     let server: BotServer | undefined;
+    let listening = false;
     try {
       if (options.http !== undefined) {
         server = createBotServer({
@@ -86,11 +94,16 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           logger: log,
         });
         const url = await listen(server, options.http, options.host);
+        listening = true;
         log.info({ url, webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`) }, 'listening');
       }
+      const webhookUrl = telegramWebhook?.url;
+      if (telegramWebhook && webhookUrl !== undefined) {
+        await setTelegramWebhook(bot, { ...telegramWebhook, url: webhookUrl }, log);
+      }
     } catch (error) {
-      // The port is taken, say: stop the polling that did start, so the process can end.
-      await polling?.stop();
+      // The port is taken, or Telegram refused the webhook: stop what did start, so the process can end.
+      await Promise.all([polling?.stop(), listening ? server?.close() : undefined]);
       throw error;
     }
     const stop = await Promise.race([nextSignal(), polling?.failed ?? new Promise<never>(() => undefined)]);

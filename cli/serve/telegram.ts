@@ -1,8 +1,10 @@
-import { GrammyError } from 'grammy';
+import { Api, GrammyError } from 'grammy';
 import { telegramErrorForLog } from '../../channels/telegram/log.js';
 import { createTelegramBot } from '../../channels/telegram/telegram-bot.js';
 import { BotflowError, type Bot } from '../../engine/index.js';
 import type { Logger } from '../../channels/log.js';
+import { UsageError } from '../exit.js';
+import { TELEGRAM_WEBHOOK_SECRET } from './webhooks.js';
 
 /**
  * What a Telegram user reads when a turn fails (the store is down): grammY's polling moves on past
@@ -23,17 +25,9 @@ export interface Polling {
  * here, before `serve` takes any message anywhere.
  */
 export async function startPolling(bot: Bot, token: string, log: Logger): Promise<Polling> {
-  const apiRoot = process.env.TELEGRAM_API_ROOT;
-  const telegram = createTelegramBot(bot, token, {
-    logger: log,
-    failureReply: FAILURE_REPLY,
-    ...(apiRoot !== undefined && apiRoot !== '' && { apiRoot }),
-  });
-  const failure = (error: unknown) => {
-    const logged = telegramErrorForLog(error, bot, token);
-    log.error({ error: logged }, 'Telegram polling stopped');
-    return new BotflowError('serve.telegram', pollingFailure(error, String(logged.message)));
-  };
+  const telegram = createTelegramBot(bot, token, { logger: log, failureReply: FAILURE_REPLY, ...apiRoot() });
+  const failure = (error: unknown) =>
+    telegramFailure(error, { bot, token, log, logMessage: 'Telegram polling stopped' });
   try {
     await telegram.init();
   } catch (error) {
@@ -60,11 +54,80 @@ export async function startPolling(bot: Bot, token: string, log: Logger): Promis
   };
 }
 
-/** The sentence `serve` exits with when polling fails; `reason` is the error's message, token masked. */
-function pollingFailure(error: unknown, reason: string): string {
+/** Telegram by webhook, as the environment sets it up: the secret turns it on. */
+export interface TelegramWebhookSetup {
+  readonly token: string;
+  readonly secret: string;
+  /** Given to setWebhook at start; without it, the webhook is set up by hand. */
+  readonly url?: string;
+}
+
+/**
+ * Whether `serve` takes Telegram updates by webhook rather than long polling, checked before
+ * anything starts: the webhook needs the HTTP server, the token, and the secret its URL is set with.
+ */
+export function telegramWebhookSetup(
+  environment: Readonly<Record<string, string | undefined>>,
+  token: string | undefined,
+  http: boolean,
+): TelegramWebhookSetup | undefined {
+  const read = (name: string) => (environment[name] === '' ? undefined : environment[name]);
+  const secret = read(TELEGRAM_WEBHOOK_SECRET);
+  const url = read('TELEGRAM_WEBHOOK_URL');
+  if (secret === undefined) {
+    if (url === undefined) return undefined;
+    throw new BotflowError(
+      'serve.webhook-setup',
+      `the telegram webhook needs ${TELEGRAM_WEBHOOK_SECRET} set as well as TELEGRAM_WEBHOOK_URL.`,
+    );
+  }
+  if (!http) throw new UsageError(`a Telegram webhook (${TELEGRAM_WEBHOOK_SECRET}) needs --http PORT.`);
+  if (token === undefined) {
+    throw new BotflowError(
+      'serve.webhook-setup',
+      `the telegram webhook needs TELEGRAM_TOKEN set as well as ${TELEGRAM_WEBHOOK_SECRET}.`,
+    );
+  }
+  return { token, secret, ...(url !== undefined && { url }) };
+}
+
+/**
+ * Points Telegram at the webhook (setWebhook with the URL and the secret token), once the HTTP
+ * server listens, so the first update finds it. A refusal is a BotflowError, token masked.
+ */
+export async function setTelegramWebhook(
+  bot: Bot,
+  { token, secret, url }: TelegramWebhookSetup & { readonly url: string },
+  log: Logger,
+): Promise<void> {
+  const api = new Api(token, apiRoot());
+  try {
+    await api.setWebhook(url, { secret_token: secret });
+  } catch (error) {
+    throw telegramFailure(error, { bot, token, log, logMessage: 'Telegram refused the webhook' });
+  }
+  log.info({ url }, 'Telegram webhook set');
+}
+
+/** TELEGRAM_API_ROOT, as grammY's option: a local Bot API server, or a test's. */
+function apiRoot(): { apiRoot?: string } {
+  const root = process.env.TELEGRAM_API_ROOT;
+  return root === undefined || root === '' ? {} : { apiRoot: root };
+}
+
+/** Logs a failed Bot API call (token masked) and makes it the sentence `serve` exits with. */
+function telegramFailure(
+  error: unknown,
+  { bot, token, log, logMessage }: { bot: Bot; token: string; log: Logger; logMessage: string },
+): BotflowError {
+  const logged = telegramErrorForLog(error, bot, token);
+  log.error({ error: logged }, logMessage);
   // grammY's "Call to 'getMe' failed! (401: Unauthorized)" does not say which setting is wrong.
   if (error instanceof GrammyError && error.error_code === 401) {
-    return 'Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN.';
+    return new BotflowError(
+      'serve.telegram',
+      'Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN.',
+    );
   }
-  return `Telegram polling stopped: ${reason}.`;
+  return new BotflowError('serve.telegram', `${logMessage}: ${String(logged.message)}.`);
 }

@@ -3,6 +3,7 @@ import { createFacebookWebhook } from '../../channels/facebook/webhook.js';
 import { createInstagramWebhook } from '../../channels/instagram/webhook.js';
 import type { MetaWebhookOptions } from '../../channels/meta-webhook.js';
 import { createViberWebhook, type ViberWebhookOptions } from '../../channels/viber/webhook.js';
+import { createTelegramWebhook, type TelegramWebhookOptions } from '../../channels/telegram/webhook.js';
 import { createVkWebhook, type VkWebhookOptions } from '../../channels/vk/webhook.js';
 import { BotflowError } from '../../engine/index.js';
 
@@ -16,8 +17,13 @@ interface WebhookSetting {
   readonly optional: Readonly<Record<string, string>>;
   /** The variables that hold secrets, masked in logs. */
   readonly secrets: readonly string[];
+  /** The variables that turn the webhook on; any of its variables unless told. */
+  readonly turnedOnBy?: readonly string[];
   readonly create: (options: Record<string, string>) => WebhookAdapter;
 }
+
+/** The variable that moves Telegram from long polling to the webhook. */
+export const TELEGRAM_WEBHOOK_SECRET = 'TELEGRAM_WEBHOOK_SECRET';
 
 /*
  * Secrets come from the environment, not the command line, which `ps` shows to every user. A
@@ -39,6 +45,15 @@ const SETTINGS: readonly WebhookSetting[] = [
     optional: { apiRoot: 'VK_API_ROOT' },
     secrets: ['VK_CONFIRMATION', 'VK_SECRET', 'VK_ACCESS_TOKEN'],
     create: (options) => createVkWebhook(options as unknown as VkWebhookOptions),
+  },
+  {
+    // TELEGRAM_TOKEN alone means long polling: only the secret turns the webhook on.
+    channel: 'telegram',
+    required: { secretToken: TELEGRAM_WEBHOOK_SECRET, token: 'TELEGRAM_TOKEN' },
+    optional: { apiRoot: 'TELEGRAM_API_ROOT' },
+    secrets: [TELEGRAM_WEBHOOK_SECRET, 'TELEGRAM_TOKEN'],
+    turnedOnBy: [TELEGRAM_WEBHOOK_SECRET],
+    create: (options) => createTelegramWebhook(options as unknown as TelegramWebhookOptions),
   },
 ];
 
@@ -79,7 +94,7 @@ export function webhooksFrom(environment: Environment): WebhookAdapter[] {
       const value = read(name);
       return value === undefined ? [] : [{ option, name, value }];
     });
-    const given = set[0]?.name;
+    const given = set.find(({ name }) => setting.turnedOnBy?.includes(name) ?? true)?.name;
     if (given === undefined) continue;
     const missing = Object.values(setting.required).find((name) => read(name) === undefined);
     if (missing !== undefined) {

@@ -96,3 +96,77 @@ describe('botflow serve with a Telegram token the Bot API refuses', () => {
     }
   });
 });
+
+describe('botflow serve with TELEGRAM_WEBHOOK_SECRET', () => {
+  const SECRET = 'serve-Webhook_secret-42';
+  const WEBHOOK_URL = 'https://bot.example.com/webhooks/telegram';
+  const webhookEnv = (token: string) => ({
+    TELEGRAM_TOKEN: token,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
+    TELEGRAM_API_ROOT: api.apiRoot,
+  });
+
+  it('sets the webhook, takes a signed update at /webhooks/telegram and replies, without polling', async () => {
+    const serving = await ServeProcess.start(SCRIPT, ['--store', 'memory'], webhookEnv(TOKEN), {
+      waitFor: 'Telegram webhook set',
+    });
+    expect(api.callsOf('setWebhook')).toEqual([{ url: WEBHOOK_URL, secret_token: SECRET }]);
+    expect(serving.logs.find((line) => line.msg === 'listening')).toMatchObject({
+      webhooks: ['/webhooks/telegram'],
+    });
+
+    const update = (headers: Record<string, string>) =>
+      fetch(`${serving.url}/webhooks/telegram`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(textUpdate(`/start ${START_DATA}`)),
+      });
+    expect((await update({})).status).toBe(401);
+    const answer = await update({ 'X-Telegram-Bot-Api-Secret-Token': SECRET });
+    expect([answer.status, await answer.text()]).toEqual([200, '']);
+    expect(api.callsOf('sendMessage')).toEqual([
+      sent('Hello, John Smith! Glad to see you again.'),
+      sent('As a client of 23, you can open a credit line today.', keyboard('Tell me more', 'Not now')),
+      sent('Have a nice day!'),
+    ]);
+
+    expect(await serving.stop('SIGTERM')).toBe(0);
+    expect(api.callsOf('getUpdates')).toEqual([]);
+    for (const form of [...TOKEN_FORMS, SECRET]) {
+      expect(serving.output).not.toContain(form);
+      expect(serving.stderr).not.toContain(form);
+    }
+  });
+
+  it('exits 1 with one sentence when Telegram refuses setWebhook, and never prints the token', async () => {
+    const refused = `${TOKEN}x`;
+    const result = await runCli(['serve', SCRIPT, '--http', '0', '--store', 'memory'], {
+      env: webhookEnv(refused),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'botflow: Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN.\n',
+    );
+    expect(api.callsOf('getUpdates')).toEqual([]);
+    for (const form of [refused, encodeURIComponent(refused), SECRET]) {
+      expect(result.stdout + result.stderr).not.toContain(form);
+    }
+  });
+
+  it('needs --http, and a secret setWebhook accepts', async () => {
+    const withoutHttp = await runCli(['serve', SCRIPT, '--store', 'memory'], { env: webhookEnv(TOKEN) });
+    expect([withoutHttp.code, withoutHttp.stderr]).toEqual([
+      2,
+      'botflow: a Telegram webhook (TELEGRAM_WEBHOOK_SECRET) needs --http PORT.\n',
+    ]);
+    const badSecret = await runCli(['serve', SCRIPT, '--http', '0', '--store', 'memory'], {
+      env: { ...webhookEnv(TOKEN), TELEGRAM_WEBHOOK_SECRET: 'not allowed!' },
+    });
+    expect([badSecret.code, badSecret.stderr]).toEqual([
+      1,
+      'botflow: The telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -.\n',
+    ]);
+    expect(api.calls).toEqual([]);
+  });
+});

@@ -123,6 +123,7 @@ export class FakeBotApi {
       case 'getMe':
         return BOT_INFO;
       case 'deleteWebhook':
+      case 'setWebhook':
       case 'answerCallbackQuery':
         return true;
       case 'sendMessage':

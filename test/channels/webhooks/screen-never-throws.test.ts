@@ -4,6 +4,7 @@ import type { WebhookAdapter, WebhookRequest } from '../../../channels/adapter.j
 import { createFacebookWebhook } from '../../../channels/facebook/webhook.js';
 import { createInstagramWebhook } from '../../../channels/instagram/webhook.js';
 import { createViberWebhook } from '../../../channels/viber/webhook.js';
+import { createTelegramWebhook } from '../../../channels/telegram/webhook.js';
 import { createVkWebhook } from '../../../channels/vk/webhook.js';
 import { hmacHex, rawFixture } from './helpers.js';
 
@@ -14,6 +15,7 @@ const ADAPTERS: readonly WebhookAdapter[] = [
   createInstagramWebhook(meta),
   createViberWebhook({ authToken: SECRET, botName: 'Bot' }),
   createVkWebhook({ confirmation: 'c', secret: SECRET, accessToken: 'token' }),
+  createTelegramWebhook({ token: '123:abc', secretToken: 'telegram_secret' }),
 ];
 
 /** Bodies near real ones (the fixtures, hostile JSON) and any bytes at all. */
