@@ -13,6 +13,7 @@ import {
   runWebhook,
   webhookRequest,
 } from './helpers.js';
+import { loadFixture } from '../helpers.js';
 
 const APP_SECRET = 'app-secret-4f1c';
 const VERIFY_TOKEN = 'verify-me-9d2e';
@@ -254,11 +255,7 @@ describe('the Messenger webhook', () => {
     }));
     const adapter = facebookWebhook();
     const { bot } = botWithStore();
-    const handled = await handleUpdate(
-      bot,
-      'facebook',
-      JSON.parse(rawFixture('webhooks/facebook-get-started.json').toString('utf8')),
-    );
+    const handled = await handleUpdate(bot, 'facebook', loadFixture('webhooks/facebook-get-started.json'));
     await expectBotflowError(
       () => adapter.deliver(handled),
       'channel.send-failed',
@@ -280,7 +277,7 @@ describe('the Messenger webhook', () => {
     const adapter = facebookWebhook();
     const { bot } = botWithStore();
     // The fixture's first entry: a Get Started without a ref (2233…) after one with a ref (1254…).
-    const body = JSON.parse(rawFixture('facebook-webhook.json').toString('utf8')) as {
+    const body = loadFixture('facebook-webhook.json') as {
       entry: { messaging: unknown[] }[];
     };
     const [first] = body.entry;

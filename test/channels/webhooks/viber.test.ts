@@ -12,6 +12,7 @@ import {
   runWebhook,
   webhookRequest,
 } from './helpers.js';
+import { loadFixture } from '../helpers.js';
 
 const AUTH_TOKEN = '445da6az1s345z78-dazcczb2542zv51a-e0vc5fva17480im9';
 const USER = '01234567890A=';
@@ -161,11 +162,7 @@ describe('the Viber webhook', () => {
     }));
     const adapter = viberWebhook();
     const { bot } = botWithStore();
-    const handled = await handleUpdate(
-      bot,
-      'viber',
-      JSON.parse(rawFixture('webhooks/viber-keyboard-reply.json').toString('utf8')),
-    );
+    const handled = await handleUpdate(bot, 'viber', loadFixture('webhooks/viber-keyboard-reply.json'));
     await expectBotflowError(
       () => adapter.deliver(handled),
       'channel.send-failed',
@@ -176,11 +173,7 @@ describe('the Viber webhook', () => {
   it('throws channel.send-failed when the API answers with something that is not Viber', async () => {
     viberApi.answer(() => ({ status: 502, text: '<html>Bad Gateway</html>' }));
     const { bot } = botWithStore();
-    const handled = await handleUpdate(
-      bot,
-      'viber',
-      JSON.parse(rawFixture('webhooks/viber-keyboard-reply.json').toString('utf8')),
-    );
+    const handled = await handleUpdate(bot, 'viber', loadFixture('webhooks/viber-keyboard-reply.json'));
     await expectBotflowError(
       () => viberWebhook().deliver(handled),
       'channel.send-failed',

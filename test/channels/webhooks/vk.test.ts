@@ -11,6 +11,7 @@ import {
   runWebhook,
   webhookRequest,
 } from './helpers.js';
+import { loadFixture } from '../helpers.js';
 
 const SECRET = 's3cr3t'; // the fixtures' secret
 const CONFIRMATION = 'a1b2c3d4';
@@ -125,7 +126,7 @@ describe('the VK webhook', () => {
   it('refuses a wrong, missing or non-text secret, and another community, and nothing runs or is sent', async () => {
     const adapter = vkWebhook();
     const { bot, store } = botWithStore();
-    const message = JSON.parse(rawFixture('vk-message-new.json').toString('utf8')) as Record<string, unknown>;
+    const message = loadFixture('vk-message-new.json') as Record<string, unknown>;
     const refused = [
       [{ ...message, secret: 'S3CR3T' }, 'bad secret'],
       [{ ...message, secret: undefined }, 'bad secret'],
@@ -169,11 +170,7 @@ describe('the VK webhook', () => {
       },
     }));
     const { bot } = botWithStore();
-    const handled = await handleUpdate(
-      bot,
-      'vk',
-      JSON.parse(rawFixture('vk-message-new.json').toString('utf8')),
-    );
+    const handled = await handleUpdate(bot, 'vk', loadFixture('vk-message-new.json'));
     await expectBotflowError(
       () => vkWebhook().deliver(handled),
       'channel.send-failed',
