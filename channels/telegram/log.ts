@@ -1,5 +1,5 @@
 import { GrammyError, HttpError } from 'grammy';
-import type { Bot } from '../../engine/index.js';
+import { secretMasker, type Bot } from '../../engine/index.js';
 import { errorForLog } from '../log.js';
 
 /**
@@ -9,9 +9,8 @@ import { errorForLog } from '../log.js';
  * holds the users' messages.
  */
 export function telegramErrorForLog(error: unknown, bot: Bot, token: string): Record<string, unknown> {
-  const tokenForms = [token, encodeURIComponent(token)].filter((form) => form !== ''); // '' would match everywhere
-  const redact = (text: string) =>
-    tokenForms.reduce((masked, form) => masked.replaceAll(form, '***'), bot.redact(text));
+  const maskToken = secretMasker([token]);
+  const redact = (text: string) => maskToken(bot.redact(text));
   return errorForLog(error, redact, {
     causeOf: (failed) => (failed instanceof HttpError ? failed.error : undefined),
     codeOf: (failed) => (failed instanceof GrammyError ? failed.error_code : undefined),

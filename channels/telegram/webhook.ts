@@ -1,5 +1,5 @@
 import { Api, GrammyError, HttpError } from 'grammy';
-import { BotflowError } from '../../engine/index.js';
+import { BotflowError, secretMasker } from '../../engine/index.js';
 import type { HandledEvent, WebhookAdapter, WebhookAnswer } from '../adapter.js';
 import { at, eventId, text } from '../body.js';
 import { PLATFORM_TIMEOUT_MS } from '../platform-api.js';
@@ -116,8 +116,7 @@ function secretTokenOption(value: unknown): string {
  * token in every request URL, which a network error's message can quote.
  */
 function sendFailed(error: unknown, token: string): BotflowError {
-  const mask = (reason: string) =>
-    [token, encodeURIComponent(token)].reduce((masked, form) => masked.split(form).join('***'), reason);
+  const mask = secretMasker([token]);
   const message =
     error instanceof GrammyError
       ? `The Telegram Bot API refused the message with HTTP ${error.error_code}: ${mask(error.description).replace(/\.+$/, '')}.`

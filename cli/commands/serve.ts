@@ -67,7 +67,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
     telegramToken ?? '',
     apiToken ?? '',
   ];
-  const log = serveLogger(secretMasker(Object.fromEntries(secrets.map((secret, i) => [i, secret]))));
+  const log = serveLogger(secretMasker(secrets));
   // With TELEGRAM_WEBHOOK_SECRET, Telegram posts to /webhooks/telegram instead of being polled.
   const telegramWebhook = telegramWebhookSetup(process.env, telegramToken, options.http !== undefined);
   const webhooks = webhooksFrom({ ...process.env, TELEGRAM_TOKEN: telegramToken });

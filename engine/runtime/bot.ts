@@ -157,7 +157,7 @@ export class Bot {
     this.onStart = options.onStart ?? 'restart';
     this.tracing = options.trace ?? false;
     this.queue = new KeyedQueue(options.maxQueuedTurns ?? 100);
-    this.mask = secretMasker(options.env ?? {});
+    this.mask = secretMasker(Object.values(options.env ?? {}));
   }
 
   /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */

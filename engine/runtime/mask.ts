@@ -8,11 +8,11 @@ const MASK = '***';
 export type Masker = <T>(value: T) => T;
 
 /**
- * A function that replaces every secret (the host's `env` values) inside a value with `***`,
- * for turns, transcripts and logs (DESIGN.md §3.4). Identity when there are no secrets.
+ * A function that replaces every secret (the host's `env` values, a token) inside a value with
+ * `***`, for turns, transcripts and logs (DESIGN.md §3.4). Identity when there are no secrets.
  */
-export function secretMasker(env: Readonly<Record<string, string>>): Masker {
-  return placeholderMasker(new Map(Object.values(env).map((secret) => [secret, MASK])));
+export function secretMasker(secrets: Iterable<string>): Masker {
+  return placeholderMasker(new Map([...secrets].map((secret) => [secret, MASK])));
 }
 
 export interface PlaceholderMaskerOptions {

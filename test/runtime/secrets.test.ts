@@ -67,7 +67,7 @@ describe('a secret cut short by a message', () => {
 });
 
 describe('secretMasker', () => {
-  const mask = secretMasker({ API_KEY: 'sk-live-123456', PIN: '42' });
+  const mask = secretMasker(['sk-live-123456', '42']);
 
   it('masks a secret in object keys as well as in values, at any depth', () => {
     expect(
