@@ -4,6 +4,7 @@ import { createBotServer, type BotServer, type Logger } from '../../channels/htt
 import { BotflowError, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
+import { nonEmpty, setting } from '../serve/environment.js';
 import { serveLogger } from '../serve/logger.js';
 import { setTelegramWebhook, startPolling, telegramWebhookSetup } from '../serve/telegram.js';
 import { WEBHOOK_SECRET_VARIABLES, webhooksFrom } from '../serve/webhooks.js';
@@ -53,13 +54,12 @@ function port(value: string): number {
 }
 
 async function serve(file: string, options: ServeOptions): Promise<void> {
-  // An empty variable counts as unset, as the webhook variables and BOTFLOW_API_TOKEN do.
-  const telegramToken = options.telegramToken === '' ? undefined : options.telegramToken;
+  const telegramToken = nonEmpty(options.telegramToken);
   if (options.http === undefined && telegramToken === undefined) {
     throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both.');
   }
   const env = await readEnv(options);
-  const apiToken = process.env.BOTFLOW_API_TOKEN === '' ? undefined : process.env.BOTFLOW_API_TOKEN;
+  const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
   const secrets = [
     ...Object.values(env),
     ...WEBHOOK_SECRET_VARIABLES.map((name) => process.env[name] ?? ''),

@@ -1,3 +1,4 @@
+import { setting, type Environment } from './environment.js';
 import { Api, GrammyError } from 'grammy';
 import { telegramErrorForLog } from '../../channels/telegram/log.js';
 import { createTelegramBot } from '../../channels/telegram/telegram-bot.js';
@@ -67,13 +68,12 @@ export interface TelegramWebhookSetup {
  * anything starts: the webhook needs the HTTP server, the token, and the secret its URL is set with.
  */
 export function telegramWebhookSetup(
-  environment: Readonly<Record<string, string | undefined>>,
+  environment: Environment,
   token: string | undefined,
   http: boolean,
 ): TelegramWebhookSetup | undefined {
-  const read = (name: string) => (environment[name] === '' ? undefined : environment[name]);
-  const secret = read(TELEGRAM_WEBHOOK_SECRET);
-  const url = read('TELEGRAM_WEBHOOK_URL');
+  const secret = setting(environment, TELEGRAM_WEBHOOK_SECRET);
+  const url = setting(environment, 'TELEGRAM_WEBHOOK_URL');
   if (secret === undefined) {
     if (url === undefined) return undefined;
     throw new BotflowError(
@@ -111,8 +111,8 @@ export async function setTelegramWebhook(
 
 /** TELEGRAM_API_ROOT, as grammY's option: a local Bot API server, or a test's. */
 function apiRoot(): { apiRoot?: string } {
-  const root = process.env.TELEGRAM_API_ROOT;
-  return root === undefined || root === '' ? {} : { apiRoot: root };
+  const root = setting(process.env, 'TELEGRAM_API_ROOT');
+  return root === undefined ? {} : { apiRoot: root };
 }
 
 /** Logs a failed Bot API call (token masked) and makes it the sentence `serve` exits with. */

@@ -1,3 +1,4 @@
+import { setting, type Environment } from './environment.js';
 import type { WebhookAdapter } from '../../channels/adapter.js';
 import { createFacebookWebhook } from '../../channels/facebook/webhook.js';
 import { createInstagramWebhook } from '../../channels/instagram/webhook.js';
@@ -6,8 +7,6 @@ import { createViberWebhook, type ViberWebhookOptions } from '../../channels/vib
 import { createTelegramWebhook, type TelegramWebhookOptions } from '../../channels/telegram/webhook.js';
 import { createVkWebhook, type VkWebhookOptions } from '../../channels/vk/webhook.js';
 import { BotflowError } from '../../engine/index.js';
-
-type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A messenger's webhook, set up from environment variables named after its options. */
 interface WebhookSetting {
@@ -86,7 +85,7 @@ export const WEBHOOK_SECRET_VARIABLES: readonly string[] = SETTINGS.flatMap(({ s
  * one missing is refused with a BotflowError naming the variable.
  */
 export function webhooksFrom(environment: Environment): WebhookAdapter[] {
-  const read = (name: string) => (environment[name] === '' ? undefined : environment[name]);
+  const read = (name: string) => setting(environment, name);
   const adapters: WebhookAdapter[] = [];
   for (const setting of SETTINGS) {
     const variables = { ...setting.required, ...setting.optional };
