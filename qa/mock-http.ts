@@ -1,17 +1,13 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { HttpOutcome, HttpRequest, Transport } from '../engine/index.js';
 import type { MockData, MockResponse } from './case-schema.js';
+import { compileGlob, type Glob } from './glob.js';
 
 /** A request no mock matched: the case fails, showing it. */
 export interface UnmatchedCall {
   readonly method: string;
   readonly url: string;
   readonly body: unknown;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`);
 }
 
 /**
@@ -46,11 +42,11 @@ export function containsValue(actual: unknown, expected: unknown): boolean {
 export class MockHttp {
   readonly unmatched: UnmatchedCall[] = [];
   private readonly calls: number[];
-  private readonly urls: RegExp[];
+  private readonly urls: Glob[];
 
   constructor(private readonly mocks: readonly MockData[]) {
     this.calls = mocks.map(() => 0);
-    this.urls = mocks.map((mock) => globToRegExp(normalUrl(mock.match.url)));
+    this.urls = mocks.map((mock) => compileGlob(normalUrl(mock.match.url)));
   }
 
   readonly transport: Transport = async (request, signal) => {
