@@ -11,7 +11,7 @@ import { formatPath, locate, scalarAt } from './locate.js';
 import { ScriptError, type Position, type ScriptProblem } from './problem.js';
 import { DEFAULT_MAX_BYTES, readYaml, type YamlLimits, type YamlSource } from './read-yaml.js';
 import type { Script } from './script.js';
-import { checkSources } from './sources.js';
+import { checkSources, checkSourcesOfInvalidBlock } from './sources.js';
 import { didYouMean } from './suggest.js';
 import { explainIssues } from './zod-issues.js';
 
@@ -211,6 +211,7 @@ function validateBlock(
   if (!parsed.success) {
     for (const issue of explainIssues(definition.schema, raw, parsed.error.issues))
       findings.push({ ...issue, path: at(issue.path) });
+    findings.push(...checkSourcesOfInvalidBlock(id, definition, raw as Record<string, unknown>));
     return undefined;
   }
   for (const issue of definition.check?.(parsed.data) ?? []) {

@@ -1,5 +1,5 @@
 import type { Block } from '../../blocks/registry.js';
-import type { Source } from '../../blocks/types.js';
+import type { BlockDefinition, Source, YamlPath } from '../../blocks/types.js';
 import { compileExpression } from '../expression/index.js';
 import { SYSTEM_VARIABLES } from '../names.js';
 import { parseTemplate, templateVariables } from '../template/index.js';
@@ -46,15 +46,7 @@ export function checkSources(
       const path = ['blocks', id, ...source.path];
       const result = read(source);
       if ('problems' in result) {
-        for (const problem of result.problems) {
-          findings.push({
-            path,
-            ...(problem.offset !== undefined && { offset: problem.offset }),
-            severity: 'error',
-            code: source.kind === 'expression' ? 'expression.invalid' : 'template.invalid',
-            message: `${source.kind === 'expression' ? 'expression' : 'template'}: ${lowerFirst(problem.message)}`,
-          });
-        }
+        findings.push(...parseFindings(source, path, result.problems));
         continue;
       }
       for (const name of result.variables) {
@@ -70,6 +62,53 @@ export function checkSources(
     }
   }
   return findings;
+}
+
+/**
+ * The parse errors of the expressions and templates in a block that failed its schema, so that
+ * one run reports them beside the schema's problems. The block's own `sources` finds them, given
+ * the raw YAML value: it was written for a valid block, so a part it cannot walk (a list that is
+ * not a list) is given up, and only texts that really stand in the YAML at their path are read.
+ */
+export function checkSourcesOfInvalidBlock(
+  id: string,
+  definition: BlockDefinition,
+  raw: Readonly<Record<string, unknown>>,
+): SourceFinding[] {
+  let sources: Source[];
+  try {
+    sources = definition.sources(raw as { type: string });
+  } catch {
+    return [];
+  }
+  return sources.flatMap((source) => {
+    if (typeof source.text !== 'string' || valueAt(raw, source.path) !== source.text) return [];
+    const result = read(source);
+    return 'problems' in result ? parseFindings(source, ['blocks', id, ...source.path], result.problems) : [];
+  });
+}
+
+function parseFindings(
+  source: Source,
+  path: (string | number)[],
+  problems: readonly { message: string; offset?: number }[],
+): SourceFinding[] {
+  return problems.map((problem) => ({
+    path,
+    ...(problem.offset !== undefined && { offset: problem.offset }),
+    severity: 'error',
+    code: source.kind === 'expression' ? 'expression.invalid' : 'template.invalid',
+    message: `${source.kind === 'expression' ? 'expression' : 'template'}: ${lowerFirst(problem.message)}`,
+  }));
+}
+
+function valueAt(value: unknown, path: YamlPath): unknown {
+  let node = value;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
 }
 
 function lowerFirst(text: string): string {

@@ -131,6 +131,30 @@ describe('validation rules', () => {
     ).toEqual([expect.stringMatching(/^5:3\d: error: template: /) as unknown as string]);
   });
 
+  it('parses the expressions and templates of a block that fails its schema, in the same run', () => {
+    const condition = script(
+      '  c:\n    type: condition\n    branches:\n      - { if: "age >>= 3", next: e }\n  e: { type: end }\n',
+      'variables: { age: 0 }\n',
+    );
+    expect(problems(condition)).toEqual([
+      '6:5: error: missing required field "else"',
+      '8:15: error: expression: unexpected ">=".',
+    ]);
+    const request = script(
+      '  r:\n    type: request\n    method: POST\n    url: "http://crm.test/{{ id +* }}"\n' +
+        '    body: { name: "{{ first ||| }}" }\n    save: { x: "body.a >>= 1" }\n    tiemout: 5s\n',
+    );
+    expect(problems(request)).toEqual([
+      expect.stringMatching(/^7:\d+: error: template: /) as unknown as string,
+      expect.stringMatching(/^8:\d+: error: template: /) as unknown as string,
+      expect.stringMatching(/^9:\d+: error: expression: /) as unknown as string,
+      '10:5: error: unknown field "tiemout" (did you mean "timeout"?)',
+    ]);
+    // What is not text where a text belongs is the schema's to report, not parsed as well.
+    const wrongType = script('  a: { type: ask, text: 5, save: x, invalid: "{{ 1 + }}", choices: oops }\n');
+    expect(problems(wrongType).filter((line) => line.includes('template'))).toEqual([]);
+  });
+
   it('warns about undeclared variables, with a suggestion', () => {
     expect(
       problems(
