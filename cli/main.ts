@@ -11,6 +11,7 @@ import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
+import { complain } from './terminal.js';
 
 export function createProgram(): Command {
   const program = new Command('botflow')
@@ -53,18 +54,18 @@ function report(error: unknown, debug: boolean): number {
     return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
   }
   if (error instanceof UsageError) {
-    process.stderr.write(`botflow: ${error.message}\n`);
+    complain(`botflow: ${error.message}`);
     return ExitCode.Usage;
   }
   if (error instanceof BotflowError) {
-    process.stderr.write(`botflow: ${error.message}\n`);
+    complain(`botflow: ${error.message}`);
     return ExitCode.Failure;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(
+  complain(
     debug && error instanceof Error && error.stack
-      ? `${error.stack}\n`
-      : `botflow: unexpected error: ${message} (run again with --debug for details)\n`,
+      ? error.stack
+      : `botflow: unexpected error: ${message} (run again with --debug for details)`,
   );
   return ExitCode.Failure;
 }

@@ -5,6 +5,7 @@ import { checkRecordTarget, Recording, writeCaseFile, type RecordedStart } from 
 import { UsageError } from '../exit.js';
 import { addRunOptions, botFor, readEnv, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
+import { say } from '../terminal.js';
 
 const HELP = 'Type your reply, a number to pick a button, /vars, /restart or /help; Ctrl-D leaves.';
 
@@ -55,9 +56,9 @@ async function recorderFor(
       env,
       keepEnv: options.recordEnv,
     });
-    for (const warning of recorded.warnings) process.stdout.write(`  (warning: ${warning})\n`);
+    for (const warning of recorded.warnings) say(`  (warning: ${warning})`);
     await writeCaseFile(target, recorded.text, options.force === true);
-    process.stdout.write(`recorded ${recorded.steps} step${recorded.steps === 1 ? '' : 's'} to ${target}\n`);
+    say(`recorded ${recorded.steps} step${recorded.steps === 1 ? '' : 's'} to ${target}`);
   };
   return { bot, recording, save };
 }
@@ -85,21 +86,20 @@ export function chatCommand(): Command {
       const recording = recorder?.recording;
       const start = startOptions(options);
       const key = 'chat';
-      const out = (text: string) => process.stdout.write(`${text}\n`);
       const show = (turn: Turn) => {
         recording?.botSaid(turn);
-        for (const message of turn.messages) out(formatMessage(message));
-        for (const diagnostic of turn.diagnostics) out(`  (${diagnostic.severity}: ${diagnostic.message})`);
+        for (const message of turn.messages) say(formatMessage(message));
+        for (const diagnostic of turn.diagnostics) say(`  (${diagnostic.severity}: ${diagnostic.message})`);
         if (turn.status !== 'waiting') {
           const result = turn.result === null ? '' : `, result ${turn.result}`;
-          out(
+          say(
             `— the conversation ${turn.status === 'error' ? 'failed' : 'ended'}${result}; /restart to begin again`,
           );
         }
       };
 
-      out(HELP);
-      if (options.record !== undefined) out(`— recording to ${options.record}; Ctrl-D saves it`);
+      say(HELP);
+      if (options.record !== undefined) say(`— recording to ${options.record}; Ctrl-D saves it`);
       let turn = await bot.start(key, start);
       show(turn);
       const lines = createInterface({
@@ -112,19 +112,19 @@ export function chatCommand(): Command {
       for await (const line of lines) {
         const command = line.trim();
         if (command === '/help') {
-          out(HELP);
+          say(HELP);
         } else if (command === '/vars') {
           for (const [name, value] of Object.entries(turn.variables))
-            out(`  ${name} = ${JSON.stringify(value)}`);
+            say(`  ${name} = ${JSON.stringify(value)}`);
         } else if (command === '/restart') {
           if (recording) {
             recording.restart();
-            out('— the recording starts over');
+            say('— the recording starts over');
           }
           turn = await bot.start(key, start);
           show(turn);
         } else if (turn.status !== 'waiting') {
-          out('— the conversation is over; /restart to begin again');
+          say('— the conversation is over; /restart to begin again');
         } else {
           // A number picks the button it labels, as messengers' keyboards would send its text.
           const buttons = turn.messages.at(-1)?.buttons;
@@ -135,7 +135,7 @@ export function chatCommand(): Command {
         }
         lines.prompt();
       }
-      out('');
+      say('');
       await recorder?.save();
     });
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { parseInviteLink, type ChannelName } from '../../channels/index.js';
 import { decodeStartParam, type DecodedStart } from '../../engine/index.js';
 import { ExitCode } from '../exit.js';
+import { say } from '../terminal.js';
 
 /** Link data never holds a slash (DESIGN.md §2.2), so anything with one is read as a link. */
 function looksLikeLink(text: string): boolean {
@@ -17,7 +18,7 @@ function formatText(channel: ChannelName | null, name: string | null, decoded: D
     ...Object.entries(decoded.variables).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
     ...decoded.diagnostics.map((d) => `${d.severity}: ${d.message}`),
   ];
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
 
 export function decodeCommand(): Command {
@@ -29,9 +30,19 @@ export function decodeCommand(): Command {
       const link = looksLikeLink(input) ? parseInviteLink(input) : undefined;
       const decoded = decodeStartParam(link ? (link.data ?? '') : input);
       const channel = link?.channel ?? null;
-      process.stdout.write(
+      say(
         options.json
-          ? `${JSON.stringify({ channel, startParam: decoded.startParam, payload: decoded.payload, variables: decoded.variables, diagnostics: decoded.diagnostics }, null, 2)}\n`
+          ? JSON.stringify(
+              {
+                channel,
+                startParam: decoded.startParam,
+                payload: decoded.payload,
+                variables: decoded.variables,
+                diagnostics: decoded.diagnostics,
+              },
+              null,
+              2,
+            )
           : formatText(channel, link?.name ?? null, decoded),
       );
       // A broken payload still decodes (as a plain id), but the designer's link is wrong.

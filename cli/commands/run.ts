@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Diagnostic, Turn } from '../../engine/index.js';
 import { addRunOptions, botFor, collect, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
+import { say } from '../terminal.js';
 
 interface RunCommandOptions extends RunOptions {
   say: string[];
@@ -45,16 +46,15 @@ export function runCommand(): Command {
           result: final.result,
           diagnostics,
         };
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        say(JSON.stringify(report, null, 2));
         return;
       }
       for (const { user, turn } of turns) {
-        if (user !== null) process.stdout.write(`you: ${user}\n`);
-        for (const message of turn.messages) process.stdout.write(`${formatMessage(message)}\n`);
+        if (user !== null) say(`you: ${user}`);
+        for (const message of turn.messages) say(formatMessage(message));
       }
-      for (const diagnostic of diagnostics)
-        process.stdout.write(`${diagnostic.severity}: ${diagnostic.message}\n`);
+      for (const diagnostic of diagnostics) say(`${diagnostic.severity}: ${diagnostic.message}`);
       const result = final.result === null ? '' : ` (result: ${final.result})`;
-      process.stdout.write(`— ${final.status} at ${final.block}${result}\n`);
+      say(`— ${final.status} at ${final.block}${result}`);
     });
 }

@@ -7,6 +7,7 @@ import { toJUnitXml } from '../../qa/junit.js';
 import type { CaseResult } from '../../qa/run-case.js';
 import { findCaseFiles, runSuite } from '../../qa/run-suite.js';
 import { ExitCode, UsageError } from '../exit.js';
+import { printable, say } from '../terminal.js';
 
 const COVERAGE_FORMATS: ReadonlySet<string> = new Set(['text', 'json']);
 
@@ -51,7 +52,6 @@ export function testCommand(): Command {
         options.coverage = true;
       }
       if (paths.length === 0) throw new UsageError('name the case files or folders to run.');
-      const out = (line: string) => process.stdout.write(`${line}\n`);
       const progress = process.stderr.isTTY;
       const suite = await runSuite(await findCaseFiles(paths), {
         ...(options.filter !== undefined && { filter: options.filter }),
@@ -59,28 +59,28 @@ export function testCommand(): Command {
         onCase: ({ phase, index, total, name, result }) => {
           if (progress)
             process.stderr.write(
-              phase === 'start' ? `\r\u001B[K[${index + 1}/${total}] ${name}` : '\r\u001B[K',
+              phase === 'start' ? `\r\u001B[K[${index + 1}/${total}] ${printable(name)}` : '\r\u001B[K',
             );
           if (phase === 'done' && result) {
-            out(`${result.passed ? '✓' : '✗'} ${result.name}`);
-            for (const line of describeFailure(result)) out(line);
+            say(`${result.passed ? '✓' : '✗'} ${result.name}`);
+            for (const line of describeFailure(result)) say(line);
           }
         },
       });
       for (const file of suite.files) {
         if (file.problems.length === 0) continue;
-        out(`✗ ${file.file} could not be run`);
-        for (const problem of file.problems) out(`    ${formatProblem(problem)}`);
+        say(`✗ ${file.file} could not be run`);
+        for (const problem of file.problems) say(`    ${formatProblem(problem)}`);
       }
       if (options.junit !== undefined) {
         const report = suite.files.map(({ file, results }) => ({ file, results }));
         await writeFile(options.junit, toJUnitXml(report));
       }
-      if (options.coverage === 'json') out(JSON.stringify(suite.coverage));
-      else if (options.coverage !== undefined) for (const line of formatCoverage(suite.coverage)) out(line);
+      if (options.coverage === 'json') say(JSON.stringify(suite.coverage));
+      else if (options.coverage !== undefined) for (const line of formatCoverage(suite.coverage)) say(line);
       // Nothing run is no success: a typo in --filter or an empty folder must not pass.
-      if (suite.passed + suite.failed === 0) out('no case ran: check the paths and --filter');
-      out(`${suite.passed} passed, ${suite.failed} failed`);
+      if (suite.passed + suite.failed === 0) say('no case ran: check the paths and --filter');
+      say(`${suite.passed} passed, ${suite.failed} failed`);
       if (suite.failed > 0 || suite.passed === 0) process.exitCode = ExitCode.Failure;
     });
 }

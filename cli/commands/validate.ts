@@ -8,6 +8,7 @@ import {
 } from '../../engine/index.js';
 import { isCaseFile, loadCaseFile } from '../../qa/load-cases.js';
 import { ExitCode } from '../exit.js';
+import { say } from '../terminal.js';
 
 /** A script's problems, or a QA case file's (`*.cases.yaml`, which sit beside their scripts). */
 async function check(file: string): Promise<ScriptProblem[]> {
@@ -41,11 +42,11 @@ export function validateCommand(): Command {
           ok: !problems.some((p) => p.severity === 'error'),
           problems,
         }));
-        process.stdout.write(`${JSON.stringify({ files: report, errors, warnings }, null, 2)}\n`);
+        say(JSON.stringify({ files: report, errors, warnings }, null, 2));
       } else {
-        for (const problem of all) process.stdout.write(`${formatProblem(problem)}\n`);
+        for (const problem of all) say(formatProblem(problem));
         const summary = `${plural(files.length, 'script')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-        process.stdout.write(`${summary}\n`);
+        say(summary);
       }
       if (errors > 0) process.exitCode = ExitCode.Failure;
     });

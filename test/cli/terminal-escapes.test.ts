@@ -1,0 +1,107 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { printable } from '../../cli/terminal.js';
+import { runCli } from './run-cli.js';
+
+/** What a hostile link carries: clear the screen, turn red, and reverse the text that follows. */
+const HOSTILE = '\u001b[2J\u001b[31mOWNED\u009b1m\r\u202eevil';
+/** Any character a terminal acts on: C0 but newline and tab, DEL, C1, the bidirectional controls. */
+// eslint-disable-next-line no-control-regex -- looking for control characters is the point
+const ACTS_ON = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+const encode = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
+
+let dir: string;
+let script: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'botflow-escapes-'));
+  script = join(dir, 'echo.yaml');
+  await writeFile(
+    script,
+    [
+      'botflow: 1',
+      'name: echo',
+      'variables: { city: "" }',
+      'blocks:',
+      '  hello: { type: message, text: "You are in {{ city }}", next: ask }',
+      '  ask: { type: ask, text: "Your name?", save: name, next: done }',
+      '  done: { type: end, text: "Bye {{ name }}" }',
+      '',
+    ].join('\n'),
+  );
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('what the CLI prints never drives the terminal', () => {
+  it('printable writes each such character as its visible \\u escape, and nothing else', () => {
+    expect(printable('a\tb\nc')).toBe('a\tb\nc');
+    expect(printable('Zoë 🙂 Москва')).toBe('Zoë 🙂 Москва');
+    expect(printable(HOSTILE)).toBe('\\u001b[2J\\u001b[31mOWNED\\u009b1m\\u000d\\u202eevil');
+  });
+
+  it('decode shows a hostile variable name escaped, as text and as JSON that parses back', async () => {
+    const data = encode({ v: { [HOSTILE]: 1 } });
+    const text = await runCli(['decode', data]);
+    expect(text.stdout).toContain('\\u001b[2J');
+    expect(text.stdout).not.toMatch(ACTS_ON);
+    const json = await runCli(['decode', '--json', data]);
+    expect(json.stdout).not.toMatch(ACTS_ON);
+    const parsed = JSON.parse(json.stdout) as { diagnostics: { message: string }[] };
+    expect(parsed.diagnostics[0]?.message).toContain(HOSTILE);
+  });
+
+  it('run prints payload values and typed replies escaped; --json keeps their value', async () => {
+    const payload = JSON.stringify({ v: { city: HOSTILE } });
+    const text = await runCli(['run', script, '--payload', payload, '--say', `Ann${HOSTILE}`]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('bot: You are in \\u001b[2J');
+    expect(text.stdout).toContain('you: Ann\\u001b[2J');
+    expect(text.stdout).not.toMatch(ACTS_ON);
+    const json = await runCli(['run', script, '--payload', payload, '--json']);
+    expect(json.stdout).not.toMatch(ACTS_ON);
+    const parsed = JSON.parse(json.stdout) as { variables: { city: string } };
+    expect(parsed.variables.city).toBe(HOSTILE);
+  });
+
+  it('chat prints the bot’s messages escaped', async () => {
+    const result = await runCli(['chat', script, '--payload', JSON.stringify({ v: { city: HOSTILE } })], {
+      input: `Bo${HOSTILE}\n`,
+    });
+    expect(result.stdout).toContain('bot: Bye Bo\\u001b[2J');
+    expect(result.stdout).not.toMatch(ACTS_ON);
+  });
+
+  it('validate and error messages show file names and what the files hold escaped', async () => {
+    const broken = join(dir, `broken${HOSTILE}.yaml`);
+    await writeFile(broken, 'botflow: 1\nname: x\nblocks:\n  a: { type: message, text: hi, next: b }\n');
+    const result = await runCli(['validate', broken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('broken\\u001b[2J');
+    expect(result.stdout).not.toMatch(ACTS_ON);
+    const missing = await runCli(['run', join(dir, `nope${HOSTILE}.yaml`)]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope\\u001b[2J');
+    expect(missing.stderr).not.toMatch(ACTS_ON);
+  });
+
+  it('test prints case names and expected texts escaped', async () => {
+    const cases = join(dir, 'echo.cases.yaml');
+    await writeFile(
+      cases,
+      [
+        'script: echo.yaml',
+        'cases:',
+        '  - name: "red \\e[31m case"',
+        '    steps:',
+        '      - bot: "You are in \\e[2J"',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['test', cases]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('red \\u001b[31m case');
+    expect(result.stdout).not.toMatch(ACTS_ON);
+  });
+});
