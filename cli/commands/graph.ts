@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadScript, toDot, toMermaid } from '../../engine/index.js';
+import { printable } from '../terminal.js';
 
 export function graphCommand(): Command {
   return new Command('graph')
@@ -10,6 +11,6 @@ export function graphCommand(): Command {
     )
     .action(async (file: string, options: { format: 'mermaid' | 'dot' }) => {
       const script = await loadScript(file);
-      process.stdout.write(options.format === 'dot' ? toDot(script) : toMermaid(script));
+      process.stdout.write(printable(options.format === 'dot' ? toDot(script) : toMermaid(script)));
     });
 }

@@ -86,6 +86,21 @@ describe('what the CLI prints never drives the terminal', () => {
     expect(missing.stderr).not.toMatch(ACTS_ON);
   });
 
+  it('graph prints labels escaped, in both formats', async () => {
+    const labelled = join(dir, 'labelled.yaml');
+    await writeFile(
+      labelled,
+      'botflow: 1\nname: x\nblocks:\n' +
+        '  a: { type: ask, text: hi, save: x, expect: choice, choices: [{ label: "re\\e[31md", next: b }] }\n' +
+        '  b: { type: end }\n',
+    );
+    for (const format of ['mermaid', 'dot']) {
+      const result = await runCli(['graph', labelled, '--format', format]);
+      expect(result.stdout).toContain('re\\u001b[31md');
+      expect(result.stdout).not.toMatch(ACTS_ON);
+    }
+  });
+
   it('test prints case names and expected texts escaped', async () => {
     const cases = join(dir, 'echo.cases.yaml');
     await writeFile(
