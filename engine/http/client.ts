@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { HttpClient, HttpOutcome, HttpRequest } from '../runtime/http-types.js';
@@ -109,6 +110,12 @@ function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutc
   if (code === 'EADDRREFUSED_BY_POLICY')
     return { kind: 'limit', message: cause instanceof Error ? cause.message : message };
   if (code === 'ERR_FR_TOO_MANY_REDIRECTS') return { kind: 'limit', message: 'too many redirects' };
+  // Node reads at most http.maxHeaderSize (16 KiB) of headers: past it the answer is refused.
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return {
+      kind: 'limit',
+      message: `the answer's headers are over the size limit (${maxHeaderSize} bytes)`,
+    };
   if (message.includes('maxContentLength'))
     return { kind: 'limit', message: 'the answer is over the size limit' };
   // The same cap applies to what is sent (axios's maxBodyLength): not the answer's fault.
