@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { toText } from '../engine/expression/index.js';
+import { MAX_DATA_DEPTH, toBoundedData, toText, type DataLimits } from '../engine/expression/index.js';
 import {
   expression as compileExpression,
   template as compileTemplate,
 } from '../engine/runtime/compile-sources.js';
 import { outcomeNames, type HttpOutcome, type HttpRequest } from '../engine/runtime/http-types.js';
-import { asValue, type Step } from '../engine/runtime/step.js';
+import type { Step } from '../engine/runtime/step.js';
 import type { Value } from '../engine/runtime/types.js';
 import { blockId, duration, expression, template, variableName } from '../engine/script/fields.js';
 import {
@@ -17,15 +17,18 @@ import {
 } from '../engine/template/index.js';
 import { defineBlock, type BlockIssue, type Source, type YamlPath } from './types.js';
 
-/** `success`, `error`, `timeout`, `network`, a class (`4xx`) or an exact status (`404`). */
-export const OUTCOME = /^(success|error|timeout|network|[1-5]xx|[1-5]\d\d)$/;
-const OUTCOME_ERROR = 'an outcome is success, error, timeout, network, 4xx or 404';
+/** `success`, `error`, `timeout`, `network`, `limit`, a class (`4xx`) or an exact status (`404`). */
+export const OUTCOME = /^(success|error|timeout|network|limit|[1-5]xx|[1-5]\d\d)$/;
+const OUTCOME_ERROR = 'an outcome is success, error, timeout, network, limit, 4xx or 404';
 const outcome = z.string().regex(OUTCOME, { error: OUTCOME_ERROR });
 /** A `retry.on` item: YAML reads an unquoted status (`on: [429]`) as a number, which is fine too. */
 const retryOutcome = z.coerce
   .string()
   .regex(OUTCOME, { error: OUTCOME_ERROR })
-  .refine((name) => name !== 'success', { error: 'success is never retried' });
+  .refine((name) => name !== 'success', { error: 'success is never retried' })
+  .refine((name) => name !== 'limit', {
+    error: 'limit is never retried: the same request would be refused again',
+  });
 
 /** What a `save` expression sees of the response, beside the variables (DESIGN.md §3.4). */
 export const RESPONSE_FIELDS = ['status', 'headers', 'body'] as const;
@@ -172,15 +175,12 @@ export const requestBlock = defineBlock({
             retry: { attempts: retry.attempts, backoffMs: retry.backoff, on: retry.on },
           } satisfies HttpRequest;
         },
-        outcome: (step, outcome) => {
-          if (outcome.kind === 'response') {
-            step.set('response', keptResponse(step, outcome));
-            if (outcome.status >= 200 && outcome.status < 300) {
-              step.expose({
-                status: outcome.status,
-                headers: asValue(outcome.headers),
-                body: asValue(outcome.body),
-              });
+        outcome: (step, answered) => {
+          const { outcome, answer } = takeIn(answered);
+          if (answer) {
+            step.set('response', keptResponse(step, answer));
+            if (answer.status >= 200 && answer.status < 300) {
+              step.expose({ status: answer.status, headers: answer.headers, body: answer.body });
               for (const { name, source, value } of save) {
                 const result = step.evaluate(value);
                 if (result.ok) step.set(name, result.value);
@@ -201,6 +201,35 @@ export const requestBlock = defineBlock({
     };
   },
 });
+
+/**
+ * What is taken in of an answer, as engine data: nesting at most MAX_RESPONSE_DEPTH deep, at most
+ * MAX_RESPONSE_VALUES list items and object members. Past them the answer is the failure `limit`.
+ */
+export const MAX_RESPONSE_DEPTH = MAX_DATA_DEPTH;
+export const MAX_RESPONSE_VALUES = 100_000;
+const RESPONSE_LIMITS: DataLimits = { maxDepth: MAX_RESPONSE_DEPTH, maxValues: MAX_RESPONSE_VALUES };
+
+/** An answer as `save` and later blocks read it. */
+interface Answer {
+  readonly status: number;
+  readonly headers: Value;
+  readonly body: Value;
+}
+
+/**
+ * An outcome with its answer taken in as engine data. An answer the engine cannot take in (too
+ * deep, too many values) becomes the failure `limit`, routed like any other: nothing a server
+ * sends may fail the turn.
+ */
+function takeIn(outcome: HttpOutcome): { outcome: HttpOutcome; answer?: Answer } {
+  if (outcome.kind !== 'response') return { outcome };
+  const body = toBoundedData(outcome.body, RESPONSE_LIMITS);
+  if (!body.ok) return { outcome: { kind: 'limit', message: `the answer ${body.reason}` } };
+  const headers = toBoundedData(outcome.headers, RESPONSE_LIMITS);
+  if (!headers.ok) return { outcome: { kind: 'limit', message: `the answer's headers ${headers.reason}` } };
+  return { outcome, answer: { status: outcome.status, headers: headers.value, body: body.value } };
+}
 
 /** What the diagnostics of a failed request say: their code, and why, routed or not. */
 interface FailureNote {
@@ -253,18 +282,18 @@ function refuse(step: Step, block: RequestBlock, code: string, reason: string, o
   });
 }
 
-/** Kept for later blocks as `response`: status and body, the body only while it is small. */
-const KEPT_BODY_LIMIT = 4096;
+/** Kept for later blocks as `response` (and so stored): status and body, the body only while it is small. */
+export const KEPT_BODY_LIMIT = 4096;
 
-function keptResponse(step: Step, outcome: Extract<HttpOutcome, { kind: 'response' }>): Value {
-  const body = asValue(outcome.body);
-  if (JSON.stringify(body).length <= KEPT_BODY_LIMIT) return { status: outcome.status, body };
+function keptResponse(step: Step, answer: Answer): Value {
+  if (JSON.stringify(answer.body).length <= KEPT_BODY_LIMIT)
+    return { status: answer.status, body: answer.body };
   step.note(
     'warning',
     'request.body-not-kept',
     `the response body is over ${KEPT_BODY_LIMIT} characters, so response.body is empty in later blocks; save what you need`,
   );
-  return { status: outcome.status, body: '' };
+  return { status: answer.status, body: '' };
 }
 
 function compileMap(map: Readonly<Record<string, string>> | undefined): Record<string, Template> {

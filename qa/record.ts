@@ -230,7 +230,7 @@ function answerOf({ method, url, outcome }: RecordedCall, warnings: string[]): u
     case 'network':
       return { network: true };
     case 'limit':
-      // A mock cannot refuse as our own limits do (never retried, only `error`): the nearest is a
+      // A mock cannot refuse as our own limits do (never retried, routed as `limit`): the nearest is a
       // failed connection, which the script may route or retry differently.
       warnings.push(
         `${method} ${url} was refused (${outcome.message}); it is recorded as a network failure, which the script may retry or route differently`,

@@ -24,4 +24,13 @@ export {
   MAX_TEXT_LENGTH,
 } from './limits.js';
 export type { CompiledExpression, EvaluationResult, ExpressionProblem, ExpressionScope } from './types.js';
-export { isEmptyValue, isTruthy, toData, toText, type DataObject, type ExpressionValue } from './value.js';
+export {
+  isEmptyValue,
+  isTruthy,
+  toBoundedData,
+  toData,
+  toText,
+  type DataLimits,
+  type DataObject,
+  type ExpressionValue,
+} from './value.js';

@@ -43,12 +43,60 @@ export function ownDataProperty(holder: object, key: string): unknown {
  * own data properties, so what an expression returns never shares structure with the scope.
  */
 export function toData(raw: unknown): ExpressionValue {
-  const data = dataOf(raw, 0);
+  return copyData(raw, {
+    maxDepth: MAX_DATA_DEPTH,
+    maxValues: Number.POSITIVE_INFINITY,
+    valuesLeft: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** How much of a host value `toBoundedData` copies: nesting depth, and list items plus object members. */
+export interface DataLimits {
+  readonly maxDepth: number;
+  readonly maxValues: number;
+}
+
+/**
+ * `toData` for data from outside (a CRM answer), never throwing: the copy, or why it is refused —
+ * `reason` completes "the data …" (`is nested more than 100 levels deep`).
+ */
+export function toBoundedData(
+  raw: unknown,
+  limits: DataLimits,
+): { ok: true; value: ExpressionValue } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: copyData(raw, { ...limits, valuesLeft: limits.maxValues }) };
+  } catch (error) {
+    if (error instanceof DataLimitError) return { ok: false, reason: error.reason };
+    throw error;
+  }
+}
+
+/** A copy that went past a DataLimits bound; `reason` completes "the data …". */
+class DataLimitError extends EvaluationError {
+  constructor(readonly reason: string) {
+    super(`The data ${reason}.`);
+  }
+}
+
+interface CopyBudget extends DataLimits {
+  /** List items and object members still allowed; every one copied takes one. */
+  valuesLeft: number;
+}
+
+function spend(budget: CopyBudget, count: number): void {
+  budget.valuesLeft -= count;
+  if (budget.valuesLeft < 0)
+    throw new DataLimitError(`holds more than ${budget.maxValues} values (list items and object members)`);
+}
+
+function copyData(raw: unknown, budget: CopyBudget): ExpressionValue {
+  const data = dataOf(raw, 0, budget);
   return data === undefined ? '' : data; // not `??`: JSON null is data, not missing
 }
 
 /** Like JSON: inside an object a value that is not data is left out, inside a list it is null. */
-function dataOf(raw: unknown, depth: number): ExpressionValue | undefined {
+function dataOf(raw: unknown, depth: number, budget: CopyBudget): ExpressionValue | undefined {
   switch (typeof raw) {
     case 'string':
     case 'boolean':
@@ -62,20 +110,23 @@ function dataOf(raw: unknown, depth: number): ExpressionValue | undefined {
   }
   if (raw === null) return null;
   if (raw instanceof Date) return Number.isFinite(raw.getTime()) ? raw.toISOString() : undefined;
-  if (depth >= MAX_DATA_DEPTH) {
-    throw new EvaluationError(`The data is nested more than ${MAX_DATA_DEPTH} levels deep.`);
+  if (depth >= budget.maxDepth) {
+    throw new DataLimitError(`is nested more than ${budget.maxDepth} levels deep`);
   }
   if (Array.isArray(raw)) {
+    spend(budget, raw.length);
     const list: ExpressionValue[] = [];
     for (let index = 0; index < raw.length; index++) {
-      list.push(dataOf(ownDataProperty(raw, String(index)), depth + 1) ?? null);
+      list.push(dataOf(ownDataProperty(raw, String(index)), depth + 1, budget) ?? null);
     }
     return list;
   }
   if (!isPlainObject(raw)) return undefined;
+  const keys = Object.keys(raw);
+  spend(budget, keys.length);
   const entries: [string, ExpressionValue][] = [];
-  for (const key of Object.keys(raw)) {
-    const item = dataOf(ownDataProperty(raw, key), depth + 1);
+  for (const key of keys) {
+    const item = dataOf(ownDataProperty(raw, key), depth + 1, budget);
     if (item !== undefined) entries.push([key, item]);
   }
   return Object.fromEntries(entries);

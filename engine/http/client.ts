@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { HttpClient, HttpOutcome, HttpRequest } from '../runtime/http-types.js';
@@ -35,6 +36,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     ...guardedAgents(options.allowHosts ?? []),
     proxy: false,
     maxRedirects: options.maxRedirects ?? 5,
+    beforeRedirect: refuseCrossOrigin,
     maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxBodyLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     responseType: 'text',
@@ -85,6 +87,34 @@ async function sendOnce(
   }
 }
 
+/**
+ * A redirect is followed only within the request's origin (scheme, host and port). The script's
+ * headers (an API key) and body are meant for the url it names: to another origin they are never
+ * sent, and the request is the outcome `limit` rather than a stripped request that fails oddly.
+ */
+function refuseCrossOrigin(
+  next: { href?: string },
+  _response: unknown,
+  current: { url?: string } | undefined,
+): void {
+  const from = originOf(current?.url);
+  const to = originOf(next.href);
+  if (from === undefined || to === undefined || from !== to) throw new CrossOriginRedirectError(to);
+}
+
+function originOf(url: string | undefined): string | undefined {
+  return url !== undefined && URL.canParse(url) ? new URL(url).origin : undefined;
+}
+
+class CrossOriginRedirectError extends Error {
+  readonly code = 'EREDIRECT_CROSS_ORIGIN';
+  constructor(to: string | undefined) {
+    super(
+      `the server redirected to another origin (${to ?? 'an unreadable address'}); a request follows redirects within its own origin only`,
+    );
+  }
+}
+
 /** Whether the script set its own Content-Type (which a JSON body then keeps). */
 function hasContentType(request: HttpRequest): boolean {
   return Object.keys(request.headers).some((name) => name.toLowerCase() === 'content-type');
@@ -102,6 +132,8 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 
 function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutcome {
   if (timedOut) return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
+  const crossOrigin = causeWithCode(error, 'EREDIRECT_CROSS_ORIGIN');
+  if (crossOrigin) return { kind: 'limit', message: crossOrigin.message };
   const cause = error instanceof AxiosError ? (error.cause ?? error) : error;
   const code =
     (cause as { code?: string } | undefined)?.code ?? (error as { code?: string } | undefined)?.code;
@@ -109,6 +141,12 @@ function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutc
   if (code === 'EADDRREFUSED_BY_POLICY')
     return { kind: 'limit', message: cause instanceof Error ? cause.message : message };
   if (code === 'ERR_FR_TOO_MANY_REDIRECTS') return { kind: 'limit', message: 'too many redirects' };
+  // Node reads at most http.maxHeaderSize (16 KiB) of headers: past it the answer is refused.
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return {
+      kind: 'limit',
+      message: `the answer's headers are over the size limit (${maxHeaderSize} bytes)`,
+    };
   if (message.includes('maxContentLength'))
     return { kind: 'limit', message: 'the answer is over the size limit' };
   // The same cap applies to what is sent (axios's maxBodyLength): not the answer's fault.
@@ -116,4 +154,12 @@ function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutc
     return { kind: 'limit', message: 'the request body is over the size limit' };
   if (code === 'ERR_FR_REDIRECTION_FAILURE' || code === 'ERR_INVALID_URL') return { kind: 'limit', message };
   return { kind: 'network', message: code ? `${code}: ${message}` : message };
+}
+
+/** The error in `error`'s chain of causes (axios wraps follow-redirects, which wraps ours) with `code`. */
+function causeWithCode(error: unknown, code: string): Error | undefined {
+  for (let link = error, depth = 0; link instanceof Error && depth < 5; link = link.cause, depth++) {
+    if ((link as { code?: unknown }).code === code) return link;
+  }
+  return undefined;
 }

@@ -3,33 +3,57 @@ import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
-/** Addresses a script may not reach unless the host allows the name: loopback, private, link-local, and the like. */
-const BLOCKED = new BlockList();
+/**
+ * Addresses a script may not reach unless the host allows the name: every entry of IANA's IPv4
+ * and IPv6 Special-Purpose Address Registries that is not globally reachable (RFC 6890 and its
+ * updates), checked entry by entry, and a few more ranges noted below. Entries the registries mark
+ * globally reachable are left open: 192.31.196.0/24 and 192.175.48.0/24 (AS112), 192.52.193.0/24
+ * (AMT); 2001:1::1–3 (PCP, TURN and DNS-SD anycast), 2001:3::/32 (AMT), 2001:4:112::/48 (AS112),
+ * 2001:20::/28 (ORCHIDv2), 2001:30::/28 (drone remote ID), 2620:4f:8000::/48 (AS112).
+ */
+const BLOCKED_IPV4 = new BlockList();
+/** Apart: Node's BlockList checks an IPv4 address against IPv6 rules as ::ffff:a.b.c.d too. */
+const BLOCKED_IPV6 = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8], // private use
+  ['100.64.0.0', 10], // shared address space (CGNAT)
+  ['127.0.0.0', 8], // loopback
   ['169.254.0.0', 16], // link-local, and cloud metadata at 169.254.169.254
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
+  ['172.16.0.0', 12], // private use
+  ['192.0.0.0', 24], // IETF protocol assignments (its two anycast addresses, .9 and .10, included)
+  ['192.0.2.0', 24], // documentation (TEST-NET-1)
+  ['192.88.99.0', 24], // 6to4 relay anycast, deprecated
+  ['192.168.0.0', 16], // private use
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation (TEST-NET-2)
+  ['203.0.113.0', 24], // documentation (TEST-NET-3)
+  ['224.0.0.0', 4], // multicast (IANA's multicast registry, not the special-purpose one)
+  ['240.0.0.0', 4], // reserved, and the limited broadcast 255.255.255.255
 ] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv4');
+  BLOCKED_IPV4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 96], // the unspecified address, loopback, and IPv4-compatible forms (::7f00:1)
-  ['64:ff9b::', 96], // NAT64: an IPv4 address inside IPv6
-  ['2002::', 16], // 6to4: likewise
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10], // site-local, deprecated but still routed by some networks
-  ['ff00::', 8],
+  ['::', 96], // unspecified ::, loopback ::1, and the deprecated IPv4-compatible ::a.b.c.d
+  ['::ffff:0:0', 96], // IPv4-mapped: ::ffff:7f00:1 is 127.0.0.1
+  ['::ffff:0:0:0', 96], // IPv4-translated (RFC 2765, SIIT): an IPv4 address again
+  ['64:ff9b::', 96], // NAT64 well-known prefix: globally reachable, but it carries any IPv4 address
+  ['64:ff9b:1::', 48], // NAT64 local use
+  ['100::', 64], // discard-only
+  ['100:0:0:1::', 64], // dummy prefix
+  ['2001::', 32], // Teredo: a tunnel to an IPv4 address
+  ['2001:2::', 48], // benchmarking
+  ['2001:10::', 28], // ORCHID, deprecated
+  ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4: an IPv4 address inside IPv6
+  ['3fff::', 20], // documentation
+  ['5f00::', 16], // segment routing (SRv6) SIDs
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local: deprecated, not in the registry, but still routed by some networks
+  ['ff00::', 8], // multicast
 ] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv6');
+  BLOCKED_IPV6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** A host name as compared with `allowHosts`: no IPv6 brackets, no trailing dot, lower case. */
@@ -43,10 +67,8 @@ function normalHost(host: string): string {
 /** True when `address` (an IP) is one a script may not reach by default. */
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return BLOCKED.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  return mapped ? BLOCKED.check(mapped, 'ipv4') : BLOCKED.check(address, 'ipv6');
+  if (family === 4) return BLOCKED_IPV4.check(address, 'ipv4');
+  return family === 6 ? BLOCKED_IPV6.check(address, 'ipv6') : true;
 }
 
 /** A refused connection: the address is private and the host did not allow its name. */

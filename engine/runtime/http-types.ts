@@ -26,7 +26,6 @@ export type HttpOutcome =
 
 /** The outcome names a result answers to, most specific first (DESIGN.md §3.4). */
 export function outcomeNames(outcome: HttpOutcome): string[] {
-  if (outcome.kind === 'limit') return ['error'];
   if (outcome.kind !== 'response') return [outcome.kind, 'error'];
   const status = String(outcome.status);
   const names = [status, `${status.charAt(0)}xx`];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js';
-import { evaluate, toData, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
+import { evaluate, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
 import { tryRenderTemplate, type Template } from '../template/index.js';
 import type { HttpRequest } from './http-types.js';
 import type { YamlPath } from '../../blocks/types.js';
@@ -160,11 +160,6 @@ export class Step {
       trace: this.trace,
     };
   }
-}
-
-/** Host data (a parsed response body) as expression data, with no way back to host objects. */
-export function asValue(raw: unknown): Value {
-  return toData(raw);
 }
 
 export type { Variables };
