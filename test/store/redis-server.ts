@@ -80,6 +80,13 @@ export class RedisServer {
     this.process?.kill('SIGCONT');
   }
 
+  /** Freezes the server for `ms`, then thaws it; resolves once it runs again. */
+  async freezeFor(ms: number): Promise<void> {
+    this.freeze();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.thaw();
+  }
+
   /** Writes a snapshot (persistence is off otherwise), so data outlives a stop and start. */
   async save(): Promise<void> {
     const reply = await command(this.port, 'SAVE');
