@@ -115,7 +115,7 @@ export class RedisStore implements SessionStore {
       );
     }
     this.owned = typeof redis === 'string';
-    const connection = typeof redis === 'string' ? new Redis(redis, FAIL_FAST) : redis;
+    const connection = typeof redis === 'string' ? new Redis(checkedUrl(redis), FAIL_FAST) : redis;
     // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
     if (this.owned) connection.on('error', () => undefined);
     connection.on('close', this.countClose);
@@ -288,6 +288,44 @@ export class RedisStore implements SessionStore {
         : `cannot reach the session store at ${this.where}`,
       { cause: error, unanswered },
     );
+  }
+}
+
+/**
+ * A `redis://` or `rediss://` URL as ioredis can read it, or a BotflowError that says what is wrong
+ * without quoting the URL, which can hold a password. Anything else (a socket path) goes to ioredis.
+ */
+function checkedUrl(url: string): string {
+  if (!/^rediss?:\/\//i.test(url)) return url;
+  const parsed = URL.parse(url);
+  if (parsed === null) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the Redis URL is not a valid URL; it takes the form redis://[user:password@]host[:port][/db]',
+    );
+  }
+  // ioredis decodes both, and a "%" not followed by two hex digits makes that throw URIError.
+  if (![parsed.username, parsed.password].every(isDecodable)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the user name or password in the Redis URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
+    );
+  }
+  if (!/^\/?(\d+)?$/.test(parsed.pathname)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the database in the Redis URL must be a number, as in redis://127.0.0.1:6379/0',
+    );
+  }
+  return url;
+}
+
+function isDecodable(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
   }
 }
 
