@@ -26,7 +26,7 @@ export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
-export { StoreUnavailableError } from './store/unavailable.js';
+export { StoreUncertainError, StoreUnavailableError } from './store/unavailable.js';
 export { ConversationBusyError } from './store/busy.js';
 export type { SessionStore, StoredRecord, Unlock } from './store/types.js';
 export {

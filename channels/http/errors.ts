@@ -3,6 +3,7 @@ import {
   ConversationBusyError,
   ConversationConflictError,
   PayloadError,
+  StoreUncertainError,
   StoreUnavailableError,
 } from '../../engine/index.js';
 import { jsonReply, type Reply } from './reply.js';
@@ -28,7 +29,7 @@ const MESSAGE_LIMIT = 300;
 
 /**
  * What to answer for an error. Only the client's own mistakes are explained in the engine's
- * words; a conflict, a busy conversation or an unreachable store gets a fixed sentence (the store's message names its
+ * words; a conflict, a busy conversation or a failing store gets a fixed sentence (the store's message names its
  * host), and anything else a generic one, so no stack trace or secret leaves the server.
  */
 export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpError {
@@ -46,6 +47,13 @@ export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpErr
   }
   if (error instanceof StoreUnavailableError) {
     return new HttpError(503, error.code, 'The session store is unavailable; try again later.');
+  }
+  if (error instanceof StoreUncertainError) {
+    return new HttpError(
+      503,
+      error.code,
+      'The session store did not confirm the turn, which may have been applied; retry with the same messageId.',
+    );
   }
   return new HttpError(500, 'internal', 'The server failed to handle the request.');
 }

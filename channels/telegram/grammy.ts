@@ -1,6 +1,6 @@
 import { Composer, type Context } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { Bot } from '../../engine/index.js';
+import { StoreUncertainError, type Bot } from '../../engine/index.js';
 import { handleUpdate, type HandledEvent } from '../adapter.js';
 import { telegramMessages } from './keyboard.js';
 import type { Logger } from '../log.js';
@@ -11,6 +11,12 @@ export interface BotflowOptions {
    * default the user is told nothing. Either way the error goes on to grammY's error handler.
    */
   readonly failureReply?: string;
+  /**
+   * Sent instead of `failureReply` when the turn may have been applied all the same (the store
+   * did not confirm its write: `store.uncertain`), so the user is not asked to send again a
+   * message that was taken. By default the user is told nothing.
+   */
+  readonly uncertainReply?: string;
   /** Gets one line per turn: `info`, or `warn` when the turn has diagnostics. */
   readonly logger?: Logger;
 }
@@ -59,9 +65,10 @@ async function runTurns(ctx: Context, bot: Bot, options: BotflowOptions): Promis
     handled = await handleUpdate(bot, 'telegram', ctx.update);
   } catch (error) {
     const chatId = chatIdOf(ctx);
-    if (options.failureReply !== undefined && chatId !== undefined) {
+    const reply = error instanceof StoreUncertainError ? options.uncertainReply : options.failureReply;
+    if (reply !== undefined && chatId !== undefined) {
       // Best effort: when the apology fails too, the turn's own error is the one to report.
-      await ctx.api.sendMessage(chatId, options.failureReply).catch(() => undefined);
+      await ctx.api.sendMessage(chatId, reply).catch(() => undefined);
     }
     throw error;
   }

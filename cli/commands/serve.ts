@@ -173,7 +173,16 @@ const LISTEN_ERRORS: Readonly<Record<string, string>> = {
 
 /** The password in a store URL (`redis://:pw@host`, `?password=pw`), masked in every log line. */
 function storeSecrets(spec: string): string[] {
-  if (!URL.canParse(spec)) return [];
-  const url = new URL(spec);
-  return [decodeURIComponent(url.password), url.searchParams.get('password') ?? ''];
+  const url = URL.parse(spec);
+  if (url === null) return [];
+  return [passwordOf(url), url.searchParams.get('password') ?? ''];
+}
+
+/** The URL's password decoded; as written when it does not decode (the store then refuses the URL). */
+function passwordOf(url: URL): string {
+  try {
+    return decodeURIComponent(url.password);
+  } catch {
+    return url.password;
+  }
 }

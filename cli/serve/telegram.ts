@@ -13,6 +13,13 @@ import { TELEGRAM_WEBHOOK_SECRET } from './webhooks.js';
  */
 const FAILURE_REPLY = 'Sorry, something went wrong on our side. Please send that again in a minute.';
 
+/**
+ * What a Telegram user reads when the turn may have been stored all the same (`store.uncertain`):
+ * sending it again could apply the message twice, since a resent message is a new update.
+ */
+const UNCERTAIN_REPLY =
+  'Sorry, something went wrong on our side. Your message may have gone through: please do not send it again, and wait a minute before you go on.';
+
 /** Telegram long polling as `serve` runs it. */
 export interface Polling {
   /** Settles only if polling stops on its own (the token revoked, another process polling). */
@@ -26,7 +33,12 @@ export interface Polling {
  * here, before `serve` takes any message anywhere.
  */
 export async function startPolling(bot: Bot, token: string, log: Logger): Promise<Polling> {
-  const telegram = createTelegramBot(bot, token, { logger: log, failureReply: FAILURE_REPLY, ...apiRoot() });
+  const telegram = createTelegramBot(bot, token, {
+    logger: log,
+    failureReply: FAILURE_REPLY,
+    uncertainReply: UNCERTAIN_REPLY,
+    ...apiRoot(),
+  });
   const failure = (error: unknown) =>
     telegramFailure(error, { bot, token, log, logMessage: 'Telegram polling stopped' });
   try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConversationBusyError } from './busy.js';
 import type { Unlock } from './types.js';
+import { StoreUnavailableError } from './unavailable.js';
 
 /** KEYS[1] the lock; ARGV[1] the holder's token. Only the holder may give it back. */
 export const UNLOCK = `
@@ -15,7 +16,11 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `;
 
-/** The three Redis calls a lock needs, each answering as its Redis command does. */
+/**
+ * The three Redis calls a lock needs, each answering as its Redis command does. A call that fails
+ * with a StoreUnavailableError not `unanswered` certainly did not run; any other failure may run
+ * once Redis answers again.
+ */
 export interface LockCommands {
   /** `SET lock token PX ttl NX`: 'OK' when taken, null when someone holds it. */
   take(lock: string, token: string, ttlMs: number): Promise<'OK' | null>;
@@ -34,6 +39,9 @@ export interface LockTimes {
 const FIRST_PAUSE_MS = 2;
 const LONGEST_PAUSE_MS = 50;
 
+/** The pause between two tries to give back a lock while Redis does not answer. */
+const RELEASE_PAUSE_MS = 250;
+
 /**
  * Holds the lock `lock` for one turn. The hold is renewed every third of its ttl while the turn
  * runs, so a long Server Request keeps it; a process that dies loses it after the ttl. Should a
@@ -49,7 +57,18 @@ export async function holdLock(
   const token = randomUUID();
   const deadline = Date.now() + times.waitMs;
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
-    if ((await commands.take(lock, token, times.ttlMs)) === 'OK') break;
+    let taken: 'OK' | null;
+    try {
+      taken = await commands.take(lock, token, times.ttlMs);
+    } catch (error) {
+      // A take that timed out runs when Redis comes back: the lock would then be held, by nobody,
+      // for its whole ttl. The token is known, so it is given back as soon as Redis answers.
+      if (!(error instanceof StoreUnavailableError) || error.unanswered) {
+        void releaseEventually(commands, lock, token, times.ttlMs);
+      }
+      throw error;
+    }
+    if (taken === 'OK') break;
     if (Date.now() >= deadline)
       throw new ConversationBusyError(key, `another turn held it for ${times.waitMs} ms`);
     // Jitter, so processes waiting for one conversation do not retry in lockstep.
@@ -61,6 +80,36 @@ export async function holdLock(
   renewal.unref();
   return async () => {
     clearInterval(renewal);
-    await commands.unlock(lock, token);
+    try {
+      await commands.unlock(lock, token);
+    } catch {
+      // Held until its ttl otherwise: the next turn of the conversation would wait all that time.
+      void releaseEventually(commands, lock, token, times.ttlMs);
+    }
   };
+}
+
+/**
+ * Gives back the lock `lock` if `token` holds it, trying until Redis answers, for at most the
+ * lock's ttl (after which a lock taken before the first try has lapsed). Redis runs a
+ * connection's commands in order, so once an unlock is answered, a take still waiting ahead of it
+ * on the connection has run, and the lock it took is given back.
+ */
+async function releaseEventually(
+  commands: LockCommands,
+  lock: string,
+  token: string,
+  ttlMs: number,
+): Promise<void> {
+  const deadline = Date.now() + ttlMs;
+  for (;;) {
+    try {
+      await commands.unlock(lock, token);
+      return;
+    } catch {
+      if (Date.now() >= deadline) return;
+    }
+    // Unreferenced: a process shutting down does not wait for a lock that will lapse anyway.
+    await sleep(RELEASE_PAUSE_MS, undefined, { ref: false });
+  }
 }

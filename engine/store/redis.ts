@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BotflowError } from '../error.js';
 import { Redis } from 'ioredis';
 import { holdLock, RENEW, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
 import type { SessionStore, StoredRecord, Unlock } from './types.js';
-import { StoreUnavailableError } from './unavailable.js';
+import { StoreUncertainError, StoreUnavailableError } from './unavailable.js';
 
 export interface RedisStoreOptions {
   /** Put before every conversation key, so several bots can share one Redis (default `botflow:conv:`). */
@@ -13,12 +15,17 @@ export interface RedisStoreOptions {
   readonly lockTtlMs?: number;
   /** How long a turn waits for a conversation another process holds (default 60 s). */
   readonly lockWaitMs?: number;
+  /**
+   * How long a write whose answer was lost keeps asking Redis whether it was applied (default 5 s)
+   * before the turn fails with `store.uncertain`: a stall shorter than this still gets a definite answer.
+   */
+  readonly readBackMs?: number;
 }
 
 /**
- * Compare-and-set on a hash {data, version, at}, atomic because Redis runs a script whole.
+ * Compare-and-set on a hash {data, version, at, writer}, atomic because Redis runs a script whole.
  * KEYS[1] the key; ARGV: data, expected version ('' = the key must be absent), ttl ms ('0' = none),
- * the time of writing (ms).
+ * the time of writing (ms), a token naming this write (read back when its answer is lost).
  */
 const CAS_PUT = `
 local current = redis.call('HGET', KEYS[1], 'version')
@@ -27,7 +34,7 @@ if ARGV[2] == '' then
 elseif current ~= ARGV[2] then
   return false
 end
-redis.call('HSET', KEYS[1], 'data', ARGV[1], 'at', ARGV[4])
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'at', ARGV[4], 'writer', ARGV[5])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
 return version
@@ -40,6 +47,7 @@ interface Scripts {
     expected: string,
     ttlMs: string,
     writtenAt: string,
+    writer: string,
   ): Promise<number | null>;
   botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
   botflowUnlock(lock: string, token: string): Promise<number>;
@@ -61,6 +69,25 @@ const FAIL_FAST = {
 
 const LOCK_NAMESPACE = 'lock:';
 
+/** The pause between two read-backs of a write whose answer was lost, while Redis does not answer. */
+const READ_BACK_PAUSE_MS = 200;
+
+/**
+ * Where the connection stood when a command was issued, to tell afterwards whether the command can
+ * have reached Redis, and whether a later command went down the same connection behind it.
+ */
+interface Issued {
+  /** Not connected: ioredis queues the command until the connection is ready. */
+  readonly queued: boolean;
+  readonly closes: number;
+  readonly readies: number;
+}
+
+/** ioredis's rejections of the commands it drops from its queues when a connection fails or ends. */
+const isDropped = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
+
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
 export class RedisStore implements SessionStore {
   private readonly redis: Redis & Scripts;
@@ -71,6 +98,10 @@ export class RedisStore implements SessionStore {
   private readonly ttl: string;
   private readonly lockTimes: LockTimes;
   private readonly lockCommands: LockCommands;
+  private readonly readBackMs: number;
+  /** How often the connection closed and became ready: see {@link Issued}. */
+  private closes = 0;
+  private readies = 0;
 
   /** `redis`: a URL (this store opens and closes the connection) or a connection the caller owns. */
   constructor(redis: Redis | string, options: RedisStoreOptions = {}) {
@@ -84,9 +115,11 @@ export class RedisStore implements SessionStore {
       );
     }
     this.owned = typeof redis === 'string';
-    const connection = typeof redis === 'string' ? new Redis(redis, FAIL_FAST) : redis;
+    const connection = typeof redis === 'string' ? new Redis(checkedUrl(redis), FAIL_FAST) : redis;
     // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
     if (this.owned) connection.on('error', () => undefined);
+    connection.on('close', this.countClose);
+    connection.on('ready', this.countReady);
     connection.defineCommand('botflowCasPut', { numberOfKeys: 1, lua: CAS_PUT });
     connection.defineCommand('botflowRenew', { numberOfKeys: 1, lua: RENEW });
     connection.defineCommand('botflowUnlock', { numberOfKeys: 1, lua: UNLOCK });
@@ -97,6 +130,7 @@ export class RedisStore implements SessionStore {
       renew: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowRenew(lock, token, ttlMs)),
       unlock: (lock, token) => this.call(() => redisWithScripts.botflowUnlock(lock, token)),
     };
+    this.readBackMs = options.readBackMs ?? 5000;
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
     this.ttl = String(options.ttlMs ?? 0);
     this.lockTimes = { ttlMs: options.lockTtlMs ?? 30_000, waitMs: options.lockWaitMs ?? 60_000 };
@@ -111,21 +145,44 @@ export class RedisStore implements SessionStore {
       : { data, version: Number(version), writtenAt: Number(at) };
   }
 
+  /**
+   * A write whose answer is lost (Redis stalled past the command timeout, or the connection broke)
+   * may still run once Redis goes on, so it is not reported as "not applied" unless reading the
+   * conversation back proves it: applied (the write's token is stored), refused (another write
+   * came first), or, when the read-back cannot tell within `readBackMs`, `store.uncertain`.
+   */
   async put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
-    const version = await this.call(() =>
-      this.redis.botflowCasPut(
+    const writer = randomUUID();
+    const issued = this.issued();
+    const expectedArg = expected === undefined ? '' : String(expected);
+    try {
+      const version = await this.redis.botflowCasPut(
         this.prefix + key,
         data,
-        expected === undefined ? '' : String(expected),
+        expectedArg,
         this.ttl,
         String(Date.now()),
-      ),
-    );
-    return version ?? undefined;
+        writer,
+      );
+      return version ?? undefined;
+    } catch (error) {
+      if (!this.mayHaveRun(error, issued)) throw this.unavailable(error);
+      return this.readBack(key, expected, writer, issued, error);
+    }
   }
 
+  /** A delete whose answer is lost may still run: `store.uncertain` (deleting again is harmless). */
   async delete(key: string): Promise<void> {
-    await this.call(() => this.redis.del(this.prefix + key));
+    const issued = this.issued();
+    try {
+      await this.redis.del(this.prefix + key);
+    } catch (error) {
+      if (!this.mayHaveRun(error, issued)) throw this.unavailable(error);
+      throw new StoreUncertainError(
+        `the session store at ${this.where} did not answer a delete of conversation "${key}", which may have been applied`,
+        { cause: error },
+      );
+    }
   }
 
   /**
@@ -137,30 +194,138 @@ export class RedisStore implements SessionStore {
 
   /** Closes the connection when this store opened it; a connection passed in stays the caller's. */
   async close(): Promise<void> {
-    if (!this.owned) return;
+    if (!this.owned) {
+      this.redis.off('close', this.countClose);
+      this.redis.off('ready', this.countReady);
+      return;
+    }
     if (this.redis.status === 'ready') await this.redis.quit();
     else this.redis.disconnect();
   }
 
+  private readonly countClose = () => {
+    this.closes += 1;
+  };
+
+  private readonly countReady = () => {
+    this.readies += 1;
+  };
+
+  private issued(): Issued {
+    return { queued: this.redis.status !== 'ready', closes: this.closes, readies: this.readies };
+  }
+
   /**
-   * Turns a lost connection into one clear error. A command cut off in flight may or may not have
-   * run, but never half: the script is atomic, so a retry sees either the old or the new version.
+   * Whether a failed command can have run (or still run) in Redis. Not when Redis refused it, nor
+   * when it waited in ioredis's queue for a connection that never became ready and was dropped from
+   * it. A command that timed out stays queued and runs once Redis answers again.
    */
+  private mayHaveRun(error: unknown, issued: Issued): boolean {
+    if (error instanceof Error && error.name === 'ReplyError') return false;
+    return !(issued.queued && isDropped(error) && this.readies === issued.readies);
+  }
+
+  /**
+   * Reads back the conversation a compare-and-set lost its answer for. Redis runs one
+   * connection's commands in order, so a read-back answered on the connection the write went down
+   * comes after the write: the write ran (its token is stored) or was refused, and cannot run
+   * later. After a reconnect the write may still sit unread on the old connection, so only its own
+   * token proves anything.
+   */
+  private async readBack(
+    key: string,
+    expected: number | undefined,
+    writer: string,
+    issued: Issued,
+    lost: unknown,
+  ): Promise<number | undefined> {
+    const deadline = Date.now() + this.readBackMs;
+    let stored = await this.lastWrite(key);
+    while (stored === undefined && Date.now() < deadline) {
+      await sleep(READ_BACK_PAUSE_MS);
+      stored = await this.lastWrite(key);
+    }
+    if (stored?.writer === writer) return stored.version;
+    // Behind the write on its connection, the version after the expected one is another's: that
+    // write came first and this one was refused. A later version may cover this one up.
+    if (this.closes === issued.closes && stored?.version === (expected ?? 0) + 1) return undefined;
+    throw new StoreUncertainError(
+      `the session store at ${this.where} did not confirm a write to conversation "${key}", which may have been applied`,
+      { cause: lost },
+    );
+  }
+
+  /** The version and writer token of a conversation; null when absent, undefined when Redis did not answer. */
+  private async lastWrite(
+    key: string,
+  ): Promise<{ version: number; writer: string | null } | null | undefined> {
+    try {
+      const [version, writer] = await this.redis.hmget(this.prefix + key, 'version', 'writer');
+      return version == null ? null : { version: Number(version), writer: writer ?? null };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Runs a command that applies no turn: a read, or a lock's own calls. */
   private async call<T>(command: () => Promise<T>): Promise<T> {
+    const issued = this.issued();
     try {
       return await command();
     } catch (error) {
-      // A refusal (WRONGPASS, NOAUTH, READONLY during a failover, OOM, LOADING): its first word
-      // says why; the rest can be long and is Redis's own.
-      const refusal =
-        error instanceof Error && error.name === 'ReplyError' ? /^\S+/.exec(error.message) : null;
-      throw new StoreUnavailableError(
-        refusal
-          ? `the session store at ${this.where} refused the command: ${refusal[0]}`
-          : `cannot reach the session store at ${this.where}`,
-        { cause: error },
-      );
+      throw this.unavailable(error, this.mayHaveRun(error, issued));
     }
+  }
+
+  /** Turns a lost connection or a refusal into one clear error. */
+  private unavailable(error: unknown, unanswered = false): StoreUnavailableError {
+    // A refusal (WRONGPASS, NOAUTH, READONLY during a failover, OOM, LOADING): its first word
+    // says why; the rest can be long and is Redis's own.
+    const refusal = error instanceof Error && error.name === 'ReplyError' ? /^\S+/.exec(error.message) : null;
+    return new StoreUnavailableError(
+      refusal
+        ? `the session store at ${this.where} refused the command: ${refusal[0]}`
+        : `cannot reach the session store at ${this.where}`,
+      { cause: error, unanswered },
+    );
+  }
+}
+
+/**
+ * A `redis://` or `rediss://` URL as ioredis can read it, or a BotflowError that says what is wrong
+ * without quoting the URL, which can hold a password. Anything else (a socket path) goes to ioredis.
+ */
+function checkedUrl(url: string): string {
+  if (!/^rediss?:\/\//i.test(url)) return url;
+  const parsed = URL.parse(url);
+  if (parsed === null) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the Redis URL is not a valid URL; it takes the form redis://[user:password@]host[:port][/db]',
+    );
+  }
+  // ioredis decodes both, and a "%" not followed by two hex digits makes that throw URIError.
+  if (![parsed.username, parsed.password].every(isDecodable)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the user name or password in the Redis URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
+    );
+  }
+  if (!/^\/?(\d+)?$/.test(parsed.pathname)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the database in the Redis URL must be a number, as in redis://127.0.0.1:6379/0',
+    );
+  }
+  return url;
+}
+
+function isDecodable(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
   }
 }
 

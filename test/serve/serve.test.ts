@@ -55,6 +55,32 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     });
   });
 
+  it.each([
+    [
+      'redis://:pa%zzss@127.0.0.1:6390',
+      'the user name or password in the Redis URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
+    ],
+    [
+      'redis://pa%zzss:x@127.0.0.1:6390',
+      'the user name or password in the Redis URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
+    ],
+    [
+      'redis://:pa%zzss@[127.0.0.1:6390',
+      'the Redis URL is not a valid URL; it takes the form redis://[user:password@]host[:port][/db]',
+    ],
+    [
+      'redis://:secret-pw@127.0.0.1:6390/sessions',
+      'the database in the Redis URL must be a number, as in redis://127.0.0.1:6379/0',
+    ],
+  ])('when the Redis URL %j is malformed (exit 1), without quoting it', async (store, message) => {
+    for (const result of [
+      await serveWithStore(store),
+      await runCli(['serve', COLLECTOR, '--http', '0'], { env: { BOTFLOW_STORE: store } }),
+    ]) {
+      expect(result).toEqual({ code: 1, stdout: '', stderr: `botflow: ${message}\n` });
+    }
+  });
+
   it('when the port is taken (exit 1), closing the store it opened', async () => {
     const taken = createServer();
     taken.listen(0, '127.0.0.1');

@@ -15,10 +15,17 @@ export class RedisServer {
   /** Where a `save()` writes its snapshot, which the next `start()` loads. */
   private readonly dir = mkdtempSync(join(tmpdir(), 'botflow-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly durable: boolean,
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  /**
+   * `durable`: every write goes to an append-only file, synced before Redis answers, so a stop and
+   * start keeps all that was acknowledged (otherwise only what a `save()` wrote survives).
+   */
+  static async start({ durable = false }: { durable?: boolean } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), durable);
     await server.start();
     return server;
   }
@@ -38,7 +45,9 @@ export class RedisServer {
         '--save',
         '',
         '--appendonly',
-        'no',
+        this.durable ? 'yes' : 'no',
+        '--appendfsync',
+        'always',
         '--dir',
         this.dir,
       ],
@@ -78,6 +87,13 @@ export class RedisServer {
 
   thaw(): void {
     this.process?.kill('SIGCONT');
+  }
+
+  /** Freezes the server for `ms`, then thaws it; resolves once it runs again. */
+  async freezeFor(ms: number): Promise<void> {
+    this.freeze();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.thaw();
   }
 
   /** Writes a snapshot (persistence is off otherwise), so data outlives a stop and start. */

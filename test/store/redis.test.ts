@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { RedisStore, StoreUnavailableError } from '../../engine/index.js';
+import { RedisStore, StoreUncertainError, StoreUnavailableError } from '../../engine/index.js';
 import { describeStore } from './conformance.js';
 import { RedisServer } from './redis-server.js';
 
@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 // A fresh key prefix per store keeps every test's keys absent without flushing the server.
-const freshStore = (options: { ttlMs?: number } = {}) =>
+const freshStore = (options: { ttlMs?: number; readBackMs?: number } = {}) =>
   new RedisStore(server.url, { ...options, keyPrefix: `test:${randomUUID()}:` });
 
 describeStore('RedisStore', freshStore);
@@ -77,6 +77,61 @@ describe('RedisStore with a server that stops answering', () => {
       server.thaw();
     }
     expect(await store.get('k')).toMatchObject({ data: 'before', version: 1 });
+    await store.close();
+  });
+});
+
+describe('RedisStore writes whose answer is lost', () => {
+  // The command timeout is 2 s: a freeze of 3 s outlasts it, and ends within the 5 s read-back.
+  it('reads the version back once Redis answers, and reports a write that was applied as applied', async () => {
+    const store = freshStore();
+    await store.put('k', 'before', undefined);
+    const frozen = server.freezeFor(3000);
+    const version = await store.put('k', 'during', 1);
+    await frozen;
+    expect(version).toBe(2);
+    expect(await store.get('k')).toMatchObject({ data: 'during', version: 2 });
+    await store.close();
+  });
+
+  it('reports a write another came before as refused, not as unavailable', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const [first, late] = [
+      new RedisStore(server.url, { keyPrefix }),
+      new RedisStore(server.url, { keyPrefix }),
+    ];
+    await first.put('k', 'one', undefined);
+    await first.put('k', 'two', 1);
+    const frozen = server.freezeFor(3000);
+    expect(await late.put('k', 'stale', 1)).toBeUndefined();
+    await frozen;
+    expect(await first.get('k')).toMatchObject({ data: 'two', version: 2 });
+    await Promise.all([first.close(), late.close()]);
+  });
+
+  it('fails with store.uncertain when Redis stays silent past the read-back, and the write may still apply', async () => {
+    const store = freshStore({ readBackMs: 500 });
+    await store.put('k', 'before', undefined);
+    const frozen = server.freezeFor(5000);
+    const error: unknown = await store.put('k', 'during', 1).catch((caught: unknown) => caught);
+    await frozen;
+    expect(error).toBeInstanceOf(StoreUncertainError);
+    expect(error).toMatchObject({
+      code: 'store.uncertain',
+      message: `the session store at ${server.url} did not confirm a write to conversation "k", which may have been applied`,
+    });
+    // Why it could not say "not applied": the write ran when Redis went on.
+    expect(await store.get('k')).toMatchObject({ data: 'during', version: 2 });
+    await store.close();
+  });
+
+  it('fails a delete whose answer is lost with store.uncertain', async () => {
+    const store = freshStore();
+    await store.put('k', 'before', undefined);
+    const frozen = server.freezeFor(3000);
+    await expect(store.delete('k')).rejects.toMatchObject({ code: 'store.uncertain' });
+    await frozen;
+    expect(await store.get('k')).toBeUndefined();
     await store.close();
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   ConversationBusyError,
   MemoryStore,
@@ -78,6 +78,44 @@ describe('the RedisStore lock', () => {
       await survivor.lock('k')
     )();
     await Promise.all([one.close(), two.close(), survivor.close()]);
+  });
+});
+
+describe('the RedisStore lock after Redis stalls or restarts', () => {
+  // The command timeout is 2 s, the lock's ttl 30 s: a lock left behind by the stall would make
+  // the other process's turn fail after its 8 s wait.
+  /** Two processes connected before Redis stalls (a connection made during a stall fails on its own). */
+  async function connectedProcesses(): Promise<[RedisStore, RedisStore]> {
+    const stores = twoProcesses({ lockWaitMs: 8000 });
+    await Promise.all(stores.map((store) => store.get('k')));
+    return stores;
+  }
+
+  it('gives back a lock whose take timed out, once Redis answers', async () => {
+    const [one, two] = await connectedProcesses();
+    const frozen = server.freezeFor(3000);
+    await expect(one.lock('k')).rejects.toMatchObject({ code: 'store.unavailable' });
+    await frozen;
+    await (
+      await two.lock('k')
+    )();
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('gives back a lock whose unlock failed, once Redis is back', async () => {
+    const [one, two] = await connectedProcesses();
+    const unlock = await one.lock('k');
+    // Redis restarts with its snapshot, the held lock in it: the unlock in between never arrives.
+    await server.save();
+    await server.stop();
+    // As the bot does: a hold that cannot be given back is not the turn's failure.
+    await unlock().catch(() => undefined);
+    await server.start();
+    await vi.waitFor(() => two.get('k'), { timeout: 5000, interval: 100 });
+    await (
+      await two.lock('k')
+    )();
+    await Promise.all([one.close(), two.close()]);
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationBusyError, MemoryStore, type StoredRecord, type Unlock } from '../../../engine/index.js';
+import {
+  ConversationBusyError,
+  MemoryStore,
+  StoreUncertainError,
+  type StoredRecord,
+  type Unlock,
+} from '../../../engine/index.js';
 import { DownStore, errorOf, rawRequest, startApi } from './helpers.js';
 
 /** A store another process always writes first. */
@@ -13,6 +19,17 @@ class RacedStore extends MemoryStore {
 class HeldStore extends MemoryStore {
   lock(key: string): Promise<Unlock> {
     return Promise.reject(new ConversationBusyError(key, 'another turn held it for 5000 ms'));
+  }
+}
+
+/** A store whose write got no answer, as a RedisStore reports it when reading back did not tell either. */
+class UnconfirmedStore extends MemoryStore {
+  override put(key: string): Promise<number | undefined> {
+    return Promise.reject(
+      new StoreUncertainError(
+        `the session store at redis://10.0.0.5:6379 did not confirm a write to conversation "${key}", which may have been applied`,
+      ),
+    );
   }
 }
 
@@ -290,6 +307,25 @@ describe('engine and store errors', () => {
           }) as unknown,
         }) as unknown,
       },
+    ]);
+  });
+
+  it('a write the store did not confirm is 503 store.uncertain, which asks for a retry with the same messageId', async () => {
+    const api = await startApi({ bot: { store: new UnconfirmedStore() } });
+    const response = await api.call('POST', '/conversations/k/messages', { text: 'hi', messageId: 'm1' });
+    expect(await errorOf(response)).toEqual({
+      status: 503,
+      code: 'store.uncertain',
+      message:
+        'The session store did not confirm the turn, which may have been applied; retry with the same messageId.',
+    });
+    expect(api.logs).toEqual([
+      expect.objectContaining({
+        fields: expect.objectContaining({
+          status: 503,
+          error: expect.objectContaining({ type: 'StoreUncertainError', code: 'store.uncertain' }) as unknown,
+        }) as unknown,
+      }),
     ]);
   });
 

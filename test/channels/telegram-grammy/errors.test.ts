@@ -2,7 +2,12 @@ import { BotError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { botflow } from '../../../channels/telegram/grammy.js';
 import { createTelegramBot } from '../../../channels/telegram/telegram-bot.js';
-import { MemoryStore, StoreUnavailableError, type StoredRecord } from '../../../engine/index.js';
+import {
+  MemoryStore,
+  StoreUncertainError,
+  StoreUnavailableError,
+  type StoredRecord,
+} from '../../../engine/index.js';
 import { botOf, yaml } from '../../runtime/helpers.js';
 import { FakeBotApi, TOKEN } from './fake-bot-api.js';
 import { grammyBot, keyboard, sent } from './helpers.js';
@@ -11,16 +16,23 @@ import { CHAT_ID, callbackUpdate, textUpdate } from './updates.js';
 
 const PASSWORD = 'redis-password-5f3a';
 
-/** A store that can go down: then every call rejects, quoting a connection string with a secret. */
+/**
+ * A store that can go down: then every call rejects, quoting a connection string with a secret.
+ * `unconfirmed`: writes apply, but fail as a write whose answer was lost does.
+ */
 class FlakyStore extends MemoryStore {
   down = false;
+  unconfirmed = false;
 
   override get(key: string): Promise<StoredRecord | undefined> {
     return this.down ? this.refuse() : super.get(key);
   }
 
-  override put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
-    return this.down ? this.refuse() : super.put(key, data, expected);
+  override async put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
+    if (this.down) return this.refuse();
+    const version = await super.put(key, data, expected);
+    if (this.unconfirmed) throw new StoreUncertainError('the session store did not confirm a write');
+    return version;
   }
 
   private refuse(): Promise<never> {
@@ -126,5 +138,23 @@ describe('a failing turn', () => {
       { chat_id: CHAT_ID, text: 'Sorry, something broke. Please try again later.' },
     ]);
     expect(api.callsOf('answerCallbackQuery')).toEqual([{ callback_query_id: press.callback_query?.id }]);
+  });
+
+  it('sends the uncertain reply, not the failure reply, when the turn may have been applied', async () => {
+    const { store, bot } = flakyBot();
+    const telegram = await grammyBot(api);
+    telegram.use(
+      botflow(bot, {
+        failureReply: 'Please send that again.',
+        uncertainReply: 'Your message may have gone through; do not send it again.',
+      }),
+    );
+    store.unconfirmed = true;
+
+    const handling = telegram.handleUpdate(textUpdate('/start'));
+    await expect(handling).rejects.toMatchObject({ error: { code: 'store.uncertain' } });
+    expect(api.callsOf('sendMessage')).toEqual([
+      { chat_id: CHAT_ID, text: 'Your message may have gone through; do not send it again.' },
+    ]);
   });
 });
