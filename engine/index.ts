@@ -11,6 +11,7 @@ export { checkScript, loadScript, parseScript, readScriptFile, type LoadOptions 
 export { formatProblem, ScriptError, type Position, type ScriptProblem } from './script/problem.js';
 export type { Script, ScriptValue } from './script/script.js';
 export {
+  AmbiguousStartError,
   Bot,
   ConversationConflictError,
   createBot,

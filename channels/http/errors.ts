@@ -1,4 +1,5 @@
 import {
+  AmbiguousStartError,
   BotflowError,
   ConversationBusyError,
   ConversationConflictError,
@@ -33,6 +34,7 @@ const MESSAGE_LIMIT = 300;
  */
 export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof AmbiguousStartError) return new HttpError(400, error.code, error.message);
   if (error instanceof PayloadError) return new HttpError(422, error.code, shorten(redact(error.message)));
   if (error instanceof ConversationConflictError) {
     return new HttpError(

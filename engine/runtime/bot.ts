@@ -44,9 +44,9 @@ export interface BotOptions {
 }
 
 export interface StartOptions {
-  /** The invitation link's data: a plain id or an encoded payload (DESIGN.md §2.1). */
+  /** The invitation link's data: a plain id or an encoded payload (DESIGN.md §2.1). Not with `payload`. */
   readonly startParam?: string;
-  /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. */
+  /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. Not with `startParam`. */
   readonly payload?: unknown;
   /** The messenger the conversation runs on, seeded as `channel`. */
   readonly channel?: string;
@@ -84,6 +84,16 @@ export class ConversationConflictError extends BotflowError {
       'conversation.conflict',
       `conversation "${key}" was changed by another turn at the same time; try again`,
     );
+  }
+}
+
+/**
+ * A start given both an invitation link's data and a payload. Which of the two should seed the
+ * conversation is not guessed: one would be dropped without a word.
+ */
+export class AmbiguousStartError extends BotflowError {
+  constructor() {
+    super('start.ambiguous', 'A start takes either startParam or payload, not both.');
   }
 }
 
@@ -162,6 +172,9 @@ export class Bot {
 
   /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */
   start(key: string, options: StartOptions = {}): Promise<Turn> {
+    if (options.startParam !== undefined && options.payload !== undefined) {
+      return Promise.reject(new AmbiguousStartError());
+    }
     return this.queue.run(key, () => this.exclusively(key, () => this.startNow(key, options)));
   }
 

@@ -250,6 +250,17 @@ describe('engine and store errors', () => {
     expect(await api.store.get('k')).toBeUndefined();
   });
 
+  it('a start with both startParam and payload is 400, and nothing is stored', async () => {
+    const api = await startApi();
+    const body = { payload: { p: '79001234567' }, startParam: 'abc' };
+    expect(await errorOf(await api.call('POST', '/conversations/k/start', body))).toEqual({
+      status: 400,
+      code: 'start.ambiguous',
+      message: 'A start takes either startParam or payload, not both.',
+    });
+    expect(await api.store.get('k')).toBeUndefined();
+  });
+
   it('a turn another process stored first is 409', async () => {
     const api = await startApi({ bot: { store: new RacedStore() } });
     expect(await errorOf(await api.call('POST', '/conversations/k/start', {}))).toEqual({
