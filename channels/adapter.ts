@@ -16,17 +16,43 @@ export interface HandledEvent {
 
 /**
  * Runs a raw messenger update (a webhook body, a Telegram `Update`) through the bot: a start for
- * an invitation link's data, a send for a text, in the order the update lists them. Events of one
- * conversation stay in order because the bot queues turns per conversation. Lives here, not on
- * `Bot`, because the engine knows no messenger's name (DESIGN.md §1).
+ * an invitation link's data, a send for a text, in the order the update lists them. Lives here,
+ * not on `Bot`, because the engine knows no messenger's name (DESIGN.md §1).
  */
-export async function handleUpdate(bot: Bot, channel: ChannelName, update: unknown): Promise<HandledEvent[]> {
+export function handleUpdate(bot: Bot, channel: ChannelName, update: unknown): Promise<HandledEvent[]> {
+  return handleEvents(bot, channels[channel].parseUpdate(update));
+}
+
+/**
+ * Runs an authentic webhook update through the bot, read by the adapter's own `events` when it
+ * has one (Telegram's needs the bot's username), else by its channel's `parseUpdate`.
+ */
+export async function handleWebhookUpdate(
+  bot: Bot,
+  adapter: WebhookAdapter,
+  update: unknown,
+): Promise<HandledEvent[]> {
+  const events = adapter.events
+    ? await adapter.events(update)
+    : channels[adapter.channel].parseUpdate(update);
+  return handleEvents(bot, events);
+}
+
+/**
+ * Runs the events of one update, in order. Events of one conversation stay in order because the
+ * bot queues turns per conversation.
+ */
+export async function handleEvents(bot: Bot, events: readonly InboundEvent[]): Promise<HandledEvent[]> {
   const handled: HandledEvent[] = [];
-  for (const event of channels[channel].parseUpdate(update)) {
-    const key = conversationKey(channel, event.chatId);
+  for (const event of events) {
+    const key = conversationKey(event.channel, event.chatId);
     const messageId = event.id === undefined ? {} : { messageId: event.id };
     if (event.startParam !== undefined) {
-      const turn = await bot.start(key, { startParam: event.startParam, channel, ...messageId });
+      const turn = await bot.start(key, {
+        startParam: event.startParam,
+        channel: event.channel,
+        ...messageId,
+      });
       handled.push({ event, key, turn });
     } else if (event.text !== undefined) {
       handled.push({ event, key, turn: await bot.send(key, event.text, messageId) });
@@ -64,6 +90,11 @@ export interface WebhookAdapter {
    * request is an authentic update whose events should run.
    */
   screen(request: WebhookRequest): WebhookAnswer | undefined;
+  /**
+   * The events of an update `screen` let through, when the channel's `parseUpdate` is not enough
+   * (Telegram's webhook reads commands against the bot's own username). Default: `parseUpdate`.
+   */
+  events?(update: unknown): Promise<readonly InboundEvent[]>;
   /**
    * The answer that tells the messenger an update arrived, given when its turns ran but a reply
    * could not be sent: the turns are stored, so a redelivered update would apply them twice.

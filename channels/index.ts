@@ -8,7 +8,9 @@ export { GET_STARTED_PAYLOAD } from './meta-messaging.js';
 export { channels, getChannel, isChannelName } from './registry.js';
 export {
   conversationKey,
+  handleEvents,
   handleUpdate,
+  handleWebhookUpdate,
   type HandledEvent,
   type WebhookAdapter,
   type WebhookAnswer,

@@ -19,6 +19,21 @@ export const GET_STARTED_PAYLOAD = 'GET_STARTED';
 
 type Reading = { readonly startParam: string } | { readonly text: string };
 
+/**
+ * The chat id of a sender Meta names only by `user_ref` (a chat-plugin guest, a checkbox-plugin
+ * opt-in; see Meta's messaging_postbacks example), after this prefix. Such a user has no
+ * page-scoped id and can be answered only with `recipient: { user_ref }`; a page-scoped id is
+ * digits, so the prefix tells the two apart, and the two are separate conversations.
+ */
+export const USER_REF_PREFIX = 'user_ref:';
+
+/** The Send API `recipient` for a chat id: `{ user_ref }` for a user_ref sender, else `{ id }`. */
+export function recipientOf(chatId: string): { readonly id: string } | { readonly user_ref: string } {
+  return chatId.startsWith(USER_REF_PREFIX)
+    ? { user_ref: chatId.slice(USER_REF_PREFIX.length) }
+    : { id: chatId };
+}
+
 /** The events of a webhook body whose `object` is `object` ("page" or "instagram"). */
 export function parseMessagingWebhook(body: unknown, object: string, channel: ChannelName): InboundEvent[] {
   if (at(body, 'object') !== object) return [];
@@ -28,7 +43,9 @@ export function parseMessagingWebhook(body: unknown, object: string, channel: Ch
 }
 
 function readEvent(event: unknown, channel: ChannelName): InboundEvent | undefined {
-  const chatId = id(at(event, 'sender', 'id'));
+  const userRef = id(at(event, 'sender', 'user_ref'));
+  const chatId =
+    id(at(event, 'sender', 'id')) ?? (userRef === undefined ? undefined : `${USER_REF_PREFIX}${userRef}`);
   if (chatId === undefined) return undefined;
   const reading =
     readPostback(at(event, 'postback')) ??

@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '../engine/index.js';
 import type { WebhookAdapter, WebhookAnswer, WebhookRequest } from './adapter.js';
 import { at, text } from './body.js';
+import { recipientOf } from './meta-messaging.js';
 import { sendEach, shortLabel } from './outgoing.js';
 import { sendToPlatform } from './platform-api.js';
 import { isSameSecret, isSignedWith, readJson, REFUSED, singleHeader } from './webhook-guard.js';
@@ -108,7 +109,7 @@ function sendApiMessage(recipient: string, message: OutgoingMessage): object {
     payload: button,
   }));
   return {
-    recipient: { id: recipient },
+    recipient: recipientOf(recipient),
     messaging_type: 'RESPONSE',
     message: { text: message.text, ...(quickReplies.length > 0 && { quick_replies: quickReplies }) },
   };

@@ -11,6 +11,7 @@ export { checkScript, loadScript, parseScript, readScriptFile, type LoadOptions 
 export { formatProblem, ScriptError, type Position, type ScriptProblem } from './script/problem.js';
 export type { Script, ScriptValue } from './script/script.js';
 export {
+  AmbiguousStartError,
   Bot,
   ConversationConflictError,
   createBot,
@@ -20,6 +21,7 @@ export {
   type StartOptions,
 } from './runtime/bot.js';
 export type { HttpClient, HttpOutcome, HttpRequest } from './runtime/http-types.js';
+export { DEFAULT_MAX_VARIABLE_BYTES, DEFAULT_MAX_VARIABLES, VariableLimitError } from './runtime/limits.js';
 export { compileScript } from './runtime/machine.js';
 export { secretMasker } from './runtime/mask.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';

@@ -1,10 +1,12 @@
 import {
+  AmbiguousStartError,
   BotflowError,
   ConversationBusyError,
   ConversationConflictError,
   PayloadError,
   StoreUncertainError,
   StoreUnavailableError,
+  VariableLimitError,
 } from '../../engine/index.js';
 import { jsonReply, type Reply } from './reply.js';
 
@@ -34,6 +36,8 @@ const MESSAGE_LIMIT = 300;
  */
 export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof AmbiguousStartError) return new HttpError(400, error.code, error.message);
+  if (error instanceof VariableLimitError) return new HttpError(413, error.code, error.message);
   if (error instanceof PayloadError) return new HttpError(422, error.code, shorten(redact(error.message)));
   if (error instanceof ConversationConflictError) {
     return new HttpError(

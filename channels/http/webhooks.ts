@@ -1,5 +1,5 @@
 import type { Bot } from '../../engine/index.js';
-import { handleUpdate, type WebhookAdapter } from '../adapter.js';
+import { handleWebhookUpdate, type WebhookAdapter } from '../adapter.js';
 import { parseJson, readBody } from './body.js';
 import { notFound } from './errors.js';
 import { webhookReply } from './reply.js';
@@ -24,7 +24,7 @@ export function webhookRoute(bot: Bot, adapters: readonly WebhookAdapter[], body
       rawBody,
     });
     if (screened) return webhookReply(screened);
-    const handled = await handleUpdate(bot, adapter.channel, parseJson(rawBody));
+    const handled = await handleWebhookUpdate(bot, adapter, parseJson(rawBody));
     try {
       return webhookReply(await adapter.deliver(handled));
     } catch (error) {

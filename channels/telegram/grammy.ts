@@ -1,9 +1,10 @@
 import { Composer, type Context } from 'grammy';
-import type { Message } from 'grammy/types';
 import { StoreUncertainError, type Bot } from '../../engine/index.js';
-import { handleUpdate, type HandledEvent } from '../adapter.js';
-import { telegramMessages } from './keyboard.js';
+import { handleEvents, type HandledEvent } from '../adapter.js';
 import type { Logger } from '../log.js';
+import type { InboundEvent } from '../types.js';
+import { telegramMessages } from './keyboard.js';
+import { telegramEvents } from './update.js';
 
 export interface BotflowOptions {
   /**
@@ -25,33 +26,27 @@ export interface BotflowOptions {
  * grammY middleware that runs the engine bot's conversations: `telegramBot.use(botflow(bot))`.
  * Text messages (`/start DATA` included) and callback queries go through the bot, and each turn's
  * messages are sent with buttons as a reply keyboard. Everything else — photos, edited messages,
- * commands other than /start — goes on to the host bot's next handlers. A failed turn is thrown
- * into grammY's error handling (`bot.catch`).
+ * commands other than this bot's /start — goes on to the host bot's next handlers, by the same
+ * reading of an update as the webhook's (`parseTelegramUpdate` with the bot's username). A failed
+ * turn is thrown into grammY's error handling (`bot.catch`).
  */
 export function botflow<C extends Context = Context>(bot: Bot, options: BotflowOptions = {}): Composer<C> {
   const composer = new Composer<C>();
   composer.on('message:text', async (ctx, next) => {
-    if (isForBotflow(ctx.message, ctx.me.username)) await runTurns(ctx, bot, options);
+    const events = telegramEvents(ctx.update, ctx.me.username);
+    if (events.length > 0) await runTurns(ctx, bot, events, options);
     else await next();
   });
   composer.on('callback_query:data', async (ctx) => {
+    const events = telegramEvents(ctx.update, ctx.me.username);
     // Answered alongside the turn, so the button's spinner stops whatever the turn does.
-    const outcomes = await Promise.allSettled([runTurns(ctx, bot, options), ctx.answerCallbackQuery()]);
+    const outcomes = await Promise.allSettled([
+      runTurns(ctx, bot, events, options),
+      ctx.answerCallbackQuery(),
+    ]);
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   });
   return composer;
-}
-
-/**
- * Whether a text is botflow's: any text but a command, and /start addressed to this bot. Another
- * command (`/help`) is the host bot's, never a reply to the conversation, wherever the host adds
- * its handler; a command naming another bot (`/start@OtherBot` in a group) is not for this bot.
- */
-function isForBotflow(message: Message.TextMessage, username: string): boolean {
-  const command = message.entities?.find((entity) => entity.type === 'bot_command' && entity.offset === 0);
-  if (!command) return true;
-  const [name, mention = username] = message.text.slice(1, command.length).split('@');
-  return name === 'start' && mention.toLowerCase() === username.toLowerCase();
 }
 
 /** The chat an update belongs to; a button under an inline-mode message has only its user's. */
@@ -59,10 +54,15 @@ export function chatIdOf(ctx: Context): number | undefined {
   return ctx.chatId ?? ctx.from?.id;
 }
 
-async function runTurns(ctx: Context, bot: Bot, options: BotflowOptions): Promise<void> {
+async function runTurns(
+  ctx: Context,
+  bot: Bot,
+  events: readonly InboundEvent[],
+  options: BotflowOptions,
+): Promise<void> {
   let handled: HandledEvent[];
   try {
-    handled = await handleUpdate(bot, 'telegram', ctx.update);
+    handled = await handleEvents(bot, events);
   } catch (error) {
     const chatId = chatIdOf(ctx);
     const reply = error instanceof StoreUncertainError ? options.uncertainReply : options.failureReply;

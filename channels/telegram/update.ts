@@ -1,27 +1,39 @@
-import { at, eventId, id, text, withId } from '../body.js';
+import { at, eventId, id, neverThrows, text, withId } from '../body.js';
 import type { InboundEvent } from '../types.js';
 
 /**
- * `/start`, `/start DATA` or `/start@SomeBot DATA`: what Telegram sends when a deep link is
- * opened (core.telegram.org/bots/features#deep-linking). The mention, used in groups, is not
- * checked against this bot's own name: the parser is not told it.
+ * A command as Telegram marks it when a message starts with one, for updates that come without
+ * `entities` (hand-written ones, as in QA cases; Telegram's own always have them): `/`, 1 to 32
+ * letters, digits or underscores, and `@botname` in groups, then a space or the end.
  */
-const START_COMMAND = /^\/start(?:@\w+)?(?:\s+([\s\S]*))?$/;
+const COMMAND_SYNTAX = /^\/\w{1,32}(?:@\w+)?(?=\s|$)/;
 
 /**
  * Reads a Telegram Bot API `Update` (core.telegram.org/bots/api#update): a message's text, or a
  * callback query's data (an inline button press). Edited messages, channel posts and other
- * update kinds carry nothing a conversation should react to.
+ * update kinds carry nothing a conversation should react to; nor does a command other than this
+ * bot's `/start` (see {@link startCommand}). `botUsername` is the bot's own (getMe); without it a
+ * `/start@AnyBot` is taken as this bot's, since there is nothing to check the mention against.
+ * Never throws.
  */
-export function parseTelegramUpdate(update: unknown): InboundEvent[] {
-  return readUpdate(update).map((event) => withId(event, eventId(at(update, 'update_id'))));
+export function parseTelegramUpdate(update: unknown, botUsername?: string): InboundEvent[] {
+  return readUpdate(update, botUsername).map((event) => withId(event, eventId(at(update, 'update_id'))));
 }
 
-function readUpdate(update: unknown): InboundEvent[] {
+/** parseTelegramUpdate with the bot's username, kept to its promise never to throw. */
+export function telegramEvents(update: unknown, botUsername: string): InboundEvent[] {
+  return neverThrows((body) => parseTelegramUpdate(body, botUsername))(update);
+}
+
+function readUpdate(update: unknown, botUsername: string | undefined): InboundEvent[] {
   const message = at(update, 'message');
   const chatId = id(at(message, 'chat', 'id'));
   const messageText = text(at(message, 'text'));
-  if (chatId !== undefined && messageText !== undefined) return [fromMessage(chatId, messageText)];
+  if (chatId !== undefined && messageText !== undefined) {
+    const start = startCommand(messageText, at(message, 'entities'), botUsername);
+    if (start === undefined) return [{ channel: 'telegram', chatId, text: messageText }];
+    return start === null ? [] : [{ channel: 'telegram', chatId, startParam: start }];
+  }
 
   const query = at(update, 'callback_query');
   // A button under an inline-mode message has no `message`; its chat is then the user's own.
@@ -33,8 +45,39 @@ function readUpdate(update: unknown): InboundEvent[] {
   return [];
 }
 
-function fromMessage(chatId: string, messageText: string): InboundEvent {
-  const start = START_COMMAND.exec(messageText);
-  if (!start) return { channel: 'telegram', chatId, text: messageText };
-  return { channel: 'telegram', chatId, startParam: (start[1] ?? '').trim() };
+/**
+ * What a message's text is to this bot, by grammY's rule for `bot.command('start')`: the command
+ * is the `bot_command` entity at offset 0; `/start` and `/start@<this bot>` (any case) start, with
+ * the rest of the text as the link's data (`/start DATA` is what a deep link sends). Any other
+ * command (`/help`, `/start@OtherBot`) is null: the host bot's, never a reply to the conversation.
+ * Text that is no command is undefined: a reply.
+ */
+function startCommand(
+  messageText: string,
+  entities: unknown,
+  botUsername: string | undefined,
+): string | null | undefined {
+  const length = Array.isArray(entities)
+    ? commandLength(entities)
+    : COMMAND_SYNTAX.exec(messageText)?.[0].length;
+  if (length === undefined) return undefined;
+  const command = messageText.slice(1, length);
+  const atSign = command.indexOf('@');
+  const name = atSign === -1 ? command : command.slice(0, atSign);
+  const mention = atSign === -1 ? undefined : command.slice(atSign + 1);
+  const ours =
+    name === 'start' &&
+    (mention === undefined ||
+      botUsername === undefined ||
+      mention.toLowerCase() === botUsername.toLowerCase());
+  return ours ? messageText.slice(length).trim() : null;
+}
+
+/** The length of the `bot_command` entity at offset 0, if there is one. */
+function commandLength(entities: readonly unknown[]): number | undefined {
+  const command = entities.find(
+    (entity) => at(entity, 'type') === 'bot_command' && at(entity, 'offset') === 0,
+  );
+  const length = at(command, 'length');
+  return typeof length === 'number' && Number.isSafeInteger(length) && length > 0 ? length : undefined;
 }

@@ -6,6 +6,7 @@ import { PLATFORM_TIMEOUT_MS } from '../platform-api.js';
 import { isSameSecret, readJson, REFUSED, singleHeader } from '../webhook-guard.js';
 import { apiRootOption, requiredOption } from '../webhook-options.js';
 import { telegramMessages } from './keyboard.js';
+import { telegramEvents } from './update.js';
 
 /*
  * Telegram's webhook (core.telegram.org/bots/api#setwebhook): Telegram POSTs each Update as JSON,
@@ -20,6 +21,11 @@ export interface TelegramWebhookOptions {
   readonly secretToken: string;
   /** Another Bot API server, such as a local one (`http://127.0.0.1:8081`). Default https://api.telegram.org. */
   readonly apiRoot?: string;
+  /**
+   * The bot's own username, as getMe gives it, which tells `/start@ThisBot` from `/start@OtherBot`.
+   * Without it the webhook calls getMe itself, once, at the first update.
+   */
+  readonly username?: string;
 }
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
@@ -49,6 +55,18 @@ export function createTelegramWebhook(options: TelegramWebhookOptions): WebhookA
   const api = new Api(token, { apiRoot, timeoutSeconds: PLATFORM_TIMEOUT_MS / 1000 });
   // The callback query of each update let through, by the event id the update parser gives it.
   const pendingQueries = new Map<string, string>();
+  let username: Promise<string> | undefined =
+    options.username === undefined ? undefined : Promise.resolve(options.username);
+  const ownUsername = (): Promise<string> => {
+    username ??= api.getMe().then(
+      (me) => me.username,
+      (error: unknown) => {
+        username = undefined; // asked again at the next update
+        throw sendFailed(error, token, 'getMe');
+      },
+    );
+    return username;
+  };
 
   const send = async ({ event, turn }: HandledEvent) => {
     for (const { text: message, ...other } of telegramMessages(turn.messages)) {
@@ -75,13 +93,16 @@ export function createTelegramWebhook(options: TelegramWebhookOptions): WebhookA
       remember(pendingQueries, body.value);
       return undefined;
     },
+    async events(update) {
+      return telegramEvents(update, await ownUsername());
+    },
     async deliver(handled) {
       // One update is one event; each press is answered alongside its turn's messages, as the middleware does.
       const outcomes = await Promise.allSettled(
         handled.flatMap((event) => [send(event), answerQuery(event)]),
       );
       const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure) throw sendFailed(failure.reason, token);
+      if (failure) throw sendFailed(failure.reason, token, 'the message');
       return RECEIVED;
     },
   };
@@ -98,7 +119,8 @@ function remember(pending: Map<string, string>, update: unknown): void {
   if (pending.size > PENDING_QUERIES && oldest.done !== true) pending.delete(oldest.value);
 }
 
-function secretTokenOption(value: unknown): string {
+/** The secretToken option, checked as setWebhook would check it; the message never quotes it. */
+export function secretTokenOption(value: unknown): string {
   const secret = requiredOption('telegram', 'secretToken', value);
   if (!TELEGRAM_SECRET_TOKEN.test(secret)) {
     // The value is a secret: the message describes it, never quotes it.
@@ -115,11 +137,11 @@ function secretTokenOption(value: unknown): string {
  * error's code and Telegram's description are quoted, with the token masked: grammY puts the
  * token in every request URL, which a network error's message can quote.
  */
-function sendFailed(error: unknown, token: string): BotflowError {
+function sendFailed(error: unknown, token: string, what: string): BotflowError {
   const mask = secretMasker([token]);
   const message =
     error instanceof GrammyError
-      ? `The Telegram Bot API refused the message with HTTP ${error.error_code}: ${mask(error.description).replace(/\.+$/, '')}.`
+      ? `The Telegram Bot API refused ${what} with HTTP ${error.error_code}: ${mask(error.description).replace(/\.+$/, '')}.`
       : error instanceof HttpError
         ? 'The Telegram Bot API could not be reached.'
         : `The Telegram Bot API call failed: ${mask(error instanceof Error ? error.message : String(error))}.`;

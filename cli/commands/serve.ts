@@ -6,7 +6,12 @@ import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
 import { nonEmpty, setting } from '../serve/environment.js';
 import { serveLogger } from '../serve/logger.js';
-import { setTelegramWebhook, startPolling, telegramWebhookSetup } from '../serve/telegram.js';
+import {
+  setTelegramWebhook,
+  startPolling,
+  telegramUsername,
+  telegramWebhookSetup,
+} from '../serve/telegram.js';
 import { WEBHOOK_SECRET_VARIABLES, webhooksFrom } from '../serve/webhooks.js';
 import { openStore, probeStore } from '../store-option.js';
 
@@ -70,10 +75,14 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   const log = serveLogger(secretMasker(secrets));
   // With TELEGRAM_WEBHOOK_SECRET, Telegram posts to /webhooks/telegram instead of being polled.
   const telegramWebhook = telegramWebhookSetup(process.env, telegramToken, options.http !== undefined);
-  const webhooks = webhooksFrom({ ...process.env, TELEGRAM_TOKEN: telegramToken });
   const opened = await openStore(options.store);
   try {
     const bot = await botFor(file, options, { store: opened.store });
+    const username = telegramWebhook && (await telegramUsername(bot, telegramWebhook.token, log));
+    const webhooks = webhooksFrom(
+      { ...process.env, TELEGRAM_TOKEN: telegramToken },
+      username === undefined ? {} : { telegram: { username } },
+    );
     log.info(
       { script: bot.script.name, version: bot.script.version, store: opened.kind, where: opened.where },
       'starting',

@@ -2,6 +2,7 @@ import { setting, type Environment } from './environment.js';
 import { Api, GrammyError } from 'grammy';
 import { telegramErrorForLog } from '../../channels/telegram/log.js';
 import { createTelegramBot } from '../../channels/telegram/telegram-bot.js';
+import { secretTokenOption } from '../../channels/telegram/webhook.js';
 import { BotflowError, type Bot } from '../../engine/index.js';
 import type { Logger } from '../../channels/log.js';
 import { UsageError } from '../exit.js';
@@ -100,6 +101,8 @@ export function telegramWebhookSetup(
       `the telegram webhook needs TELEGRAM_TOKEN set as well as ${TELEGRAM_WEBHOOK_SECRET}.`,
     );
   }
+  // Checked here, before anything starts or calls Telegram, rather than when the adapter is made.
+  secretTokenOption(secret);
   return { token, secret, ...(url !== undefined && { url }) };
 }
 
@@ -119,6 +122,19 @@ export async function setTelegramWebhook(
     throw telegramFailure(error, { bot, token, log, logMessage: 'Telegram refused the webhook' });
   }
   log.info({ url }, 'Telegram webhook set');
+}
+
+/**
+ * The bot's username (getMe), which the webhook reads `/start@name` against as the polling
+ * middleware does. It checks the token too: a refused one is a BotflowError here, before `serve`
+ * takes any message.
+ */
+export async function telegramUsername(bot: Bot, token: string, log: Logger): Promise<string> {
+  try {
+    return (await new Api(token, apiRoot()).getMe()).username;
+  } catch (error) {
+    throw telegramFailure(error, { bot, token, log, logMessage: 'Telegram refused getMe' });
+  }
 }
 
 /** TELEGRAM_API_ROOT, as grammY's option: a local Bot API server, or a test's. */

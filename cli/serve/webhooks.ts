@@ -21,6 +21,9 @@ interface WebhookSetting {
   readonly create: (options: Record<string, string>) => WebhookAdapter;
 }
 
+/** Options `serve` learns at start-up rather than from the environment, by channel. */
+export type FoundOptions = Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
+
 /** The variable that moves Telegram from long polling to the webhook. */
 export const TELEGRAM_WEBHOOK_SECRET = 'TELEGRAM_WEBHOOK_SECRET';
 
@@ -81,10 +84,11 @@ function meta(
 export const WEBHOOK_SECRET_VARIABLES: readonly string[] = SETTINGS.flatMap(({ secrets }) => secrets);
 
 /**
- * The webhook adapters the environment sets up. A messenger with some variables set but a required
- * one missing is refused with a BotflowError naming the variable.
+ * The webhook adapters the environment sets up, with the options found at start-up (the Telegram
+ * bot's username, from getMe). A messenger with some variables set but a required one missing is
+ * refused with a BotflowError naming the variable.
  */
-export function webhooksFrom(environment: Environment): WebhookAdapter[] {
+export function webhooksFrom(environment: Environment, found: FoundOptions = {}): WebhookAdapter[] {
   const read = (name: string) => setting(environment, name);
   const adapters: WebhookAdapter[] = [];
   for (const setting of SETTINGS) {
@@ -102,7 +106,8 @@ export function webhooksFrom(environment: Environment): WebhookAdapter[] {
         `the ${setting.channel} webhook needs ${missing} set as well as ${given}.`,
       );
     }
-    adapters.push(setting.create(Object.fromEntries(set.map(({ option, value }) => [option, value]))));
+    const options = Object.fromEntries(set.map(({ option, value }) => [option, value]));
+    adapters.push(setting.create({ ...options, ...found[setting.channel] }));
   }
   return adapters;
 }

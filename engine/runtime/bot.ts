@@ -5,7 +5,7 @@ import { BotflowError } from '../error.js';
 import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
 import type { Script } from '../script/script.js';
 import { MemoryStore } from '../store/memory.js';
-import type { SessionStore, Unlock } from '../store/types.js';
+import type { SessionStore, StoredRecord, Unlock } from '../store/types.js';
 import type { HttpClient } from './http-types.js';
 import {
   compileScript,
@@ -14,6 +14,16 @@ import {
   type CompiledScript,
   type ConversationMachine,
 } from './machine.js';
+import {
+  DEFAULT_MAX_VARIABLE_BYTES,
+  DEFAULT_MAX_VARIABLES,
+  countBreach,
+  limitBreach,
+  limitOption,
+  VariableLimitError,
+  type LimitBreach,
+  type VariableLimits,
+} from './limits.js';
 import { secretMasker } from './mask.js';
 import { Step, type StepRuntime } from './step.js';
 import { KeyedQueue } from './queue.js';
@@ -41,12 +51,24 @@ export interface BotOptions {
    * more fail at once with `conversation.busy`, so a flood on one chat cannot pile up memory.
    */
   readonly maxQueuedTurns?: number;
+  /**
+   * The most variables a conversation may hold besides the script's defaults (default 1,000); see
+   * {@link maxVariableBytes} for what happens over it.
+   */
+  readonly maxVariables?: number;
+  /**
+   * The most bytes (as JSON) those variables may take (default 256 KiB). A start over either limit
+   * is refused with a VariableLimitError, storing nothing; a turn that would grow past one ends
+   * the conversation with status `error` (its changes dropped); a stored conversation over one is
+   * not read, and starts afresh.
+   */
+  readonly maxVariableBytes?: number;
 }
 
 export interface StartOptions {
-  /** The invitation link's data: a plain id or an encoded payload (DESIGN.md §2.1). */
+  /** The invitation link's data: a plain id or an encoded payload (DESIGN.md §2.1). Not with `payload`. */
   readonly startParam?: string;
-  /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. */
+  /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. Not with `startParam`. */
   readonly payload?: unknown;
   /** The messenger the conversation runs on, seeded as `channel`. */
   readonly channel?: string;
@@ -87,6 +109,16 @@ export class ConversationConflictError extends BotflowError {
   }
 }
 
+/**
+ * A start given both an invitation link's data and a payload. Which of the two should seed the
+ * conversation is not guessed: one would be dropped without a word.
+ */
+export class AmbiguousStartError extends BotflowError {
+  constructor() {
+    super('start.ambiguous', 'A start takes either startParam or payload, not both.');
+  }
+}
+
 type Snapshot = SnapshotFrom<ConversationMachine>;
 type ConversationActor = ReturnType<typeof createActor<ConversationMachine>>;
 
@@ -124,6 +156,30 @@ const UNREADABLE: Diagnostic = {
   message: 'the stored conversation could not be read; it starts afresh',
 };
 
+const OVER_LIMIT: Diagnostic = {
+  severity: 'warning',
+  code: 'conversation.over-limit',
+  message: 'the stored conversation holds more variables than this bot allows; it starts afresh',
+};
+
+/** Room in a stored record for all but its variables: version, block names, result, message marks. */
+const RECORD_OVERHEAD_BYTES = 16 * 1024;
+
+/** A record as a turn reads it: the conversation, unless it could not be read, and why not. */
+interface ReadConversation {
+  readonly record: StoredRecord | undefined;
+  readonly stored: StoredConversation | undefined;
+  readonly notes: readonly Diagnostic[];
+}
+
+/** What a turn runs from: the store's version and the variables the conversation had before it. */
+interface TurnBase {
+  readonly key: string;
+  readonly expected: number | undefined;
+  readonly marks: readonly string[];
+  readonly before: Variables;
+}
+
 /** A bot: one script, its conversations in a store, one turn at a time per conversation. */
 export class Bot {
   readonly script: Script;
@@ -136,6 +192,7 @@ export class Bot {
   private readonly runtime: StepRuntime;
   private readonly queue: KeyedQueue;
   private readonly tracing: boolean;
+  private readonly limits: VariableLimits;
 
   constructor(options: BotOptions) {
     this.script = options.script;
@@ -157,11 +214,18 @@ export class Bot {
     this.onStart = options.onStart ?? 'restart';
     this.tracing = options.trace ?? false;
     this.queue = new KeyedQueue(options.maxQueuedTurns ?? 100);
+    this.limits = {
+      count: limitOption('maxVariables', options.maxVariables, DEFAULT_MAX_VARIABLES),
+      bytes: limitOption('maxVariableBytes', options.maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES),
+    };
     this.mask = secretMasker(Object.values(options.env ?? {}));
   }
 
   /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */
   start(key: string, options: StartOptions = {}): Promise<Turn> {
+    if (options.startParam !== undefined && options.payload !== undefined) {
+      return Promise.reject(new AmbiguousStartError());
+    }
     return this.queue.run(key, () => this.exclusively(key, () => this.startNow(key, options)));
   }
 
@@ -177,9 +241,25 @@ export class Bot {
 
   /** Where the conversation `key` stands, without running anything; undefined when there is none. */
   async conversation(key: string): Promise<Turn | undefined> {
-    const record = await this.store.get(key);
-    const stored = record && decodeConversation(record.data);
+    const { stored } = await this.read(key);
     return stored && this.standing(stored, []);
+  }
+
+  /**
+   * The stored conversation `key`. A record that cannot be read, or whose variables are over the
+   * limits (stored by a bot with larger ones, or written by hand), is left unread, with a note:
+   * its turn starts afresh. An oversized record is not even parsed.
+   */
+  private async read(key: string): Promise<ReadConversation> {
+    const record = await this.store.get(key);
+    if (!record) return { record, stored: undefined, notes: [] };
+    if (Buffer.byteLength(record.data) > this.limits.bytes + RECORD_OVERHEAD_BYTES) {
+      return { record, stored: undefined, notes: [OVER_LIMIT] };
+    }
+    const stored = decodeConversation(record.data);
+    if (!stored) return { record, stored, notes: [UNREADABLE] };
+    if (limitBreach(stored.v ?? {}, this.limits)) return { record, stored: undefined, notes: [OVER_LIMIT] };
+    return { record, stored, notes: [] };
   }
 
   /** Where a stored conversation stands, as a turn that said nothing. */
@@ -218,8 +298,7 @@ export class Bot {
   }
 
   private async startNow(key: string, options: StartOptions): Promise<Turn> {
-    const record = await this.store.get(key);
-    const stored = record && decodeConversation(record.data);
+    const { record, stored, notes: readNotes } = await this.read(key);
     const mark = markOf(options.messageId);
     if (stored && mark !== undefined && stored.m?.includes(mark)) return this.standing(stored, [DUPLICATE]);
     if (stored && !this.isFinal(stored.b) && this.onStart !== 'restart' && stored.s === this.script.version) {
@@ -244,18 +323,22 @@ export class Bot {
       channel: options.channel ?? '',
       startParam: options.startParam ?? '',
     };
+    const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
+    if (breach) throw new VariableLimitError(breach);
     const actor = createActor(this.machine, { input: { vars } });
-    const notes = record && !stored ? [UNREADABLE, ...seed.diagnostics] : seed.diagnostics;
-    return this.runTurn(key, record?.version, marksAfter(stored, mark), actor, () => undefined, notes);
+    return this.runTurn(
+      { key, expected: record?.version, marks: marksAfter(stored, mark), before: vars },
+      actor,
+      () => undefined,
+      [...readNotes, ...seed.diagnostics],
+    );
   }
 
   private async sendNow(key: string, text: string, options: SendOptions): Promise<Turn> {
-    const record = await this.store.get(key);
-    const stored = record && decodeConversation(record.data);
+    const { record, stored, notes: readNotes } = await this.read(key);
     const mark = markOf(options.messageId);
     if (stored && mark !== undefined && stored.m?.includes(mark)) return this.standing(stored, [DUPLICATE]);
-    const notes: Diagnostic[] = [];
-    if (record && !stored) notes.push(UNREADABLE);
+    const notes: Diagnostic[] = [...readNotes];
     if (!stored || this.isFinal(stored.b) || !this.compiled.behaviours.get(stored.b)?.reply) {
       if (stored && !this.isFinal(stored.b)) {
         notes.push({
@@ -265,9 +348,14 @@ export class Bot {
         });
       }
       // A new conversation on the same messenger: the channel carries over, the start data does not.
-      const channel = stored?.v?.channel ?? '';
-      const actor = createActor(this.machine, { input: { vars: { ...this.defaults, channel } } });
-      return this.runTurn(key, record?.version, marksAfter(stored, mark), actor, () => undefined, notes);
+      const vars = { ...this.defaults, channel: stored?.v?.channel ?? '' };
+      const actor = createActor(this.machine, { input: { vars } });
+      return this.runTurn(
+        { key, expected: record?.version, marks: marksAfter(stored, mark), before: vars },
+        actor,
+        () => undefined,
+        notes,
+      );
     }
     if (stored.s !== this.script.version) {
       notes.push({
@@ -291,9 +379,12 @@ export class Bot {
       input: { vars: this.defaults },
     });
     return this.runTurn(
-      key,
-      record.version,
-      marksAfter(stored, mark),
+      {
+        key,
+        expected: record?.version,
+        marks: marksAfter(stored, mark),
+        before: this.storedVariables(stored),
+      },
       actor,
       (a) => {
         a.send({ type: 'reply', text: reply });
@@ -307,6 +398,9 @@ export class Bot {
     diagnostics: readonly Diagnostic[];
   } {
     if (options.payload === undefined) return decodeStartParam(options.startParam ?? '');
+    // A flood of `v` names is refused by its count, before each name is checked and copied.
+    const flood = countBreach(Object.keys(payloadVariablesField(options.payload)).length, this.limits);
+    if (flood) throw new VariableLimitError(flood);
     const read = readShortKeyPayload(options.payload);
     if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
     return { variables: payloadVariables(read.payload), diagnostics: read.warnings };
@@ -331,9 +425,7 @@ export class Bot {
 
   /** Runs the actor until the conversation waits or ends, stores it, and tells what happened. */
   private async runTurn(
-    key: string,
-    expected: number | undefined,
-    marks: readonly string[],
+    { key, expected, marks, before }: TurnBase,
     actor: ConversationActor,
     act: (actor: ConversationActor) => void,
     diagnostics: readonly Diagnostic[],
@@ -364,8 +456,10 @@ export class Bot {
       actor.stop();
     }
     const { context } = snapshot;
-    const value = String(snapshot.value);
     const changed = changedVariables(context.vars, this.defaults);
+    const breach = limitBreach(changed, this.limits);
+    if (breach) return this.stopOverLimit({ key, expected, marks, before }, context.at, diagnostics, breach);
+    const value = String(snapshot.value);
     const stored: StoredConversation = {
       s: this.script.version,
       b: value,
@@ -382,6 +476,36 @@ export class Bot {
       ...context.notes,
     ]);
     return this.mask(this.tracing ? { ...turn, trace: context.trace } : turn);
+  }
+
+  /**
+   * A turn that would leave the conversation with variables over the limits: nothing it did is
+   * kept (its variables, its messages), and the conversation ends with status `error` where it
+   * stood, so the next message starts afresh rather than growing it again. Like the step cap, a
+   * script's fault ends the conversation; a stored conversation always keeps to the limits.
+   */
+  private async stopOverLimit(
+    { key, expected, marks, before }: TurnBase,
+    at: string,
+    diagnostics: readonly Diagnostic[],
+    breach: LimitBreach,
+  ): Promise<Turn> {
+    const changed = changedVariables(before, this.defaults);
+    const stored: StoredConversation = {
+      s: this.script.version,
+      b: FAILED,
+      ...(at !== '' && { a: at }),
+      ...(Object.keys(changed).length > 0 && { v: changed }),
+      ...(marks.length > 0 && { m: marks }),
+    };
+    const version = await this.store.put(key, encodeConversation(stored), expected);
+    if (version === undefined) throw new ConversationConflictError(key);
+    const stopped: Diagnostic = {
+      severity: 'error',
+      code: breach.code,
+      message: `block "${at}": the turn would leave the conversation with ${breach.what}; it ended, and nothing the turn did was kept`,
+    };
+    return this.mask(this.turnOf(FAILED, at, before, null, [], [...diagnostics, stopped]));
   }
 
   private isFinal(state: string): boolean {
@@ -406,6 +530,15 @@ export class Bot {
     const status = state === FAILED ? 'error' : this.isFinal(state) ? 'ended' : 'waiting';
     return { messages, status, block: at, variables, result, diagnostics };
   }
+}
+
+/** A payload's own `v`, when it is an object; else an empty one. */
+function payloadVariablesField(payload: unknown): object {
+  const variables =
+    typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'v')
+      ? (payload as { v: unknown }).v
+      : undefined;
+  return typeof variables === 'object' && variables !== null ? variables : {};
 }
 
 export function createBot(options: BotOptions): Bot {

@@ -43,6 +43,18 @@ describe('facebook updates', () => {
     expect(GET_STARTED_PAYLOAD).toBe('GET_STARTED');
   });
 
+  it('reads a sender known only by user_ref (a chat-plugin guest) into its own chat id, keeping the ref', () => {
+    // Meta's messaging_postbacks example; see test/fixtures/channels/webhooks/README.md.
+    expect(channels.facebook.parseUpdate(loadFixture('webhooks/facebook-user-ref.json'))).toEqual([
+      {
+        channel: 'facebook',
+        chatId: 'user_ref:guest-5f0c1e7a9b',
+        id: 'm_user_ref_get_started',
+        startParam: 'eyJlSWQiOiI0MiJ9',
+      },
+    ]);
+  });
+
   it('reads only page webhooks', () => {
     expect(channels.facebook.parseUpdate({ ...(body as object), object: 'instagram' })).toEqual([]);
     expect(channels.instagram.parseUpdate(body)).toEqual([]);

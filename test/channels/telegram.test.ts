@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../channels/index.js';
+import { parseTelegramUpdate } from '../../channels/telegram/update.js';
 
 const parse = (body: unknown) => channels.telegram.parseUpdate(body);
 
 /**
  * An `Update` with a private-chat `Message`, in the shape of the Bot API reference
- * (core.telegram.org/bots/api#update, #message, #chat, #user); ids and texts are made up.
+ * (core.telegram.org/bots/api#update, #message, #chat, #user); ids and texts are made up. A
+ * leading `/word` is marked as a bot command, as Telegram marks it.
  */
 function messageUpdate(text: string, chatId = 111222333): unknown {
+  const command = /^\/\S+/.exec(text);
   return {
     update_id: 10000,
     message: {
@@ -16,7 +19,7 @@ function messageUpdate(text: string, chatId = 111222333): unknown {
       chat: { id: chatId, first_name: 'John', username: 'john', type: 'private' },
       date: 1441645532,
       text,
-      entities: [{ offset: 0, length: 6, type: 'bot_command' }],
+      ...(command && { entities: [{ offset: 0, length: command[0].length, type: 'bot_command' }] }),
     },
   };
 }
@@ -44,8 +47,57 @@ describe('telegram updates', () => {
     ]);
   });
 
+  it('leaves any other command to the host bot: it is not a reply', () => {
+    for (const text of ['/help', '/starting', '/help@SomeBot 42', '/settings@shop_test_bot']) {
+      expect(parse(messageUpdate(text)), text).toEqual([]);
+    }
+  });
+
+  it('starts on /start@<this bot> in any case, and leaves /start@OtherBot alone (grammY’s "/start@not args")', () => {
+    const read = (text: string) => parseTelegramUpdate(messageUpdate(text, -1001234567890), 'shop_test_bot');
+    expect(read('/start@Shop_Test_Bot 42')).toEqual([
+      { channel: 'telegram', chatId: '-1001234567890', id: '10000', startParam: '42' },
+    ]);
+    expect(read('/start 42')).toEqual([
+      { channel: 'telegram', chatId: '-1001234567890', id: '10000', startParam: '42' },
+    ]);
+    expect(read('/start@not args')).toEqual([]);
+    expect(read('/start@other_bot eyJlSWQiOiI0MiJ9')).toEqual([]);
+    expect(read('/help@shop_test_bot')).toEqual([]);
+  });
+
+  it('finds the command by the entity at offset 0, and in the text of an update without entities', () => {
+    const withEntity = (text: string, length: number) => ({
+      update_id: 1,
+      message: { chat: { id: 5 }, text, entities: [{ type: 'bot_command', offset: 0, length }] },
+    });
+    // The entity says where the command ends, as Telegram marked it.
+    expect(parse(withEntity('/start42', 6))).toEqual([
+      { channel: 'telegram', chatId: '5', id: '1', startParam: '42' },
+    ]);
+    // An entity elsewhere is a mention of a command inside a text: a reply.
+    const inside = {
+      update_id: 2,
+      message: {
+        chat: { id: 5 },
+        text: 'see /help',
+        entities: [{ type: 'bot_command', offset: 4, length: 5 }],
+      },
+    };
+    expect(parse(inside)).toEqual([{ channel: 'telegram', chatId: '5', id: '2', text: 'see /help' }]);
+    // A hand-written update (a QA case) has no entities: the text is read as Telegram would mark it.
+    const handWritten = (text: string) => ({ update_id: 3, message: { chat: { id: 5 }, text } });
+    expect(parse(handWritten('/start 987'))).toEqual([
+      { channel: 'telegram', chatId: '5', id: '3', startParam: '987' },
+    ]);
+    expect(parse(handWritten('/help'))).toEqual([]);
+    expect(parse(handWritten('/ not a command'))).toEqual([
+      { channel: 'telegram', chatId: '5', id: '3', text: '/ not a command' },
+    ]);
+  });
+
   it('reads any other text as text', () => {
-    for (const text of ['john@example.com', '/starting', '/help', 'start 42', ' /start 42']) {
+    for (const text of ['john@example.com', 'start 42', ' /start 42', 'a /start b']) {
       expect(parse(messageUpdate(text)), text).toEqual([
         { channel: 'telegram', chatId: '111222333', id: '10000', text },
       ]);

@@ -19,6 +19,7 @@ export function botOf(
     env?: Record<string, string>;
     http?: HttpOptions;
     store?: BotOptions['store'];
+    maxVariableBytes?: number;
   } = {},
 ): Bot {
   return createBot({
@@ -26,6 +27,7 @@ export function botOf(
     env: options.env ?? {},
     http: createHttpClient({ allowHosts: ['127.0.0.1'], random: () => 0.5, ...options.http }),
     ...(options.store && { store: options.store }),
+    ...(options.maxVariableBytes !== undefined && { maxVariableBytes: options.maxVariableBytes }),
   });
 }
 

@@ -177,9 +177,13 @@ describe('size cap', () => {
       return undefined;
     });
     const yaml = get('/x');
-    const ok = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    // Saving all of it needs room beyond the default 256 KiB of variables a conversation may hold.
+    const roomy = { env: { URL: server.origin }, maxVariableBytes: 2 * 1024 * 1024 };
+    const ok = await botOf(yaml, roomy).start('k');
     expect(ok.result).toBe('ok');
     expect(ok.variables.got).toBe(body);
+    const kept = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    expect(codes(kept)).toEqual(['variables.too-large']);
     const capped = await botOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } }).start(
       'k',
     );

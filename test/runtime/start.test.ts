@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AmbiguousStartError,
   createBot,
   encodePayload,
   loadScript,
@@ -148,6 +149,19 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
     expect(store.size).toBe(0);
     // The queue goes on after a failed start.
     expect((await bot.start('k')).status).toBe('waiting');
+  });
+
+  it('refuses a start given both startParam and payload, rather than dropping one, and stores nothing', async () => {
+    const store = new MemoryStore();
+    const bot = createBot({ script: identification, store });
+    const both = bot.start('k', { payload: { p: '79001234567' }, startParam: 'abc' });
+    await expect(both).rejects.toBeInstanceOf(AmbiguousStartError);
+    await expect(both).rejects.toMatchObject({
+      code: 'start.ambiguous',
+      message: 'A start takes either startParam or payload, not both.',
+    });
+    await expect(bot.start('k', { payload: {}, startParam: '' })).rejects.toBeInstanceOf(AmbiguousStartError);
+    expect(store.size).toBe(0);
   });
 
   it('reports a payload `v` entry that would overwrite a system variable, and applies the rest', async () => {

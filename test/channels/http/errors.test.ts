@@ -267,6 +267,38 @@ describe('engine and store errors', () => {
     expect(await api.store.get('k')).toBeUndefined();
   });
 
+  it('a start with both startParam and payload is 400, and nothing is stored', async () => {
+    const api = await startApi();
+    const body = { payload: { p: '79001234567' }, startParam: 'abc' };
+    expect(await errorOf(await api.call('POST', '/conversations/k/start', body))).toEqual({
+      status: 400,
+      code: 'start.ambiguous',
+      message: 'A start takes either startParam or payload, not both.',
+    });
+    expect(await api.store.get('k')).toBeUndefined();
+  });
+
+  it('a start with 60,000 variables (889 KB) is 413 in one sentence, and nothing is stored', async () => {
+    const api = await startApi();
+    const v = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`v${i}`, 'Msk']));
+    const body = JSON.stringify({ payload: { v } });
+    expect(body.length).toBeGreaterThan(880_000);
+    expect(body.length).toBeLessThan(1_048_576);
+    expect(await errorOf(await api.call('POST', '/conversations/k/start', body))).toEqual({
+      status: 413,
+      code: 'variables.too-many',
+      message:
+        'The start would give the conversation 60000 variables, over the limit of 200; nothing was stored.',
+    });
+    const tooLarge = { payload: { v: { note: 'n'.repeat(300_000) } } };
+    expect(await errorOf(await api.call('POST', '/conversations/k/start', tooLarge))).toMatchObject({
+      status: 413,
+      code: 'variables.too-large',
+    });
+    expect(await api.store.get('k')).toBeUndefined();
+    expect((await api.call('GET', '/health')).status).toBe(200);
+  });
+
   it('a turn another process stored first is 409', async () => {
     const api = await startApi({ bot: { store: new RacedStore() } });
     expect(await errorOf(await api.call('POST', '/conversations/k/start', {}))).toEqual({

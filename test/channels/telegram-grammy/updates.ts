@@ -9,21 +9,24 @@ export const CHAT_ID = 111222333;
 const user = { id: CHAT_ID, is_bot: false, first_name: 'John', username: 'john', language_code: 'en' };
 const chat = { id: CHAT_ID, first_name: 'John', username: 'john', type: 'private' as const };
 
+/** A supergroup the bot was added to, with `startgroup`. */
+export const GROUP_CHAT = { id: -1001234567890, title: 'Shop fans', type: 'supergroup' as const };
+
 let messageId = 1000;
 /** Increasing, as Telegram's are, so a polling bot's offset confirms each update once. */
 let updateId = 500000;
 
-function message() {
-  return { message_id: ++messageId, from: user, chat, date: 1441645532 };
+function message(inChat: typeof chat | typeof GROUP_CHAT = chat) {
+  return { message_id: ++messageId, from: user, chat: inChat, date: 1441645532 };
 }
 
 /** A text message; a leading `/word` is marked as a bot command, as Telegram marks it. */
-export function textUpdate(text: string): Update {
+export function textUpdate(text: string, inChat: typeof chat | typeof GROUP_CHAT = chat): Update {
   const command = /^\/\S+/.exec(text);
   const entities = command && {
     entities: [{ type: 'bot_command' as const, offset: 0, length: command[0].length }],
   };
-  return { update_id: ++updateId, message: { ...message(), text, ...entities } };
+  return { update_id: ++updateId, message: { ...message(inChat), text, ...entities } };
 }
 
 export function photoUpdate(): Update {

@@ -124,6 +124,20 @@ describe('the Messenger webhook', () => {
     expect(store.size).toBe(1);
   });
 
+  it('starts a chat-plugin guest known only by sender.user_ref from its referral, and answers it by user_ref', async () => {
+    // Meta's messaging_postbacks example: a sender with user_ref and no id.
+    const adapter = facebookWebhook();
+    const { bot } = botWithStore();
+    const start = await runWebhook(adapter, bot, signedPost(rawFixture('webhooks/facebook-user-ref.json')));
+    expect(start).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
+    expect(await bot.conversation('facebook:user_ref:guest-5f0c1e7a9b')).toMatchObject({
+      status: 'waiting',
+      variables: { clientExternalId: '42', startParam: 'eyJlSWQiOiI0MiJ9' },
+    });
+    const recipients = jsonBodies(graph.calls).map((body) => (body as { recipient: unknown }).recipient);
+    expect(recipients).toEqual([{ user_ref: 'guest-5f0c1e7a9b' }, { user_ref: 'guest-5f0c1e7a9b' }]);
+  });
+
   it('sends the replies of a body Meta posts twice once, and answers the redelivery so Meta stops', async () => {
     const adapter = facebookWebhook();
     const { bot, store } = botWithStore();

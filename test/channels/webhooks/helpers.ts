@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import {
-  handleUpdate,
+  handleWebhookUpdate,
   type WebhookAdapter,
   type WebhookAnswer,
   type WebhookRequest,
@@ -105,7 +105,7 @@ export async function runWebhook(
 ): Promise<WebhookAnswer> {
   const refused = adapter.screen(request);
   if (refused) return refused;
-  const handled = await handleUpdate(bot, adapter.channel, JSON.parse(request.rawBody.toString('utf8')));
+  const handled = await handleWebhookUpdate(bot, adapter, JSON.parse(request.rawBody.toString('utf8')));
   return adapter.deliver(handled);
 }
 
