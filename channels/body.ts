@@ -1,3 +1,4 @@
+import { isConversationKey, KEY_LIMIT } from '../engine/index.js';
 import type { InboundEvent } from './types.js';
 
 /*
@@ -26,13 +27,19 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The longest chat id read: with its `channel:` prefix it stays a valid conversation key. */
+const ID_LIMIT = KEY_LIMIT - 'instagram:user_ref:'.length;
+
 /**
  * A chat or user id as a string: messengers send them as numbers (Telegram, VK) or strings
- * (Messenger, Viber, WhatsApp), and the engine keys conversations by text.
+ * (Messenger, Viber, WhatsApp), and the engine keys conversations by text. An id no messenger
+ * would send (too long, with control characters) is no id: its event is left out.
  */
 export function id(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && isConversationKey(value) && value.length <= ID_LIMIT
+    ? value
+    : undefined;
 }
 
 /**

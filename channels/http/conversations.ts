@@ -1,12 +1,9 @@
-import type { Bot } from '../../engine/index.js';
+import { isConversationKey, KEY_LIMIT, type Bot } from '../../engine/index.js';
 import { readJson } from './body.js';
 import { HttpError } from './errors.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './routes.js';
 import { messageBody, parseBody, startBody } from './schemas.js';
-
-/** The longest conversation key, decoded: room for any messenger's `channel:chatId` and more. */
-export const KEY_LIMIT = 256;
 
 /** The JSON API over one bot's conversations; each answers the conversation's Turn. */
 export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
@@ -56,7 +53,7 @@ function conversationKey(segment: string): string {
   } catch {
     key = undefined; // broken percent-encoding or UTF-8
   }
-  if (key === undefined || key === '' || key.length > KEY_LIMIT || /\p{Cc}/u.test(key)) {
+  if (key === undefined || !isConversationKey(key)) {
     throw new HttpError(
       400,
       'http.bad-key',

@@ -3,6 +3,7 @@ import {
   BotflowError,
   ConversationBusyError,
   ConversationConflictError,
+  ConversationKeyError,
   PayloadError,
   StoreUncertainError,
   StoreUnavailableError,
@@ -37,6 +38,7 @@ const MESSAGE_LIMIT = 300;
 export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof AmbiguousStartError) return new HttpError(400, error.code, error.message);
+  if (error instanceof ConversationKeyError) return new HttpError(400, error.code, error.message);
   if (error instanceof VariableLimitError) return new HttpError(413, error.code, error.message);
   if (error instanceof PayloadError) return new HttpError(422, error.code, shorten(redact(error.message)));
   if (error instanceof ConversationConflictError) {

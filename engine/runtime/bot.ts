@@ -30,6 +30,7 @@ import { KeyedQueue } from './queue.js';
 import { decodeConversation, encodeConversation, type StoredConversation } from './stored.js';
 import { END, FAILED, type Turn, type Value, type Variables } from './types.js';
 import { changedVariables, defaultVariables } from './variables.js';
+import { ConversationKeyError, isConversationKey } from './key.js';
 
 export interface BotOptions {
   readonly script: Script;
@@ -223,6 +224,7 @@ export class Bot {
 
   /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */
   start(key: string, options: StartOptions = {}): Promise<Turn> {
+    if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
     if (options.startParam !== undefined && options.payload !== undefined) {
       return Promise.reject(new AmbiguousStartError());
     }
@@ -231,6 +233,7 @@ export class Bot {
 
   /** Hands the user's text to the conversation `key`; a new or ended conversation starts afresh. */
   send(key: string, text: string, options: SendOptions = {}): Promise<Turn> {
+    if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
     return this.queue.run(key, () => this.exclusively(key, () => this.sendNow(key, text, options)));
   }
 
@@ -241,6 +244,7 @@ export class Bot {
 
   /** Where the conversation `key` stands, without running anything; undefined when there is none. */
   async conversation(key: string): Promise<Turn | undefined> {
+    if (!isConversationKey(key)) throw new ConversationKeyError();
     const { stored } = await this.read(key);
     return stored && this.standing(stored, []);
   }
