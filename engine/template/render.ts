@@ -1,4 +1,10 @@
-import { evaluate, toText, type EvaluationResult, type ExpressionScope } from '../expression/index.js';
+import {
+  evaluate,
+  MAX_TEXT_LENGTH,
+  toText,
+  type EvaluationResult,
+  type ExpressionScope,
+} from '../expression/index.js';
 import type { Escape, PlaceholderPart, RenderResult, SinglePlaceholderTemplate, Template } from './types.js';
 
 /**
@@ -24,13 +30,18 @@ export function tryRenderTemplate(
   let text = '';
   let failure: { message: string; offset: number } | undefined;
   for (const part of template.parts) {
-    if (part.kind === 'text') {
-      text += part.text;
-      continue;
+    let piece = part.kind === 'text' ? part.text : '';
+    if (part.kind === 'placeholder') {
+      const result = evaluate(part.expression, scope);
+      if (!result.ok) failure ??= { message: result.message, offset: part.offset };
+      piece = escape(result.ok ? result.value : '');
     }
-    const result = evaluate(part.expression, scope);
-    if (!result.ok) failure ??= { message: result.message, offset: part.offset };
-    text += escape(result.ok ? result.value : '');
+    // Each value is bounded, but a template can hold hundreds of placeholders of a large one.
+    if (text.length + piece.length > MAX_TEXT_LENGTH) {
+      const message = `The text would be over ${MAX_TEXT_LENGTH} characters long, so it ends before the part that would pass that limit.`;
+      return { ok: false, message, offset: part.kind === 'placeholder' ? part.offset : 0, text };
+    }
+    text += piece;
   }
   return failure ? { ok: false, ...failure, text } : { ok: true, text };
 }

@@ -105,3 +105,18 @@ describe('single placeholders keep their type', () => {
     expect(typed('{{ age / 0 }}')).toEqual({ ok: false, message: 'Division by zero.' });
   });
 });
+
+describe('rendered length', () => {
+  it('stops before the part that would pass the text limit, and says so', () => {
+    const big = { v: 'a'.repeat(400_000) };
+    const result = tryRenderTemplate(template('{{ v }}-{{ v }}-{{ v }}-{{ v }}'), big);
+    expect(result.ok).toBe(false);
+    expect(result.text).toBe(`${big.v}-${big.v}-`);
+    expect(result).toMatchObject({
+      message:
+        'The text would be over 1000000 characters long, so it ends before the part that would pass that limit.',
+      offset: 16,
+    });
+    expect(renderTemplate(template('{{ v }}{{ v }}'), big)).toHaveLength(800_000);
+  });
+});
