@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { Option, type Command } from 'commander';
 import { startFromLink } from '../channels/index.js';
@@ -64,14 +64,24 @@ export function addHostOptions(command: Command): Command {
   );
 }
 
+/** The largest env file read: env files hold a few settings, never data. */
+const ENV_FILE_LIMIT = 64 * 1024;
+
 /** The host's env: the file first, then each --env (later wins). */
 export async function readEnv(options: HostOptions): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   if (options.envFrom !== undefined) {
     let text: string;
     try {
+      const { size } = await stat(options.envFrom);
+      if (size > ENV_FILE_LIMIT) {
+        throw new UsageError(
+          `the env file ${options.envFrom} is ${size} bytes, over the limit of ${ENV_FILE_LIMIT}.`,
+        );
+      }
       text = await readFile(options.envFrom, 'utf8');
-    } catch {
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`cannot read the env file ${options.envFrom}.`);
     }
     Object.assign(env, parseEnv(text));

@@ -203,4 +203,16 @@ describe('botflow run', () => {
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
     expect(server.requests).toEqual([]);
   });
+
+  it('refuses an env file over 64 KiB in one sentence, before reading it', async () => {
+    const file = join(dir, 'leaky-big.yaml');
+    const envFile = join(dir, 'big.env');
+    await writeFile(file, LEAKY);
+    await writeFile(envFile, `CRM_TOKEN=${'x'.repeat(64 * 1024)}\n`);
+    const result = await runCli(['run', file, '--env-from', envFile]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `botflow: the env file ${envFile} is ${64 * 1024 + 11} bytes, over the limit of 65536.\n`,
+    );
+  });
 });
