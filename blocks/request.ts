@@ -177,6 +177,7 @@ export const requestBlock = defineBlock({
         },
         outcome: (step, answered) => {
           const { outcome, answer } = takeIn(answered);
+          const beforeAnswer = step.savepoint();
           if (answer) {
             step.set('response', keptResponse(step, answer));
             if (answer.status >= 200 && answer.status < 300) {
@@ -194,6 +195,22 @@ export const requestBlock = defineBlock({
             }
           } else {
             step.set('response', { status: 0, body: '', error: outcome.kind });
+          }
+          // An answer too large to keep is the server's doing, so a failure to route, like one too deep.
+          const breach = step.overLimits();
+          if (breach) {
+            beforeAnswer();
+            step.set('response', { status: 0, body: '', error: 'limit' });
+            route(
+              step,
+              block,
+              {
+                kind: 'limit',
+                message: `saving the answer would leave the conversation with ${breach.what}`,
+              },
+              tools.onError,
+            );
+            return;
           }
           route(step, block, outcome, tools.onError);
         },

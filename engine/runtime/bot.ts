@@ -53,7 +53,7 @@ export interface BotOptions {
    */
   readonly maxQueuedTurns?: number;
   /**
-   * The most variables a conversation may hold besides the script's defaults (default 1,000); see
+   * The most variables a conversation may hold besides the script's defaults (default 200); see
    * {@link maxVariableBytes} for what happens over it.
    */
   readonly maxVariables?: number;
@@ -203,6 +203,8 @@ export class Bot {
       env: options.env ?? {},
       now: options.clock ?? (() => new Date()),
       stepCap: options.stepCap ?? 1000,
+      // Read when a block asks, after the constructor has set both.
+      variablesOver: (vars) => limitBreach(changedVariables(vars, this.defaults), this.limits),
     };
     this.machine = machineFor(this.compiled, {
       ...this.runtime,

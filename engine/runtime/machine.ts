@@ -91,6 +91,7 @@ const DETACHED: MachineRuntime = {
   env: {},
   now: () => new Date(),
   stepCap: 1000,
+  variablesOver: () => undefined,
   http: { send: () => Promise.resolve({ kind: 'limit', message: 'this machine has no HTTP client' }) },
 };
 

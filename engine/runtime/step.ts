@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import { evaluate, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
 import { tryRenderTemplate, type Template } from '../template/index.js';
 import type { HttpRequest } from './http-types.js';
+import type { LimitBreach } from './limits.js';
 import type { YamlPath } from '../../blocks/types.js';
 import { formatPath } from '../script/locate.js';
 import type { ConversationContext, OutgoingMessage, TraceEvent, Value, Variables } from './types.js';
@@ -12,6 +13,8 @@ export interface StepRuntime {
   readonly env: Readonly<Record<string, string>>;
   readonly now: () => Date;
   readonly stepCap: number;
+  /** How `vars` would break the conversation's variable limits, if they would. */
+  readonly variablesOver: (vars: Readonly<Record<string, Value>>) => LimitBreach | undefined;
 }
 
 /**
@@ -91,6 +94,11 @@ export class Step {
   say(text: string, buttons?: readonly string[]): void {
     const shown = buttons?.filter((button) => button.trim() !== '');
     this.outbox.push(shown && shown.length > 0 ? { text, buttons: shown } : { text });
+  }
+
+  /** How the variables as they stand now would break the conversation's limits, if they would. */
+  overLimits(): LimitBreach | undefined {
+    return this.runtime.variablesOver(this.vars ?? this.context.vars);
   }
 
   /** Remembers the variables now; the function returned puts them back (a block that is all or nothing). */

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBot, createHttpClient, parseScript } from '../../engine/index.js';
+import { createBot, createHttpClient, MemoryStore, parseScript } from '../../engine/index.js';
 import { botOf, codes, script } from './helpers.js';
 import { closedPort, closeServers, json, startServer, type TestServer } from './server.js';
 
@@ -182,8 +182,16 @@ describe('size cap', () => {
     const ok = await botOf(yaml, roomy).start('k');
     expect(ok.result).toBe('ok');
     expect(ok.variables.got).toBe(body);
-    const kept = await botOf(yaml, { env: { URL: server.origin } }).start('k');
-    expect(codes(kept)).toEqual(['variables.too-large']);
+    // With the default, saving it would pass the limit: the answer is a failure to route, `limit`
+    // (here caught by `error`), the saved variable is not kept, and the conversation is stored.
+    const store = new MemoryStore();
+    const kept = await botOf(yaml, { env: { URL: server.origin }, store }).start('k');
+    expect(kept.result).toBe('failed');
+    expect(kept.variables).not.toHaveProperty('got');
+    expect(kept.variables.response).toEqual({ status: 0, body: '', error: 'limit' });
+    expect(warning(kept)).toContain('saving the answer would leave the conversation with');
+    expect(codes(kept)).toContain('request.limit');
+    expect(await store.get('k')).toBeDefined();
     const capped = await botOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } }).start(
       'k',
     );
