@@ -9,6 +9,7 @@ import { decodeConversation } from '../../engine/runtime/stored.js';
 import { MemoryStore, SqliteStore, type Bot, type SessionStore } from '../../engine/index.js';
 import { botOf, script } from '../request/helpers.js';
 import { startServer, type TestServer } from '../request/server.js';
+import { fuzzRuns, FUZZ_TEST_TIMEOUT_MS } from './helpers.js';
 
 /**
  * Whatever a CRM answers — any status, odd headers, any content type and charset, compressed or
@@ -185,30 +186,34 @@ afterEach(() => {
   expect(unhandled).toEqual([]);
 });
 
-describe('CRM responses, fuzzed through a real HTTP server and real stores', () => {
-  let run = 0;
+describe(
+  'CRM responses, fuzzed through a real HTTP server and real stores',
+  { timeout: FUZZ_TEST_TIMEOUT_MS },
+  () => {
+    let run = 0;
 
-  it('never throw, end in a defined status, and are stored whole', async () => {
-    await fc.assert(
-      fc.asyncProperty(answer, async (spec) => {
-        server.handle((_request, response) => {
-          send(response, spec);
-          return undefined;
-        });
-        const key = `fuzz-${++run}`;
-        const turn = await bots[spec.store].start(key);
-        expect(Object.keys(ROUTED)).toContain(turn.block);
-        expect(turn.status).toBe(ROUTED[turn.block]);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    it('never throw, end in a defined status, and are stored whole', async () => {
+      await fc.assert(
+        fc.asyncProperty(answer, async (spec) => {
+          server.handle((_request, response) => {
+            send(response, spec);
+            return undefined;
+          });
+          const key = `fuzz-${++run}`;
+          const turn = await bots[spec.store].start(key);
+          expect(Object.keys(ROUTED)).toContain(turn.block);
+          expect(turn.status).toBe(ROUTED[turn.block]);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
-        const record = await stores[spec.store].get(key);
-        expect(record).toBeDefined();
-        const stored = decodeConversation(record?.data ?? '');
-        expect(stored?.b).toBe(turn.block);
-        const shown = await bots[spec.store].conversation(key);
-        expect(shown).toMatchObject({ status: turn.status, block: turn.block, variables: turn.variables });
-      }),
-      { numRuns: 150 },
-    );
-  }, 60_000);
-});
+          const record = await stores[spec.store].get(key);
+          expect(record).toBeDefined();
+          const stored = decodeConversation(record?.data ?? '');
+          expect(stored?.b).toBe(turn.block);
+          const shown = await bots[spec.store].conversation(key);
+          expect(shown).toMatchObject({ status: turn.status, block: turn.block, variables: turn.variables });
+        }),
+        fuzzRuns(150),
+      );
+    });
+  },
+);

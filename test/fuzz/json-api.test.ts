@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { startApi } from '../channels/http/helpers.js';
-import { expectClientStatus, expectNoPollution, expectStoredWhole, KeyedStore } from './helpers.js';
+import {
+  expectClientStatus,
+  expectNoPollution,
+  expectStoredWhole,
+  KeyedStore,
+  fuzzRuns,
+  FUZZ_TEST_TIMEOUT_MS,
+} from './helpers.js';
 
 /** Conversation keys as a path segment: encoded text of any kind and length, and broken encodings. */
 const segment = fc.oneof(
@@ -63,7 +70,7 @@ const request = fc.record({
   contentType,
 });
 
-describe('the JSON API under arbitrary requests', () => {
+describe('the JSON API under arbitrary requests', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => {
   it('answers every one without a 5xx, and stores each conversation whole or not at all', async () => {
     const store = new KeyedStore();
     const api = await startApi({ bot: { store } });
@@ -88,7 +95,7 @@ describe('the JSON API under arbitrary requests', () => {
         await expectStoredWhole(store);
         expectNoPollution();
       }),
-      { numRuns: 300 },
+      fuzzRuns(300),
     );
     // Some requests got through to a stored turn, so "stored whole" was checked on real records.
     expect(store.keys.size).toBeGreaterThan(0);

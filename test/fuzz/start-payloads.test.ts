@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { BotflowError, createBot, decodeStartParam, encodePayload } from '../../engine/index.js';
 import { decodeConversation } from '../../engine/runtime/stored.js';
 import { COLLECTOR, script } from '../runtime/helpers.js';
-import { expectNoPollution, expectStoredWhole, KeyedStore } from './helpers.js';
+import {
+  expectNoPollution,
+  expectStoredWhole,
+  KeyedStore,
+  fuzzRuns,
+  FUZZ_TEST_TIMEOUT_MS,
+} from './helpers.js';
 
 /** Start values: any text, Base64URL of any JSON (an encoded payload, broken or not), real payloads. */
 const startParam = fc.oneof(
@@ -52,7 +58,7 @@ const payload = fc.oneof(
 
 let keys = 0;
 
-describe('start data under arbitrary input', () => {
+describe('start data under arbitrary input', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => {
   it('decodeStartParam never throws and seeds own data properties only', () => {
     fc.assert(
       fc.property(startParam, (value) => {
@@ -61,7 +67,7 @@ describe('start data under arbitrary input', () => {
         for (const variable of Object.values(decoded.variables)) expect(typeof variable).not.toBe('object');
         expectNoPollution();
       }),
-      { numRuns: 300 },
+      fuzzRuns(300),
     );
   });
 
@@ -75,7 +81,7 @@ describe('start data under arbitrary input', () => {
         await expectStoredWhole(store);
         expectNoPollution();
       }),
-      { numRuns: 200 },
+      fuzzRuns(200),
     );
   });
 
@@ -103,7 +109,7 @@ describe('start data under arbitrary input', () => {
         await expectStoredWhole(store);
         expectNoPollution();
       }),
-      { numRuns: 200 },
+      fuzzRuns(200),
     );
   });
 });

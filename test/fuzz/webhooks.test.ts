@@ -12,7 +12,14 @@ import { loadFixture } from '../channels/helpers.js';
 import { callbackUpdate, textUpdate } from '../channels/telegram-grammy/updates.js';
 import { startFakePlatform, type FakePlatform } from '../channels/webhooks/fake-platform.js';
 import { DEMO_SCRIPT, hmacHex } from '../channels/webhooks/helpers.js';
-import { expectClientStatus, expectNoPollution, expectStoredWhole, KeyedStore } from './helpers.js';
+import {
+  expectClientStatus,
+  expectNoPollution,
+  expectStoredWhole,
+  KeyedStore,
+  fuzzRuns,
+  FUZZ_TEST_TIMEOUT_MS,
+} from './helpers.js';
 
 const SECRET = 'fuzz-Secret_0123';
 
@@ -145,33 +152,37 @@ function mutate(body: Json, mutations: readonly Mutation[]): Json {
 
 describe.each(Object.keys(CHANNELS))('the %s webhook under mutated bodies', (channel) => {
   const { bodies, sign } = CHANNELS[channel] ?? { bodies: [], sign: () => ({}) };
-  it('answers every one without a 5xx, stores conversations whole, and pollutes nothing', async () => {
-    const store = new KeyedStore();
-    const api = await startWebhooks(store);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...bodies),
-        fc.array(mutation, { maxLength: 4 }),
-        async (original, mutations) => {
-          let body = mutate(original as Json, mutations);
-          if (channel === 'vk' && typeof body === 'object' && body !== null && !Array.isArray(body)) {
-            body = { ...body, secret: SECRET };
-          }
-          const raw = Buffer.from(JSON.stringify(body));
-          const response = await fetch(`${api.origin}/webhooks/${channel}`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', ...sign(body, raw) },
-            body: raw,
-          });
-          expectClientStatus(response.status);
-          await response.arrayBuffer();
-          await expectStoredWhole(store);
-          expectNoPollution();
-        },
-      ),
-      { numRuns: 100 },
-    );
-    // Some bodies got through to stored turns, so "stored whole" was checked on real records.
-    expect(store.keys.size).toBeGreaterThan(0);
-  });
+  it(
+    'answers every one without a 5xx, stores conversations whole, and pollutes nothing',
+    async () => {
+      const store = new KeyedStore();
+      const api = await startWebhooks(store);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...bodies),
+          fc.array(mutation, { maxLength: 4 }),
+          async (original, mutations) => {
+            let body = mutate(original as Json, mutations);
+            if (channel === 'vk' && typeof body === 'object' && body !== null && !Array.isArray(body)) {
+              body = { ...body, secret: SECRET };
+            }
+            const raw = Buffer.from(JSON.stringify(body));
+            const response = await fetch(`${api.origin}/webhooks/${channel}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', ...sign(body, raw) },
+              body: raw,
+            });
+            expectClientStatus(response.status);
+            await response.arrayBuffer();
+            await expectStoredWhole(store);
+            expectNoPollution();
+          },
+        ),
+        fuzzRuns(100),
+      );
+      // Some bodies got through to stored turns, so "stored whole" was checked on real records.
+      expect(store.keys.size).toBeGreaterThan(0);
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });
