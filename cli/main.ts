@@ -11,7 +11,7 @@ import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
-import { complain } from './terminal.js';
+import { complain, printable } from './terminal.js';
 
 export function createProgram(): Command {
   const program = new Command('botflow')
@@ -19,7 +19,9 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .option('--debug', 'show stack traces of unexpected errors')
     .exitOverride()
-    .showSuggestionAfterError();
+    .showSuggestionAfterError()
+    // Commander quotes the arguments it refuses: a file name can hold terminal escapes too.
+    .configureOutput({ writeErr: (text) => process.stderr.write(printable(text)) });
   for (const command of [
     validateCommand(),
     runCommand(),

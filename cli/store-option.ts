@@ -52,5 +52,9 @@ function open(spec: string): OpenedStore {
     const store = new RedisStore(spec);
     return { store, kind: 'redis', where: store.where, close: () => store.close() };
   }
-  throw new UsageError(`--store takes memory, sqlite:PATH or redis://HOST:PORT, got "${spec}".`);
+  // The value may be a URL with a password: name its scheme at most, never the value itself.
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,20}:/.exec(spec)?.[0];
+  throw new UsageError(
+    `--store takes memory, sqlite:PATH or redis://HOST:PORT${scheme === undefined ? '' : `, not a value starting "${scheme}"`}.`,
+  );
 }

@@ -8,8 +8,9 @@ import { runCli } from './run-cli.js';
 /** What a hostile link carries: clear the screen, turn red, and reverse the text that follows. */
 const HOSTILE = '\u001b[2J\u001b[31mOWNED\u009b1m\r\u202eevil';
 /** Any character a terminal acts on: C0 but newline and tab, DEL, C1, the bidirectional controls. */
-// eslint-disable-next-line no-control-regex -- looking for control characters is the point
-const ACTS_ON = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const ACTS_ON =
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 const encode = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
 
@@ -99,6 +100,17 @@ describe('what the CLI prints never drives the terminal', () => {
       expect(result.stdout).toContain('re\\u001b[31md');
       expect(result.stdout).not.toMatch(ACTS_ON);
     }
+  });
+
+  it('commander’s own errors quote a refused argument escaped', async () => {
+    const option = await runCli(['run', script, `--\u001b[2Jfoo`]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("unknown option '--\\u001b[2Jfoo'");
+    expect(option.stderr).not.toMatch(ACTS_ON);
+    const command = await runCli([`\u001b[2Jcmd\u2028`]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('\\u001b[2Jcmd\\u2028');
+    expect(command.stderr).not.toMatch(ACTS_ON);
   });
 
   it('test prints case names and expected texts escaped', async () => {
