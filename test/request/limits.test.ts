@@ -200,6 +200,41 @@ describe('size cap', () => {
   });
 });
 
+describe('variables already over the limits before the answer', () => {
+  it('are not blamed on the request: it routes as answered, and the turn ends as after any block', async () => {
+    const yaml = script(`  fill:
+    type: bpl
+    set: { note: "'${'n'.repeat(900)}'" }
+    next: call
+  call:
+    type: request
+    url: '{{ env.URL }}/x'
+    save: { got: body }
+    on: { success: ok, limit: report, error: failed }
+  report:
+    type: request
+    url: '{{ env.URL }}/report'
+    next: refused
+  ok: { type: end, result: ok }
+  refused: { type: end, result: refused }
+  failed: { type: end, result: failed }
+`);
+    const turn = await botOf(yaml, { env: { URL: server.origin }, maxVariableBytes: 500 }).start('k');
+    expect(turn.status).toBe('error');
+    expect(turn.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'variables.too-large',
+        message: expect.stringMatching(
+          /^block "ok": the turn would leave the conversation with \d+ bytes/,
+        ) as unknown,
+      },
+    ]);
+    // Not routed as the request's limit: the path for it never ran.
+    expect(server.requests.map((r) => r.url)).toEqual(['/x']);
+  });
+});
+
 describe('redirects', () => {
   /** `/hop/N` redirects to `/hop/N-1`; `/hop/0` answers where the chain ended. */
   function redirectChain(): void {
