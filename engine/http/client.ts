@@ -36,7 +36,6 @@ export function createTransport(options: TransportOptions = {}): Transport {
     ...guardedAgents(options.allowHosts ?? []),
     proxy: false,
     maxRedirects: options.maxRedirects ?? 5,
-    beforeRedirect: refuseCrossOrigin,
     maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxBodyLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     responseType: 'text',
@@ -69,6 +68,9 @@ async function sendOnce(
           ? undefined
           : JSON.stringify(request.json),
       signal: AbortSignal.any([signal, deadline]),
+      beforeRedirect: (next: { href?: string }) => {
+        refuseCrossOrigin(request.url, next.href);
+      },
     });
     const headers = Object.fromEntries(
       Object.entries(response.headers).map(([name, value]) => [
@@ -91,14 +93,12 @@ async function sendOnce(
  * A redirect is followed only within the request's origin (scheme, host and port). The script's
  * headers (an API key) and body are meant for the url it names: to another origin they are never
  * sent, and the request is the outcome `limit` rather than a stripped request that fails oddly.
+ * Each hop is compared with the url the script named, not with the last URL as follow-redirects
+ * rebuilds it: for a relative Location that one takes its host from a script-set Host header.
  */
-function refuseCrossOrigin(
-  next: { href?: string },
-  _response: unknown,
-  current: { url?: string } | undefined,
-): void {
-  const from = originOf(current?.url);
-  const to = originOf(next.href);
+function refuseCrossOrigin(requested: string, next: string | undefined): void {
+  const from = originOf(requested);
+  const to = originOf(next);
   if (from === undefined || to === undefined || from !== to) throw new CrossOriginRedirectError(to);
 }
 

@@ -367,6 +367,34 @@ describe('redirects to another origin', () => {
     expect(moved?.headers['x-api-key']).toBe(KEY);
   });
 
+  it('a 307 within the origin given as an absolute URL is followed with the header and the body', async () => {
+    redirectTo(307, () => `http://localhost:${server.port}/moved`);
+    const turn = await botOf(post, {
+      env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
+      http: { allowHosts: ['localhost'] },
+    }).start('k');
+    expect(turn.result).toBe('ok');
+    const moved = server.requests[1];
+    expect(moved).toMatchObject({ method: 'POST', url: '/moved', body: JSON.stringify({ card: KEY }) });
+    expect(moved?.headers['x-api-key']).toBe(KEY);
+  });
+
+  it('a relative redirect is judged against the url, not a Host header the script set', async () => {
+    redirectTo(307, () => '/moved');
+    const withHost = post.replace(
+      "headers: { x-api-key: '{{ env.API_KEY }}' }",
+      "headers: { x-api-key: '{{ env.API_KEY }}', Host: '{{ env.HOST }}' }",
+    );
+    const turn = await botOf(withHost, {
+      env: { URL: server.origin, API_KEY: KEY, HOST: `localhost:${other.port}` },
+      http: { allowHosts: ['localhost', '127.0.0.1'] },
+    }).start('k');
+    expect(turn.result).toBe('refused');
+    expect(warning(turn)).toContain('the server redirected to another origin');
+    expect(server.requests.map((r) => r.url)).toEqual(['/start']);
+    expect(other.requests).toEqual([]);
+  });
+
   it('a 303 within the origin turns the POST into a GET without the body', async () => {
     redirectTo(303, () => '/moved');
     const turn = await botOf(post, {
