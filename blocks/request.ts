@@ -254,14 +254,16 @@ interface TakenIn {
  * An outcome with its answer taken in as engine data. A 2xx answer the engine cannot take in (too
  * deep, too many values) becomes the failure `limit`, routed like any other: nothing a server
  * sends may fail the turn. Any other answer keeps its status, so `on: { 503: … }` still routes it:
- * its body is never saved, so one past the bounds is left out (`''`), and its headers are not read.
+ * its body is never saved, so one past the bounds (or the client's size cap) is left out (`''`),
+ * and its headers are not read.
  */
 function takeIn(outcome: HttpOutcome): TakenIn {
   if (outcome.kind !== 'response') return { outcome };
   const body = toBoundedData(outcome.body, RESPONSE_LIMITS);
   if (!isSuccess(outcome.status)) {
     const answer = { status: outcome.status, headers: {}, body: body.ok ? body.value : '' };
-    return body.ok ? { outcome, answer } : { outcome, answer, bodyLeftOut: body.reason };
+    const bodyLeftOut = outcome.bodyLeftOut ?? (body.ok ? undefined : body.reason);
+    return bodyLeftOut === undefined ? { outcome, answer } : { outcome, answer, bodyLeftOut };
   }
   if (!body.ok) return { outcome: { kind: 'limit', message: `the answer ${body.reason}` } };
   const headers = toBoundedData(outcome.headers, RESPONSE_LIMITS);

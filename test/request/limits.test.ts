@@ -134,6 +134,25 @@ describe('size cap', () => {
     expect(warning(turn)).toContain('size limit');
   });
 
+  it('a 503 over the size cap keeps its status routing, without its body', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(503, { 'Content-Type': 'text/html' });
+      response.end('<p>down</p>'.repeat(FIVE_MIB / 10));
+      return undefined;
+    });
+    const yaml = get('/big', {
+      on: "{ success: ok, '503': unavailable, limit: refused, error: failed }",
+    }).replace(
+      '  ok:',
+      '  unavailable: { type: end, result: unavailable }\n  refused: { type: end, result: refused }\n  ok:',
+    );
+    const turn = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('unavailable');
+    expect(turn.variables.response).toEqual({ status: 503, body: '' });
+    expect(codes(turn)).toEqual(['request.body-not-kept', 'request.status']);
+    expect(warning(turn)).toContain('the response body is over the size limit, so response.body is empty');
+  });
+
   it('a small gzip answer that inflates to 5 MiB is refused too (the cap counts what is read)', async () => {
     const bomb = gzipSync(Buffer.alloc(FIVE_MIB, '0'));
     expect(bomb.length).toBeLessThan(64 * 1024);
