@@ -176,11 +176,20 @@ export const requestBlock = defineBlock({
           } satisfies HttpRequest;
         },
         outcome: (step, answered) => {
-          const { outcome, answer } = takeIn(answered);
+          // Variables already over the limits (an earlier block this turn) are not the answer's
+          // doing: the turn-end check ends the conversation for them, as after any block.
+          const overBefore = step.overLimits() !== undefined;
+          const { outcome, answer, bodyLeftOut } = takeIn(answered);
           const beforeAnswer = step.savepoint();
           if (answer) {
+            if (bodyLeftOut !== undefined)
+              step.note(
+                'warning',
+                'request.body-not-kept',
+                `the response body ${bodyLeftOut}, so response.body is empty`,
+              );
             step.set('response', keptResponse(step, answer));
-            if (answer.status >= 200 && answer.status < 300) {
+            if (isSuccess(answer.status)) {
               step.expose({ status: answer.status, headers: answer.headers, body: answer.body });
               for (const { name, source, value } of save) {
                 const result = step.evaluate(value);
@@ -197,7 +206,7 @@ export const requestBlock = defineBlock({
             step.set('response', { status: 0, body: '', error: outcome.kind });
           }
           // An answer too large to keep is the server's doing, so a failure to route, like one too deep.
-          const breach = step.overLimits();
+          const breach = overBefore ? undefined : step.overLimits();
           if (breach) {
             beforeAnswer();
             step.set('response', { status: 0, body: '', error: 'limit' });
@@ -234,18 +243,36 @@ interface Answer {
   readonly body: Value;
 }
 
+/** An outcome with its answer taken in, and why the answer's body was left out, if it was. */
+interface TakenIn {
+  readonly outcome: HttpOutcome;
+  readonly answer?: Answer;
+  readonly bodyLeftOut?: string;
+}
+
 /**
- * An outcome with its answer taken in as engine data. An answer the engine cannot take in (too
+ * An outcome with its answer taken in as engine data. A 2xx answer the engine cannot take in (too
  * deep, too many values) becomes the failure `limit`, routed like any other: nothing a server
- * sends may fail the turn.
+ * sends may fail the turn. Any other answer keeps its status, so `on: { 503: … }` still routes it:
+ * its body is never saved, so one past the bounds (or the client's size cap) is left out (`''`),
+ * and its headers are not read.
  */
-function takeIn(outcome: HttpOutcome): { outcome: HttpOutcome; answer?: Answer } {
+function takeIn(outcome: HttpOutcome): TakenIn {
   if (outcome.kind !== 'response') return { outcome };
   const body = toBoundedData(outcome.body, RESPONSE_LIMITS);
+  if (!isSuccess(outcome.status)) {
+    const answer = { status: outcome.status, headers: {}, body: body.ok ? body.value : '' };
+    const bodyLeftOut = outcome.bodyLeftOut ?? (body.ok ? undefined : body.reason);
+    return bodyLeftOut === undefined ? { outcome, answer } : { outcome, answer, bodyLeftOut };
+  }
   if (!body.ok) return { outcome: { kind: 'limit', message: `the answer ${body.reason}` } };
   const headers = toBoundedData(outcome.headers, RESPONSE_LIMITS);
   if (!headers.ok) return { outcome: { kind: 'limit', message: `the answer's headers ${headers.reason}` } };
   return { outcome, answer: { status: outcome.status, headers: headers.value, body: body.value } };
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 /** What the diagnostics of a failed request say: their code, and why, routed or not. */

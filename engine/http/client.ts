@@ -1,4 +1,5 @@
 import { maxHeaderSize } from 'node:http';
+import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { HttpClient, HttpOutcome, HttpRequest } from '../runtime/http-types.js';
@@ -19,6 +20,8 @@ export interface HttpOptions extends TransportOptions, RetryOptions {}
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+const OVER_THE_CAP = 'is over the size limit';
+
 /**
  * The HTTP client behind the Server Request block, on axios: http(s) only, no proxy, guarded
  * agents, a deadline per attempt, a size cap, a redirect cap, and the block's retry policy.
@@ -32,29 +35,30 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
  * host wraps to watch every attempt (`botflow chat --record`) before giving it to `retrying`.
  */
 export function createTransport(options: TransportOptions = {}): Transport {
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const instance = axios.create({
     ...guardedAgents(options.allowHosts ?? []),
     proxy: false,
     maxRedirects: options.maxRedirects ?? 5,
-    beforeRedirect: refuseCrossOrigin,
-    maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    maxBodyLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data], // parsed below, by content type
+    // The answer is read below, with its own cap, so an answer over it still has its status.
+    maxContentLength: -1,
+    maxBodyLength: maxBytes,
+    responseType: 'stream',
     validateStatus: () => true,
     headers: { 'User-Agent': `botflow/${packageJson.version}` },
   });
-  return (request, signal) => sendOnce(instance, request, signal);
+  return (request, signal) => sendOnce(instance, maxBytes, request, signal);
 }
 
 async function sendOnce(
   instance: AxiosInstance,
+  maxBytes: number,
   request: HttpRequest,
   signal: AbortSignal,
 ): Promise<HttpOutcome> {
   const deadline = AbortSignal.timeout(request.timeoutMs);
   try {
-    const response = await instance.request<string>({
+    const response = await instance.request<Readable>({
       method: request.method,
       url: request.url,
       headers: {
@@ -69,6 +73,9 @@ async function sendOnce(
           ? undefined
           : JSON.stringify(request.json),
       signal: AbortSignal.any([signal, deadline]),
+      beforeRedirect: (next: { href?: string }) => {
+        refuseCrossOrigin(request.url, next.href);
+      },
     });
     const headers = Object.fromEntries(
       Object.entries(response.headers).map(([name, value]) => [
@@ -76,12 +83,19 @@ async function sendOnce(
         Array.isArray(value) ? value.join(', ') : String(value),
       ]),
     );
-    return {
-      kind: 'response',
-      status: response.status,
-      headers,
-      body: parseBody(response.data, headers['content-type']),
-    };
+    const text = await readCapped(response.data, maxBytes);
+    if (text !== undefined) {
+      return {
+        kind: 'response',
+        status: response.status,
+        headers,
+        body: parseBody(text, headers['content-type']),
+      };
+    }
+    // Only a 2xx body is ever saved: any other answer keeps its status routing without its body.
+    if (response.status >= 200 && response.status < 300)
+      return { kind: 'limit', message: `the answer ${OVER_THE_CAP}` };
+    return { kind: 'response', status: response.status, headers, body: '', bodyLeftOut: OVER_THE_CAP };
   } catch (error) {
     return failure(error, deadline.aborted, request.timeoutMs);
   }
@@ -91,14 +105,12 @@ async function sendOnce(
  * A redirect is followed only within the request's origin (scheme, host and port). The script's
  * headers (an API key) and body are meant for the url it names: to another origin they are never
  * sent, and the request is the outcome `limit` rather than a stripped request that fails oddly.
+ * Each hop is compared with the url the script named, not with the last URL as follow-redirects
+ * rebuilds it: for a relative Location that one takes its host from a script-set Host header.
  */
-function refuseCrossOrigin(
-  next: { href?: string },
-  _response: unknown,
-  current: { url?: string } | undefined,
-): void {
-  const from = originOf(current?.url);
-  const to = originOf(next.href);
+function refuseCrossOrigin(requested: string, next: string | undefined): void {
+  const from = originOf(requested);
+  const to = originOf(next);
   if (from === undefined || to === undefined || from !== to) throw new CrossOriginRedirectError(to);
 }
 
@@ -113,6 +125,25 @@ class CrossOriginRedirectError extends Error {
       `the server redirected to another origin (${to ?? 'an unreadable address'}); a request follows redirects within its own origin only`,
     );
   }
+}
+
+/**
+ * The answer's body as text (decompressed, UTF-8, without a BOM), or undefined when it is over
+ * `maxBytes`: reading stops there, and the connection is closed. A deadline or a broken connection
+ * destroys the stream, which rejects here.
+ */
+async function readCapped(body: Readable, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Whether the script set its own Content-Type (which a JSON body then keeps). */
@@ -147,8 +178,6 @@ function failure(error: unknown, timedOut: boolean, timeoutMs: number): HttpOutc
       kind: 'limit',
       message: `the answer's headers are over the size limit (${maxHeaderSize} bytes)`,
     };
-  if (message.includes('maxContentLength'))
-    return { kind: 'limit', message: 'the answer is over the size limit' };
   // The same cap applies to what is sent (axios's maxBodyLength): not the answer's fault.
   if (message.includes('maxBodyLength'))
     return { kind: 'limit', message: 'the request body is over the size limit' };

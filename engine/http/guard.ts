@@ -35,9 +35,7 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 96], // unspecified ::, loopback ::1, and the deprecated IPv4-compatible ::a.b.c.d
-  ['::ffff:0:0', 96], // IPv4-mapped: ::ffff:7f00:1 is 127.0.0.1
   ['::ffff:0:0:0', 96], // IPv4-translated (RFC 2765, SIIT): an IPv4 address again
-  ['64:ff9b::', 96], // NAT64 well-known prefix: globally reachable, but it carries any IPv4 address
   ['64:ff9b:1::', 48], // NAT64 local use
   ['100::', 64], // discard-only
   ['100:0:0:1::', 64], // dummy prefix
@@ -68,7 +66,42 @@ function normalHost(host: string): string {
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return BLOCKED_IPV4.check(address, 'ipv4');
-  return family === 6 ? BLOCKED_IPV6.check(address, 'ipv6') : true;
+  if (family !== 6) return true;
+  const carried = carriedIpv4(address);
+  return carried === undefined ? BLOCKED_IPV6.check(address, 'ipv6') : BLOCKED_IPV4.check(carried, 'ipv4');
+}
+
+/**
+ * The IPv4 address an IPv6 address stands for, when connecting to it reaches that IPv4 address:
+ * IPv4-mapped `::ffff:a.b.c.d` (a dual-stack socket dials the IPv4 address itself) and the NAT64
+ * well-known prefix `64:ff9b::a.b.c.d` (RFC 6052: how DNS64 on an IPv6-only host answers for every
+ * IPv4-only name). The address inside is then judged by the IPv4 list, so a public CRM stays
+ * reachable and a private one stays refused. Other forms that carry an IPv4 address (translated,
+ * compatible, 6to4, Teredo, NAT64 local use) are refused whole by the IPv6 list.
+ */
+function carriedIpv4(address: string): string | undefined {
+  const words = ipv6Words(address);
+  const [a, b, c, d, e, f, high = 0, low = 0] = words;
+  const mapped = a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0xffff;
+  const nat64 = a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0;
+  if (!mapped && !nat64) return undefined;
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
+/** The eight 16-bit words of an IPv6 address that `isIP` accepted (a zone, `%eth0`, is dropped). */
+function ipv6Words(address: string): number[] {
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [o1, o2, o3, o4] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((o1 << 8) | o2).toString(16)}:${((o3 << 8) | o4).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((word) => parseInt(word, 16)));
+  const start = parse(head);
+  if (tail === undefined) return start;
+  const end = parse(tail);
+  return [...start, ...Array<number>(8 - start.length - end.length).fill(0), ...end];
 }
 
 /** A refused connection: the address is private and the host did not allow its name. */

@@ -17,6 +17,8 @@ export type HttpOutcome =
       readonly status: number;
       readonly headers: Readonly<Record<string, string>>;
       readonly body: unknown;
+      /** Why the body was left out (`''`), for an answer outside 2xx whose body is over the size cap. */
+      readonly bodyLeftOut?: string;
     }
   /**
    * A failure: no answer in time, no connection, or a limit of ours (a refused address, an answer

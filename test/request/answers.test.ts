@@ -19,10 +19,10 @@ afterEach(closeServers);
 /** 101 nested arrays: 202 bytes, one level past what the engine takes in. */
 const TOO_DEEP = `${'['.repeat(101)}${']'.repeat(101)}`;
 
-/** Answers every request 200 with `body` as JSON text, and `headers` beside it. */
-function answerJson(body: string, headers: Record<string, string> = {}): void {
+/** Answers every request `status` (200) with `body` as JSON text, and `headers` beside it. */
+function answerJson(body: string, headers: Record<string, string> = {}, status = 200): void {
   server.handle((_request, response) => {
-    response.writeHead(200, { 'Content-Type': 'application/json', ...headers });
+    response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
     response.end(body);
     return 'sent';
   });
@@ -100,6 +100,42 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
     const taken = await botOf(atStart(), { env: { URL: server.origin } }).start('k');
     expect(taken.result).toBe('ok');
     expect(taken.variables.got).toHaveLength(MAX_RESPONSE_VALUES);
+  });
+
+  it.each([
+    ['a body nested 101 deep', TOO_DEEP, 'is nested more than 100 levels deep'],
+    [
+      `a body of more than ${MAX_RESPONSE_VALUES} values`,
+      `[${'0,'.repeat(MAX_RESPONSE_VALUES)}0]`,
+      `holds more than ${MAX_RESPONSE_VALUES} values (list items and object members)`,
+    ],
+  ])('%s in a 503 or a 404 keeps its status routing; the body is left out', async (_what, body, why) => {
+    const on = "{ success: ok, '503': unavailable, 4xx: missing, limit: refused, error: failed }";
+    const yaml = atStart(on).replace(
+      '  ok:',
+      '  unavailable: { type: end, result: unavailable }\n  missing: { type: end, result: missing }\n  ok:',
+    );
+    answerJson(body, {}, 503);
+    const unavailable = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    expect(unavailable.result).toBe('unavailable');
+    expect(unavailable.variables.response).toEqual({ status: 503, body: '' });
+    expect(unavailable.variables.got).toBeUndefined();
+    expect(unavailable.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'request.body-not-kept',
+        message: `block "call": the response body ${why}, so response.body is empty`,
+      },
+      {
+        severity: 'warning',
+        code: 'request.status',
+        message: 'block "call": the request failed (the server answered 503); going on at "unavailable"',
+      },
+    ]);
+    answerJson(body, {}, 404);
+    const missing = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    expect(missing.result).toBe('missing');
+    expect(missing.variables.response).toEqual({ status: 404, body: '' });
   });
 
   it('more header bytes than Node reads is a limit too, not a network failure', async () => {

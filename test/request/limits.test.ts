@@ -134,6 +134,25 @@ describe('size cap', () => {
     expect(warning(turn)).toContain('size limit');
   });
 
+  it('a 503 over the size cap keeps its status routing, without its body', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(503, { 'Content-Type': 'text/html' });
+      response.end('<p>down</p>'.repeat(FIVE_MIB / 10));
+      return undefined;
+    });
+    const yaml = get('/big', {
+      on: "{ success: ok, '503': unavailable, limit: refused, error: failed }",
+    }).replace(
+      '  ok:',
+      '  unavailable: { type: end, result: unavailable }\n  refused: { type: end, result: refused }\n  ok:',
+    );
+    const turn = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    expect(turn.result).toBe('unavailable');
+    expect(turn.variables.response).toEqual({ status: 503, body: '' });
+    expect(codes(turn)).toEqual(['request.body-not-kept', 'request.status']);
+    expect(warning(turn)).toContain('the response body is over the size limit, so response.body is empty');
+  });
+
   it('a small gzip answer that inflates to 5 MiB is refused too (the cap counts what is read)', async () => {
     const bomb = gzipSync(Buffer.alloc(FIVE_MIB, '0'));
     expect(bomb.length).toBeLessThan(64 * 1024);
@@ -197,6 +216,41 @@ describe('size cap', () => {
     );
     expect(capped.result).toBe('failed');
     expect(warning(capped)).toContain('size limit');
+  });
+});
+
+describe('variables already over the limits before the answer', () => {
+  it('are not blamed on the request: it routes as answered, and the turn ends as after any block', async () => {
+    const yaml = script(`  fill:
+    type: bpl
+    set: { note: "'${'n'.repeat(900)}'" }
+    next: call
+  call:
+    type: request
+    url: '{{ env.URL }}/x'
+    save: { got: body }
+    on: { success: ok, limit: report, error: failed }
+  report:
+    type: request
+    url: '{{ env.URL }}/report'
+    next: refused
+  ok: { type: end, result: ok }
+  refused: { type: end, result: refused }
+  failed: { type: end, result: failed }
+`);
+    const turn = await botOf(yaml, { env: { URL: server.origin }, maxVariableBytes: 500 }).start('k');
+    expect(turn.status).toBe('error');
+    expect(turn.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'variables.too-large',
+        message: expect.stringMatching(
+          /^block "ok": the turn would leave the conversation with \d+ bytes/,
+        ) as unknown,
+      },
+    ]);
+    // Not routed as the request's limit: the path for it never ran.
+    expect(server.requests.map((r) => r.url)).toEqual(['/x']);
   });
 });
 
@@ -330,6 +384,34 @@ describe('redirects to another origin', () => {
     const moved = server.requests[1];
     expect(moved).toMatchObject({ method: 'POST', url: '/moved', body: JSON.stringify({ card: KEY }) });
     expect(moved?.headers['x-api-key']).toBe(KEY);
+  });
+
+  it('a 307 within the origin given as an absolute URL is followed with the header and the body', async () => {
+    redirectTo(307, () => `http://localhost:${server.port}/moved`);
+    const turn = await botOf(post, {
+      env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
+      http: { allowHosts: ['localhost'] },
+    }).start('k');
+    expect(turn.result).toBe('ok');
+    const moved = server.requests[1];
+    expect(moved).toMatchObject({ method: 'POST', url: '/moved', body: JSON.stringify({ card: KEY }) });
+    expect(moved?.headers['x-api-key']).toBe(KEY);
+  });
+
+  it('a relative redirect is judged against the url, not a Host header the script set', async () => {
+    redirectTo(307, () => '/moved');
+    const withHost = post.replace(
+      "headers: { x-api-key: '{{ env.API_KEY }}' }",
+      "headers: { x-api-key: '{{ env.API_KEY }}', Host: '{{ env.HOST }}' }",
+    );
+    const turn = await botOf(withHost, {
+      env: { URL: server.origin, API_KEY: KEY, HOST: `localhost:${other.port}` },
+      http: { allowHosts: ['localhost', '127.0.0.1'] },
+    }).start('k');
+    expect(turn.result).toBe('refused');
+    expect(warning(turn)).toContain('the server redirected to another origin');
+    expect(server.requests.map((r) => r.url)).toEqual(['/start']);
+    expect(other.requests).toEqual([]);
   });
 
   it('a 303 within the origin turns the POST into a GET without the body', async () => {
