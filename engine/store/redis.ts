@@ -73,6 +73,12 @@ const FAIL_FAST = Object.freeze({
 
 const LOCK_NAMESPACE = 'lock:';
 
+/** How long a write whose answer was lost is read back by default (`readBackMs`). */
+export const DEFAULT_READ_BACK_MS = 5000;
+
+/** How long a lock is held unless renewed by default (`lockTtlMs`). */
+export const DEFAULT_LOCK_TTL_MS = 30_000;
+
 /** The pause between two read-backs of a write whose answer was lost, while Redis does not answer. */
 const READ_BACK_PAUSE_MS = 200;
 
@@ -136,10 +142,13 @@ export class RedisStore implements SessionStore {
       renew: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowRenew(lock, token, ttlMs)),
       unlock: (lock, token) => this.call(() => redisWithScripts.botflowUnlock(lock, token)),
     };
-    this.readBackMs = options.readBackMs ?? 5000;
+    this.readBackMs = options.readBackMs ?? DEFAULT_READ_BACK_MS;
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
     this.ttl = String(options.ttlMs ?? 0);
-    this.lockTimes = { ttlMs: options.lockTtlMs ?? 30_000, waitMs: options.lockWaitMs ?? 60_000 };
+    this.lockTimes = {
+      ttlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+      waitMs: options.lockWaitMs ?? 60_000,
+    };
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
