@@ -4,6 +4,22 @@ import { ConversationBusyError } from './busy.js';
 import type { Unlock } from './types.js';
 import { StoreUnavailableError } from './unavailable.js';
 
+/**
+ * KEYS[1] the lock; ARGV: the taker's token, ttl ms. `SET NX PX`, and safe to run twice: a take
+ * sent again after a broken connection finds its own token and holds the lock, with a fresh ttl,
+ * instead of waiting for itself.
+ */
+export const TAKE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return redis.status_reply('OK')
+end
+if holder then return false end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return redis.status_reply('OK')
+`;
+
 /** KEYS[1] the lock; ARGV[1] the holder's token. Only the holder may give it back. */
 export const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -18,11 +34,11 @@ return 0
 
 /**
  * The three Redis calls a lock needs, each answering as its Redis command does. A call that fails
- * with a StoreUnavailableError not `unanswered` certainly did not run; any other failure may run
+ * with a StoreUnavailableError whose `mayHaveRun` is false certainly did not run; any other failure may run
  * once Redis answers again.
  */
 export interface LockCommands {
-  /** `SET lock token PX ttl NX`: 'OK' when taken, null when someone holds it. */
+  /** {@link TAKE}: 'OK' when taken (or already held with this token), null when another holds it. */
   take(lock: string, token: string, ttlMs: number): Promise<'OK' | null>;
   renew(lock: string, token: string, ttlMs: number): Promise<unknown>;
   unlock(lock: string, token: string): Promise<unknown>;
@@ -63,7 +79,7 @@ export async function holdLock(
     } catch (error) {
       // A take that timed out runs when Redis comes back: the lock would then be held, by nobody,
       // for its whole ttl. The token is known, so it is given back as soon as Redis answers.
-      if (!(error instanceof StoreUnavailableError) || error.unanswered) {
+      if (!(error instanceof StoreUnavailableError) || error.mayHaveRun) {
         void releaseEventually(commands, lock, token, times.ttlMs);
       }
       throw error;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotflowError } from '../error.js';
 import { Redis } from 'ioredis';
-import { holdLock, RENEW, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
+import { holdLock, RENEW, TAKE, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
 import type { SessionStore, StoredRecord, Unlock } from './types.js';
 import { StoreUncertainError, StoreUnavailableError } from './unavailable.js';
 
@@ -26,8 +26,11 @@ export interface RedisStoreOptions {
  * Compare-and-set on a hash {data, version, at, writer}, atomic because Redis runs a script whole.
  * KEYS[1] the key; ARGV: data, expected version ('' = the key must be absent), ttl ms ('0' = none),
  * the time of writing (ms), a token naming this write (read back when its answer is lost).
+ * Safe to run twice: a connection that broke before the answer came sends the write again
+ * (ioredis's autoResendUnfulfilledCommands), and the second copy answers what the first did.
  */
 const CAS_PUT = `
+if redis.call('HGET', KEYS[1], 'writer') == ARGV[5] then return tonumber(redis.call('HGET', KEYS[1], 'version')) end
 local current = redis.call('HGET', KEYS[1], 'version')
 if ARGV[2] == '' then
   if current then return false end
@@ -49,6 +52,7 @@ interface Scripts {
     writtenAt: string,
     writer: string,
   ): Promise<number | null>;
+  botflowTake(lock: string, token: string, ttlMs: number): Promise<'OK' | null>;
   botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
   botflowUnlock(lock: string, token: string): Promise<number>;
 }
@@ -60,14 +64,20 @@ interface Scripts {
  * wait, so a turn fails in about a second instead of hanging while Redis is down. The command
  * timeout bounds a Redis that is connected but does not answer (stopped, or swapping).
  */
-const FAIL_FAST = {
+const FAIL_FAST = Object.freeze({
   maxRetriesPerRequest: 0,
   connectTimeout: 2000,
   commandTimeout: 2000,
   retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
-};
+});
 
 const LOCK_NAMESPACE = 'lock:';
+
+/** How long a write whose answer was lost is read back by default (`readBackMs`). */
+export const DEFAULT_READ_BACK_MS = 5000;
+
+/** How long a lock is held unless renewed by default (`lockTtlMs`). */
+export const DEFAULT_LOCK_TTL_MS = 30_000;
 
 /** The pause between two read-backs of a write whose answer was lost, while Redis does not answer. */
 const READ_BACK_PAUSE_MS = 200;
@@ -83,11 +93,6 @@ interface Issued {
   readonly readies: number;
 }
 
-/** ioredis's rejections of the commands it drops from its queues when a connection fails or ends. */
-const isDropped = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
-
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
 export class RedisStore implements SessionStore {
   private readonly redis: Redis & Scripts;
@@ -102,6 +107,12 @@ export class RedisStore implements SessionStore {
   /** How often the connection closed and became ready: see {@link Issued}. */
   private closes = 0;
   private readies = 0;
+
+  /**
+   * The ioredis options of a connection the store opens from a URL, to start a connection of your
+   * own from: `new Redis(url, { ...RedisStore.connectionOptions, commandTimeout: 5000 })`.
+   */
+  static readonly connectionOptions = FAIL_FAST;
 
   /** `redis`: a URL (this store opens and closes the connection) or a connection the caller owns. */
   constructor(redis: Redis | string, options: RedisStoreOptions = {}) {
@@ -121,19 +132,23 @@ export class RedisStore implements SessionStore {
     connection.on('close', this.countClose);
     connection.on('ready', this.countReady);
     connection.defineCommand('botflowCasPut', { numberOfKeys: 1, lua: CAS_PUT });
+    connection.defineCommand('botflowTake', { numberOfKeys: 1, lua: TAKE });
     connection.defineCommand('botflowRenew', { numberOfKeys: 1, lua: RENEW });
     connection.defineCommand('botflowUnlock', { numberOfKeys: 1, lua: UNLOCK });
     const redisWithScripts = connection as Redis & Scripts;
     this.redis = redisWithScripts;
     this.lockCommands = {
-      take: (lock, token, ttlMs) => this.call(() => redisWithScripts.set(lock, token, 'PX', ttlMs, 'NX')),
+      take: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowTake(lock, token, ttlMs)),
       renew: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowRenew(lock, token, ttlMs)),
       unlock: (lock, token) => this.call(() => redisWithScripts.botflowUnlock(lock, token)),
     };
-    this.readBackMs = options.readBackMs ?? 5000;
+    this.readBackMs = options.readBackMs ?? DEFAULT_READ_BACK_MS;
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
     this.ttl = String(options.ttlMs ?? 0);
-    this.lockTimes = { ttlMs: options.lockTtlMs ?? 30_000, waitMs: options.lockWaitMs ?? 60_000 };
+    this.lockTimes = {
+      ttlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+      waitMs: options.lockWaitMs ?? 60_000,
+    };
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
@@ -217,12 +232,14 @@ export class RedisStore implements SessionStore {
 
   /**
    * Whether a failed command can have run (or still run) in Redis. Not when Redis refused it, nor
-   * when it waited in ioredis's queue for a connection that never became ready and was dropped from
-   * it. A command that timed out stays queued and runs once Redis answers again.
+   * when it waited in ioredis's offline queue and no connection became ready since: that queue is
+   * written out only on `ready`, so the command never left, whatever ended its wait (a failed
+   * connect, or a ready check that timed out). A command that was sent and timed out stays on its
+   * connection and runs once Redis answers again.
    */
   private mayHaveRun(error: unknown, issued: Issued): boolean {
     if (error instanceof Error && error.name === 'ReplyError') return false;
-    return !(issued.queued && isDropped(error) && this.readies === issued.readies);
+    return !(issued.queued && this.readies === issued.readies);
   }
 
   /**
@@ -278,7 +295,7 @@ export class RedisStore implements SessionStore {
   }
 
   /** Turns a lost connection or a refusal into one clear error. */
-  private unavailable(error: unknown, unanswered = false): StoreUnavailableError {
+  private unavailable(error: unknown, mayHaveRun = false): StoreUnavailableError {
     // A refusal (WRONGPASS, NOAUTH, READONLY during a failover, OOM, LOADING): its first word
     // says why; the rest can be long and is Redis's own.
     const refusal = error instanceof Error && error.name === 'ReplyError' ? /^\S+/.exec(error.message) : null;
@@ -286,7 +303,7 @@ export class RedisStore implements SessionStore {
       refusal
         ? `the session store at ${this.where} refused the command: ${refusal[0]}`
         : `cannot reach the session store at ${this.where}`,
-      { cause: error, unanswered },
+      { cause: error, mayHaveRun },
     );
   }
 }

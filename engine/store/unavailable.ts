@@ -6,12 +6,12 @@ export class StoreUnavailableError extends BotflowError {
    * The failed command was sent and its answer never came, so the store may still run it (a
    * read, or a lock's own command: never a turn's write, which fails with StoreUncertainError).
    */
-  readonly unanswered: boolean;
+  readonly mayHaveRun: boolean;
 
-  constructor(message: string, options?: { cause?: unknown; unanswered?: boolean }) {
+  constructor(message: string, options?: { cause?: unknown; mayHaveRun?: boolean }) {
     super('store.unavailable', message);
     if (options && 'cause' in options) this.cause = options.cause;
-    this.unanswered = options?.unanswered ?? false;
+    this.mayHaveRun = options?.mayHaveRun ?? false;
   }
 }
 

@@ -4,8 +4,9 @@ import type { ServeProcess } from '../serve/serve-process.js';
 
 /**
  * What a client learnt of one message it sent: `applied` (answered 200), `maybe` (answered
- * `store.uncertain`, or no answer at all: the process died), `refused` (any other error, each of
- * which promises that nothing was applied).
+ * `store.uncertain`, or no answer at all: the process died), `refused` (a 409 or another 503, each
+ * of which promises that nothing was applied). Any other answer fails the run: a `500 internal`
+ * promises nothing.
  */
 type Fate = 'applied' | 'maybe' | 'refused';
 
@@ -32,21 +33,30 @@ export class Ledger {
    * (`${prefix}${n}`: a prefix per run keeps the names of several runs apart) goes to `pick(i + n)`. Every other message carries a message id (and is sent again with it while the
    * answer is `store.uncertain`); the rest carry none, as a client without ids would send them.
    */
-  async sendAll(
+  sendAll(
     keys: readonly string[],
     pick: (index: number) => ServeProcess,
     running: () => boolean,
     prefix = 'm',
   ): Promise<void> {
-    await Promise.all(
+    let failed = false;
+    const senders = Promise.all(
       keys.map(async (key, i) => {
-        for (let n = 0; running(); n++) {
-          const item = `${prefix}${n}`;
-          await this.send(pick(i + n), key, item, n % 2 === 0 ? `${key}/${item}` : undefined);
-          await sleep(SEND_PAUSE_MS);
+        try {
+          for (let n = 0; running() && !failed; n++) {
+            const item = `${prefix}${n}`;
+            await this.send(pick(i + n), key, item, n % 2 === 0 ? `${key}/${item}` : undefined);
+            await sleep(SEND_PAUSE_MS);
+          }
+        } catch (error) {
+          failed = true; // an answer the ledger cannot file stops every sender
+          throw error;
         }
       }),
-    );
+    ).then(() => undefined);
+    // The caller awaits it once its scenario is over; a failure meanwhile is not unhandled.
+    senders.catch(() => undefined);
+    return senders;
   }
 
   /** Sends one message (with `messageId`, again while the answer is uncertain) and returns its fate. */
@@ -88,7 +98,11 @@ export class Ledger {
     }
     if (answer.status === 200) return 'applied';
     const { error } = answer.body as { error?: { code?: string } };
-    return error?.code === 'store.uncertain' ? 'maybe' : 'refused';
+    if (answer.status === 503 && error?.code === 'store.uncertain') return 'maybe';
+    if (answer.status === 409 || answer.status === 503) return 'refused';
+    throw new Error(
+      `${key}: an answer that says nothing of what was applied: ${answer.status} ${JSON.stringify(answer.body)}`,
+    );
   }
 
   /** Keeps the most a message's answers said: one 200 outweighs an earlier uncertain answer. */

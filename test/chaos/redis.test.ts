@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { RedisStore } from '../../engine/index.js';
+import { DEFAULT_LOCK_TTL_MS, DEFAULT_READ_BACK_MS } from '../../engine/store/redis.js';
 import { ServeProcess } from '../serve/serve-process.js';
 import { RedisServer } from '../store/redis-server.js';
 import { Ledger } from './ledger.js';
@@ -14,13 +16,17 @@ afterAll(async () => {
   await redis.dispose();
 });
 
-/** A stall of Redis longer than its 2 s command timeout, and shorter than the 30 s lock ttl. */
-const STALL_MS = 4000;
+const COMMAND_TIMEOUT_MS = RedisStore.connectionOptions.commandTimeout;
+
+/** A stall of Redis longer than its command timeout, and shorter than the lock ttl. */
+const STALL_MS = 2 * COMMAND_TIMEOUT_MS;
 /**
- * How long after Redis is back the conversations must answer again: the stall's leftovers clear
- * within a few seconds, where a lock left behind would hold its conversation for 30 s.
+ * How long after Redis is back the conversations must answer again. At worst a turn waits for one
+ * in flight when Redis came back: its write times out, and is read back for DEFAULT_READ_BACK_MS,
+ * whose last try can wait a command timeout too. A few seconds more for a loaded machine: still
+ * well below the lock ttl that a lock left behind would hold its conversation for.
  */
-const RECOVERY_MS = 10_000;
+const RECOVERY_MS = 2 * COMMAND_TIMEOUT_MS + DEFAULT_READ_BACK_MS + 5000;
 
 /** Sends one message (with an id) to each conversation; each must be applied within RECOVERY_MS. */
 async function expectAnswering(ledger: Ledger, serving: ServeProcess, keys: readonly string[], item: string) {
@@ -45,6 +51,8 @@ describe('two serve processes under load while Redis stalls and restarts', () =>
     'apply every acknowledged message exactly once, and hold no lock past the stall',
     { timeout: 90_000 },
     async () => {
+      // Else the bound could not tell a recovery from a lock left behind.
+      expect(RECOVERY_MS).toBeLessThan(DEFAULT_LOCK_TTL_MS);
       const store = ['--store', redis.url];
       const processes = await Promise.all([
         ServeProcess.start(COLLECTOR, store),
@@ -62,18 +70,22 @@ describe('two serve processes under load while Redis stalls and restarts', () =>
         () => running,
       );
 
-      await sleep(1000);
-      await redis.freezeFor(STALL_MS);
-      await expectAnswering(ledger, two, keys, 'after-stall');
+      try {
+        await sleep(1000);
+        await redis.freezeFor(STALL_MS);
+        await expectAnswering(ledger, two, keys, 'after-stall');
 
-      await sleep(1000);
-      await redis.stop();
-      await sleep(1500);
-      await redis.start();
-      await expectAnswering(ledger, one, keys, 'after-restart');
-      await sleep(1000);
-      running = false;
-      await load;
+        await sleep(1000);
+        await redis.stop();
+        await sleep(1500);
+        await redis.start();
+        await expectAnswering(ledger, one, keys, 'after-restart');
+        await sleep(1000);
+      } finally {
+        // Also when an expectation failed: the senders would otherwise go on against dead ports.
+        running = false;
+        await load;
+      }
 
       // Every turn has ended: a lock still in Redis would be one nobody gives back.
       const admin = new Redis(redis.url);

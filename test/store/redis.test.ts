@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore, StoreUncertainError, StoreUnavailableError } from '../../engine/index.js';
+import { AnswerProxy } from './answer-proxy.js';
 import { describeStore } from './conformance.js';
 import { RedisServer } from './redis-server.js';
 
@@ -102,6 +103,7 @@ describe('RedisStore writes whose answer is lost', () => {
     ];
     await first.put('k', 'one', undefined);
     await first.put('k', 'two', 1);
+    await late.get('k'); // connected, so its write is sent and its answer lost (not kept back unsent)
     const frozen = server.freezeFor(3000);
     expect(await late.put('k', 'stale', 1)).toBeUndefined();
     await frozen;
@@ -125,6 +127,18 @@ describe('RedisStore writes whose answer is lost', () => {
     await store.close();
   });
 
+  it('fails a write that waited for a connection Redis never made ready with store.unavailable', async () => {
+    // Not connected yet: the write waits in ioredis's queue while the ready check times out, and
+    // that queue is written out only once a connection is ready, so the write never left.
+    const store = freshStore();
+    const frozen = server.freezeFor(3000);
+    await expect(store.put('k', 'during', undefined)).rejects.toMatchObject({ code: 'store.unavailable' });
+    await frozen;
+    // Its connection may still be coming back: read once it answers.
+    expect(await vi.waitFor(() => store.get('k'), { timeout: 5000, interval: 100 })).toBeUndefined();
+    await store.close();
+  });
+
   it('fails a delete whose answer is lost with store.uncertain', async () => {
     const store = freshStore();
     await store.put('k', 'before', undefined);
@@ -134,6 +148,99 @@ describe('RedisStore writes whose answer is lost', () => {
     expect(await store.get('k')).toBeUndefined();
     await store.close();
   });
+});
+
+describe('RedisStore on a connection the caller passes in', () => {
+  it('fails fast like its own connection when given RedisStore.connectionOptions', async () => {
+    const connection = new Redis(server.url, { ...RedisStore.connectionOptions });
+    connection.on('error', () => undefined);
+    const store = new RedisStore(connection, { keyPrefix: `test:${randomUUID()}:` });
+    await store.get('k');
+    server.freeze();
+    try {
+      await expect(store.get('k')).rejects.toMatchObject({ code: 'store.unavailable' });
+    } finally {
+      server.thaw();
+      await store.close();
+      connection.disconnect();
+    }
+  });
+});
+
+describe('RedisStore on a connection the caller passes in, with ioredis defaults', () => {
+  // ioredis sends a command again on the new connection when the old one broke before its answer
+  // came (autoResendUnfulfilledCommands, the default): the second copy must answer as the first.
+  const ways = {
+    'the connection breaks': (proxy: AnswerProxy) => {
+      proxy.cut();
+      return Promise.resolve();
+    },
+    'Redis restarts': async () => {
+      await server.save();
+      await server.stop();
+      await server.start();
+    },
+  };
+
+  async function throughProxy(options: { lockWaitMs?: number } = {}) {
+    const proxy = await AnswerProxy.start(server.port);
+    const connection = new Redis(proxy.url);
+    connection.on('error', () => undefined);
+    const keyPrefix = `test:${randomUUID()}:`;
+    const store = new RedisStore(connection, { keyPrefix, ...options });
+    const admin = new Redis(server.url);
+    admin.on('error', () => undefined);
+    const dispose = async () => {
+      await store.close();
+      connection.disconnect();
+      admin.disconnect();
+      await proxy.close();
+    };
+    return { proxy, store, admin, keyPrefix, dispose };
+  }
+
+  it.each(Object.entries(ways))(
+    'reports a write that ran but lost its answer as applied when %s',
+    async (_, loseAnswer) => {
+      const { proxy, store, admin, keyPrefix, dispose } = await throughProxy();
+      try {
+        await store.put('k', 'before', undefined);
+        proxy.swallowAnswers();
+        const put = store.put('k', 'during', 1);
+        await vi.waitFor(async () => {
+          expect(await admin.hget(`${keyPrefix}k`, 'version')).toBe('2');
+        });
+        await loseAnswer(proxy);
+        expect(await put).toBe(2);
+        expect(await store.get('k')).toMatchObject({ data: 'during', version: 2 });
+      } finally {
+        await dispose();
+      }
+    },
+  );
+
+  it.each(Object.entries(ways))(
+    'holds a lock whose take ran but lost its answer when %s, instead of waiting for itself',
+    async (_, loseAnswer) => {
+      const { proxy, store, admin, keyPrefix, dispose } = await throughProxy({ lockWaitMs: 3000 });
+      const lock = `lock:${keyPrefix}k`;
+      try {
+        await store.get('k'); // connected, so the take goes down the connection whose answers are lost
+        proxy.swallowAnswers();
+        const held = store.lock('k');
+        await vi.waitFor(async () => {
+          expect(await admin.exists(lock)).toBe(1);
+        });
+        await loseAnswer(proxy);
+        await (
+          await held
+        )();
+        expect(await admin.exists(lock)).toBe(0);
+      } finally {
+        await dispose();
+      }
+    },
+  );
 });
 
 describe('RedisStore refusals', () => {
