@@ -1,5 +1,5 @@
 import { isConversationKey, KEY_LIMIT } from '../engine/index.js';
-import type { InboundEvent } from './types.js';
+import type { InboundEvent, UpdateParser } from './types.js';
 
 /*
  * Reading webhook bodies. A body is untrusted input of any shape, so each reader returns
@@ -60,10 +60,10 @@ export function eventId(...parts: readonly unknown[]): string | undefined {
  * throwing getter, a Proxy) that plain JSON can never produce: such a body yields no events
  * rather than taking the webhook down.
  */
-export function neverThrows(parse: (body: unknown) => InboundEvent[]): (body: unknown) => InboundEvent[] {
-  return (body) => {
+export function neverThrows(parse: UpdateParser): UpdateParser {
+  return (body, options) => {
     try {
-      return parse(body);
+      return parse(body, options);
     } catch {
       return [];
     }
