@@ -55,6 +55,22 @@ describe('facebook updates', () => {
     ]);
   });
 
+  it('starts on a plugin opt-in: a checkbox user known only by optin.user_ref, and Send to Messenger', () => {
+    // messaging_optins as Meta documents them; see test/fixtures/channels/webhooks/README.md.
+    expect(channels.facebook.parseUpdate(loadFixture('webhooks/facebook-optins.json'))).toEqual([
+      // The checkbox plugin: no sender, the person named by optin.user_ref, the data in optin.ref.
+      {
+        channel: 'facebook',
+        chatId: 'user_ref:checkbox-8c1d2e3f4a',
+        id: '1527459824100',
+        startParam: 'eyJlSWQiOiI0MiJ9',
+      },
+      // Send to Messenger: a page-scoped sender, the plugin's data-ref as the data.
+      { channel: 'facebook', chatId: '1254459154682919', id: '1527459824200', startParam: '1234567' },
+      // An opt-in to marketing messages is consent, not a conversation.
+    ]);
+  });
+
   it('reads only page webhooks', () => {
     expect(channels.facebook.parseUpdate({ ...(body as object), object: 'instagram' })).toEqual([]);
     expect(channels.instagram.parseUpdate(body)).toEqual([]);
