@@ -1,5 +1,6 @@
 import { at, eventId, id, items, text, withId } from './body.js';
 import type { ChannelName, InboundEvent } from './types.js';
+import { USER_REF_PREFIX } from './user-ref.js';
 
 /*
  * Messenger and Instagram share Meta's webhook shape: `{ object, entry: [{ messaging: [event] }] }`
@@ -19,15 +20,6 @@ import type { ChannelName, InboundEvent } from './types.js';
 export const GET_STARTED_PAYLOAD = 'GET_STARTED';
 
 type Reading = { readonly startParam: string } | { readonly text: string };
-
-/**
- * The chat id of a user Meta names only by `user_ref` (a chat-plugin guest's `sender.user_ref`,
- * see Meta's messaging_postbacks example; a checkbox-plugin opt-in's `optin.user_ref`, with no
- * `sender` at all), after this prefix. Such a user has no
- * page-scoped id and can be answered only with `recipient: { user_ref }`; a page-scoped id is
- * digits, so the prefix tells the two apart, and the two are separate conversations.
- */
-export const USER_REF_PREFIX = 'user_ref:';
 
 /** The Send API `recipient` for a chat id: `{ user_ref }` for a user_ref sender, else `{ id }`. */
 export function recipientOf(chatId: string): { readonly id: string } | { readonly user_ref: string } {

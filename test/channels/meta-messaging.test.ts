@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channels, GET_STARTED_PAYLOAD } from '../../channels/index.js';
+import { channels, conversationKey, GET_STARTED_PAYLOAD } from '../../channels/index.js';
+import { isConversationKey, KEY_LIMIT } from '../../engine/index.js';
 import { loadFixture } from './helpers.js';
 
 describe('facebook updates', () => {
@@ -69,6 +70,19 @@ describe('facebook updates', () => {
       { channel: 'facebook', chatId: '1254459154682919', id: '1527459824200', startParam: '1234567' },
       // An opt-in to marketing messages is consent, not a conversation.
     ]);
+  });
+
+  it('keeps a user_ref only as long as its conversation key can be, on the longest channel name', () => {
+    const optin = (userRef: string) => ({
+      object: 'instagram',
+      entry: [{ messaging: [{ timestamp: 1, optin: { user_ref: userRef } }] }],
+    });
+    const longest = 'r'.repeat(KEY_LIMIT - 'instagram:user_ref:'.length);
+    const [event] = channels.instagram.parseUpdate(optin(longest));
+    const key = conversationKey('instagram', event?.chatId ?? '');
+    expect(key).toHaveLength(KEY_LIMIT);
+    expect(isConversationKey(key)).toBe(true);
+    expect(channels.instagram.parseUpdate(optin(`${longest}r`))).toEqual([]);
   });
 
   it('reads only page webhooks', () => {
