@@ -71,7 +71,10 @@ export interface BotOptions {
 }
 
 export interface StartOptions {
-  /** The invitation link's data: a plain id or an encoded payload (docs/invitation-links.md, "The payload"). Not with `payload`. */
+  /**
+   * The invitation link's data: a plain id or an encoded payload (docs/invitation-links.md,
+   * "The payload"). Not with `payload`.
+   */
   readonly startParam?: string;
   /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. Not with `startParam`. */
   readonly payload?: unknown;
