@@ -1,6 +1,6 @@
 import type { Bot, Turn } from '../engine/index.js';
 import { channels } from './registry.js';
-import type { ChannelName, InboundEvent } from './types.js';
+import type { ChannelName, InboundEvent, UpdateOptions } from './types.js';
 
 /** The store key of a conversation on a messenger: one per chat, never shared between messengers. */
 export function conversationKey(channel: ChannelName, chatId: string): string {
@@ -16,11 +16,17 @@ export interface HandledEvent {
 
 /**
  * Runs a raw messenger update (a webhook body, a Telegram `Update`) through the bot: a start for
- * an invitation link's data, a send for a text, in the order the update lists them. Lives here,
- * not on `Bot`, because the engine knows no messenger's name (DESIGN.md §1).
+ * an invitation link's data, a send for a text, in the order the update lists them. A Telegram
+ * `/start@name` starts only with `options.botUsername` naming this bot. Lives here, not on `Bot`,
+ * because the engine knows no messenger's name (docs/runtime.md, "Ordering").
  */
-export function handleUpdate(bot: Bot, channel: ChannelName, update: unknown): Promise<HandledEvent[]> {
-  return handleEvents(bot, channels[channel].parseUpdate(update));
+export function handleUpdate(
+  bot: Bot,
+  channel: ChannelName,
+  update: unknown,
+  options: UpdateOptions = {},
+): Promise<HandledEvent[]> {
+  return handleEvents(bot, channels[channel].parseUpdate(update, options));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isConversationKey, KEY_LIMIT } from '../engine/index.js';
-import type { InboundEvent } from './types.js';
+import { CHANNEL_NAMES, type InboundEvent, type UpdateParser } from './types.js';
+import { USER_REF_PREFIX } from './user-ref.js';
 
 /*
  * Reading webhook bodies. A body is untrusted input of any shape, so each reader returns
@@ -27,8 +28,12 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The longest chat id read: with its `channel:` prefix it stays a valid conversation key. */
-const ID_LIMIT = KEY_LIMIT - 'instagram:user_ref:'.length;
+/**
+ * The longest chat id read: with the longest `channel:` prefix and a `user_ref:` one (a Meta
+ * user known only by user_ref) it stays a valid conversation key.
+ */
+const ID_LIMIT =
+  KEY_LIMIT - Math.max(...CHANNEL_NAMES.map((name) => name.length)) - ':'.length - USER_REF_PREFIX.length;
 
 /**
  * A chat or user id as a string: messengers send them as numbers (Telegram, VK) or strings
@@ -60,10 +65,10 @@ export function eventId(...parts: readonly unknown[]): string | undefined {
  * throwing getter, a Proxy) that plain JSON can never produce: such a body yields no events
  * rather than taking the webhook down.
  */
-export function neverThrows(parse: (body: unknown) => InboundEvent[]): (body: unknown) => InboundEvent[] {
-  return (body) => {
+export function neverThrows(parse: UpdateParser): UpdateParser {
+  return (body, options) => {
     try {
-      return parse(body);
+      return parse(body, options);
     } catch {
       return [];
     }

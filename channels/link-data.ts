@@ -3,10 +3,11 @@ import { PAYLOAD_LIMIT } from '../engine/payload/types.js';
 import { LinkError, quote } from './error.js';
 
 /**
- * The data rule shared by every channel (DESIGN.md §2.2): the seed allows "numbers and Latin
- * letters"; `_` and `-` complete Telegram's `start` alphabet, which is also the Base64URL
- * alphabet of an encoded payload. Messengers that accept more (Messenger's `ref` also takes
- * `+/=.:`) still get only this, so one link's data works on every channel.
+ * The data rule shared by every channel (docs/invitation-links.md, "The link data rule"): the
+ * seed allows "numbers and Latin letters"; `_` and `-` complete Telegram's `start` alphabet,
+ * which is also the Base64URL alphabet of an encoded payload. Messengers that accept more
+ * (Messenger's `ref` also takes `+/=.:`) still get only this, so one link's data works on every
+ * channel.
  */
 export const LINK_DATA_ALPHABET = 'A-Z, a-z, 0-9, _ and -';
 

@@ -1,5 +1,6 @@
 import { at, eventId, id, items, text, withId } from './body.js';
 import type { ChannelName, InboundEvent } from './types.js';
+import { USER_REF_PREFIX } from './user-ref.js';
 
 /*
  * Messenger and Instagram share Meta's webhook shape: `{ object, entry: [{ messaging: [event] }] }`
@@ -7,6 +8,7 @@ import type { ChannelName, InboundEvent } from './types.js';
  * - messages: developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
  * - messaging_postbacks: developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks
  * - messaging_referrals: developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
+ * - messaging_optins (checkbox plugin, Send to Messenger): developers.facebook.com/docs/messenger-platform/reference/webhook-events/messaging_optins
  * - ig.me referrals: developers.facebook.com/docs/messenger-platform/instagram/features/ig-me-links
  */
 
@@ -18,14 +20,6 @@ import type { ChannelName, InboundEvent } from './types.js';
 export const GET_STARTED_PAYLOAD = 'GET_STARTED';
 
 type Reading = { readonly startParam: string } | { readonly text: string };
-
-/**
- * The chat id of a sender Meta names only by `user_ref` (a chat-plugin guest, a checkbox-plugin
- * opt-in; see Meta's messaging_postbacks example), after this prefix. Such a user has no
- * page-scoped id and can be answered only with `recipient: { user_ref }`; a page-scoped id is
- * digits, so the prefix tells the two apart, and the two are separate conversations.
- */
-export const USER_REF_PREFIX = 'user_ref:';
 
 /** The Send API `recipient` for a chat id: `{ user_ref }` for a user_ref sender, else `{ id }`. */
 export function recipientOf(chatId: string): { readonly id: string } | { readonly user_ref: string } {
@@ -43,15 +37,16 @@ export function parseMessagingWebhook(body: unknown, object: string, channel: Ch
 }
 
 function readEvent(event: unknown, channel: ChannelName): InboundEvent | undefined {
-  const userRef = id(at(event, 'sender', 'user_ref'));
+  const userRef = id(at(event, 'sender', 'user_ref')) ?? id(at(event, 'optin', 'user_ref'));
   const chatId =
     id(at(event, 'sender', 'id')) ?? (userRef === undefined ? undefined : `${USER_REF_PREFIX}${userRef}`);
   if (chatId === undefined) return undefined;
   const reading =
     readPostback(at(event, 'postback')) ??
     readReferral(at(event, 'referral')) ??
+    readOptin(at(event, 'optin')) ??
     readMessage(at(event, 'message'));
-  // A referral has no mid; its time tells one referral of a chat from the next.
+  // A referral or an opt-in has no mid; its time tells one of a chat from the next.
   const messageId = eventId(
     text(at(event, 'message', 'mid')) ?? text(at(event, 'postback', 'mid')) ?? at(event, 'timestamp'),
   );
@@ -78,6 +73,18 @@ function readPostback(postback: unknown): Reading | undefined {
 function readReferral(referral: unknown): Reading | undefined {
   const ref = text(at(referral, 'ref'));
   return ref === undefined ? undefined : { startParam: ref };
+}
+
+/**
+ * An opt-in from a plugin on the page's website: the Send to Messenger button tapped, or the
+ * checkbox plugin ticked. Either starts, its `ref` (the plugin's `data-ref`) as the data. An
+ * opt-in to marketing messages (`type: notification_messages`, or a change of its status) is
+ * consent to be messaged later, not a conversation: it gives nothing.
+ */
+function readOptin(optin: unknown): Reading | undefined {
+  if (typeof optin !== 'object' || optin === null || Array.isArray(optin)) return undefined;
+  if (at(optin, 'type') !== undefined) return undefined;
+  return { startParam: text(at(optin, 'ref')) ?? '' };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The messengers botflow builds invitation links for and reads updates from (DESIGN.md §2.2). */
+/** The messengers botflow builds invitation links for and reads updates from (docs/invitation-links.md). */
 export const CHANNEL_NAMES = ['telegram', 'facebook', 'instagram', 'viber', 'vk', 'whatsapp'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
@@ -37,6 +37,19 @@ export interface InboundEvent {
   readonly id?: string;
 }
 
+/** What reading an update needs to know that the update itself does not say. */
+export interface UpdateOptions {
+  /**
+   * The bot's own username, as Telegram's getMe gives it: a command naming a bot
+   * (`/start@name`) is this bot's only when it names this one, in any case. Without it a command
+   * naming any bot is left alone, since nothing says the name is this bot's. Other channels
+   * ignore it.
+   */
+  readonly botUsername?: string;
+}
+
+export type UpdateParser = (body: unknown, options?: UpdateOptions) => InboundEvent[];
+
 export interface Channel {
   readonly name: ChannelName;
   /** The link's query keyword that carries the data (`start`, `ref`, `context`), null for WhatsApp. */
@@ -46,5 +59,5 @@ export interface Channel {
   /** Reads a link of this channel; lenient about the name, strict about the data; undefined when not this channel's link. Throws a LinkError for bad data. */
   readonly parseLink: (url: URL) => InviteLink | undefined;
   /** Finds the events in one incoming update (webhook body); never throws, ignores what it does not know. */
-  readonly parseUpdate: (body: unknown) => InboundEvent[];
+  readonly parseUpdate: UpdateParser;
 }

@@ -66,12 +66,15 @@ const start = z
     payload: z.record(z.string(), z.unknown()).optional(),
     /** A raw channel update (webhook body) that starts the conversation; needs `channel`. */
     update: z.unknown().optional(),
+    /** The bot's own username, for an update whose command names a bot (Telegram `/start@name`). */
+    username: z.string().min(1).max(64).optional(),
     channel: z.string().optional(),
   })
   .refine((s) => ['link', 'param', 'payload', 'update'].filter((key) => key in s).length <= 1, {
     error: 'start takes one of link, param, payload or update',
   })
-  .refine((s) => !('update' in s) || s.channel !== undefined, { error: 'start.update needs a channel' });
+  .refine((s) => !('update' in s) || s.channel !== undefined, { error: 'start.update needs a channel' })
+  .refine((s) => !('username' in s) || 'update' in s, { error: 'start.username goes with start.update' });
 
 export const caseSchema = z.strictObject({
   name: z.string().min(1).max(200),

@@ -75,7 +75,10 @@ function startOptions(start: CaseData['start'], position: Position): StartOption
   if (start.update !== undefined) {
     if (!isChannelName(channel))
       throw new Failure({ position, message: `"${channel}" is not a channel botflow knows` });
-    const event = channels[channel].parseUpdate(start.update).find((e) => e.startParam !== undefined);
+    const options = start.username === undefined ? {} : { botUsername: start.username };
+    const event = channels[channel]
+      .parseUpdate(start.update, options)
+      .find((e) => e.startParam !== undefined);
     if (!event) throw new Failure({ position, message: `the ${channel} update starts no conversation` });
     return { startParam: event.startParam ?? '', channel };
   }

@@ -4,7 +4,7 @@ import { handleEvents, type HandledEvent } from '../adapter.js';
 import type { Logger } from '../log.js';
 import type { InboundEvent } from '../types.js';
 import { telegramMessages } from './keyboard.js';
-import { telegramEvents } from './update.js';
+import { telegram } from './index.js';
 
 export interface BotflowOptions {
   /**
@@ -27,18 +27,18 @@ export interface BotflowOptions {
  * Text messages (`/start DATA` included) and callback queries go through the bot, and each turn's
  * messages are sent with buttons as a reply keyboard. Everything else — photos, edited messages,
  * commands other than this bot's /start — goes on to the host bot's next handlers, by the same
- * reading of an update as the webhook's (`parseTelegramUpdate` with the bot's username). A failed
+ * reading of an update as the webhook's (`parseUpdate` with the bot's username). A failed
  * turn is thrown into grammY's error handling (`bot.catch`).
  */
 export function botflow<C extends Context = Context>(bot: Bot, options: BotflowOptions = {}): Composer<C> {
   const composer = new Composer<C>();
   composer.on('message:text', async (ctx, next) => {
-    const events = telegramEvents(ctx.update, ctx.me.username);
+    const events = telegram.parseUpdate(ctx.update, { botUsername: ctx.me.username });
     if (events.length > 0) await runTurns(ctx, bot, events, options);
     else await next();
   });
   composer.on('callback_query:data', async (ctx) => {
-    const events = telegramEvents(ctx.update, ctx.me.username);
+    const events = telegram.parseUpdate(ctx.update, { botUsername: ctx.me.username });
     // Answered alongside the turn, so the button's spinner stops whatever the turn does.
     const outcomes = await Promise.allSettled([
       runTurns(ctx, bot, events, options),

@@ -1,5 +1,5 @@
-import { at, eventId, id, neverThrows, text, withId } from '../body.js';
-import type { InboundEvent } from '../types.js';
+import { at, eventId, id, text, withId } from '../body.js';
+import type { InboundEvent, UpdateOptions } from '../types.js';
 
 /**
  * A command as Telegram marks it when a message starts with one, for updates that come without
@@ -13,16 +13,10 @@ const COMMAND_SYNTAX = /^\/\w{1,32}(?:@\w+)?(?=\s|$)/;
  * callback query's data (an inline button press). Edited messages, channel posts and other
  * update kinds carry nothing a conversation should react to; nor does a command other than this
  * bot's `/start` (see {@link startCommand}). `botUsername` is the bot's own (getMe); without it a
- * `/start@AnyBot` is taken as this bot's, since there is nothing to check the mention against.
- * Never throws.
+ * `/start@AnyBot` is left alone, since nothing says AnyBot is this bot.
  */
-export function parseTelegramUpdate(update: unknown, botUsername?: string): InboundEvent[] {
+export function parseTelegramUpdate(update: unknown, { botUsername }: UpdateOptions = {}): InboundEvent[] {
   return readUpdate(update, botUsername).map((event) => withId(event, eventId(at(update, 'update_id'))));
-}
-
-/** parseTelegramUpdate with the bot's username, kept to its promise never to throw. */
-export function telegramEvents(update: unknown, botUsername: string): InboundEvent[] {
-  return neverThrows((body) => parseTelegramUpdate(body, botUsername))(update);
 }
 
 function readUpdate(update: unknown, botUsername: string | undefined): InboundEvent[] {
@@ -49,7 +43,8 @@ function readUpdate(update: unknown, botUsername: string | undefined): InboundEv
  * What a message's text is to this bot, by grammY's rule for `bot.command('start')`: the command
  * is the `bot_command` entity at offset 0; `/start` and `/start@<this bot>` (any case) start, with
  * the rest of the text as the link's data (`/start DATA` is what a deep link sends). Any other
- * command (`/help`, `/start@OtherBot`) is null: the host bot's, never a reply to the conversation.
+ * command (`/help`, `/start@OtherBot`, `/start@<any bot>` when this bot's username is unknown) is
+ * null: the host bot's, never a reply to the conversation.
  * Text that is no command is undefined: a reply.
  */
 function startCommand(
@@ -66,10 +61,7 @@ function startCommand(
   const name = atSign === -1 ? command : command.slice(0, atSign);
   const mention = atSign === -1 ? undefined : command.slice(atSign + 1);
   const ours =
-    name === 'start' &&
-    (mention === undefined ||
-      botUsername === undefined ||
-      mention.toLowerCase() === botUsername.toLowerCase());
+    name === 'start' && (mention === undefined || mention.toLowerCase() === botUsername?.toLowerCase());
   return ours ? messageText.slice(length).trim() : null;
 }
 

@@ -6,7 +6,7 @@ import { PLATFORM_TIMEOUT_MS } from '../platform-api.js';
 import { isSameSecret, readJson, REFUSED, singleHeader } from '../webhook-guard.js';
 import { apiRootOption, requiredOption } from '../webhook-options.js';
 import { telegramMessages } from './keyboard.js';
-import { telegramEvents } from './update.js';
+import { telegram } from './index.js';
 
 /*
  * Telegram's webhook (core.telegram.org/bots/api#setwebhook): Telegram POSTs each Update as JSON,
@@ -94,7 +94,7 @@ export function createTelegramWebhook(options: TelegramWebhookOptions): WebhookA
       return undefined;
     },
     async events(update) {
-      return telegramEvents(update, await ownUsername());
+      return telegram.parseUpdate(update, { botUsername: await ownUsername() });
     },
     async deliver(handled) {
       // One update is one event; each press is answered alongside its turn's messages, as the middleware does.

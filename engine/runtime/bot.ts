@@ -20,6 +20,9 @@ import {
   countBreach,
   limitBreach,
   limitOption,
+  STORED_LIMIT_FACTOR,
+  storedLimits,
+  turnBreach,
   VariableLimitError,
   type LimitBreach,
   type VariableLimits,
@@ -60,14 +63,18 @@ export interface BotOptions {
   /**
    * The most bytes (as JSON) those variables may take (default 256 KiB). A start over either limit
    * is refused with a VariableLimitError, storing nothing; a turn that would grow past one ends
-   * the conversation with status `error` (its changes dropped); a stored conversation over one is
-   * not read, and starts afresh.
+   * the conversation with status `error` (its changes dropped). A stored conversation over one
+   * (stored under larger limits) goes on while no turn takes it further over; one more than
+   * STORED_LIMIT_FACTOR times over starts afresh, its message marks kept.
    */
   readonly maxVariableBytes?: number;
 }
 
 export interface StartOptions {
-  /** The invitation link's data: a plain id or an encoded payload (DESIGN.md §2.1). Not with `payload`. */
+  /**
+   * The invitation link's data: a plain id or an encoded payload (docs/invitation-links.md,
+   * "The payload"). Not with `payload`.
+   */
   readonly startParam?: string;
   /** The short-key payload itself (`{ "eId": "42", "v": { … } }`), as `--payload` gives it. Not with `startParam`. */
   readonly payload?: unknown;
@@ -157,11 +164,20 @@ const UNREADABLE: Diagnostic = {
   message: 'the stored conversation could not be read; it starts afresh',
 };
 
-const OVER_LIMIT: Diagnostic = {
-  severity: 'warning',
+const FAR_OVER_LIMIT: Diagnostic = {
+  severity: 'error',
   code: 'conversation.over-limit',
-  message: 'the stored conversation holds more variables than this bot allows; it starts afresh',
+  message: `the stored conversation holds more than ${STORED_LIMIT_FACTOR} times the variables this bot allows; it starts afresh`,
 };
+
+/** A stored conversation over the limits, but not far: it goes on (see STORED_LIMIT_FACTOR). */
+function overLimit(breach: LimitBreach): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'conversation.over-limit',
+    message: `the stored conversation holds ${breach.what}; it goes on, but no turn may take it further over`,
+  };
+}
 
 /** Room in a stored record for all but its variables: version, block names, result, message marks. */
 const RECORD_OVERHEAD_BYTES = 16 * 1024;
@@ -169,7 +185,13 @@ const RECORD_OVERHEAD_BYTES = 16 * 1024;
 /** A record as a turn reads it: the conversation, unless it could not be read, and why not. */
 interface ReadConversation {
   readonly record: StoredRecord | undefined;
+  /** The conversation a turn goes on from; undefined when there is none or it cannot go on. */
   readonly stored: StoredConversation | undefined;
+  /**
+   * The conversation as stored, even one too far over the limits to go on: its message marks
+   * still tell a redelivery, and `conversation()` still shows it.
+   */
+  readonly found: StoredConversation | undefined;
   readonly notes: readonly Diagnostic[];
 }
 
@@ -244,28 +266,36 @@ export class Bot {
     return this.mask(value);
   }
 
-  /** Where the conversation `key` stands, without running anything; undefined when there is none. */
+  /**
+   * Where the conversation `key` stands, without running anything, with what reading it noted;
+   * undefined when there is none. A record that cannot be read is shown as status `error`.
+   */
   async conversation(key: string): Promise<Turn | undefined> {
     if (!isConversationKey(key)) throw new ConversationKeyError();
-    const { stored } = await this.read(key);
-    return stored && this.standing(stored, []);
+    const { record, found, notes } = await this.read(key);
+    if (found) return this.standing(found, notes);
+    return record && this.mask(this.turnOf(FAILED, '', this.defaults, null, [], notes));
   }
 
   /**
-   * The stored conversation `key`. A record that cannot be read, or whose variables are over the
-   * limits (stored by a bot with larger ones, or written by hand), is left unread, with a note:
-   * its turn starts afresh. An oversized record is not even parsed.
+   * The stored conversation `key`. One over the limits (stored under larger ones) goes on, with a
+   * warning. One that cannot be read, or is far over the limits (written by hand, or under limits
+   * far larger), is not continued, with a note: its turn starts afresh. A record too large to be
+   * one botflow stores under these limits is not even parsed.
    */
   private async read(key: string): Promise<ReadConversation> {
     const record = await this.store.get(key);
-    if (!record) return { record, stored: undefined, notes: [] };
-    if (Buffer.byteLength(record.data) > this.limits.bytes + RECORD_OVERHEAD_BYTES) {
-      return { record, stored: undefined, notes: [OVER_LIMIT] };
+    if (!record) return { record, stored: undefined, found: undefined, notes: [] };
+    const bounds = storedLimits(this.limits);
+    if (Buffer.byteLength(record.data) > bounds.bytes + RECORD_OVERHEAD_BYTES) {
+      return { record, stored: undefined, found: undefined, notes: [FAR_OVER_LIMIT] };
     }
-    const stored = decodeConversation(record.data);
-    if (!stored) return { record, stored, notes: [UNREADABLE] };
-    if (limitBreach(stored.v ?? {}, this.limits)) return { record, stored: undefined, notes: [OVER_LIMIT] };
-    return { record, stored, notes: [] };
+    const found = decodeConversation(record.data);
+    if (!found) return { record, stored: undefined, found, notes: [UNREADABLE] };
+    const variables = found.v ?? {};
+    if (limitBreach(variables, bounds)) return { record, stored: undefined, found, notes: [FAR_OVER_LIMIT] };
+    const breach = limitBreach(variables, this.limits);
+    return { record, stored: found, found, notes: breach ? [overLimit(breach)] : [] };
   }
 
   /** Where a stored conversation stands, as a turn that said nothing. */
@@ -304,9 +334,9 @@ export class Bot {
   }
 
   private async startNow(key: string, options: StartOptions): Promise<Turn> {
-    const { record, stored, notes: readNotes } = await this.read(key);
+    const { record, stored, found, notes: readNotes } = await this.read(key);
     const mark = markOf(options.messageId);
-    if (stored && mark !== undefined && stored.m?.includes(mark)) return this.standing(stored, [DUPLICATE]);
+    if (found && mark !== undefined && found.m?.includes(mark)) return this.standing(found, [DUPLICATE]);
     if (stored && !this.isFinal(stored.b) && this.onStart !== 'restart' && stored.s === this.script.version) {
       const notes: Diagnostic[] = [
         {
@@ -333,7 +363,7 @@ export class Bot {
     if (breach) throw new VariableLimitError(breach);
     const actor = createActor(this.machine, { input: { vars } });
     return this.runTurn(
-      { key, expected: record?.version, marks: marksAfter(stored, mark), before: vars },
+      { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
       actor,
       () => undefined,
       [...readNotes, ...seed.diagnostics],
@@ -341,9 +371,9 @@ export class Bot {
   }
 
   private async sendNow(key: string, text: string, options: SendOptions): Promise<Turn> {
-    const { record, stored, notes: readNotes } = await this.read(key);
+    const { record, stored, found, notes: readNotes } = await this.read(key);
     const mark = markOf(options.messageId);
-    if (stored && mark !== undefined && stored.m?.includes(mark)) return this.standing(stored, [DUPLICATE]);
+    if (found && mark !== undefined && found.m?.includes(mark)) return this.standing(found, [DUPLICATE]);
     const notes: Diagnostic[] = [...readNotes];
     if (!stored || this.isFinal(stored.b) || !this.compiled.behaviours.get(stored.b)?.reply) {
       if (stored && !this.isFinal(stored.b)) {
@@ -357,7 +387,7 @@ export class Bot {
       const vars = { ...this.defaults, channel: stored?.v?.channel ?? '' };
       const actor = createActor(this.machine, { input: { vars } });
       return this.runTurn(
-        { key, expected: record?.version, marks: marksAfter(stored, mark), before: vars },
+        { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
         actor,
         () => undefined,
         notes,
@@ -463,7 +493,7 @@ export class Bot {
     }
     const { context } = snapshot;
     const changed = changedVariables(context.vars, this.defaults);
-    const breach = limitBreach(changed, this.limits);
+    const breach = turnBreach(changed, () => changedVariables(before, this.defaults), this.limits);
     if (breach) return this.stopOverLimit({ key, expected, marks, before }, context.at, diagnostics, breach);
     const value = String(snapshot.value);
     const stored: StoredConversation = {
@@ -488,7 +518,8 @@ export class Bot {
    * A turn that would leave the conversation with variables over the limits: nothing it did is
    * kept (its variables, its messages), and the conversation ends with status `error` where it
    * stood, so the next message starts afresh rather than growing it again. Like the step cap, a
-   * script's fault ends the conversation; a stored conversation always keeps to the limits.
+   * script's fault ends the conversation; a conversation this bot stores never grows past its
+   * limits (one read over them, stored under larger ones, keeps at most what it held).
    */
   private async stopOverLimit(
     { key, expected, marks, before }: TurnBase,

@@ -57,6 +57,55 @@ export function limitBreach(
   return undefined;
 }
 
+/**
+ * How far over its limits a stored conversation may be and still be read and continued, as a
+ * multiple of the larger of the bot's limits and the defaults: a conversation stored under larger
+ * limits (they were lowered since, or another process has other ones) goes on. One past that was
+ * stored by no bot near these limits, and each of its turns would be slow: it is not continued,
+ * and a record past it in bytes is not even parsed.
+ */
+export const STORED_LIMIT_FACTOR = 4;
+
+/** The most a stored conversation may hold and still be continued (see STORED_LIMIT_FACTOR). */
+export function storedLimits(limits: VariableLimits): VariableLimits {
+  return {
+    count: STORED_LIMIT_FACTOR * Math.max(limits.count, DEFAULT_MAX_VARIABLES),
+    bytes: STORED_LIMIT_FACTOR * Math.max(limits.bytes, DEFAULT_MAX_VARIABLE_BYTES),
+  };
+}
+
+/**
+ * How the variables a turn leaves (`after`) break the limits, for a turn that began with the
+ * variables `variablesBefore` gives. A conversation read over a limit (stored under larger ones) may go on as it is, but
+ * no turn may take it further over: past a limit, the most it may hold is what it held.
+ */
+export function turnBreach(
+  after: Readonly<Record<string, Value>>,
+  variablesBefore: () => Readonly<Record<string, Value>>,
+  limits: VariableLimits,
+): LimitBreach | undefined {
+  // The common path: within the limits, what the turn began with is never worked out.
+  if (!limitBreach(after, limits)) return undefined;
+  const before = variablesBefore();
+  const allowed: VariableLimits = {
+    count: Math.max(limits.count, Object.keys(before).length),
+    bytes: Math.max(limits.bytes, Buffer.byteLength(JSON.stringify(before))),
+  };
+  const breach = limitBreach(after, allowed);
+  if (!breach) return undefined;
+  const [held, configured] =
+    breach.code === 'variables.too-many' ? [allowed.count, limits.count] : [allowed.bytes, limits.bytes];
+  if (held === configured) return breach;
+  const size =
+    breach.code === 'variables.too-many'
+      ? `${Object.keys(after).length} variables`
+      : `${Buffer.byteLength(JSON.stringify(after))} bytes of variables`;
+  return {
+    code: breach.code,
+    what: `${size}, more than the ${held} it held when read (this bot allows ${configured})`,
+  };
+}
+
 /** How `count` variables break the count limit, if they do. */
 export function countBreach(count: number, limits: VariableLimits): LimitBreach | undefined {
   return count > limits.count

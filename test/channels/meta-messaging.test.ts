@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channels, GET_STARTED_PAYLOAD } from '../../channels/index.js';
+import { channels, conversationKey, GET_STARTED_PAYLOAD } from '../../channels/index.js';
+import { isConversationKey, KEY_LIMIT } from '../../engine/index.js';
 import { loadFixture } from './helpers.js';
 
 describe('facebook updates', () => {
@@ -53,6 +54,35 @@ describe('facebook updates', () => {
         startParam: 'eyJlSWQiOiI0MiJ9',
       },
     ]);
+  });
+
+  it('starts on a plugin opt-in: a checkbox user known only by optin.user_ref, and Send to Messenger', () => {
+    // messaging_optins as Meta documents them; see test/fixtures/channels/webhooks/README.md.
+    expect(channels.facebook.parseUpdate(loadFixture('webhooks/facebook-optins.json'))).toEqual([
+      // The checkbox plugin: no sender, the person named by optin.user_ref, the data in optin.ref.
+      {
+        channel: 'facebook',
+        chatId: 'user_ref:checkbox-8c1d2e3f4a',
+        id: '1527459824100',
+        startParam: 'eyJlSWQiOiI0MiJ9',
+      },
+      // Send to Messenger: a page-scoped sender, the plugin's data-ref as the data.
+      { channel: 'facebook', chatId: '1254459154682919', id: '1527459824200', startParam: '1234567' },
+      // An opt-in to marketing messages is consent, not a conversation.
+    ]);
+  });
+
+  it('keeps a user_ref only as long as its conversation key can be, on the longest channel name', () => {
+    const optin = (userRef: string) => ({
+      object: 'instagram',
+      entry: [{ messaging: [{ timestamp: 1, optin: { user_ref: userRef } }] }],
+    });
+    const longest = 'r'.repeat(KEY_LIMIT - 'instagram:user_ref:'.length);
+    const [event] = channels.instagram.parseUpdate(optin(longest));
+    const key = conversationKey('instagram', event?.chatId ?? '');
+    expect(key).toHaveLength(KEY_LIMIT);
+    expect(isConversationKey(key)).toBe(true);
+    expect(channels.instagram.parseUpdate(optin(`${longest}r`))).toEqual([]);
   });
 
   it('reads only page webhooks', () => {

@@ -31,20 +31,27 @@ describe('telegram updates', () => {
     ]);
   });
 
-  it('reads /start@SomeBot DATA, the form used in groups', () => {
+  it('reads /start@<this bot> DATA, the form used in groups, given the bot’s username', () => {
     const update = messageUpdate('/start@Test_Mailing_Bot 1234567', -1001234567890);
-    expect(parse(update)).toEqual([
+    expect(channels.telegram.parseUpdate(update, { botUsername: 'test_mailing_bot' })).toEqual([
       { channel: 'telegram', chatId: '-1001234567890', id: '10000', startParam: '1234567' },
     ]);
+  });
+
+  it('leaves /start@AnyBot alone when the bot’s username is unknown: nothing says it is this bot', () => {
+    for (const text of ['/start@Test_Mailing_Bot 1234567', '/start@SomeBot']) {
+      expect(parse(messageUpdate(text, -1001234567890)), text).toEqual([]);
+      expect(parseTelegramUpdate(messageUpdate(text, -1001234567890)), text).toEqual([]);
+    }
   });
 
   it('reads a bare /start as a start without data', () => {
     expect(parse(messageUpdate('/start'))).toEqual([
       { channel: 'telegram', chatId: '111222333', id: '10000', startParam: '' },
     ]);
-    expect(parse(messageUpdate('/start@SomeBot'))).toEqual([
-      { channel: 'telegram', chatId: '111222333', id: '10000', startParam: '' },
-    ]);
+    expect(
+      channels.telegram.parseUpdate(messageUpdate('/start@SomeBot'), { botUsername: 'SomeBot' }),
+    ).toEqual([{ channel: 'telegram', chatId: '111222333', id: '10000', startParam: '' }]);
   });
 
   it('leaves any other command to the host bot: it is not a reply', () => {
@@ -54,7 +61,8 @@ describe('telegram updates', () => {
   });
 
   it('starts on /start@<this bot> in any case, and leaves /start@OtherBot alone (grammY’s "/start@not args")', () => {
-    const read = (text: string) => parseTelegramUpdate(messageUpdate(text, -1001234567890), 'shop_test_bot');
+    const read = (text: string) =>
+      parseTelegramUpdate(messageUpdate(text, -1001234567890), { botUsername: 'shop_test_bot' });
     expect(read('/start@Shop_Test_Bot 42')).toEqual([
       { channel: 'telegram', chatId: '-1001234567890', id: '10000', startParam: '42' },
     ]);

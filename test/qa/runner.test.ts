@@ -492,6 +492,45 @@ cases:
     ]);
   });
 
+  it('starts from a Telegram /start@name only when start.username names that bot', async () => {
+    const update = (text: string) =>
+      JSON.stringify({ update_id: 1, message: { chat: { id: -100123, type: 'group' }, text } });
+    const run = await suite(
+      'client-identification.yaml',
+      `script: client-identification.yaml
+cases:
+  - name: named bot is ours
+    start: { channel: telegram, username: MyCoolBot, update: ${update('/start@mycoolbot 987')} }
+    expect: { variables: { clientExternalId: '987' } }
+  - name: another bot
+    start: { channel: telegram, username: MyCoolBot, update: ${update('/start@OtherBot 987')} }
+  - name: no username
+    start: { channel: telegram, update: ${update('/start@MyCoolBot 987')} }
+`,
+    );
+    const byName = results(run);
+    expect([...byName.values()].map((r) => [r.name, r.passed, r.failure?.message])).toEqual([
+      ['named bot is ours', true, undefined],
+      ['another bot', false, 'the telegram update starts no conversation'],
+      ['no username', false, 'the telegram update starts no conversation'],
+    ]);
+  });
+
+  it('refuses start.username without start.update', async () => {
+    const dir = await project({
+      'x.cases.yaml': `script: x.yaml
+cases:
+  - name: stray username
+    start: { param: '1', username: MyCoolBot }
+`,
+      'x.yaml': await sample('client-identification.yaml'),
+    });
+    const problems = await problemsOf(join(dir, 'x.cases.yaml'));
+    expect(problems.map(({ line, message }) => ({ line, message }))).toEqual([
+      { line: 4, message: '"start" is not valid: start.username goes with start.update' },
+    ]);
+  });
+
   it('checks each bot message in order, with text, contains, matches, buttons and silence', async () => {
     const run = await suite(
       'lead-capture.yaml',

@@ -58,6 +58,11 @@ export const SYSTEM = {
   response: '',
 } as const;
 
+/** `count` variables named v0, v1, … each holding `value`. */
+export function manyVariables(count: number, value = 'x'): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`v${i}`, value]));
+}
+
 /** The texts of a turn's messages (undefined for no turn, so that a comparison fails). */
 export function texts(turn: Turn | undefined): string[] | undefined {
   return turn?.messages.map((message) => message.text);

@@ -366,7 +366,15 @@ describe('send without a live conversation', () => {
     const store = new MemoryStore();
     await store.put('k', data, undefined);
     const bot = createBot({ script: asking, store });
-    expect(await bot.conversation('k')).toBeUndefined();
+    // The record is there: it is shown as one that cannot go on, not as no conversation.
+    expect(await bot.conversation('k')).toEqual({
+      messages: [],
+      status: 'error',
+      block: '',
+      variables: FRESH.variables,
+      result: null,
+      diagnostics: [expect.objectContaining({ code: 'conversation.unreadable' }) as unknown],
+    });
     const turn = await bot.send('k', 'Ann');
     expect(turn).toEqual({
       ...FRESH,

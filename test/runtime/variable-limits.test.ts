@@ -13,17 +13,12 @@ import {
   type BotOptions,
 } from '../../engine/index.js';
 import { decodeConversation, encodeConversation } from '../../engine/runtime/stored.js';
-import { COLLECTOR, script, texts } from './helpers.js';
+import { COLLECTOR, manyVariables, script, texts } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'botflow-limits-'));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** `count` variables named v0, v1, … each holding `value`. */
-function manyVariables(count: number, value = 'x'): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`v${i}`, value]));
-}
 
 function collector(options: Omit<BotOptions, 'script'> = {}) {
   const store = options.store ?? new MemoryStore();
@@ -97,29 +92,130 @@ describe('the variables of a conversation', () => {
     expect(over.diagnostics.map(({ code }) => code)).toEqual(['variables.too-many']);
   });
 
-  it('leave a stored conversation over the limits unread, in a real SQLite store: it starts afresh', async () => {
-    const store = new SqliteStore(join(dir, 'over.db'));
+  it('go on from a conversation stored under larger limits (another process’s), in a real SQLite store', async () => {
+    const store = new SqliteStore(join(dir, 'larger.db'));
     try {
+      // A process allowing 1,000 variables stores 500: the start's 497 and a reply's item, lastMessage and log.
+      const larger = collector({ store, maxVariables: 1000 });
+      await larger.bot.start('k', { payload: { v: manyVariables(497) } });
+      await larger.bot.send('k', 'first', { messageId: 'm1' });
       const { bot } = collector({ store });
-      const record = encodeConversation({ s: bot.script.version, b: 'next-item', v: manyVariables(500) });
-      await store.put('many', record, undefined);
-      // Far past the byte limit: refused without being parsed at all.
-      const huge = encodeConversation({
-        s: bot.script.version,
-        b: 'next-item',
-        v: { log: 'z'.repeat(300_000) },
+      const note = {
+        severity: 'warning',
+        code: 'conversation.over-limit',
+        message:
+          'the stored conversation holds 500 variables, over the limit of 200; it goes on, but no turn may take it further over',
+      };
+      // Shown where it stands, not as no conversation.
+      expect(await bot.conversation('k')).toMatchObject({
+        status: 'waiting',
+        block: 'next-item',
+        variables: { log: 'first,', v0: 'x' },
+        diagnostics: [note],
       });
-      await store.put('huge', huge, undefined);
-      for (const key of ['many', 'huge']) {
-        expect(await bot.conversation(key)).toBeUndefined();
-        const turn = await bot.send(key, 'hello');
-        expect(turn).toMatchObject({ status: 'waiting', variables: { log: '' } });
-        expect(turn.diagnostics.map(({ code }) => code)).toEqual(['conversation.over-limit']);
-        expect(Object.keys(decodeConversation((await store.get(key))?.data ?? '')?.v ?? {})).toEqual([]);
+      // Its message marks still tell a redelivery.
+      const again = await bot.send('k', 'first', { messageId: 'm1' });
+      expect(again.diagnostics.map(({ code }) => code)).toEqual(['message.duplicate']);
+      // A turn that adds no variable goes on.
+      const next = await bot.send('k', 'second', { messageId: 'm2' });
+      expect(next).toMatchObject({ status: 'waiting', variables: { log: 'first,second,', v496: 'x' } });
+      expect(next.diagnostics).toEqual([note]);
+      expect(Object.keys(decodeConversation((await store.get('k'))?.data ?? '')?.v ?? {})).toHaveLength(500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('end a conversation read over a limit when a turn takes it further over, keeping what it held', async () => {
+    const { bot, store } = collector({ maxVariableBytes: 1000 });
+    const held = { log: 'z'.repeat(1500), item: 'y', lastMessage: 'y' };
+    await store.put(
+      'bytes',
+      encodeConversation({ s: bot.script.version, b: 'next-item', v: held }),
+      undefined,
+    );
+    const grown = await bot.send('bytes', 'a');
+    expect(grown).toMatchObject({ status: 'error', variables: held });
+    expect(grown.diagnostics.map(({ severity, code }) => [severity, code])).toEqual([
+      ['warning', 'conversation.over-limit'],
+      ['error', 'variables.too-large'],
+    ]);
+    expect(grown.diagnostics[1]?.message).toMatch(
+      /^block "next-item": the turn would leave the conversation with 15\d\d bytes of variables, more than the 15\d\d it held when read \(this bot allows 1000\); it ended, and nothing the turn did was kept$/,
+    );
+    expect(decodeConversation((await store.get('bytes'))?.data ?? '')).toMatchObject({
+      b: '$failed',
+      v: held,
+    });
+
+    // Three variables where two are allowed: a reply adds item and lastMessage, two more.
+    const counted = collector({ store, maxVariables: 2 }).bot;
+    const three = { log: 'x', a: '1', b: '2' };
+    await store.put(
+      'count',
+      encodeConversation({ s: bot.script.version, b: 'next-item', v: three }),
+      undefined,
+    );
+    const more = await counted.send('count', 'a');
+    expect(more.diagnostics.map(({ message }) => message)).toContainEqual(
+      'block "next-item": the turn would leave the conversation with 5 variables, more than the 3 it held when read (this bot allows 2); it ended, and nothing the turn did was kept',
+    );
+  });
+
+  it('start afresh from a conversation more than 4 times over, keeping its message marks and showing it', async () => {
+    const store = new SqliteStore(join(dir, 'far.db'));
+    try {
+      const larger = collector({ store, maxVariables: 5000 });
+      await larger.bot.start('k', { payload: { v: manyVariables(900) }, messageId: 'm1' });
+      const { bot } = collector({ store });
+      const farOver = {
+        severity: 'error',
+        code: 'conversation.over-limit',
+        message:
+          'the stored conversation holds more than 4 times the variables this bot allows; it starts afresh',
+      };
+      expect(await bot.conversation('k')).toMatchObject({
+        status: 'waiting',
+        block: 'next-item',
+        variables: { v899: 'x' },
+        diagnostics: [farOver],
+      });
+      // A redelivery of the start is still known, and not applied again.
+      const redelivered = await bot.start('k', { payload: { v: manyVariables(900) }, messageId: 'm1' });
+      expect(redelivered.diagnostics.map(({ code }) => code)).toEqual(['message.duplicate']);
+      const fresh = await bot.send('k', 'hello', { messageId: 'm2' });
+      expect(fresh).toMatchObject({ status: 'waiting', variables: { log: '' } });
+      expect(fresh.diagnostics).toEqual([farOver]);
+      expect(Object.keys(decodeConversation((await store.get('k'))?.data ?? '')?.v ?? {})).toEqual([]);
+      for (const messageId of ['m1', 'm2']) {
+        const turn = await bot.send('k', 'again', { messageId });
+        expect(
+          turn.diagnostics.map(({ code }) => code),
+          messageId,
+        ).toEqual(['message.duplicate']);
       }
     } finally {
       await store.close();
     }
+  });
+
+  it('leave a record too large for any conversation under these limits unparsed, and show it as an error', async () => {
+    const { bot, store } = collector();
+    // Past 4 times the default 256 KiB: no bot near these limits stored it.
+    const huge = encodeConversation({
+      s: bot.script.version,
+      b: 'next-item',
+      v: { log: 'z'.repeat(1_100_000) },
+    });
+    await store.put('huge', huge, undefined);
+    const farOver = expect.objectContaining({
+      severity: 'error',
+      code: 'conversation.over-limit',
+    }) as unknown;
+    expect(await bot.conversation('huge')).toMatchObject({ status: 'error', diagnostics: [farOver] });
+    const turn = await bot.send('huge', 'hello');
+    expect(turn).toMatchObject({ status: 'waiting', variables: { log: '' }, diagnostics: [farOver] });
+    expect(Object.keys(decodeConversation((await store.get('huge'))?.data ?? '')?.v ?? {})).toEqual([]);
   });
 
   it('refuse a limit option that is not a positive whole number, in one sentence', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePayload, loadScript } from '../../../engine/index.js';
-import { startApi, turnOf } from './helpers.js';
+import { manyVariables } from '../../runtime/helpers.js';
+import { PLANS, startApi, turnOf } from './helpers.js';
 
 describe('the JSON API', () => {
   it('drives a conversation from start to end, and GET shows where it stands', async () => {
@@ -27,6 +28,30 @@ describe('the JSON API', () => {
     const shown = await turnOf(await api.call('GET', '/conversations/web%3A1'));
     expect(shown).toMatchObject({ status: 'ended', block: 'done', result: 'chosen', messages: [] });
     expect(shown.variables).toMatchObject({ firstName: 'Ann', plan: 'pro', notes: 'call me,stop' });
+  });
+
+  it('GET shows a stored conversation over the bot’s variable limits, with why, rather than 404', async () => {
+    const api = await startApi({ bot: { maxVariables: 1 } });
+    await api.store.put(
+      'k',
+      JSON.stringify({ s: PLANS.version, b: 'pick', v: { a: '1', b: '2' } }),
+      undefined,
+    );
+    await api.store.put(
+      'far',
+      JSON.stringify({ s: PLANS.version, b: 'pick', v: manyVariables(801) }),
+      undefined,
+    );
+    const shown = await turnOf(await api.call('GET', '/conversations/k'));
+    expect(shown).toMatchObject({ status: 'waiting', block: 'pick', variables: { a: '1', b: '2' } });
+    expect(shown.diagnostics.map(({ severity, code }) => [severity, code])).toEqual([
+      ['warning', 'conversation.over-limit'],
+    ]);
+    const far = await turnOf(await api.call('GET', '/conversations/far'));
+    expect(far).toMatchObject({ status: 'waiting', block: 'pick' });
+    expect(far.diagnostics.map(({ severity, code }) => [severity, code])).toEqual([
+      ['error', 'conversation.over-limit'],
+    ]);
   });
 
   it('applies a message retried with the same messageId once', async () => {

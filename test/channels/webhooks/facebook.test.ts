@@ -138,6 +138,22 @@ describe('the Messenger webhook', () => {
     expect(recipients).toEqual([{ user_ref: 'guest-5f0c1e7a9b' }, { user_ref: 'guest-5f0c1e7a9b' }]);
   });
 
+  it('starts a checkbox-plugin opt-in, named only by optin.user_ref, and answers it by user_ref', async () => {
+    const adapter = facebookWebhook();
+    const { bot } = botWithStore();
+    const start = await runWebhook(adapter, bot, signedPost(rawFixture('webhooks/facebook-optins.json')));
+    expect(start).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
+    expect(await bot.conversation('facebook:user_ref:checkbox-8c1d2e3f4a')).toMatchObject({
+      status: 'waiting',
+      variables: { clientExternalId: '42', startParam: 'eyJlSWQiOiI0MiJ9' },
+    });
+    expect(await bot.conversation('facebook:2233445566778899')).toBeUndefined();
+    const recipients = jsonBodies(graph.calls).map((body) => (body as { recipient: unknown }).recipient);
+    expect(recipients).toContainEqual({ user_ref: 'checkbox-8c1d2e3f4a' });
+    expect(recipients).toContainEqual({ id: '1254459154682919' });
+    expect(recipients).not.toContainEqual({ id: '2233445566778899' });
+  });
+
   it('sends the replies of a body Meta posts twice once, and answers the redelivery so Meta stops', async () => {
     const adapter = facebookWebhook();
     const { bot, store } = botWithStore();

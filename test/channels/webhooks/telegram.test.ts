@@ -5,7 +5,7 @@ import { createTelegramWebhook } from '../../../channels/telegram/webhook.js';
 import { BotflowError, encodePayload } from '../../../engine/index.js';
 import { FakeBotApi, TOKEN } from '../telegram-grammy/fake-bot-api.js';
 import { keyboard, REMOVE_KEYBOARD, sent } from '../telegram-grammy/helpers.js';
-import { callbackUpdate, CHAT_ID, textUpdate } from '../telegram-grammy/updates.js';
+import { callbackUpdate, CHAT_ID, GROUP_CHAT, textUpdate } from '../telegram-grammy/updates.js';
 import { botWithStore, expectBotflowError, runWebhook, webhookRequest } from './helpers.js';
 
 const SECRET = 'wh-Secret_0123456789';
@@ -84,6 +84,19 @@ describe('the Telegram webhook', () => {
       status: 405,
       body: 'method not allowed',
     });
+  });
+
+  it('runs /start@name through handleUpdate only when botUsername says the name is this bot', async () => {
+    const { bot, store } = botWithStore();
+    const groupStart = (text: string) => textUpdate(text, GROUP_CHAT);
+    expect(await handleUpdate(bot, 'telegram', groupStart('/start@shop_test_bot 7'))).toEqual([]);
+    const options = { botUsername: 'shop_test_bot' };
+    expect(await handleUpdate(bot, 'telegram', groupStart('/start@other_bot 7'), options)).toEqual([]);
+    expect(store.size).toBe(0);
+    const handled = await handleUpdate(bot, 'telegram', groupStart('/start@Shop_Test_Bot 7'), options);
+    expect(handled.map(({ event, key }) => [event.startParam, key])).toEqual([
+      ['7', `telegram:${GROUP_CHAT.id}`],
+    ]);
   });
 
   it('throws channel.send-failed when sendMessage fails, never with the token', async () => {
