@@ -43,11 +43,7 @@ export function ownDataProperty(holder: object, key: string): unknown {
  * own data properties, so what an expression returns never shares structure with the scope.
  */
 export function toData(raw: unknown): ExpressionValue {
-  return copyData(raw, {
-    maxDepth: MAX_DATA_DEPTH,
-    maxValues: Number.POSITIVE_INFINITY,
-    valuesLeft: Number.POSITIVE_INFINITY,
-  });
+  return copyData(raw, UNBOUNDED);
 }
 
 /** How much of a host value `toBoundedData` copies: nesting depth, and list items plus object members. */
@@ -83,6 +79,16 @@ interface CopyBudget extends DataLimits {
   /** List items and object members still allowed; every one copied takes one. */
   valuesLeft: number;
 }
+
+/**
+ * `toData`'s budget, shared by every call since it is on every expression's path: spending from
+ * an infinite count leaves it infinite, so sharing it changes nothing.
+ */
+const UNBOUNDED: CopyBudget = {
+  maxDepth: MAX_DATA_DEPTH,
+  maxValues: Number.POSITIVE_INFINITY,
+  valuesLeft: Number.POSITIVE_INFINITY,
+};
 
 function spend(budget: CopyBudget, count: number): void {
   budget.valuesLeft -= count;

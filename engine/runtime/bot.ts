@@ -287,14 +287,16 @@ export class Bot {
     const record = await this.store.get(key);
     if (!record) return { record, stored: undefined, found: undefined, notes: [] };
     const bounds = storedLimits(this.limits);
-    if (Buffer.byteLength(record.data) > bounds.bytes + RECORD_OVERHEAD_BYTES) {
+    const size = Buffer.byteLength(record.data);
+    if (size > bounds.bytes + RECORD_OVERHEAD_BYTES) {
       return { record, stored: undefined, found: undefined, notes: [FAR_OVER_LIMIT] };
     }
     const found = decodeConversation(record.data);
     if (!found) return { record, stored: undefined, found, notes: [UNREADABLE] };
     const variables = found.v ?? {};
-    if (limitBreach(variables, bounds)) return { record, stored: undefined, found, notes: [FAR_OVER_LIMIT] };
-    const breach = limitBreach(variables, this.limits);
+    if (limitBreach(variables, bounds, size))
+      return { record, stored: undefined, found, notes: [FAR_OVER_LIMIT] };
+    const breach = limitBreach(variables, this.limits, size);
     return { record, stored: found, found, notes: breach ? [overLimit(breach)] : [] };
   }
 
@@ -493,8 +495,6 @@ export class Bot {
     }
     const { context } = snapshot;
     const changed = changedVariables(context.vars, this.defaults);
-    const breach = turnBreach(changed, () => changedVariables(before, this.defaults), this.limits);
-    if (breach) return this.stopOverLimit({ key, expected, marks, before }, context.at, diagnostics, breach);
     const value = String(snapshot.value);
     const stored: StoredConversation = {
       s: this.script.version,
@@ -505,7 +505,15 @@ export class Bot {
       ...(context.result !== null && { r: context.result }),
       ...(marks.length > 0 && { m: marks }),
     };
-    const version = await this.store.put(key, encodeConversation(stored), expected);
+    const data = encodeConversation(stored);
+    const breach = turnBreach(
+      changed,
+      () => changedVariables(before, this.defaults),
+      this.limits,
+      Buffer.byteLength(data),
+    );
+    if (breach) return this.stopOverLimit({ key, expected, marks, before }, context.at, diagnostics, breach);
+    const version = await this.store.put(key, data, expected);
     if (version === undefined) throw new ConversationConflictError(key);
     const turn = this.turnOf(value, context.at, context.vars, context.result, context.outbox, [
       ...diagnostics,

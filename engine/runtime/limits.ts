@@ -40,13 +40,17 @@ export class VariableLimitError extends BotflowError {
 /**
  * How `variables` (what a conversation holds besides the defaults) break the limits, if they do.
  * The count is checked first, so a flood of names is refused before it is serialized.
+ * `bytesAtMost`, when the caller has it, is the size of a text that holds the variables' JSON
+ * (the stored record): within the limit, they are not serialized again, which is every turn's path.
  */
 export function limitBreach(
   variables: Readonly<Record<string, Value>>,
   limits: VariableLimits,
+  bytesAtMost?: number,
 ): LimitBreach | undefined {
   const tooMany = countBreach(Object.keys(variables).length, limits);
   if (tooMany) return tooMany;
+  if (bytesAtMost !== undefined && bytesAtMost <= limits.bytes) return undefined;
   const bytes = Buffer.byteLength(JSON.stringify(variables));
   if (bytes > limits.bytes) {
     return {
@@ -83,9 +87,10 @@ export function turnBreach(
   after: Readonly<Record<string, Value>>,
   variablesBefore: () => Readonly<Record<string, Value>>,
   limits: VariableLimits,
+  bytesAtMost?: number,
 ): LimitBreach | undefined {
   // The common path: within the limits, what the turn began with is never worked out.
-  if (!limitBreach(after, limits)) return undefined;
+  if (!limitBreach(after, limits, bytesAtMost)) return undefined;
   const before = variablesBefore();
   const allowed: VariableLimits = {
     count: Math.max(limits.count, Object.keys(before).length),
