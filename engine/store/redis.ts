@@ -73,6 +73,9 @@ const FAIL_FAST = Object.freeze({
 
 const LOCK_NAMESPACE = 'lock:';
 
+/** What ioredis rejects a command with when its own `commandTimeout` runs out. */
+const COMMAND_TIMED_OUT = 'Command timed out';
+
 /** How long a write whose answer was lost is read back by default (`readBackMs`). */
 export const DEFAULT_READ_BACK_MS = 5000;
 
@@ -107,6 +110,8 @@ export class RedisStore implements SessionStore {
   /** How often the connection closed and became ready: see {@link Issued}. */
   private closes = 0;
   private readies = 0;
+  /** `closes` when the connection last became ready: no close since means that connection still serves. */
+  private closesAtReady = 0;
 
   /**
    * The ioredis options of a connection the store opens from a URL, to start a connection of your
@@ -224,6 +229,7 @@ export class RedisStore implements SessionStore {
 
   private readonly countReady = () => {
     this.readies += 1;
+    this.closesAtReady = this.closes;
   };
 
   private issued(): Issued {
@@ -232,14 +238,26 @@ export class RedisStore implements SessionStore {
 
   /**
    * Whether a failed command can have run (or still run) in Redis. Not when Redis refused it, nor
-   * when it waited in ioredis's offline queue and no connection became ready since: that queue is
-   * written out only on `ready`, so the command never left, whatever ended its wait (a failed
-   * connect, or a ready check that timed out). A command that was sent and timed out stays on its
-   * connection and runs once Redis answers again.
+   * when it waited in ioredis's offline queue, no connection became ready since, and it was
+   * dropped from that queue (a failed connect): the queue is written out only on `ready`. But a
+   * command whose own timer ran out ("Command timed out") stays where it was, in that queue or on
+   * its connection, and may still run once Redis answers.
    */
   private mayHaveRun(error: unknown, issued: Issued): boolean {
     if (error instanceof Error && error.name === 'ReplyError') return false;
+    if (error instanceof Error && error.message === COMMAND_TIMED_OUT) return true;
     return !(issued.queued && this.readies === issued.readies);
+  }
+
+  /**
+   * Whether a read answered now came down the same connection as the write `issued` describes,
+   * behind it: for a write sent at once, no close since; for a queued one, the connection of the
+   * first ready after it (the queue is written out then, in order) and no close since.
+   */
+  private behindWrite(issued: Issued): boolean {
+    return issued.queued
+      ? this.readies === issued.readies + 1 && this.closes === this.closesAtReady
+      : this.closes === issued.closes;
   }
 
   /**
@@ -263,9 +281,14 @@ export class RedisStore implements SessionStore {
       stored = await this.lastWrite(key);
     }
     if (stored?.writer === writer) return stored.version;
-    // Behind the write on its connection, the version after the expected one is another's: that
-    // write came first and this one was refused. A later version may cover this one up.
-    if (this.closes === issued.closes && stored?.version === (expected ?? 0) + 1) return undefined;
+    if (stored !== undefined && this.behindWrite(issued)) {
+      // Behind the write on its connection, the version after the expected one is another's: that
+      // write came first and this one was refused. A later version may cover this one up.
+      if (stored?.version === (expected ?? 0) + 1) return undefined;
+      // A queued write that is not there when the read behind it is answered was dropped before it
+      // left (the queue was flushed), or it would be: it never ran, and never will.
+      if (issued.queued && (stored?.version ?? 0) === (expected ?? 0)) throw this.unavailable(lost);
+    }
     throw new StoreUncertainError(
       `the session store at ${this.where} did not confirm a write to conversation "${key}", which may have been applied`,
       { cause: lost },

@@ -167,6 +167,28 @@ describe('RedisStore on a connection the caller passes in', () => {
   });
 });
 
+describe('RedisStore on a connection the caller passes in, with a command timeout', () => {
+  it('does not call a write "not applied" when its timer ran out in the offline queue: it runs once Redis is back', async () => {
+    // ioredis keeps a command whose own timer ran out in its offline queue, and writes it out on
+    // the next ready: such a write is applied later, so it must be read back, not reported lost.
+    const connection = new Redis(server.url, { commandTimeout: 300 });
+    connection.on('error', () => undefined);
+    const store = new RedisStore(connection, { keyPrefix: `test:${randomUUID()}:` });
+    try {
+      await store.get('k');
+      await server.stop();
+      const writing = store.put('k', 'during', undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await server.start();
+      expect(await writing).toBe(1);
+      expect((await store.get('k'))?.data).toBe('during');
+    } finally {
+      await store.close();
+      connection.disconnect();
+    }
+  });
+});
+
 describe('RedisStore on a connection the caller passes in, with ioredis defaults', () => {
   // ioredis sends a command again on the new connection when the old one broke before its answer
   // came (autoResendUnfulfilledCommands, the default): the second copy must answer as the first.
