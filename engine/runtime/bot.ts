@@ -386,7 +386,7 @@ export class Bot {
         });
       }
       // A new conversation on the same messenger: the channel carries over, the start data does not.
-      const vars = { ...this.defaults, channel: stored?.v?.channel ?? '' };
+      const vars = { ...this.defaults, channel: found?.v?.channel ?? '' };
       const actor = createActor(this.machine, { input: { vars } });
       return this.runTurn(
         { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },

@@ -166,7 +166,7 @@ describe('the variables of a conversation', () => {
     const store = new SqliteStore(join(dir, 'far.db'));
     try {
       const larger = collector({ store, maxVariables: 5000 });
-      await larger.bot.start('k', { payload: { v: manyVariables(900) }, messageId: 'm1' });
+      await larger.bot.start('k', { payload: { v: manyVariables(900) }, messageId: 'm1', channel: 'web' });
       const { bot } = collector({ store });
       const farOver = {
         severity: 'error',
@@ -184,9 +184,12 @@ describe('the variables of a conversation', () => {
       const redelivered = await bot.start('k', { payload: { v: manyVariables(900) }, messageId: 'm1' });
       expect(redelivered.diagnostics.map(({ code }) => code)).toEqual(['message.duplicate']);
       const fresh = await bot.send('k', 'hello', { messageId: 'm2' });
-      expect(fresh).toMatchObject({ status: 'waiting', variables: { log: '' } });
+      // Afresh on the same messenger: the channel carries over, as for any new conversation.
+      expect(fresh).toMatchObject({ status: 'waiting', variables: { log: '', channel: 'web' } });
       expect(fresh.diagnostics).toEqual([farOver]);
-      expect(Object.keys(decodeConversation((await store.get('k'))?.data ?? '')?.v ?? {})).toEqual([]);
+      expect(Object.keys(decodeConversation((await store.get('k'))?.data ?? '')?.v ?? {})).toEqual([
+        'channel',
+      ]);
       for (const messageId of ['m1', 'm2']) {
         const turn = await bot.send('k', 'again', { messageId });
         expect(
