@@ -28,6 +28,7 @@ export {
   type InboundEvent,
   type InviteLink,
   type LinkOptions,
+  type UpdateOptions,
 } from './types.js';
 
 /** Builds an invitation link; throws a LinkError for an unknown channel, a bad name or bad data. */
