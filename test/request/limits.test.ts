@@ -374,29 +374,23 @@ describe('redirects to another origin', () => {
     expect(other.requests).toEqual([]);
   });
 
-  it('a 307 within the origin is followed with the header and the body', async () => {
-    redirectTo(307, () => '/moved');
-    const turn = await botOf(post, {
-      env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
-      http: { allowHosts: ['localhost'] },
-    }).start('k');
-    expect(turn.result).toBe('ok');
-    const moved = server.requests[1];
-    expect(moved).toMatchObject({ method: 'POST', url: '/moved', body: JSON.stringify({ card: KEY }) });
-    expect(moved?.headers['x-api-key']).toBe(KEY);
-  });
-
-  it('a 307 within the origin given as an absolute URL is followed with the header and the body', async () => {
-    redirectTo(307, () => `http://localhost:${server.port}/moved`);
-    const turn = await botOf(post, {
-      env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
-      http: { allowHosts: ['localhost'] },
-    }).start('k');
-    expect(turn.result).toBe('ok');
-    const moved = server.requests[1];
-    expect(moved).toMatchObject({ method: 'POST', url: '/moved', body: JSON.stringify({ card: KEY }) });
-    expect(moved?.headers['x-api-key']).toBe(KEY);
-  });
+  it.each([
+    ['relative', () => '/moved'],
+    ['absolute', () => `http://localhost:${server.port}/moved`],
+  ])(
+    'a 307 within the origin (%s location) is followed with the header and the body',
+    async (_, location) => {
+      redirectTo(307, location);
+      const turn = await botOf(post, {
+        env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
+        http: { allowHosts: ['localhost'] },
+      }).start('k');
+      expect(turn.result).toBe('ok');
+      const moved = server.requests[1];
+      expect(moved).toMatchObject({ method: 'POST', url: '/moved', body: JSON.stringify({ card: KEY }) });
+      expect(moved?.headers['x-api-key']).toBe(KEY);
+    },
+  );
 
   it('a relative redirect is judged against the url, not a Host header the script set', async () => {
     redirectTo(307, () => '/moved');
