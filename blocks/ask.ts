@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
-import type { Step } from '../engine/runtime/step.js';
-import type { Value } from '../engine/runtime/types.js';
-import { compilePattern } from '../engine/pattern.js';
-import { blockId, scalar, template, variableName } from '../engine/script/fields.js';
-import { defineBlock, type BlockIssue, type Edge } from './types.js';
+import {
+  blockId,
+  type BlockIssue,
+  compilePattern,
+  compileTemplate,
+  defineBlock,
+  type Edge,
+  scalar,
+  type Step,
+  template,
+  type Value,
+  type YamlPath,
+  variableName,
+} from '../engine/block-api/index.js';
 
 export const EXPECT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'choice'] as const;
 
@@ -54,6 +62,7 @@ export const askBlock = defineBlock({
     next: blockId.optional(),
     on: z.strictObject({ invalid: blockId.optional() }).optional(),
   }),
+  shape: 'ask',
   pauses: true,
   edges: (block) => {
     const edges: Edge[] = (block.choices ?? []).flatMap((choice, i) =>
@@ -66,6 +75,8 @@ export const askBlock = defineBlock({
       edges.push({ target: block.on.invalid, label: 'invalid', path: ['on', 'invalid'] });
     return edges;
   },
+  // A choice picked and a re-prompt are branches of their own, whether or not they lead elsewhere.
+  branches: (block) => [...(block.choices ?? []).map((_, i): YamlPath => ['choices', i]), ['invalid']],
   sources: (block) => [
     { kind: 'template', text: block.text, path: ['text'] },
     ...(block.invalid === undefined
@@ -112,36 +123,40 @@ export const askBlock = defineBlock({
       step.say(step.render(text), buttons(step));
     };
     return {
-      enter: (step) => {
-        step.badReplies = 0;
-        ask(step);
-      },
+      enter: ask,
       prompt: ask,
       reply: (step, reply) => {
         step.set('lastMessage', reply);
         const accepted = choices ? pickChoice(step, choices, reply) : read(reply);
         if (accepted) {
-          step.badReplies = 0;
+          step.state = undefined;
           step.set(block.save, accepted.value);
           if (accepted.choice !== undefined) step.took(['choices', accepted.choice]);
           if (accepted.next !== undefined) step.go(accepted.next, ['choices', accepted.choice ?? 0, 'next']);
           else step.goNext(block.next);
           return;
         }
-        step.badReplies += 1;
+        const badReplies = badRepliesOf(step) + 1;
+        step.state = badReplies;
         step.took(['invalid']);
-        if (step.badReplies <= block.retries) {
+        if (badReplies <= block.retries) {
           step.say(step.render(invalid), buttons(step));
         } else if (block.on?.invalid !== undefined) {
           step.go(block.on.invalid, ['on', 'invalid']);
         } else {
-          const tries = step.badReplies === 1 ? '1 try' : `${step.badReplies} tries`;
+          const tries = badReplies === 1 ? '1 try' : `${badReplies} tries`;
           step.fail('ask.no-valid-reply', `no valid reply after ${tries}`, tools.onError);
         }
       },
     };
   },
 });
+
+/** The block's state is its count of bad replies so far; anything else (an edited record) is none. */
+function badRepliesOf(step: Step): number {
+  const { state } = step;
+  return typeof state === 'number' && Number.isSafeInteger(state) && state > 0 ? state : 0;
+}
 
 interface Accepted {
   readonly value: Value;

@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { toText } from '../engine/expression/index.js';
-import { expression as compileExpression } from '../engine/runtime/compile-sources.js';
-import type { Step } from '../engine/runtime/step.js';
-import { blockId, expression, variableName } from '../engine/script/fields.js';
-import { defineBlock, type Edge, type YamlPath } from './types.js';
+import {
+  blockId,
+  compileExpression,
+  defineBlock,
+  type Edge,
+  expression,
+  type Step,
+  toText,
+  variableName,
+  type YamlPath,
+} from '../engine/block-api/index.js';
 
 const split = z.strictObject({
   from: variableName,
@@ -50,6 +56,7 @@ export const bplBlock = defineBlock({
   type: 'bpl',
   description: 'Splits packed values and computes variables with expressions.',
   schema,
+  shape: 'compute',
   pauses: false,
   edges: (block) => {
     const edges: Edge[] = block.next === undefined ? [] : [{ target: block.next, path: ['next'] }];

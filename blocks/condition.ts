@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { isTruthy } from '../engine/expression/index.js';
-import { expression as compileExpression } from '../engine/runtime/compile-sources.js';
-import { blockId, expression } from '../engine/script/fields.js';
-import { defineBlock } from './types.js';
+import { blockId, compileExpression, defineBlock, expression, isTruthy } from '../engine/block-api/index.js';
 
 /**
  * Goes to the first branch whose expression is true, else to `else` (required).
@@ -29,6 +26,7 @@ export const conditionBlock = defineBlock({
       .max(50),
     else: blockId,
   }),
+  shape: 'decide',
   pauses: false,
   edges: (block) => [
     ...block.branches.map((branch, i) => ({

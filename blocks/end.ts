@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
-import { template } from '../engine/script/fields.js';
-import { defineBlock } from './types.js';
+import { compileTemplate, defineBlock, template } from '../engine/block-api/index.js';
 
 /**
  * Sends an optional last message and ends the conversation with an optional result, which hosts
@@ -22,6 +20,7 @@ export const endBlock = defineBlock({
     text: template.optional(),
     result: z.string().max(64).optional(),
   }),
+  shape: 'end',
   pauses: false,
   edges: () => [],
   sources: (block) =>

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { template as compileTemplate } from '../engine/runtime/compile-sources.js';
-import { blockId, template } from '../engine/script/fields.js';
-import { defineBlock } from './types.js';
+import { blockId, compileTemplate, defineBlock, template } from '../engine/block-api/index.js';
 
 /**
  * Sends a message, then goes on at once. Without `next` the conversation ends after it.
@@ -23,6 +21,7 @@ export const messageBlock = defineBlock({
     buttons: z.array(template).min(1).max(20).optional(),
     next: blockId.optional(),
   }),
+  shape: 'say',
   pauses: false,
   edges: (block) => (block.next === undefined ? [] : [{ target: block.next, path: ['next'] }]),
   sources: (block) => [

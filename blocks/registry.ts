@@ -1,10 +1,10 @@
+import { type BlockDefinition } from '../engine/block-api/index.js';
 import { askBlock } from './ask.js';
 import { bplBlock } from './bpl.js';
 import { conditionBlock } from './condition.js';
 import { endBlock } from './end.js';
 import { messageBlock } from './message.js';
 import { requestBlock } from './request.js';
-import type { BlockDefinition } from './types.js';
 
 /** Every block type, by its `type:` name. A new block type is one module and one line here. */
 export const blockDefinitions = {

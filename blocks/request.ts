@@ -1,21 +1,31 @@
 import { z } from 'zod';
-import { MAX_DATA_DEPTH, toBoundedData, toText, type DataLimits } from '../engine/expression/index.js';
 import {
-  expression as compileExpression,
-  template as compileTemplate,
-} from '../engine/runtime/compile-sources.js';
-import { outcomeNames, type HttpOutcome, type HttpRequest } from '../engine/runtime/http-types.js';
-import type { Step } from '../engine/runtime/step.js';
-import type { Value } from '../engine/runtime/types.js';
-import { blockId, duration, expression, template, variableName } from '../engine/script/fields.js';
-import {
+  blockId,
+  type BlockIssue,
+  compileExpression,
+  compileTemplate,
+  type DataLimits,
+  defineBlock,
+  duration,
   evaluateSinglePlaceholder,
+  expression,
+  type HttpOutcome,
+  type HttpRequest,
   isSinglePlaceholder,
+  MAX_DATA_DEPTH,
+  outcomeNames,
   renderTemplate,
-  tryRenderTemplate,
+  type Source,
+  type Step,
+  template,
   type Template,
-} from '../engine/template/index.js';
-import { defineBlock, type BlockIssue, type Source, type YamlPath } from './types.js';
+  toBoundedData,
+  toText,
+  tryRenderTemplate,
+  type Value,
+  variableName,
+  type YamlPath,
+} from '../engine/block-api/index.js';
 
 /** `success`, `error`, `timeout`, `network`, `limit`, a class (`4xx`) or an exact status (`404`). */
 export const OUTCOME = /^(success|error|timeout|network|limit|[1-5]xx|[1-5]\d\d)$/;
@@ -86,6 +96,7 @@ export const requestBlock = defineBlock({
     on: z.record(outcome, blockId).optional(),
     next: blockId.optional(),
   }),
+  shape: 'call',
   pauses: true,
   edges: (block) => [
     ...(block.next === undefined ? [] : [{ target: block.next, path: ['next'] }]),

@@ -20,7 +20,7 @@ export {
   type SendOptions,
   type StartOptions,
 } from './runtime/bot.js';
-export type { HttpClient, HttpOutcome, HttpRequest } from './runtime/http-types.js';
+export type { HttpClient, HttpOutcome, HttpRequest } from './http/types.js';
 export { ConversationKeyError, isConversationKey, KEY_LIMIT } from './runtime/key.js';
 export { DEFAULT_MAX_VARIABLE_BYTES, DEFAULT_MAX_VARIABLES, VariableLimitError } from './runtime/limits.js';
 export { compileScript } from './runtime/machine.js';

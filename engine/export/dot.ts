@@ -1,13 +1,13 @@
-import type { BlockType } from '../../blocks/registry.js';
-import { scriptEdges } from '../script/edges.js';
+import type { BlockShape } from '../block-api/contract.js';
+import { blockShape, scriptEdges } from '../script/edges.js';
 import type { Script } from '../script/script.js';
 
-const SHAPES: Record<BlockType, string> = {
-  message: 'box',
+const SHAPES: Record<BlockShape, string> = {
+  say: 'box',
   ask: 'parallelogram',
-  condition: 'diamond',
-  request: 'cylinder',
-  bpl: 'component',
+  decide: 'diamond',
+  call: 'cylinder',
+  compute: 'component',
   end: 'doublecircle',
 };
 
@@ -26,7 +26,9 @@ export function toDot(script: Script): string {
   ];
   lines.push(`  _start -> ${quote(script.start)};`);
   for (const [id, block] of script.blocks) {
-    lines.push(`  ${quote(id)} [shape=${SHAPES[block.type]}, label=${quote(`${id}\n${block.type}`)}];`);
+    lines.push(
+      `  ${quote(id)} [shape=${SHAPES[blockShape(block)]}, label=${quote(`${id}\n${block.type}`)}];`,
+    );
   }
   for (const { from, edge } of scriptEdges(script)) {
     const label = edge.label === undefined ? '' : ` [label=${quote(edge.label)}]`;

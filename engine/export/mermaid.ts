@@ -1,14 +1,14 @@
-import type { BlockType } from '../../blocks/registry.js';
-import { scriptEdges } from '../script/edges.js';
+import type { BlockShape } from '../block-api/contract.js';
+import { blockShape, scriptEdges } from '../script/edges.js';
 import type { Script } from '../script/script.js';
 
-/** One shape per block type, so the flow reads at a glance. */
-const SHAPES: Record<BlockType, [open: string, close: string]> = {
-  message: ['[', ']'],
+/** One shape per kind of block, so the flow reads at a glance. */
+const SHAPES: Record<BlockShape, [open: string, close: string]> = {
+  say: ['[', ']'],
   ask: ['[/', '/]'],
-  condition: ['{', '}'],
-  request: ['[(', ')]'],
-  bpl: ['[[', ']]'],
+  decide: ['{', '}'],
+  call: ['[(', ')]'],
+  compute: ['[[', ']]'],
   end: ['([', '])'],
 };
 
@@ -22,7 +22,7 @@ export function toMermaid(script: Script): string {
   const ids = new Map([...script.blocks.keys()].map((id, i) => [id, `b${i}`]));
   const lines = ['flowchart TD', `  start((start)) --> ${ids.get(script.start) ?? 'b0'}`];
   for (const [id, block] of script.blocks) {
-    const [open, close] = SHAPES[block.type];
+    const [open, close] = SHAPES[blockShape(block)];
     lines.push(`  ${ids.get(id) ?? ''}${open}${text(`${id} · ${block.type}`)}${close}`);
   }
   for (const { from, edge } of scriptEdges(script)) {

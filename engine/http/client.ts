@@ -2,7 +2,7 @@ import { maxHeaderSize } from 'node:http';
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { HttpClient, HttpOutcome, HttpRequest } from '../runtime/http-types.js';
+import type { HttpClient, HttpOutcome, HttpRequest } from './types.js';
 import { guardedAgents } from './guard.js';
 import { retrying, type RetryOptions, type Transport } from './retry.js';
 

@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { outcomeNames, type HttpClient, type HttpOutcome, type HttpRequest } from '../runtime/http-types.js';
+import { outcomeNames, type HttpClient, type HttpOutcome, type HttpRequest } from './types.js';
 
 export interface RetryOptions {
   /** The longest `Retry-After` honoured, in ms (default 30 s): a turn must end. */

@@ -1,30 +1,36 @@
 import { assign, fromPromise, setup, type AnyEventObject } from 'xstate';
 import { blockDefinition } from '../../blocks/registry.js';
-import type { BlockBehaviour } from '../../blocks/types.js';
+import type { BlockBehaviour } from '../block-api/contract.js';
 import { BotflowError } from '../error.js';
 import { blockEdges } from '../script/edges.js';
 import type { Script } from '../script/script.js';
-import type { HttpClient, HttpOutcome, HttpRequest } from './http-types.js';
+import type { HttpClient, HttpOutcome, HttpRequest } from '../http/types.js';
 import { Step, type StepRuntime } from './step.js';
-import { END, FAILED, type ConversationContext, type Variables } from './types.js';
+import { END, FAILED, type BlockState, type ConversationContext, type Variables } from './types.js';
 
 export interface MachineRuntime extends StepRuntime {
   readonly http: HttpClient;
 }
 
-export type ConversationEvent = { type: 'reply'; text: string } | { type: 'start' };
+/**
+ * What a conversation's machine answers to: the user's reply, and a resume (a start that found the
+ * conversation waiting, under `onStart: resume`: the waiting block says its question again).
+ */
+export type ConversationEvent = { type: 'reply'; text: string } | { type: 'resume' };
+
+/** The tag of a state that waits for the user's reply: a turn ends there. */
+export const WAITING = 'waiting';
 
 /** What the `run` action does in one phase of a block: the behaviour function to call. */
 interface RunParams {
   readonly block: string;
-  readonly phase: 'enter' | 'reply' | 'outcome';
+  readonly phase: 'enter' | 'reply' | 'resume' | 'outcome';
   readonly behaviour: BlockBehaviour;
 }
 
-/** The run-time view of a compiled script: the machine and what each state is. */
+/** The run-time view of a compiled script: its machine, whose states say what each block does. */
 export interface CompiledScript {
   readonly machine: ConversationMachine;
-  readonly behaviours: ReadonlyMap<string, BlockBehaviour>;
 }
 
 /**
@@ -67,11 +73,15 @@ function implementations(runtime: MachineRuntime) {
 
 function runPhase(step: Step, { phase, behaviour }: RunParams, event: unknown): void {
   if (phase === 'enter') {
+    // A block's state is its own: entering it (again) starts it afresh.
+    step.state = undefined;
     step.took([]);
     behaviour.enter(step);
     if (behaviour.call) step.setPending(behaviour.call.request(step) ?? null);
   } else if (phase === 'reply') {
     behaviour.reply?.(step, (event as { text: string }).text);
+  } else if (phase === 'resume') {
+    behaviour.prompt?.(step);
   } else {
     const outcome = (event as { output?: HttpOutcome }).output ?? {
       kind: 'network',
@@ -91,6 +101,7 @@ const DETACHED: MachineRuntime = {
   env: {},
   now: () => new Date(),
   stepCap: 1000,
+  tracing: false,
   variablesOver: () => undefined,
   http: { send: () => Promise.resolve({ kind: 'limit', message: 'this machine has no HTTP client' }) },
 };
@@ -129,7 +140,13 @@ function buildMachine(script: Script) {
               reenter: true,
             })),
           }),
-      ...(behaviour.reply && { on: { reply: { actions: run(id, 'reply', behaviour) } } }),
+      ...(behaviour.reply && {
+        tags: [WAITING],
+        on: {
+          reply: { actions: run(id, 'reply', behaviour) },
+          resume: { actions: run(id, 'resume', behaviour) },
+        },
+      }),
       ...(behaviour.call && {
         invoke: {
           src: 'http',
@@ -156,19 +173,35 @@ function buildMachine(script: Script) {
     context: ({ input }) => freshContext(input.vars),
     states: states as never,
   });
-  return { machine, behaviours };
+  return { machine };
 }
 
 export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
 
-/** The context a conversation starts a turn with: its variables, and empty scratch space. */
+/** The context a conversation starts a turn with: what it kept, and empty scratch space. */
 export function freshContext(
   vars: Variables,
-  tries = 0,
+  state?: BlockState,
   result: string | null = null,
   at = '',
 ): ConversationContext {
-  return { vars, tries, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null, trace: [] };
+  return { vars, state, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null, trace: [] };
+}
+
+/**
+ * What the machine says a state is: `waiting` for a reply, `final`, `passing` (a block a turn runs
+ * through), or undefined when the machine has no such state (a block the script no longer has).
+ */
+export function stateKind(
+  machine: ConversationMachine,
+  state: string,
+): 'waiting' | 'final' | 'passing' | undefined {
+  const states = machine.root.states;
+  // Stored records name states; an own-property check keeps `constructor` from being one.
+  if (!Object.hasOwn(states, state)) return undefined;
+  const node = states[state];
+  if (node?.type === 'final') return 'final';
+  return node?.tags.includes(WAITING) ? 'waiting' : 'passing';
 }
 
 const cache = new Map<string, CompiledScript>();

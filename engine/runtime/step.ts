@@ -1,11 +1,17 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { evaluate, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
 import { tryRenderTemplate, type Template } from '../template/index.js';
-import type { HttpRequest } from './http-types.js';
+import type { HttpRequest } from '../http/types.js';
 import type { LimitBreach } from './limits.js';
-import type { YamlPath } from '../../blocks/types.js';
-import { formatPath } from '../script/locate.js';
-import type { ConversationContext, OutgoingMessage, TraceEvent, Value, Variables } from './types.js';
+import { formatPath, type YamlPath } from '../script/yaml-path.js';
+import type {
+  BlockState,
+  ConversationContext,
+  OutgoingMessage,
+  TraceEvent,
+  Value,
+  Variables,
+} from './types.js';
 import { END, FAILED } from './types.js';
 
 /** What a running block may see of the host: read-only env and the clock. */
@@ -13,6 +19,8 @@ export interface StepRuntime {
   readonly env: Readonly<Record<string, string>>;
   readonly now: () => Date;
   readonly stepCap: number;
+  /** Whether the turn records the blocks entered and branches taken (for coverage). */
+  readonly tracing: boolean;
   /** How `vars` would break the conversation's variable limits, if they would. */
   readonly variablesOver: (vars: Readonly<Record<string, Value>>) => LimitBreach | undefined;
 }
@@ -24,11 +32,12 @@ export interface StepRuntime {
  */
 export class Step {
   private vars: Record<string, Value> | undefined;
-  private readonly outbox: OutgoingMessage[];
-  private readonly notes: Diagnostic[];
-  private readonly trace: TraceEvent[];
+  // The turn's lists are copied only when this step adds to them (most steps add to one at most).
+  private outbox: readonly OutgoingMessage[];
+  private notes: readonly Diagnostic[];
+  private trace: readonly TraceEvent[];
   private route: string | null = null;
-  private tries: number;
+  private blockState: BlockState;
   private result: string | null;
   private pending: HttpRequest | null;
   /** Extra names expressions may read here (a response's `status`, `body`…). */
@@ -42,10 +51,10 @@ export class Step {
     /** The block being run, named in diagnostics. */
     readonly block: string,
   ) {
-    this.outbox = [...context.outbox];
-    this.notes = [...context.notes];
-    this.trace = [...context.trace];
-    this.tries = context.tries;
+    this.outbox = context.outbox;
+    this.notes = context.notes;
+    this.trace = context.trace;
+    this.blockState = context.state;
     this.result = context.result;
     this.pending = context.pending;
   }
@@ -69,12 +78,15 @@ export class Step {
 
   /** Variables, then the system's `now` and `env`, then the block's locals. */
   scope(): ExpressionScope {
-    this.cachedScope ??= {
-      ...(this.vars ?? this.context.vars),
-      now: this.runtime.now().toISOString(),
-      env: this.runtime.env,
-      ...this.locals,
-    };
+    // Object.assign, not spread: V8 copies a spread fast but then adds `now` and `env` slowly, and
+    // this runs for most blocks. Variable names are never `__proto__` (the schemas refuse it), and
+    // expressions read own data properties only, so [[Set]] semantics change nothing here.
+    this.cachedScope ??= Object.assign(
+      {},
+      this.vars ?? this.context.vars,
+      { now: this.runtime.now().toISOString(), env: this.runtime.env },
+      this.locals,
+    );
     return this.cachedScope;
   }
 
@@ -93,7 +105,7 @@ export class Step {
   /** Queues a message; buttons that render empty are left out, since messengers refuse them. */
   say(text: string, buttons?: readonly string[]): void {
     const shown = buttons?.filter((button) => button.trim() !== '');
-    this.outbox.push(shown && shown.length > 0 ? { text, buttons: shown } : { text });
+    this.outbox = [...this.outbox, shown && shown.length > 0 ? { text, buttons: shown } : { text }];
   }
 
   /** How the variables as they stand now would break the conversation's limits, if they would. */
@@ -111,7 +123,7 @@ export class Step {
   }
 
   note(severity: Diagnostic['severity'], code: string, message: string): void {
-    this.notes.push({ severity, code, message: `block "${this.block}": ${message}` });
+    this.notes = [...this.notes, { severity, code, message: `block "${this.block}": ${message}` }];
   }
 
   /** Goes to `target`, through the block's edge at `edge` (for coverage) when it is one. */
@@ -128,7 +140,7 @@ export class Step {
 
   /** Notes that the block took the branch at `edge` (a choice, a re-prompt), for coverage. */
   took(edge: YamlPath): void {
-    this.trace.push({ block: this.block, edge: formatPath(edge) });
+    if (this.runtime.tracing) this.trace = [...this.trace, { block: this.block, edge: formatPath(edge) }];
   }
 
   /** Ends the conversation with an error, noting why (DESIGN.md §3.4: unrouted failures). */
@@ -137,12 +149,18 @@ export class Step {
     this.go(target, edge);
   }
 
-  get badReplies(): number {
-    return this.tries;
+  /**
+   * What this block keeps between turns, in a shape of its own (an ask's count of bad replies).
+   * The engine stores it with the conversation without reading it, and clears it when the
+   * conversation enters a block; a block reads it back as untrusted data (a stored record can be
+   * old or edited).
+   */
+  get state(): BlockState {
+    return this.blockState;
   }
 
-  set badReplies(count: number) {
-    this.tries = count;
+  set state(state: BlockState) {
+    this.blockState = state;
   }
 
   setPending(request: HttpRequest | null): void {
@@ -157,7 +175,7 @@ export class Step {
   next(steps: number): ConversationContext {
     return {
       vars: this.vars ?? this.context.vars,
-      tries: this.tries,
+      state: this.blockState,
       result: this.result,
       at: this.block,
       pending: this.pending,

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { isPrototypeKey } from '../names.js';
 import type { Value } from './types.js';
 
 /**
  * A conversation between turns, in as few bytes as it takes: where it stands, and only what
  * differs from a new conversation. (An xstate persisted snapshot repeats every variable and its
  * own bookkeeping; this is the same state, rebuilt with `machine.resolveState` on restore.)
+ * Field names are one letter because every waiting conversation carries them.
  */
 export interface StoredConversation {
   /** The script version it runs on. */
@@ -11,16 +15,40 @@ export interface StoredConversation {
   /** The machine state: the block it waits in, or the final state it ended in. */
   readonly b: string;
   /** The last script block entered, when it is not `b` (the conversation ended past it). */
-  readonly a?: string;
+  readonly a?: string | undefined;
   /** Variables that differ from the defaults. */
-  readonly v?: Readonly<Record<string, Value>>;
-  /** Bad replies at the current ask, when there were any. */
-  readonly t?: number;
+  readonly v?: Readonly<Record<string, Value>> | undefined;
+  /** What the block it stands in keeps between turns (see Step.state), when it keeps anything. */
+  readonly k?: Value | undefined;
   /** The end block's result. */
-  readonly r?: string;
+  readonly r?: string | undefined;
   /** Hashes of the ids of the last messages applied, newest last, when the messenger gave them. */
-  readonly m?: readonly string[];
+  readonly m?: readonly string[] | undefined;
 }
+
+/**
+ * Variables as JSON.parse gives them: a map of JSON values already, so only its shape is checked
+ * (walking every value again would cost each turn a good part of its time). A name that could
+ * reach a prototype is refused: botflow never stores one, and it must never be copied into scope.
+ */
+const variables = z.custom<Readonly<Record<string, Value>>>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !Object.keys(value).some(isPrototypeKey),
+);
+
+/** The record's schema: what is read back must be a StoredConversation, whoever wrote it. */
+const storedConversation: z.ZodType<StoredConversation> = z.object({
+  s: z.string(),
+  b: z.string(),
+  a: z.string().optional(),
+  v: variables.optional(),
+  k: z.json().optional(),
+  r: z.string().optional(),
+  m: z.array(z.string()).optional(),
+});
 
 export function encodeConversation(conversation: StoredConversation): string {
   return JSON.stringify(conversation);
@@ -34,18 +62,36 @@ export function decodeConversation(data: string): StoredConversation | undefined
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Record<string, unknown>;
-  const vars = record.v ?? {};
-  const valid =
-    typeof record.s === 'string' &&
-    typeof record.b === 'string' &&
-    (record.a === undefined || typeof record.a === 'string') &&
-    typeof vars === 'object' &&
-    !Array.isArray(vars) &&
-    (record.t === undefined || Number.isSafeInteger(record.t)) &&
-    (record.r === undefined || typeof record.r === 'string') &&
-    (record.m === undefined ||
-      (Array.isArray(record.m) && record.m.every((mark) => typeof mark === 'string')));
-  return valid ? (record as unknown as StoredConversation) : undefined;
+  const read = storedConversation.safeParse(value);
+  return read.success ? read.data : undefined;
+}
+
+/**
+ * How many message ids a conversation remembers: a Meta or WhatsApp body can carry several events
+ * of one user, and a redelivery brings them all back.
+ */
+const MARKS_KEPT = 4;
+
+/**
+ * What a conversation keeps of a message id: a short hash (48 bits), since ids can be long (Meta's
+ * run to about 90 characters) and a waiting conversation should stay small.
+ */
+export function markOf(messageId: string | undefined): string | undefined {
+  return messageId === undefined
+    ? undefined
+    : createHash('sha256').update(messageId).digest('base64url').slice(0, 8);
+}
+
+/** True when the message marked `mark` was applied to this conversation already (a redelivery). */
+export function wasApplied(stored: StoredConversation, mark: string | undefined): boolean {
+  return mark !== undefined && (stored.m?.includes(mark) ?? false);
+}
+
+/** The marks to store once the message marked `mark` is applied: the newest last. */
+export function marksAfter(
+  stored: StoredConversation | undefined,
+  mark: string | undefined,
+): readonly string[] {
+  const kept = stored?.m ?? [];
+  return mark === undefined ? kept : [...kept, mark].slice(-MARKS_KEPT);
 }

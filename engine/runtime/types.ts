@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { ExpressionValue } from '../expression/index.js';
-import type { HttpRequest } from './http-types.js';
+import type { HttpRequest } from '../http/types.js';
 
 export type Value = ExpressionValue;
 export type Variables = Readonly<Record<string, Value>>;
@@ -24,14 +24,17 @@ export interface TraceEvent {
 export const END = '$end';
 export const FAILED = '$failed';
 
+/** What the block the conversation stands in keeps between turns: JSON of the block's own shape. */
+export type BlockState = Value | undefined;
+
 /**
- * The xstate context of a conversation. `vars`, `tries` and `result` are the conversation;
+ * The xstate context of a conversation. `vars`, `state` and `result` are the conversation;
  * the rest is the current turn's scratch space, never stored.
  */
 export interface ConversationContext {
   readonly vars: Variables;
-  /** Bad replies given to the current ask block. */
-  readonly tries: number;
+  /** The current block's own state (see Step.state). */
+  readonly state: BlockState;
   /** The end block's result, once the conversation has ended. */
   readonly result: string | null;
   /** The last script block entered: where the conversation stands, or where it ended. */

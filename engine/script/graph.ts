@@ -1,4 +1,4 @@
-import type { BlockDefinition, Edge } from '../../blocks/types.js';
+import type { BlockDefinition, Edge } from '../block-api/contract.js';
 
 /** A block as the checks see it: its definition and its ways out. */
 export interface GraphNode {

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Block } from '../../blocks/registry.js';
 import { blockDefinition, blockDefinitions } from '../../blocks/registry.js';
-import type { BlockDefinition, YamlPath } from '../../blocks/types.js';
+import type { BlockDefinition } from '../block-api/contract.js';
 import { isEngineVariable, isSystemVariable } from '../names.js';
 import { BLOCK_ID } from './fields.js';
 import { loopsWithoutPause, reachable, type GraphNode } from './graph.js';
 import { header } from './header.js';
-import { formatPath, locate, scalarAt } from './locate.js';
+import { locate, scalarAt } from './locate.js';
+import { formatPath, type YamlPath } from './yaml-path.js';
 import { ScriptError, type Position, type ScriptProblem } from './problem.js';
 import { DEFAULT_MAX_BYTES, readYaml, type YamlLimits, type YamlSource } from './read-yaml.js';
 import type { Script } from './script.js';
@@ -153,13 +154,10 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
   };
 }
 
-/** The edges of a block and, for an ask, its choices and its re-prompt: what coverage counts. */
-export function branchPaths(node: GraphNode, block: Block | undefined): YamlPath[] {
-  const paths: YamlPath[] = node.edges.map((edge) => edge.path);
-  if (block?.type === 'ask') {
-    paths.push(...(block.choices ?? []).map((_, i): YamlPath => ['choices', i]), ['invalid']);
-  }
-  return paths;
+/** The edges of a block and the branches its type takes besides them: what coverage counts. */
+function branchPaths(node: GraphNode, block: Block | undefined): YamlPath[] {
+  const branches = block ? (blockDefinition(block.type)?.branches?.(block) ?? []) : [];
+  return [...node.edges.map((edge) => edge.path), ...branches];
 }
 
 function validateBlock(

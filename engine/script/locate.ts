@@ -1,16 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { YamlPath } from '../../blocks/types.js';
 import type { Position } from './problem.js';
 import type { YamlSource } from './read-yaml.js';
-
-/** `blocks.greet.choices[1].label` */
-export function formatPath(path: YamlPath): string {
-  return path.reduce<string>((text, segment) => {
-    if (typeof segment === 'number') return `${text}[${segment}]`;
-    const key = /^[A-Za-z_][\w-]*$/.test(segment) ? segment : JSON.stringify(segment);
-    return text === '' ? key : `${text}.${key}`;
-  }, '');
-}
+import { formatPath, type YamlPath } from './yaml-path.js';
 
 /**
  * The position of the node at `path` — of its key when `atKey` (for unknown fields, whose value

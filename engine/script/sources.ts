@@ -1,5 +1,6 @@
 import type { Block } from '../../blocks/registry.js';
-import type { BlockDefinition, Source, YamlPath } from '../../blocks/types.js';
+import type { BlockDefinition, Source } from '../block-api/contract.js';
+import type { YamlPath } from './yaml-path.js';
 import { compileExpression } from '../expression/index.js';
 import { SYSTEM_VARIABLES } from '../names.js';
 import { parseTemplate, templateVariables } from '../template/index.js';

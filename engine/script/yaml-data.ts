@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { YamlPath } from '../../blocks/types.js';
+import type { YamlPath } from './yaml-path.js';
 import { locate } from './locate.js';
 import type { Position, ScriptProblem } from './problem.js';
 import { readYaml, type YamlLimits } from './read-yaml.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { YamlPath } from '../../blocks/types.js';
+import type { YamlPath } from './yaml-path.js';
 import { didYouMean } from './suggest.js';
 
 /** A schema problem in a designer's words, still without a file position. */

@@ -242,7 +242,7 @@ describe('what the store holds', () => {
     expect(JSON.stringify(record).length).toBeLessThan(300);
   });
 
-  it('counts bad replies in `t` while it waits (cleared once it moves on); an ended conversation keeps its last block in `a`', async () => {
+  it("keeps the ask's count of bad replies as its block state `k` while it waits (cleared once it moves on); an ended conversation keeps its last block in `a`", async () => {
     const store = new MemoryStore();
     const bot = botOf(
       yaml`
@@ -261,7 +261,7 @@ describe('what the store holds', () => {
       s: version,
       b: 'n',
       v: { lastMessage: 'x' },
-      t: 1,
+      k: 1,
     });
     await bot.send('k', '5');
     expect(JSON.parse((await store.get('k'))?.data ?? '')).toEqual({

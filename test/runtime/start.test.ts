@@ -361,7 +361,7 @@ describe('send without a live conversation', () => {
     ['not JSON', 'garbage{'],
     ['not an object', '42'],
     ['no block', JSON.stringify({ s: 'x' })],
-    ['a wrong type', JSON.stringify({ s: 'x', b: 'ask-name', t: 'many' })],
+    ['a wrong type', JSON.stringify({ s: 'x', b: 'ask-name', m: 'many' })],
   ])('to a corrupted record (%s) starts afresh with a warning', async (_, data) => {
     const store = new MemoryStore();
     await store.put('k', data, undefined);

@@ -1,8 +1,15 @@
 import type { z } from 'zod';
-import type { HttpOutcome, HttpRequest } from '../engine/runtime/http-types.js';
-import type { Step } from '../engine/runtime/step.js';
+import type { HttpOutcome, HttpRequest } from '../http/types.js';
+import type { Step } from '../runtime/step.js';
+import type { YamlPath } from '../script/yaml-path.js';
 
-export type YamlPath = readonly (string | number)[];
+export type { YamlPath };
+
+/**
+ * How a block type is drawn in exported graphs (Mermaid, DOT): a shape that says what it does,
+ * not which type it is, so a new type picks one of these and no exporter changes.
+ */
+export type BlockShape = 'say' | 'ask' | 'decide' | 'call' | 'compute' | 'end';
 
 /** A way out of a block: where the conversation can go next, and on what. */
 export interface Edge {
@@ -38,8 +45,10 @@ export interface CompileTools {
 /**
  * What a block does at run time, as plain functions over a Step. The engine turns these into the
  * block's xstate state: `enter` is its entry action, `reply` its handler of the user's reply (the
- * block then waits), `call` the HTTP request it invokes and what the outcome does. Each function
- * routes with `step.go(target)`; the engine follows the route along the script's edges.
+ * state is tagged as waiting), `prompt` its handler of a resume, `call` the HTTP request it
+ * invokes and what the outcome does. Each function routes with `step.go(target)`; the engine
+ * follows the route along the script's edges. What a block keeps between turns (an ask's bad
+ * replies) lives in `step.state`, which the engine stores without knowing its shape.
  */
 export interface BlockBehaviour {
   readonly enter: (step: Step) => void;
@@ -64,9 +73,15 @@ export interface BlockDefinition<Block extends { type: string } = { type: string
   readonly schema: z.ZodType<Block>;
   /** A short description for the JSON Schema and the docs. */
   readonly description: string;
+  readonly shape: BlockShape;
   /** True when the block gives control back (a reply, a server answer): a cycle through it can end. */
   readonly pauses: boolean;
   edges(block: Block): Edge[];
+  /**
+   * Branches the block can take besides its edges, for coverage: paths inside the block that
+   * `step.took` records (an ask's choice picked, its re-prompt after a bad reply).
+   */
+  branches?(block: Block): YamlPath[];
   sources(block: Block): Source[];
   /** Variables the block assigns; they count as declared. */
   writes(block: Block): string[];
