@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LoadCode } from '../engine/codes.js';
 import type { HttpOutcome, HttpRequest } from '../engine/runtime/http-types.js';
 import type { Step } from '../engine/runtime/step.js';
 
@@ -24,6 +25,7 @@ export interface Source {
 
 /** A block-specific problem that its schema cannot express. */
 export interface BlockIssue {
+  readonly code: LoadCode;
   readonly path: YamlPath;
   readonly message: string;
   readonly hint?: string;

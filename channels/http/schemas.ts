@@ -30,7 +30,7 @@ export function parseBody<Shape extends z.core.$ZodLooseShape>(
   const fields = Object.keys(schema.shape).join(', ');
   const result = schema.safeParse(value, { error: (issue) => describe(issue, fields) });
   if (result.success) return result.data;
-  throw new HttpError(400, 'http.invalid-body', result.error.issues[0]?.message ?? 'The body is not valid.');
+  throw new HttpError('http.invalid-body', result.error.issues[0]?.message ?? 'the body is not valid');
 }
 
 /** One sentence per problem; a client's field name is quoted short, never echoed at length. */

@@ -53,7 +53,7 @@ export function decodeStartParam(startParam: string): DecodedStart {
   const bytes = decodeBase64Url(startParam);
   if (bytes?.[0] !== OPEN_BRACE) return plainId();
 
-  const brokenPayload = (code: string, reason: string): DecodedStart =>
+  const brokenPayload = (code: Diagnostic['code'], reason: string): DecodedStart =>
     plainId([
       {
         severity: 'error',

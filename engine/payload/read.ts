@@ -1,15 +1,21 @@
 import type { Diagnostic } from '../diagnostic.js';
+import type { PayloadCode } from './error.js';
 import { isIdentifier, isPrototypeKey, isSystemVariable } from '../names.js';
 import type { PayloadValue, ShortKeyPayload } from './types.js';
 
 const STRING_KEYS = ['p', 'e', 'eId'] as const;
 const KNOWN_KEYS: ReadonlySet<string> = new Set([...STRING_KEYS, 'v']);
 
-export type ReadResult =
-  | { readonly ok: true; readonly payload: ShortKeyPayload; readonly warnings: readonly Diagnostic[] }
-  | { readonly ok: false; readonly error: Diagnostic };
+/** A payload's problem: its code says which, so encoding can throw it as a PayloadError. */
+export interface PayloadDiagnostic extends Diagnostic {
+  readonly code: PayloadCode;
+}
 
-function broken(code: string, message: string): ReadResult {
+export type ReadResult =
+  | { readonly ok: true; readonly payload: ShortKeyPayload; readonly warnings: readonly PayloadDiagnostic[] }
+  | { readonly ok: false; readonly error: PayloadDiagnostic };
+
+function broken(code: PayloadCode, message: string): ReadResult {
   return { ok: false, error: { severity: 'error', code, message } };
 }
 
@@ -25,7 +31,7 @@ function isPayloadValue(value: unknown): value is PayloadValue {
  * Why a `v` entry's name cannot seed a variable, or undefined when it can. Prototype keys are
  * not here: they make the whole payload broken, never a dropped entry.
  */
-export function variableNameProblem(name: string): Diagnostic | undefined {
+export function variableNameProblem(name: string): PayloadDiagnostic | undefined {
   if (!isIdentifier(name)) {
     return {
       severity: 'warning',
@@ -52,7 +58,7 @@ export function variableNameProblem(name: string): Diagnostic | undefined {
 export function readShortKeyPayload(value: unknown): ReadResult {
   if (!isPlainObject(value)) return broken('payload.not-object', 'The payload JSON is not an object.');
   const payload: Record<string, unknown> = {};
-  const warnings: Diagnostic[] = [];
+  const warnings: PayloadDiagnostic[] = [];
   for (const [key, field] of Object.entries(value)) {
     if (isPrototypeKey(key))
       return broken('payload.forbidden-key', `The payload has the forbidden key "${key}".`);

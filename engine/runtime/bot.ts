@@ -343,7 +343,7 @@ export class Bot {
       const notes: Diagnostic[] = [
         {
           severity: 'warning',
-          code: `start.${this.onStart}d`,
+          code: this.onStart === 'resume' ? 'start.resumed' : 'start.ignored',
           message: 'the conversation was going on, so the new start was not applied',
         },
       ];

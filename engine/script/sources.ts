@@ -1,5 +1,6 @@
 import type { Block } from '../../blocks/registry.js';
 import type { BlockDefinition, Source, YamlPath } from '../../blocks/types.js';
+import type { LoadCode } from '../codes.js';
 import { compileExpression } from '../expression/index.js';
 import { SYSTEM_VARIABLES } from '../names.js';
 import { parseTemplate, templateVariables } from '../template/index.js';
@@ -10,7 +11,7 @@ interface SourceFinding {
   readonly path: (string | number)[];
   readonly offset?: number;
   readonly severity: 'error' | 'warning';
-  readonly code: string;
+  readonly code: LoadCode;
   readonly message: string;
   readonly hint?: string;
 }
