@@ -114,5 +114,5 @@ function safeReason(reason: string, secrets: readonly string[]): string {
 }
 
 function sendFailed(message: string): BotflowError {
-  return new BotflowError('channel.send-failed', `${message}.`);
+  return new BotflowError('channel.send-failed', message);
 }

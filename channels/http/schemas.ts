@@ -38,18 +38,18 @@ function describe(issue: z.core.$ZodRawIssue, fields: string): string {
   const [name] = issue.path ?? [];
   if (name === undefined) {
     return issue.code === 'unrecognized_keys'
-      ? `The body has the unknown field ${quote(issue.keys[0] ?? '')}; the fields are ${fields}.`
-      : 'The body must be a JSON object.';
+      ? `the body has the unknown field ${quote(issue.keys[0] ?? '')}; the fields are ${fields}`
+      : 'the body must be a JSON object';
   }
   const field = quote(String(name));
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined
-        ? `The body needs the field ${field}.`
-        : `The field ${field} must be a ${issue.expected}.`;
+        ? `the body needs the field ${field}`
+        : `the field ${field} must be a ${issue.expected}`;
     case 'too_big':
-      return `The field ${field} is longer than ${String(issue.maximum)} characters.`;
+      return `the field ${field} is longer than ${String(issue.maximum)} characters`;
     default:
-      return `The field ${field} is not valid.`;
+      return `the field ${field} is not valid`;
   }
 }

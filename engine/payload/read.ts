@@ -36,14 +36,14 @@ export function variableNameProblem(name: string): PayloadDiagnostic | undefined
     return {
       severity: 'warning',
       code: 'payload.bad-variable-name',
-      message: `Variable name "${name}" is not an identifier (letters, digits and _, not starting with a digit).`,
+      message: `variable name "${name}" is not an identifier (letters, digits and _, not starting with a digit)`,
     };
   }
   if (isSystemVariable(name)) {
     return {
       severity: 'warning',
       code: 'payload.system-variable',
-      message: `Variable "${name}" is a system variable and cannot be set through "v".`,
+      message: `variable "${name}" is a system variable and cannot be set through "v"`,
     };
   }
   return undefined;
@@ -56,37 +56,37 @@ export function variableNameProblem(name: string): PayloadDiagnostic | undefined
  * only, so no key can reach a prototype.
  */
 export function readShortKeyPayload(value: unknown): ReadResult {
-  if (!isPlainObject(value)) return broken('payload.not-object', 'The payload JSON is not an object.');
+  if (!isPlainObject(value)) return broken('payload.not-object', 'the payload JSON is not an object');
   const payload: Record<string, unknown> = {};
   const warnings: PayloadDiagnostic[] = [];
   for (const [key, field] of Object.entries(value)) {
     if (isPrototypeKey(key))
-      return broken('payload.forbidden-key', `The payload has the forbidden key "${key}".`);
+      return broken('payload.forbidden-key', `the payload has the forbidden key "${key}"`);
     if (!KNOWN_KEYS.has(key)) {
-      return broken('payload.unknown-key', `The payload has the unknown key "${key}" (known: p, e, eId, v).`);
+      return broken('payload.unknown-key', `the payload has the unknown key "${key}" (known: p, e, eId, v)`);
     }
     if (key !== 'v') {
       if (typeof field !== 'string') {
         return broken(
           'payload.wrong-type',
-          `The payload's "${key}" must be a string, not ${describe(field)}.`,
+          `the payload's "${key}" must be a string, not ${describe(field)}`,
         );
       }
       payload[key] = field;
       continue;
     }
     if (!isPlainObject(field)) {
-      return broken('payload.wrong-type', `The payload's "v" must be an object, not ${describe(field)}.`);
+      return broken('payload.wrong-type', `the payload's "v" must be an object, not ${describe(field)}`);
     }
     const variables: [string, PayloadValue][] = [];
     for (const [name, variable] of Object.entries(field)) {
       if (isPrototypeKey(name)) {
-        return broken('payload.forbidden-key', `The payload's "v" has the forbidden key "${name}".`);
+        return broken('payload.forbidden-key', `the payload's "v" has the forbidden key "${name}"`);
       }
       if (!isPayloadValue(variable)) {
         return broken(
           'payload.wrong-type',
-          `The payload's variable "${name}" must be a string, number or boolean, not ${describe(variable)}.`,
+          `the payload's variable "${name}" must be a string, number or boolean, not ${describe(variable)}`,
         );
       }
       const problem = variableNameProblem(name);

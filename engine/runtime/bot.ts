@@ -123,7 +123,7 @@ export class ConversationConflictError extends BotflowError {
  */
 export class AmbiguousStartError extends BotflowError {
   constructor() {
-    super('start.ambiguous', 'A start takes either startParam or payload, not both.');
+    super('start.ambiguous', 'a start takes either startParam or payload, not both');
   }
 }
 

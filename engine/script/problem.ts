@@ -32,7 +32,7 @@ export class ScriptError extends BotflowError {
       'script.invalid',
       first
         ? `${formatProblem(first)}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}`
-        : 'The script is invalid.',
+        : 'the script is invalid',
     );
   }
 }

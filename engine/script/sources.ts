@@ -99,7 +99,7 @@ function parseFindings(
     ...(problem.offset !== undefined && { offset: problem.offset }),
     severity: 'error',
     code: source.kind === 'expression' ? 'expression.invalid' : 'template.invalid',
-    message: `${source.kind === 'expression' ? 'expression' : 'template'}: ${lowerFirst(problem.message)}`,
+    message: `${source.kind === 'expression' ? 'expression' : 'template'}: ${problem.message}`,
   }));
 }
 
@@ -110,8 +110,4 @@ function valueAt(value: unknown, path: YamlPath): unknown {
     node = (node as Record<string | number, unknown>)[key];
   }
   return node;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }
