@@ -9,7 +9,7 @@ const REASON_LIMIT = 200;
 
 /** One call to a messenger's API that sends a message. */
 export interface PlatformRequest {
-  /** The API as an error message starts with it: "The Viber API". */
+  /** The API as an error message starts with it: "the Viber API". */
   readonly api: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
