@@ -100,7 +100,11 @@ export const askBlock = defineBlock({
     if (typeof expect === 'object') {
       const compiled = compilePattern(expect.pattern);
       if (typeof compiled === 'string')
-        issues.push({ code: 'block.ask', path: ['expect', 'pattern'], message: `the pattern is refused: ${compiled}` });
+        issues.push({
+          code: 'block.ask',
+          path: ['expect', 'pattern'],
+          message: `the pattern is refused: ${compiled}`,
+        });
     }
     return issues;
   },

@@ -109,7 +109,11 @@ export const requestBlock = defineBlock({
   check: (block) => {
     const issues: BlockIssue[] = [];
     if (block.body !== undefined && block.form !== undefined) {
-      issues.push({ code: 'block.request', path: ['form'], message: 'a request has a JSON body or a form, not both' });
+      issues.push({
+        code: 'block.request',
+        path: ['form'],
+        message: 'a request has a JSON body or a form, not both',
+      });
     }
     if (
       (block.method === 'GET' || block.method === 'HEAD') &&

@@ -36,7 +36,8 @@ export const CODES = {
   'file.unreadable': {
     from: 'load',
     severity: 'error',
-    meaning: 'The file is missing, is a folder, cannot be read, or is over the size limit (1 MiB by default).',
+    meaning:
+      'The file is missing, is a folder, cannot be read, or is over the size limit (1 MiB by default).',
     fix: 'Check the path and the permissions; split a script that is too large.',
   },
   'yaml.too-large': {
@@ -108,7 +109,8 @@ export const CODES = {
   'schema.invalid': {
     from: 'load',
     severity: 'error',
-    meaning: 'A value breaks a rule of its field (a bad block id, a duration, a pattern), or fits none of its allowed forms.',
+    meaning:
+      'A value breaks a rule of its field (a bad block id, a duration, a pattern), or fits none of its allowed forms.',
     fix: 'Rewrite the value in the form the message or docs/script-language.md gives.',
   },
   'block.bad-id': {
@@ -138,7 +140,8 @@ export const CODES = {
   'block.ask': {
     from: 'load',
     severity: 'error',
-    meaning: 'An ask block’s fields contradict each other (`choices` without `expect: choice`, or the reverse), or its `pattern` is refused.',
+    meaning:
+      'An ask block’s fields contradict each other (`choices` without `expect: choice`, or the reverse), or its `pattern` is refused.',
     fix: 'Follow the hint; docs/script-language.md describes the ask block.',
   },
   'block.request': {
@@ -204,7 +207,8 @@ export const CODES = {
   'variable.undeclared': {
     from: 'load',
     severity: 'warning',
-    meaning: 'An expression or template reads a variable that nothing declares or sets, so it reads as empty text.',
+    meaning:
+      'An expression or template reads a variable that nothing declares or sets, so it reads as empty text.',
     fix: 'Correct the name (the hint suggests one), or declare it under `variables` with a default.',
   },
 
@@ -225,41 +229,47 @@ export const CODES = {
   'start.resumed': {
     from: 'start',
     severity: 'warning',
-    meaning: 'A start came while the conversation was going on, and the bot’s `onStart` is `resume`: the waiting question was said again, nothing else changed.',
+    meaning:
+      'A start came while the conversation was going on, and the bot’s `onStart` is `resume`: the waiting question was said again, nothing else changed.',
     fix: 'Nothing, if that is the policy you want; `onStart: restart` starts afresh instead.',
   },
   'start.ignored': {
     from: 'start',
     severity: 'warning',
-    meaning: 'A start came while the conversation was going on, and the bot’s `onStart` is `ignore`: nothing changed.',
+    meaning:
+      'A start came while the conversation was going on, and the bot’s `onStart` is `ignore`: nothing changed.',
     fix: 'Nothing, if that is the policy you want; `onStart: restart` starts afresh instead.',
   },
   'payload.bad-json': {
     from: 'start',
     thrown: 'PayloadError',
     status: 422,
-    meaning: 'The start data looks like an encoded payload but is not valid JSON; decoding uses it as a plain client id (an error diagnostic).',
+    meaning:
+      'The start data looks like an encoded payload but is not valid JSON; decoding uses it as a plain client id (an error diagnostic).',
     fix: 'Build the link with `botflow link` or `encodePayload`.',
   },
   'payload.not-utf8': {
     from: 'start',
     thrown: 'PayloadError',
     status: 422,
-    meaning: 'The start data looks like an encoded payload but is not UTF-8 text; decoding uses it as a plain client id (an error diagnostic).',
+    meaning:
+      'The start data looks like an encoded payload but is not UTF-8 text; decoding uses it as a plain client id (an error diagnostic).',
     fix: 'Build the link with `botflow link` or `encodePayload`.',
   },
   'payload.not-object': {
     from: 'start',
     thrown: 'PayloadError',
     status: 422,
-    meaning: 'The payload JSON is not an object; decoding uses the data as a plain client id (an error diagnostic).',
+    meaning:
+      'The payload JSON is not an object; decoding uses the data as a plain client id (an error diagnostic).',
     fix: 'Write the payload as an object of `p`, `e`, `eId` and `v`.',
   },
   'payload.forbidden-key': {
     from: 'start',
     thrown: 'PayloadError',
     status: 422,
-    meaning: 'The payload, or its `v`, has a prototype key such as `__proto__`; the whole payload is refused.',
+    meaning:
+      'The payload, or its `v`, has a prototype key such as `__proto__`; the whole payload is refused.',
     fix: 'Rename the key.',
   },
   'payload.unknown-key': {
@@ -273,7 +283,8 @@ export const CODES = {
     from: 'start',
     thrown: 'PayloadError',
     status: 422,
-    meaning: 'A payload field has the wrong type: `p`, `e` and `eId` are text, `v` an object of text, numbers and booleans.',
+    meaning:
+      'A payload field has the wrong type: `p`, `e` and `eId` are text, `v` an object of text, numbers and booleans.',
     fix: 'Write the field with the type the message names.',
   },
   'payload.bad-variable-name': {
@@ -294,21 +305,24 @@ export const CODES = {
     from: 'start',
     thrown: 'PayloadTooLongError',
     status: 422,
-    meaning: 'The encoded payload is over the 64 characters of an invitation link; decoding still reads it (a warning), encoding refuses it.',
+    meaning:
+      'The encoded payload is over the 64 characters of an invitation link; decoding still reads it (a warning), encoding refuses it.',
     fix: 'Shorten the values; the error names the field that costs most.',
   },
   'variables.too-many': {
     from: 'start',
     thrown: 'VariableLimitError',
     status: 413,
-    meaning: 'The conversation would hold more variables than the bot’s `maxVariables`: a start is refused (thrown), a turn ends with status `error` (an error diagnostic) and keeps nothing it did.',
+    meaning:
+      'The conversation would hold more variables than the bot’s `maxVariables`: a start is refused (thrown), a turn ends with status `error` (an error diagnostic) and keeps nothing it did.',
     fix: 'Seed and save fewer variables, or raise `maxVariables` in `createBot`.',
   },
   'variables.too-large': {
     from: 'start',
     thrown: 'VariableLimitError',
     status: 413,
-    meaning: 'The conversation’s variables would take more than the bot’s `maxVariableBytes` as JSON: a start is refused (thrown), a turn ends with status `error` (an error diagnostic) and keeps nothing it did.',
+    meaning:
+      'The conversation’s variables would take more than the bot’s `maxVariableBytes` as JSON: a start is refused (thrown), a turn ends with status `error` (an error diagnostic) and keeps nothing it did.',
     fix: 'Save less (only the fields you need of an answer), or raise `maxVariableBytes` in `createBot`.',
   },
   'conversation.bad-key': {
@@ -323,7 +337,8 @@ export const CODES = {
   'message.duplicate': {
     from: 'turn',
     severity: 'warning',
-    meaning: 'A message with this `messageId` was applied already (a messenger redelivered it); it was not applied twice.',
+    meaning:
+      'A message with this `messageId` was applied already (a messenger redelivered it); it was not applied twice.',
     fix: 'Nothing: the turn answers with the conversation as it stands.',
   },
   'conversation.unreadable': {
@@ -334,13 +349,15 @@ export const CODES = {
   },
   'conversation.over-limit': {
     from: 'turn',
-    meaning: 'The stored conversation holds more variables than the bot allows: a warning when it goes on, an error when it is so far over that it starts afresh.',
+    meaning:
+      'The stored conversation holds more variables than the bot allows: a warning when it goes on, an error when it is so far over that it starts afresh.',
     fix: 'Raise the bot’s variable limits back, or let such conversations end.',
   },
   'script.changed': {
     from: 'turn',
     severity: 'warning',
-    meaning: 'The conversation was stored under another version of the script: it goes on at its block, or starts afresh when that block no longer waits for a reply.',
+    meaning:
+      'The conversation was stored under another version of the script: it goes on at its block, or starts afresh when that block no longer waits for a reply.',
     fix: 'Nothing, after a deploy; keep the ids of waiting blocks stable across versions.',
   },
   'reply.truncated': {
@@ -352,7 +369,8 @@ export const CODES = {
   'turn.step-cap': {
     from: 'turn',
     severity: 'error',
-    meaning: 'A turn ran more blocks than the step cap without waiting for a reply; it ended the conversation.',
+    meaning:
+      'A turn ran more blocks than the step cap without waiting for a reply; it ended the conversation.',
     fix: 'Find the loop in the script and route it through an ask or a request.',
   },
   'turn.failed': {
@@ -364,7 +382,8 @@ export const CODES = {
   'template.failed': {
     from: 'turn',
     severity: 'warning',
-    meaning: 'A placeholder could not be rendered (a function failed on its value); it rendered as empty text.',
+    meaning:
+      'A placeholder could not be rendered (a function failed on its value); it rendered as empty text.',
     fix: 'Guard the placeholder (`default`, a condition), or fix the data it reads.',
   },
   'expression.failed': {
@@ -376,13 +395,15 @@ export const CODES = {
   'ask.no-valid-reply': {
     from: 'turn',
     severity: 'error',
-    meaning: 'An ask got no valid reply within its `retries`, and has no `on.invalid`: the conversation went to `on_error` or ended.',
+    meaning:
+      'An ask got no valid reply within its `retries`, and has no `on.invalid`: the conversation went to `on_error` or ended.',
     fix: 'Add `on.invalid` to route it, or raise `retries`.',
   },
   'bpl.failed': {
     from: 'turn',
     severity: 'error',
-    meaning: 'A BPL `set` expression could not be evaluated; the block changed nothing and took `on.error`, `on_error`, or ended the conversation.',
+    meaning:
+      'A BPL `set` expression could not be evaluated; the block changed nothing and took `on.error`, `on_error`, or ended the conversation.',
     fix: 'Guard the expression against the values it may meet, or route `on.error`.',
   },
   'bpl.too-many-parts': {
@@ -393,32 +414,38 @@ export const CODES = {
   },
   'request.status': {
     from: 'turn',
-    meaning: 'A request was answered with a status outside 2xx: a warning when `on` routes it, an error when nothing does.',
+    meaning:
+      'A request was answered with a status outside 2xx: a warning when `on` routes it, an error when nothing does.',
     fix: 'Route the status with `on` (`404`, `4xx`, `error`), or fix the server or the request.',
   },
   'request.timeout': {
     from: 'turn',
-    meaning: 'A request got no answer within its `timeout`: a warning when `on` routes it, an error when nothing does.',
+    meaning:
+      'A request got no answer within its `timeout`: a warning when `on` routes it, an error when nothing does.',
     fix: 'Route `on.timeout` (or `error`), raise `timeout`, or add `retry`.',
   },
   'request.network': {
     from: 'turn',
-    meaning: 'A request could not connect (DNS, refused, reset): a warning when `on` routes it, an error when nothing does.',
+    meaning:
+      'A request could not connect (DNS, refused, reset): a warning when `on` routes it, an error when nothing does.',
     fix: 'Route `on.network` (or `error`), check the url and the network, or add `retry`.',
   },
   'request.limit': {
     from: 'turn',
-    meaning: 'botflow refused a request or its answer (a private address, a cross-origin redirect, an answer too large or deep): a warning when `on` routes it, an error when nothing does.',
+    meaning:
+      'botflow refused a request or its answer (a private address, a cross-origin redirect, an answer too large or deep): a warning when `on` routes it, an error when nothing does.',
     fix: 'Route `on.limit` (or `error`); allow a private host with `allowHosts` (`--allow-host`) when it is yours.',
   },
   'request.bad-url': {
     from: 'turn',
-    meaning: 'A request’s url, once rendered, is not a safe http(s) URL, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
+    meaning:
+      'A request’s url, once rendered, is not a safe http(s) URL, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
     fix: 'Check the values the url’s placeholders read.',
   },
   'request.bad-header': {
     from: 'turn',
-    meaning: 'A request header, once rendered, would hold a line break or a character a header cannot carry, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
+    meaning:
+      'A request header, once rendered, would hold a line break or a character a header cannot carry, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
     fix: 'Check the values the header’s placeholders read.',
   },
   'request.body-not-kept': {
@@ -437,14 +464,16 @@ export const CODES = {
     from: 'turn',
     thrown: 'ConversationConflictError',
     status: 409,
-    meaning: 'Another process stored a turn of this conversation first, more than the engine retries; nothing was applied.',
+    meaning:
+      'Another process stored a turn of this conversation first, more than the engine retries; nothing was applied.',
     fix: 'Try the message again.',
   },
   'conversation.busy': {
     from: 'turn',
     thrown: 'ConversationBusyError',
     status: 409,
-    meaning: 'Too many turns wait for this conversation, or another process held it longer than a turn may wait; nothing was applied.',
+    meaning:
+      'Too many turns wait for this conversation, or another process held it longer than a turn may wait; nothing was applied.',
     fix: 'Try the message again later.',
   },
 
@@ -460,7 +489,8 @@ export const CODES = {
     from: 'store',
     thrown: 'StoreUncertainError',
     status: 503,
-    meaning: 'A write reached the store but its answer was lost, and reading it back did not tell: the turn may have been applied.',
+    meaning:
+      'A write reached the store but its answer was lost, and reading it back did not tell: the turn may have been applied.',
     fix: 'Retry with the same `messageId`: an applied turn is recognised and not applied twice.',
   },
   'store.bad-option': {
@@ -615,7 +645,8 @@ export const CODES = {
     from: 'http',
     status: 400,
     thrown: 'HttpError',
-    meaning: 'The conversation key in the path is empty, over 256 characters, badly percent-encoded or has a control character.',
+    meaning:
+      'The conversation key in the path is empty, over 256 characters, badly percent-encoded or has a control character.',
     fix: 'Percent-encode the key (`encodeURIComponent`).',
   },
   'conversation.not-found': {
@@ -681,7 +712,8 @@ export const CODES = {
   'serve.webhook-setup': {
     from: 'cli',
     thrown: 'BotflowError',
-    meaning: '`botflow serve` could not set up a messenger webhook (a missing option or a refused registration).',
+    meaning:
+      '`botflow serve` could not set up a messenger webhook (a missing option or a refused registration).',
     fix: 'Follow the message; docs/serve.md lists what each webhook needs.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;

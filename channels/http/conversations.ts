@@ -14,8 +14,7 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
       methods: {
         GET: async ({ param }) => {
           const turn = await bot.conversation(conversationKey(param));
-          if (!turn)
-            throw new HttpError('conversation.not-found', 'there is no conversation with this key');
+          if (!turn) throw new HttpError('conversation.not-found', 'there is no conversation with this key');
           return jsonReply(200, turn);
         },
       },

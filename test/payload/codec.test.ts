@@ -62,10 +62,7 @@ describe('encodePayload', () => {
     [{ variables: { 'first-name': 'J' } }, 'variable name "first-name" is not an identifier'],
     [{ variables: { '1st': 'J' } }, 'variable name "1st" is not an identifier'],
     [{ variables: { phone: '1' } }, 'variable "phone" is a system variable and cannot be set through "v"'],
-    [
-      { variables: { x: null } },
-      'the payload\'s variable "x" must be a string, number or boolean, not null',
-    ],
+    [{ variables: { x: null } }, 'the payload\'s variable "x" must be a string, number or boolean, not null'],
     [
       { variables: { x: [1] } },
       'the payload\'s variable "x" must be a string, number or boolean, not a list',
