@@ -94,6 +94,7 @@ export const askBlock = defineBlock({
     const { expect } = block;
     if (block.choices !== undefined && expect !== undefined && expect !== 'choice') {
       issues.push({
+        code: 'block.ask',
         path: ['expect'],
         message: 'choices need expect: choice',
         hint: 'remove expect, or the choices',
@@ -101,6 +102,7 @@ export const askBlock = defineBlock({
     }
     if (expect === 'choice' && block.choices === undefined) {
       issues.push({
+        code: 'block.ask',
         path: ['expect'],
         message: 'expect: choice needs a list of choices',
         hint: 'add choices: [{ label: … }]',
@@ -109,7 +111,11 @@ export const askBlock = defineBlock({
     if (typeof expect === 'object') {
       const compiled = compilePattern(expect.pattern);
       if (typeof compiled === 'string')
-        issues.push({ path: ['expect', 'pattern'], message: `the pattern is refused: ${compiled}` });
+        issues.push({
+          code: 'block.ask',
+          path: ['expect', 'pattern'],
+          message: `the pattern is refused: ${compiled}`,
+        });
     }
     return issues;
   },

@@ -82,6 +82,7 @@ export const bplBlock = defineBlock({
     block.split === undefined && block.set === undefined
       ? [
           {
+            code: 'block.bpl',
             path: [],
             message: 'a bpl block needs split or set',
             hint: 'add split: { from, into } or set: { name: expression }',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   blockId,
   type BlockIssue,
+  type Code,
   compileExpression,
   compileTemplate,
   type DataLimits,
@@ -119,13 +120,18 @@ export const requestBlock = defineBlock({
   check: (block) => {
     const issues: BlockIssue[] = [];
     if (block.body !== undefined && block.form !== undefined) {
-      issues.push({ path: ['form'], message: 'a request has a JSON body or a form, not both' });
+      issues.push({
+        code: 'block.request',
+        path: ['form'],
+        message: 'a request has a JSON body or a form, not both',
+      });
     }
     if (
       (block.method === 'GET' || block.method === 'HEAD') &&
       (block.body !== undefined || block.form !== undefined)
     ) {
       issues.push({
+        code: 'block.request',
         path: ['method'],
         message: `a ${block.method} request has no body`,
         hint: 'use POST, or query',
@@ -288,15 +294,22 @@ function isSuccess(status: number): boolean {
 
 /** What the diagnostics of a failed request say: their code, and why, routed or not. */
 interface FailureNote {
-  readonly code: string;
+  readonly code: Code;
   readonly unrouted: string;
   readonly routed: (target: string) => string;
 }
 
+const FAILURE_CODES = {
+  response: 'request.status',
+  timeout: 'request.timeout',
+  network: 'request.network',
+  limit: 'request.limit',
+} as const satisfies Record<HttpOutcome['kind'], Code>;
+
 function failureNote(outcome: HttpOutcome): FailureNote {
   const what = outcome.kind === 'response' ? `the server answered ${outcome.status}` : outcome.message;
   return {
-    code: `request.${outcome.kind === 'response' ? 'status' : outcome.kind}`,
+    code: FAILURE_CODES[outcome.kind],
     unrouted: `the request failed: ${what}`,
     routed: (target) => `the request failed (${what}); going on at "${target}"`,
   };
@@ -328,7 +341,7 @@ function route(
  * A request that is not sent (its url or a header would be unsafe) is a failure like any other
  * (DESIGN.md §3.4, `error`: any failure): routed as our own limit, with its own code and reason.
  */
-function refuse(step: Step, block: RequestBlock, code: string, reason: string, onError: string): void {
+function refuse(step: Step, block: RequestBlock, code: Code, reason: string, onError: string): void {
   step.set('response', { status: 0, body: '', error: 'limit' });
   route(step, block, { kind: 'limit', message: reason }, onError, {
     code,

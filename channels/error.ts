@@ -1,18 +1,13 @@
+import type { Code } from '../engine/codes.js';
 import { BotflowError } from '../engine/error.js';
 
-/** Stable codes of {@link LinkError}, for tooling that reacts to one kind of problem. */
-export type LinkErrorCode =
-  | 'link.empty-data'
-  | 'link.bad-data'
-  | 'link.data-too-long'
-  | 'link.bad-name'
-  | 'link.unknown-channel'
-  | 'link.unknown-link';
+/** Stable codes of {@link LinkError}, for tooling that reacts to one kind of problem (docs/errors.md). */
+export type LinkErrorCode = Extract<Code, `link.${string}`>;
 
 /**
  * An invitation link could not be built or read: a bad bot/page name, bad data, an unknown
- * channel, or a link of no messenger botflow knows. The message is one sentence naming the bad
- * value and the rule it breaks, so the CLI can print it as it is.
+ * channel, or a link of no messenger botflow knows. The message names the bad value and the rule
+ * it breaks, so the CLI can print it as it is.
  */
 export class LinkError extends BotflowError {
   constructor(

@@ -54,7 +54,7 @@ export function parseInviteLink(text: string): InviteLink {
   }
   throw new LinkError(
     'link.unknown-link',
-    `${quote(text)} is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link.`,
+    `${quote(text)} is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link`,
   );
 }
 

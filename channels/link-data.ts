@@ -26,20 +26,20 @@ export function checkLinkData(value: string): string {
   if (value === '') {
     throw new LinkError(
       'link.empty-data',
-      `Link data is empty; it must be 1 to ${LINK_DATA_LIMIT} characters of ${LINK_DATA_ALPHABET}.`,
+      `link data is empty; it must be 1 to ${LINK_DATA_LIMIT} characters of ${LINK_DATA_ALPHABET}`,
     );
   }
   const bad = OUTSIDE_ALPHABET.exec(value);
   if (bad) {
     throw new LinkError(
       'link.bad-data',
-      `Link data ${quote(value)} contains ${quote(bad[0])}; only ${LINK_DATA_ALPHABET} are allowed.`,
+      `link data ${quote(value)} contains ${quote(bad[0])}; only ${LINK_DATA_ALPHABET} are allowed`,
     );
   }
   if (value.length > LINK_DATA_LIMIT) {
     throw new LinkError(
       'link.data-too-long',
-      `Link data ${quote(value)} is ${value.length} characters long, over the limit of ${LINK_DATA_LIMIT}.`,
+      `link data ${quote(value)} is ${value.length} characters long, over the limit of ${LINK_DATA_LIMIT}`,
     );
   }
   return value;

@@ -6,6 +6,6 @@ import { LinkError, quote } from './error.js';
  * names, since real links (the seed's `t.me/bot_name`) do not always follow the rules.
  */
 export function checkName(name: string, what: string, pattern: RegExp, rule: string): string {
-  if (!pattern.test(name)) throw new LinkError('link.bad-name', `${what} ${quote(name)} ${rule}.`);
+  if (!pattern.test(name)) throw new LinkError('link.bad-name', `${what} ${quote(name)} ${rule}`);
   return name;
 }

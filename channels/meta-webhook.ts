@@ -40,8 +40,8 @@ const TITLE_LIMIT = 20;
 const RECEIVED: WebhookAnswer = { status: 200, body: 'EVENT_RECEIVED' };
 
 const API_NAMES: Readonly<Record<MetaChannel, string>> = {
-  facebook: 'The Messenger Send API',
-  instagram: 'The Instagram Send API',
+  facebook: 'the Messenger Send API',
+  instagram: 'the Instagram Send API',
 };
 
 /**

@@ -9,7 +9,7 @@ const REASON_LIMIT = 200;
 
 /** One call to a messenger's API that sends a message. */
 export interface PlatformRequest {
-  /** The API as an error message starts with it: "The Viber API". */
+  /** The API as an error message starts with it: "the Viber API". */
   readonly api: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -114,5 +114,5 @@ function safeReason(reason: string, secrets: readonly string[]): string {
 }
 
 function sendFailed(message: string): BotflowError {
-  return new BotflowError('channel.send-failed', `${message}.`);
+  return new BotflowError('channel.send-failed', message);
 }

@@ -25,6 +25,6 @@ export function getChannel(name: string): Channel {
   if (isChannelName(name)) return channels[name];
   throw new LinkError(
     'link.unknown-channel',
-    `Channel ${quote(name)} is not one botflow knows; use one of ${CHANNEL_NAMES.join(', ')}.`,
+    `channel ${quote(name)} is not one botflow knows; use one of ${CHANNEL_NAMES.join(', ')}`,
   );
 }

@@ -7,7 +7,7 @@ import type { ChannelName } from './types.js';
  */
 
 function badOption(channel: ChannelName, message: string): BotflowError {
-  return new BotflowError('channel.bad-option', `The ${channel} webhook ${message}.`);
+  return new BotflowError('channel.bad-option', `the ${channel} webhook ${message}`);
 }
 
 /**

@@ -76,19 +76,19 @@ export async function readEnv(options: HostOptions): Promise<Record<string, stri
       const { size } = await stat(options.envFrom);
       if (size > ENV_FILE_LIMIT) {
         throw new UsageError(
-          `the env file ${options.envFrom} is ${size} bytes, over the limit of ${ENV_FILE_LIMIT}.`,
+          `the env file ${options.envFrom} is ${size} bytes, over the limit of ${ENV_FILE_LIMIT}`,
         );
       }
       text = await readFile(options.envFrom, 'utf8');
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      throw new UsageError(`cannot read the env file ${options.envFrom}.`);
+      throw new UsageError(`cannot read the env file ${options.envFrom}`);
     }
     Object.assign(env, parseEnv(text));
   }
   for (const assignment of options.env) {
     const equals = assignment.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--env takes NAME=value, got "${assignment}".`);
+    if (equals <= 0) throw new UsageError(`--env takes NAME=value, got "${assignment}"`);
     env[assignment.slice(0, equals)] = assignment.slice(equals + 1);
   }
   return env;
@@ -102,7 +102,7 @@ export function startOptions(options: RunOptions): StartOptions {
     try {
       payload = JSON.parse(options.payload);
     } catch {
-      throw new UsageError('--payload must be JSON, e.g. {"eId":"42"}.');
+      throw new UsageError('--payload must be JSON, e.g. {"eId":"42"}');
     }
     return { payload, channel };
   }

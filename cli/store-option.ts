@@ -38,13 +38,13 @@ function open(spec: string): OpenedStore {
   }
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
-    if (path === '') throw new UsageError('--store sqlite: needs a file, e.g. sqlite:./sessions.db.');
+    if (path === '') throw new UsageError('--store sqlite: needs a file, e.g. sqlite:./sessions.db');
     let store: SqliteStore;
     try {
       store = new SqliteStore(path);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new BotflowError('store.unavailable', `cannot open the SQLite session store ${path}: ${reason}.`);
+      throw new BotflowError('store.unavailable', `cannot open the SQLite session store ${path}: ${reason}`);
     }
     return { store, kind: 'sqlite', where: path, close: () => store.close() };
   }
@@ -55,6 +55,6 @@ function open(spec: string): OpenedStore {
   // The value may be a URL with a password: name its scheme at most, never the value itself.
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,20}:/.exec(spec)?.[0];
   throw new UsageError(
-    `--store takes memory, sqlite:PATH or redis://HOST:PORT${scheme === undefined ? '' : `, not a value starting "${scheme}"`}.`,
+    `--store takes memory, sqlite:PATH or redis://HOST:PORT${scheme === undefined ? '' : `, not a value starting "${scheme}"`}`,
   );
 }

@@ -1,8 +1,10 @@
+import type { Code } from './codes.js';
+
 /** A problem found while reading input, reported as a value rather than thrown. */
 export interface Diagnostic {
   readonly severity: 'error' | 'warning';
-  /** Stable machine-readable code, e.g. `payload.bad-json`. */
-  readonly code: string;
-  /** One sentence for a person. */
+  /** Stable machine-readable code, e.g. `payload.bad-json`; docs/errors.md lists them all. */
+  readonly code: Code;
+  /** For a person: a clause in lower case without a final period (see docs/errors.md). */
   readonly message: string;
 }

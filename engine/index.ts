@@ -1,3 +1,4 @@
+export { CODES, type Code, type CodeInfo, type HttpCode, type LoadCode, type Origin } from './codes.js';
 export type { Diagnostic } from './diagnostic.js';
 export { BotflowError } from './error.js';
 export { isIdentifier, isSystemVariable, SYSTEM_VARIABLES, type SystemVariable } from './names.js';

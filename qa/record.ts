@@ -306,12 +306,12 @@ const toPosix = (path: string) => path.split(sep).join('/');
 export async function checkRecordTarget(file: string, force: boolean): Promise<void> {
   const folder = await stat(dirname(resolve(file))).catch(() => undefined);
   if (!folder?.isDirectory())
-    throw new BotflowError('record.no-folder', `cannot record to ${file}: its folder does not exist.`);
+    throw new BotflowError('record.no-folder', `cannot record to ${file}: its folder does not exist`);
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory())
-    throw new BotflowError('record.is-folder', `cannot record to ${file}: it is a folder.`);
+    throw new BotflowError('record.is-folder', `cannot record to ${file}: it is a folder`);
   if (existing && !force)
-    throw new BotflowError('record.exists', `${file} already exists; add --force to overwrite it.`);
+    throw new BotflowError('record.exists', `${file} already exists; add --force to overwrite it`);
 }
 
 /**
@@ -334,7 +334,7 @@ export async function writeCaseFile(file: string, text: string, force: boolean):
     if (exists)
       throw new BotflowError(
         'record.exists',
-        `${file} appeared while recording, so it was not overwritten; the recording is in ${temp}.`,
+        `${file} appeared while recording, so it was not overwritten; the recording is in ${temp}`,
       );
     // A file system without hard links: nothing is at `file`, so renaming cannot overwrite.
     await rename(temp, file);

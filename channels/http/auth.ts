@@ -7,7 +7,7 @@ import { BotflowError } from '../../engine/index.js';
  */
 export function bearerCheck(token: string): (header: string | undefined) => boolean {
   // An empty token (an unset variable) would otherwise lock everyone out or, worse, be mistaken for none.
-  if (token === '') throw new BotflowError('http.empty-token', 'The API token must not be empty.');
+  if (token === '') throw new BotflowError('http.empty-token', 'the API token must not be empty');
   const expected = digest(token);
   return (header) => {
     const given = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];

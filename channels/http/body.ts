@@ -32,7 +32,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     };
     const onClose = () => {
       // Nobody is left to read the answer; the status only tells the log what happened.
-      finish(new HttpError(400, 'http.aborted', 'The client closed the connection before the body ended.'));
+      finish(new HttpError('http.aborted', 'the client closed the connection before the body ended'));
     };
     request.on('data', onData).on('end', onEnd).on('error', finish).on('close', onClose);
   });
@@ -44,7 +44,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
  */
 export async function readJson(request: IncomingMessage, limit: number): Promise<unknown> {
   if (!isJsonType(request.headers['content-type'])) {
-    throw new HttpError(415, 'http.unsupported-media-type', 'The body must be sent as application/json.');
+    throw new HttpError('http.unsupported-media-type', 'the body must be sent as application/json');
   }
   return parseJson(await readBody(request, limit));
 }
@@ -57,7 +57,7 @@ export function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(utf8.decode(bytes));
   } catch {
-    throw new HttpError(400, 'http.bad-json', 'The body is not valid JSON.');
+    throw new HttpError('http.bad-json', 'the body is not valid JSON');
   }
 }
 
@@ -75,7 +75,7 @@ function isJsonType(header: string | undefined): boolean {
 }
 
 function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'http.body-too-large', `The body is over the limit of ${limit} bytes.`, {
+  return new HttpError('http.body-too-large', `the body is over the limit of ${limit} bytes`, {
     // The rest of the body is never read, so the connection cannot carry another request.
     Connection: 'close',
   });

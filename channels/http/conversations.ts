@@ -14,8 +14,7 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
       methods: {
         GET: async ({ param }) => {
           const turn = await bot.conversation(conversationKey(param));
-          if (!turn)
-            throw new HttpError(404, 'conversation.not-found', 'There is no conversation with this key.');
+          if (!turn) throw new HttpError('conversation.not-found', 'there is no conversation with this key');
           return jsonReply(200, turn);
         },
       },
@@ -55,9 +54,8 @@ function conversationKey(segment: string): string {
   }
   if (key === undefined || !isConversationKey(key)) {
     throw new HttpError(
-      400,
       'http.bad-key',
-      `A conversation key must be 1 to ${KEY_LIMIT} characters of URL-encoded text without control characters.`,
+      `a conversation key must be 1 to ${KEY_LIMIT} characters of URL-encoded text without control characters`,
     );
   }
   return key;

@@ -9,22 +9,25 @@ import {
   StoreUnavailableError,
   VariableLimitError,
 } from '../../engine/index.js';
+import { httpStatus, type HttpCode } from '../../engine/codes.js';
 import { jsonReply, type Reply } from './reply.js';
 
-/** A failure the client is told about: its status, a stable code and one sentence. */
+/** A failure the client is told about: a stable code, its status (fixed by the code) and one message. */
 export class HttpError extends BotflowError {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    code: string,
+    override readonly code: HttpCode,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(code, message);
+    this.status = httpStatus(code);
   }
 }
 
 export function notFound(): HttpError {
-  return new HttpError(404, 'http.not-found', 'There is no such route.');
+  return new HttpError('http.not-found', 'there is no such route');
 }
 
 /** Engine messages can quote the client's own input at length; an answer quotes no more than this. */
@@ -37,31 +40,29 @@ const MESSAGE_LIMIT = 300;
  */
 export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof AmbiguousStartError) return new HttpError(400, error.code, error.message);
-  if (error instanceof ConversationKeyError) return new HttpError(400, error.code, error.message);
-  if (error instanceof VariableLimitError) return new HttpError(413, error.code, error.message);
-  if (error instanceof PayloadError) return new HttpError(422, error.code, shorten(redact(error.message)));
+  if (error instanceof AmbiguousStartError) return new HttpError('start.ambiguous', error.message);
+  if (error instanceof ConversationKeyError) return new HttpError('conversation.bad-key', error.message);
+  if (error instanceof VariableLimitError) return new HttpError(error.code, error.message);
+  if (error instanceof PayloadError) return new HttpError(error.code, shorten(redact(error.message)));
   if (error instanceof ConversationConflictError) {
     return new HttpError(
-      409,
-      error.code,
-      'The conversation was changed by another turn at the same time; try again.',
+      'conversation.conflict',
+      'the conversation was changed by another turn at the same time; try again',
     );
   }
   if (error instanceof ConversationBusyError) {
-    return new HttpError(409, error.code, 'The conversation is busy with another turn; try again.');
+    return new HttpError('conversation.busy', 'the conversation is busy with another turn; try again');
   }
   if (error instanceof StoreUnavailableError) {
-    return new HttpError(503, error.code, 'The session store is unavailable; try again later.');
+    return new HttpError('store.unavailable', 'the session store is unavailable; try again later');
   }
   if (error instanceof StoreUncertainError) {
     return new HttpError(
-      503,
-      error.code,
-      'The session store did not confirm the turn, which may have been applied; retry with the same messageId.',
+      'store.uncertain',
+      'the session store did not confirm the turn, which may have been applied; retry with the same messageId',
     );
   }
-  return new HttpError(500, 'internal', 'The server failed to handle the request.');
+  return new HttpError('internal', 'the server failed to handle the request');
 }
 
 /** The `{ error: { code, message } }` answer for an error; a server-side failure is kept for the log. */

@@ -30,7 +30,7 @@ export function parseBody<Shape extends z.core.$ZodLooseShape>(
   const fields = Object.keys(schema.shape).join(', ');
   const result = schema.safeParse(value, { error: (issue) => describe(issue, fields) });
   if (result.success) return result.data;
-  throw new HttpError(400, 'http.invalid-body', result.error.issues[0]?.message ?? 'The body is not valid.');
+  throw new HttpError('http.invalid-body', result.error.issues[0]?.message ?? 'the body is not valid');
 }
 
 /** One sentence per problem; a client's field name is quoted short, never echoed at length. */
@@ -38,18 +38,18 @@ function describe(issue: z.core.$ZodRawIssue, fields: string): string {
   const [name] = issue.path ?? [];
   if (name === undefined) {
     return issue.code === 'unrecognized_keys'
-      ? `The body has the unknown field ${quote(issue.keys[0] ?? '')}; the fields are ${fields}.`
-      : 'The body must be a JSON object.';
+      ? `the body has the unknown field ${quote(issue.keys[0] ?? '')}; the fields are ${fields}`
+      : 'the body must be a JSON object';
   }
   const field = quote(String(name));
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined
-        ? `The body needs the field ${field}.`
-        : `The field ${field} must be a ${issue.expected}.`;
+        ? `the body needs the field ${field}`
+        : `the field ${field} must be a ${issue.expected}`;
     case 'too_big':
-      return `The field ${field} is longer than ${String(issue.maximum)} characters.`;
+      return `the field ${field} is longer than ${String(issue.maximum)} characters`;
     default:
-      return `The field ${field} is not valid.`;
+      return `the field ${field} is not valid`;
   }
 }

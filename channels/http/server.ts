@@ -65,10 +65,10 @@ export function createBotServer(options: BotServerOptions): BotServer {
       const handler = handlerFor(route, request.method ?? '');
       if (!handler) {
         const allow = Object.keys(route.methods).join(', ');
-        throw new HttpError(405, 'http.method-not-allowed', `This route takes ${allow}.`, { Allow: allow });
+        throw new HttpError('http.method-not-allowed', `this route takes ${allow}`, { Allow: allow });
       }
       if (route.guarded && !authorized(request.headers.authorization)) {
-        throw new HttpError(401, 'http.unauthorized', 'This route needs a valid API token.', {
+        throw new HttpError('http.unauthorized', 'this route needs a valid API token', {
           'WWW-Authenticate': 'Bearer',
         });
       }

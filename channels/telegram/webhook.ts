@@ -126,7 +126,7 @@ export function secretTokenOption(value: unknown): string {
     // The value is a secret: the message describes it, never quotes it.
     throw new BotflowError(
       'channel.bad-option',
-      'The telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -.',
+      'the telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -',
     );
   }
   return secret;
@@ -141,9 +141,9 @@ function sendFailed(error: unknown, token: string, what: string): BotflowError {
   const mask = secretMasker([token]);
   const message =
     error instanceof GrammyError
-      ? `The Telegram Bot API refused ${what} with HTTP ${error.error_code}: ${mask(error.description).replace(/\.+$/, '')}.`
+      ? `the Telegram Bot API refused ${what} with HTTP ${error.error_code}: ${mask(error.description).replace(/\.+$/, '')}`
       : error instanceof HttpError
-        ? 'The Telegram Bot API could not be reached.'
-        : `The Telegram Bot API call failed: ${mask(error instanceof Error ? error.message : String(error))}.`;
+        ? 'the Telegram Bot API could not be reached'
+        : `the Telegram Bot API call failed: ${mask(error instanceof Error ? error.message : String(error))}`;
   return new BotflowError('channel.send-failed', message);
 }

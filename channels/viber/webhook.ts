@@ -50,7 +50,7 @@ export function createViberWebhook(options: ViberWebhookOptions): WebhookAdapter
   const url = `${apiRootOption('viber', options.apiRoot ?? VIBER_API_ROOT)}/pa/send_message`;
   const send = (receiver: string, message: OutgoingMessage) =>
     sendToPlatform({
-      api: 'The Viber API',
+      api: 'the Viber API',
       url,
       headers: { 'Content-Type': 'application/json', 'X-Viber-Auth-Token': authToken },
       body: JSON.stringify({ receiver, ...viberMessage(sender, message) }),

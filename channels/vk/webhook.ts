@@ -73,7 +73,7 @@ export function createVkWebhook(options: VkWebhookOptions): WebhookAdapter {
       form.set('keyboard', JSON.stringify(keyboard(message.buttons)));
     }
     return sendToPlatform({
-      api: 'The VK API',
+      api: 'the VK API',
       url,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: form.toString(),

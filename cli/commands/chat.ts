@@ -34,12 +34,12 @@ async function recorderFor(
   const target = options.record;
   if (target === undefined) {
     if (options.force || options.recordEnv.length > 0)
-      throw new UsageError(`--${options.force ? 'force' : 'record-env'} only goes with --record.`);
+      throw new UsageError(`--${options.force ? 'force' : 'record-env'} only goes with --record`);
     return undefined;
   }
   const env = await readEnv(options);
   const unknown = options.recordEnv.find((name) => !Object.hasOwn(env, name));
-  if (unknown !== undefined) throw new UsageError(`--record-env ${unknown} names no env value.`);
+  if (unknown !== undefined) throw new UsageError(`--record-env ${unknown} names no env value`);
   const start = recordedStart(options);
   await checkRecordTarget(target, options.force === true);
   const recording = new Recording();

@@ -20,7 +20,7 @@ function parseVariables(assignments: readonly string[]): Record<string, PayloadV
   return Object.fromEntries(
     assignments.map((assignment) => {
       const equals = assignment.indexOf('=');
-      if (equals <= 0) throw new UsageError(`--var takes name=value, got "${assignment}".`);
+      if (equals <= 0) throw new UsageError(`--var takes name=value, got "${assignment}"`);
       return [assignment.slice(0, equals), assignment.slice(equals + 1)];
     }),
   );
@@ -55,7 +55,7 @@ export function linkCommand(): Command {
         ...(variables !== undefined && { variables }),
       };
       if (options.raw === undefined && Object.keys(payload).length === 0) {
-        throw new UsageError('Nothing to put in the link: give --phone, --email, --id, --var or --raw.');
+        throw new UsageError('nothing to put in the link: give --phone, --email, --id, --var or --raw');
       }
       const data = options.raw ?? encodePayload(payload);
       const link = buildInviteLink(channel, name, data, {

@@ -54,14 +54,14 @@ export function serveCommand(): Command {
 function port(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || number > 65_535)
-    throw new UsageError(`--http takes a port from 0 to 65535, got "${value}".`);
+    throw new UsageError(`--http takes a port from 0 to 65535, got "${value}"`);
   return number;
 }
 
 async function serve(file: string, options: ServeOptions): Promise<void> {
   const telegramToken = nonEmpty(options.telegramToken);
   if (options.http === undefined && telegramToken === undefined) {
-    throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both.');
+    throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
   }
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
@@ -169,7 +169,7 @@ async function listen(server: BotServer, port: number, host: string): Promise<st
   } catch (error) {
     const why = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
     if (why === undefined) throw error;
-    throw new BotflowError('serve.listen', `cannot listen on ${host}:${port}: ${why}.`);
+    throw new BotflowError('serve.listen', `cannot listen on ${host}:${port}: ${why}`);
   }
 }
 

@@ -46,7 +46,7 @@ export function testCommand(): Command {
       const paths = [...given];
       if (typeof options.coverage === 'string' && !COVERAGE_FORMATS.has(options.coverage)) {
         if (!existsSync(options.coverage)) {
-          throw new UsageError(`--coverage takes text or json, not "${options.coverage}".`);
+          throw new UsageError(`--coverage takes text or json, not "${options.coverage}"`);
         }
         paths.unshift(options.coverage);
         options.coverage = true;

@@ -91,14 +91,14 @@ export function telegramWebhookSetup(
     if (url === undefined) return undefined;
     throw new BotflowError(
       'serve.webhook-setup',
-      `the telegram webhook needs ${TELEGRAM_WEBHOOK_SECRET} set as well as TELEGRAM_WEBHOOK_URL.`,
+      `the telegram webhook needs ${TELEGRAM_WEBHOOK_SECRET} set as well as TELEGRAM_WEBHOOK_URL`,
     );
   }
-  if (!http) throw new UsageError(`a Telegram webhook (${TELEGRAM_WEBHOOK_SECRET}) needs --http PORT.`);
+  if (!http) throw new UsageError(`a Telegram webhook (${TELEGRAM_WEBHOOK_SECRET}) needs --http PORT`);
   if (token === undefined) {
     throw new BotflowError(
       'serve.webhook-setup',
-      `the telegram webhook needs TELEGRAM_TOKEN set as well as ${TELEGRAM_WEBHOOK_SECRET}.`,
+      `the telegram webhook needs TELEGRAM_TOKEN set as well as ${TELEGRAM_WEBHOOK_SECRET}`,
     );
   }
   // Checked here, before anything starts or calls Telegram, rather than when the adapter is made.
@@ -154,8 +154,8 @@ function telegramFailure(
   if (error instanceof GrammyError && error.error_code === 401) {
     return new BotflowError(
       'serve.telegram',
-      'Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN.',
+      'Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN',
     );
   }
-  return new BotflowError('serve.telegram', `${logMessage}: ${String(logged.message)}.`);
+  return new BotflowError('serve.telegram', `${logMessage}: ${String(logged.message)}`);
 }

@@ -103,7 +103,7 @@ export function webhooksFrom(environment: Environment, found: FoundOptions = {})
     if (missing !== undefined) {
       throw new BotflowError(
         'serve.webhook-setup',
-        `the ${setting.channel} webhook needs ${missing} set as well as ${given}.`,
+        `the ${setting.channel} webhook needs ${missing} set as well as ${given}`,
       );
     }
     const options = Object.fromEntries(set.map(({ option, value }) => [option, value]));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LoadCode } from '../codes.js';
 import type { HttpOutcome, HttpRequest } from '../http/types.js';
 import type { Step } from '../runtime/step.js';
 import type { YamlPath } from '../script/yaml-path.js';
@@ -31,6 +32,7 @@ export interface Source {
 
 /** A block-specific problem that its schema cannot express. */
 export interface BlockIssue {
+  readonly code: LoadCode;
   readonly path: YamlPath;
   readonly message: string;
   readonly hint?: string;

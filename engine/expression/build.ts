@@ -47,31 +47,31 @@ function node<T extends ExpressionNode>(value: T): T {
 function refuseName(name: string, what: string): void {
   if (isPrototypeKey(name)) {
     throw new BuildProblem(
-      `"${name}" cannot be read: ${what} may not be constructor, __proto__ or prototype.`,
+      `"${name}" cannot be read: ${what} may not be constructor, __proto__ or prototype`,
       name,
     );
   }
 }
 
 export function buildTree(instructions: unknown): ExpressionNode {
-  if (!Array.isArray(instructions)) throw new BuildProblem('The parser gave no program.');
+  if (!Array.isArray(instructions)) throw new BuildProblem('the parser gave no program');
   const stack: StackEntry[] = [];
   const pop = (): ExpressionNode => {
     const entry = stack.pop();
-    if (entry === undefined) throw new BuildProblem('The expression is incomplete.');
-    if ('deferred' in entry) throw new BuildProblem('Only one expression is allowed: remove the ";".', ';');
+    if (entry === undefined) throw new BuildProblem('the expression is incomplete');
+    if ('deferred' in entry) throw new BuildProblem('only one expression is allowed: remove the ";"', ';');
     return entry;
   };
   const popDeferred = (): ExpressionNode => {
     const entry = stack.pop();
     if (entry === undefined || !('deferred' in entry)) {
-      throw new BuildProblem('The expression is incomplete.');
+      throw new BuildProblem('the expression is incomplete');
     }
     return entry.deferred;
   };
 
   for (const instruction of instructions as unknown[]) {
-    if (!isInstruction(instruction)) throw new BuildProblem('The parser gave an unknown instruction.');
+    if (!isInstruction(instruction)) throw new BuildProblem('the parser gave an unknown instruction');
     const { type, value } = instruction;
     switch (type) {
       case 'INUMBER':
@@ -98,7 +98,7 @@ export function buildTree(instructions: unknown): ExpressionNode {
       }
       case 'IOP1': {
         const operator = String(value);
-        if (!UNARY.has(operator)) throw new BuildProblem(`Unknown operator "${operator}".`, operator);
+        if (!UNARY.has(operator)) throw new BuildProblem(`unknown operator "${operator}"`, operator);
         stack.push(node({ kind: 'unary', operator: operator as UnaryOperator, operand: pop() }));
         break;
       }
@@ -106,7 +106,7 @@ export function buildTree(instructions: unknown): ExpressionNode {
         stack.push(binary(String(value), pop, popDeferred));
         break;
       case 'IOP3': {
-        if (value !== '?') throw new BuildProblem(`Unknown operator "${String(value)}".`);
+        if (value !== '?') throw new BuildProblem(`unknown operator "${String(value)}"`);
         const otherwise = popDeferred();
         const then = popDeferred();
         stack.push(node({ kind: 'conditional', test: pop(), then, otherwise }));
@@ -116,14 +116,14 @@ export function buildTree(instructions: unknown): ExpressionNode {
         stack.push({ deferred: buildTree(value) });
         break;
       case 'IENDSTATEMENT':
-        throw new BuildProblem('Only one expression is allowed: remove the ";".', ';');
+        throw new BuildProblem('only one expression is allowed: remove the ";"', ';');
       default:
         // IVARNAME and IFUNDEF (assignment, function definition) land here if ever enabled.
-        throw new BuildProblem(`"${type}" is not allowed in an expression.`);
+        throw new BuildProblem(`"${type}" is not allowed in an expression`);
     }
   }
   const root = pop();
-  if (stack.length > 0) throw new BuildProblem('Only one expression is allowed: is an operator missing?');
+  if (stack.length > 0) throw new BuildProblem('only one expression is allowed: is an operator missing?');
   return root;
 }
 
@@ -135,26 +135,26 @@ function literal(value: unknown): ExpressionNode {
   ) {
     return node({ kind: 'literal', value });
   }
-  throw new BuildProblem('The expression has a value that is not text, a number or a boolean.');
+  throw new BuildProblem('the expression has a value that is not text, a number or a boolean');
 }
 
 function variable(value: unknown): ExpressionNode {
   const name = String(value);
-  if (UNARY.has(name)) throw new BuildProblem(`"${name}" needs something after it.`, name);
+  if (UNARY.has(name)) throw new BuildProblem(`"${name}" needs something after it`, name);
   refuseName(name, 'a variable');
   return node({ kind: 'variable', name });
 }
 
 function call(callee: ExpressionNode, args: ExpressionNode[]): ExpressionNode {
   if (callee.kind !== 'variable') {
-    throw new BuildProblem('Only the built-in functions can be called, by their name (such as lower(name)).');
+    throw new BuildProblem('only the built-in functions can be called, by their name (such as lower(name))');
   }
   const { name } = callee;
   const definition = lookupFunction(name);
   if (!definition) {
     const sameLetters = FUNCTION_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
     const hint = sameLetters === undefined ? '' : ` (did you mean ${sameLetters}?)`;
-    throw new BuildProblem(`Unknown function "${name}"${hint}.`, name);
+    throw new BuildProblem(`unknown function "${name}"${hint}`, name);
   }
   const { minArgs, maxArgs } = definition;
   if (args.length < minArgs || args.length > maxArgs) {
@@ -165,7 +165,7 @@ function call(callee: ExpressionNode, args: ExpressionNode[]): ExpressionNode {
           ? `at least ${minArgs}`
           : `${minArgs} to ${maxArgs}`;
     const plural = minArgs === 1 && (maxArgs === 1 || maxArgs === Infinity) ? '' : 's';
-    throw new BuildProblem(`${name} takes ${expected} argument${plural}, not ${args.length}.`, name);
+    throw new BuildProblem(`${name} takes ${expected} argument${plural}, not ${args.length}`, name);
   }
   return node({ kind: 'call', name, args: Object.freeze(args) });
 }
@@ -185,6 +185,6 @@ function binary(
     if (right.kind === 'literal' && typeof right.value === 'string') refuseName(right.value, 'a member name');
     return node({ kind: 'member', object: left, key: right });
   }
-  if (!BINARY.has(operator)) throw new BuildProblem(`Unknown operator "${operator}".`, operator);
+  if (!BINARY.has(operator)) throw new BuildProblem(`unknown operator "${operator}"`, operator);
   return node({ kind: 'binary', operator: operator as BinaryOperator, left, right });
 }

@@ -15,12 +15,12 @@ const cache = new LruCache<string, CompiledExpression | ExpressionProblem>(COMPI
  * `offset` (0-based, when known) points into the source.
  */
 export function compileExpression(source: string): CompiledExpression | ExpressionProblem {
-  if (typeof source !== 'string') return problem('An expression must be text.');
+  if (typeof source !== 'string') return problem('an expression must be text');
   // Over-long sources are refused before any work, and not cached, so they cannot evict others.
   if (source.length > MAX_EXPRESSION_LENGTH) {
     return problem(
       `The expression is ${source.length} characters long, over the limit of ${MAX_EXPRESSION_LENGTH}; ` +
-        'split the work into several steps (a BPL block’s set runs in order).',
+        'split the work into several steps (a BPL block’s set runs in order)',
       MAX_EXPRESSION_LENGTH,
     );
   }
@@ -52,10 +52,10 @@ function problem(message: string, offset?: number): ExpressionProblem {
 }
 
 function compileUncached(source: string): CompiledExpression | ExpressionProblem {
-  if (source.trim() === '') return problem('The expression is empty.', 0);
+  if (source.trim() === '') return problem('the expression is empty', 0);
   const deepAt = tooDeepAt(source);
   if (deepAt !== undefined) {
-    return problem(`The expression nests brackets more than ${MAX_NESTING} levels deep.`, deepAt);
+    return problem(`the expression nests brackets more than ${MAX_NESTING} levels deep`, deepAt);
   }
   const parsed = parseInstructions(source);
   if (!parsed.ok) return Object.freeze(parsed);
@@ -75,6 +75,6 @@ function compileUncached(source: string): CompiledExpression | ExpressionProblem
       return problem(error.message, at < 0 ? undefined : at);
     }
     // Not expected; still a value, so that no script can make loading throw.
-    return problem(`The expression could not be read: ${String(error)}`);
+    return problem(`the expression could not be read: ${String(error)}`);
   }
 }

@@ -13,7 +13,7 @@ export class EvaluationError extends Error {
 export function ensureTextLength(length: number): void {
   if (length > MAX_TEXT_LENGTH) {
     throw new EvaluationError(
-      `The result would be ${length} characters long, over the limit of ${MAX_TEXT_LENGTH}.`,
+      `the result would be ${length} characters long, over the limit of ${MAX_TEXT_LENGTH}`,
     );
   }
 }
@@ -21,6 +21,6 @@ export function ensureTextLength(length: number): void {
 /** Refuses, before building it, a list longer than MAX_LIST_LENGTH (`||` on two lists). */
 export function ensureListLength(length: number): void {
   if (length > MAX_LIST_LENGTH) {
-    throw new EvaluationError(`The list would have ${length} items, over the limit of ${MAX_LIST_LENGTH}.`);
+    throw new EvaluationError(`the list would have ${length} items, over the limit of ${MAX_LIST_LENGTH}`);
   }
 }

@@ -22,7 +22,7 @@ export function evaluate(compiled: CompiledExpression, scope: ExpressionScope): 
   } catch (error) {
     if (error instanceof EvaluationError) return { ok: false, message: error.message };
     // A RangeError from an enormous value, or a hostile Proxy in the scope: still a value.
-    return { ok: false, message: `The expression could not be evaluated: ${String(error)}` };
+    return { ok: false, message: `the expression could not be evaluated: ${String(error)}` };
   }
 }
 
@@ -38,7 +38,7 @@ function valueOf(node: ExpressionNode, scope: ExpressionScope): ExpressionValue 
     case 'call': {
       const definition = lookupFunction(node.name);
       // Checked at compile time; a tree built elsewhere could still name something else.
-      if (!definition) throw new EvaluationError(`Unknown function "${node.name}".`);
+      if (!definition) throw new EvaluationError(`unknown function "${node.name}"`);
       return definition.call(node.args.map((arg) => valueOf(arg, scope)));
     }
     case 'unary':

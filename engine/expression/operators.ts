@@ -21,7 +21,7 @@ function operand(operator: string, value: ExpressionValue): number {
   if (number === undefined) {
     const hint = typeof value === 'string' ? ' (join text with ||, or convert it with toNumber)' : '';
     throw new EvaluationError(
-      `The ${operator} operator needs numbers, but got ${describeValue(value)}${hint}.`,
+      `the ${operator} operator needs numbers, but got ${describeValue(value)}${hint}`,
     );
   }
   return number;
@@ -30,7 +30,7 @@ function operand(operator: string, value: ExpressionValue): number {
 function finite(operator: string, result: number): number {
   if (!Number.isFinite(result)) {
     throw new EvaluationError(
-      operator === '/' || operator === '%' ? 'Division by zero.' : `The result of ${operator} is too large.`,
+      operator === '/' || operator === '%' ? 'division by zero' : `the result of ${operator} is too large`,
     );
   }
   return result + 0;
@@ -71,7 +71,7 @@ function compare(operator: string, left: ExpressionValue, right: ExpressionValue
   const b = numberOf(right);
   if (a === undefined || b === undefined || (typeof left !== 'number' && typeof right !== 'number')) {
     throw new EvaluationError(
-      `${operator} cannot compare ${describeValue(left)} with ${describeValue(right)}.`,
+      `${operator} cannot compare ${describeValue(left)} with ${describeValue(right)}`,
     );
   }
   return a - b;

@@ -63,7 +63,7 @@ const UNEXPECTED_TOKEN = /^unexpected T[A-Z]+: (.*)$/s;
 const MEMBER_OF_CALL = /\)\s*[[.]/;
 
 function parseProblem(source: string, error: unknown): ExpressionProblem {
-  if (error instanceof RangeError) return { ok: false, message: 'The expression is nested too deeply.' };
+  if (error instanceof RangeError) return { ok: false, message: 'the expression is nested too deeply' };
   const raw = error instanceof Error ? error.message : String(error);
   const located = COORDINATES.exec(raw);
   if (located) {
@@ -73,17 +73,17 @@ function parseProblem(source: string, error: unknown): ExpressionProblem {
     if (message === 'Expected EOF' && MEMBER_OF_CALL.test(source.slice(0, offset))) {
       return {
         ok: false,
-        message: 'To read a member of a function’s result, wrap the call in parentheses: (split(x))[0].',
+        message: 'to read a member of a function’s result, wrap the call in parentheses: (split(x))[0]',
         offset,
       };
     }
     return { ok: false, message: explain(message), offset };
   }
   if (raw === 'unexpected TEOF: EOF') {
-    return { ok: false, message: 'The expression ends too early.', offset: source.length };
+    return { ok: false, message: 'the expression ends too early', offset: source.length };
   }
   const unexpected = UNEXPECTED_TOKEN.exec(raw);
-  if (unexpected) return { ok: false, message: `Unexpected "${unexpected[1] ?? ''}".` };
+  if (unexpected) return { ok: false, message: `unexpected "${unexpected[1] ?? ''}"` };
   return { ok: false, message: explain(raw) };
 }
 
@@ -113,14 +113,14 @@ function explain(message: string): string {
   if (unknown) {
     const character = unknown[1] ?? '';
     const hint = HINTS[character];
-    return `Unexpected character "${character}"${hint === undefined ? '' : ` (${hint})`}.`;
+    return `unexpected character "${character}"${hint === undefined ? '' : ` (${hint})`}`;
   }
   const expected = /^Expected (.*)$/s.exec(message);
   if (expected) {
     const what = expected[1] ?? '';
-    if (what === 'EOF') return 'Expected the end of the expression (is an operator missing?).';
-    if (what === 'TNAME') return 'Expected a name after ".".';
-    return `Expected "${what}".`;
+    if (what === 'EOF') return 'expected the end of the expression (is an operator missing?)';
+    if (what === 'TNAME') return 'expected a name after "."';
+    return `expected "${what}"`;
   }
   const sentence = message.charAt(0).toUpperCase() + message.slice(1);
   return sentence.endsWith('.') ? sentence : `${sentence}.`;

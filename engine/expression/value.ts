@@ -71,7 +71,7 @@ export function toBoundedData(
 /** A copy that went past a DataLimits bound; `reason` completes "the data …". */
 class DataLimitError extends EvaluationError {
   constructor(readonly reason: string) {
-    super(`The data ${reason}.`);
+    super(`the data ${reason}`);
   }
 }
 

@@ -34,7 +34,7 @@ export function payloadVariables(payload: ShortKeyPayload): Record<string, Paylo
  */
 export function decodeStartParam(startParam: string): DecodedStart {
   if (startParam.length > START_VALUE_LIMIT) {
-    const message = `The start value is ${startParam.length} characters long, over the ${START_VALUE_LIMIT} accepted; it was ignored.`;
+    const message = `the start value is ${startParam.length} characters long, over the ${START_VALUE_LIMIT} accepted; it was ignored`;
     return {
       startParam,
       payload: null,
@@ -53,12 +53,12 @@ export function decodeStartParam(startParam: string): DecodedStart {
   const bytes = decodeBase64Url(startParam);
   if (bytes?.[0] !== OPEN_BRACE) return plainId();
 
-  const brokenPayload = (code: string, reason: string): DecodedStart =>
+  const brokenPayload = (code: Diagnostic['code'], reason: string): DecodedStart =>
     plainId([
       {
         severity: 'error',
         code,
-        message: `The start value looks like an encoded payload but ${reason}; it was used as a plain client id.`,
+        message: `the start value looks like an encoded payload but ${reason}; it was used as a plain client id`,
       },
     ]);
   let json: unknown;
@@ -70,19 +70,15 @@ export function decodeStartParam(startParam: string): DecodedStart {
       : brokenPayload('payload.not-utf8', 'is not valid UTF-8 text');
   }
   const read = readShortKeyPayload(json);
-  if (!read.ok) return brokenPayload(read.error.code, lowerFirst(read.error.message).replace(/\.$/, ''));
+  if (!read.ok) return brokenPayload(read.error.code, read.error.message);
 
   const diagnostics = [...read.warnings];
   if (startParam.length > PAYLOAD_LIMIT) {
     diagnostics.push({
       severity: 'warning',
       code: 'payload.too-long',
-      message: `The payload is ${startParam.length} characters long, over the ${PAYLOAD_LIMIT}-character limit of invitation links; Telegram would not deliver it.`,
+      message: `the payload is ${startParam.length} characters long, over the ${PAYLOAD_LIMIT}-character limit of invitation links; Telegram would not deliver it`,
     });
   }
   return { startParam, payload: read.payload, variables: payloadVariables(read.payload), diagnostics };
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -58,9 +58,9 @@ function tooLong(shortKeys: ShortKeyPayload, length: number): PayloadTooLongErro
   const limit = PAYLOAD_LIMIT;
   const [field, saving] = fieldCosts(shortKeys, length).reduce((a, b) => (b[1] > a[1] ? b : a));
   const message =
-    `The payload encodes to ${length} characters, ${length - limit} over the limit of ${limit}; ` +
+    `the payload encodes to ${length} characters, ${length - limit} over the limit of ${limit}; ` +
     `the costliest field is ${field} (dropping it saves ${saving}): use shorter variable names and values ` +
     `(e.g. {"v":{"stage":"1"}} instead of {"v":{"stage_name":"1.First stage"}}), or pack several values ` +
-    `into one variable such as cl_data ("John Smith 23") and split it with a BPL block.`;
+    `into one variable such as cl_data ("John Smith 23") and split it with a BPL block`;
   return new PayloadTooLongError(message, length, limit, field, saving);
 }

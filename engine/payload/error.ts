@@ -1,7 +1,18 @@
+import type { Code } from '../codes.js';
 import { BotflowError } from '../error.js';
 
+/** The codes of a broken or refused payload. */
+export type PayloadCode = Extract<Code, `payload.${string}`>;
+
 /** Encoding a start payload failed: bad input, or the result would not fit in a link. */
-export class PayloadError extends BotflowError {}
+export class PayloadError extends BotflowError {
+  constructor(
+    override readonly code: PayloadCode,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
 
 /** The encoded payload is longer than the limit; carries the figures for tooling. */
 export class PayloadTooLongError extends PayloadError {

@@ -1,15 +1,21 @@
 import type { Diagnostic } from '../diagnostic.js';
+import type { PayloadCode } from './error.js';
 import { isIdentifier, isPrototypeKey, isSystemVariable } from '../names.js';
 import type { PayloadValue, ShortKeyPayload } from './types.js';
 
 const STRING_KEYS = ['p', 'e', 'eId'] as const;
 const KNOWN_KEYS: ReadonlySet<string> = new Set([...STRING_KEYS, 'v']);
 
-export type ReadResult =
-  | { readonly ok: true; readonly payload: ShortKeyPayload; readonly warnings: readonly Diagnostic[] }
-  | { readonly ok: false; readonly error: Diagnostic };
+/** A payload's problem: its code says which, so encoding can throw it as a PayloadError. */
+export interface PayloadDiagnostic extends Diagnostic {
+  readonly code: PayloadCode;
+}
 
-function broken(code: string, message: string): ReadResult {
+export type ReadResult =
+  | { readonly ok: true; readonly payload: ShortKeyPayload; readonly warnings: readonly PayloadDiagnostic[] }
+  | { readonly ok: false; readonly error: PayloadDiagnostic };
+
+function broken(code: PayloadCode, message: string): ReadResult {
   return { ok: false, error: { severity: 'error', code, message } };
 }
 
@@ -25,19 +31,19 @@ function isPayloadValue(value: unknown): value is PayloadValue {
  * Why a `v` entry's name cannot seed a variable, or undefined when it can. Prototype keys are
  * not here: they make the whole payload broken, never a dropped entry.
  */
-export function variableNameProblem(name: string): Diagnostic | undefined {
+export function variableNameProblem(name: string): PayloadDiagnostic | undefined {
   if (!isIdentifier(name)) {
     return {
       severity: 'warning',
       code: 'payload.bad-variable-name',
-      message: `Variable name "${name}" is not an identifier (letters, digits and _, not starting with a digit).`,
+      message: `variable name "${name}" is not an identifier (letters, digits and _, not starting with a digit)`,
     };
   }
   if (isSystemVariable(name)) {
     return {
       severity: 'warning',
       code: 'payload.system-variable',
-      message: `Variable "${name}" is a system variable and cannot be set through "v".`,
+      message: `variable "${name}" is a system variable and cannot be set through "v"`,
     };
   }
   return undefined;
@@ -50,37 +56,37 @@ export function variableNameProblem(name: string): Diagnostic | undefined {
  * only, so no key can reach a prototype.
  */
 export function readShortKeyPayload(value: unknown): ReadResult {
-  if (!isPlainObject(value)) return broken('payload.not-object', 'The payload JSON is not an object.');
+  if (!isPlainObject(value)) return broken('payload.not-object', 'the payload JSON is not an object');
   const payload: Record<string, unknown> = {};
-  const warnings: Diagnostic[] = [];
+  const warnings: PayloadDiagnostic[] = [];
   for (const [key, field] of Object.entries(value)) {
     if (isPrototypeKey(key))
-      return broken('payload.forbidden-key', `The payload has the forbidden key "${key}".`);
+      return broken('payload.forbidden-key', `the payload has the forbidden key "${key}"`);
     if (!KNOWN_KEYS.has(key)) {
-      return broken('payload.unknown-key', `The payload has the unknown key "${key}" (known: p, e, eId, v).`);
+      return broken('payload.unknown-key', `the payload has the unknown key "${key}" (known: p, e, eId, v)`);
     }
     if (key !== 'v') {
       if (typeof field !== 'string') {
         return broken(
           'payload.wrong-type',
-          `The payload's "${key}" must be a string, not ${describe(field)}.`,
+          `the payload's "${key}" must be a string, not ${describe(field)}`,
         );
       }
       payload[key] = field;
       continue;
     }
     if (!isPlainObject(field)) {
-      return broken('payload.wrong-type', `The payload's "v" must be an object, not ${describe(field)}.`);
+      return broken('payload.wrong-type', `the payload's "v" must be an object, not ${describe(field)}`);
     }
     const variables: [string, PayloadValue][] = [];
     for (const [name, variable] of Object.entries(field)) {
       if (isPrototypeKey(name)) {
-        return broken('payload.forbidden-key', `The payload's "v" has the forbidden key "${name}".`);
+        return broken('payload.forbidden-key', `the payload's "v" has the forbidden key "${name}"`);
       }
       if (!isPayloadValue(variable)) {
         return broken(
           'payload.wrong-type',
-          `The payload's variable "${name}" must be a string, number or boolean, not ${describe(variable)}.`,
+          `the payload's variable "${name}" must be a string, number or boolean, not ${describe(variable)}`,
         );
       }
       const problem = variableNameProblem(name);

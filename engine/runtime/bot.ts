@@ -104,7 +104,7 @@ export const REPLY_LIMIT = 4096;
  */
 export class AmbiguousStartError extends BotflowError {
   constructor() {
-    super('start.ambiguous', 'A start takes either startParam or payload, not both.');
+    super('start.ambiguous', 'a start takes either startParam or payload, not both');
   }
 }
 

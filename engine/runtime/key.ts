@@ -13,7 +13,7 @@ export class ConversationKeyError extends BotflowError {
   constructor() {
     super(
       'conversation.bad-key',
-      `A conversation key must be 1 to ${KEY_LIMIT} characters without control characters.`,
+      `a conversation key must be 1 to ${KEY_LIMIT} characters without control characters`,
     );
   }
 }

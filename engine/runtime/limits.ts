@@ -32,8 +32,11 @@ export interface LimitBreach {
  * anything runs or is stored.
  */
 export class VariableLimitError extends BotflowError {
+  override readonly code: LimitBreach['code'];
+
   constructor(breach: LimitBreach) {
-    super(breach.code, `The start would give the conversation ${breach.what}; nothing was stored.`);
+    super(breach.code, `the start would give the conversation ${breach.what}; nothing was stored`);
+    this.code = breach.code;
   }
 }
 
@@ -118,11 +121,11 @@ export function countBreach(count: number, limits: VariableLimits): LimitBreach 
     : undefined;
 }
 
-/** A positive whole number for a limit option, else a one-sentence BotflowError naming it. */
+/** A positive whole number for a limit option, else a BotflowError naming it. */
 export function limitOption(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new BotflowError('bot.bad-option', `The bot's ${name} must be a whole number of 1 or more.`);
+    throw new BotflowError('bot.bad-option', `the bot's ${name} must be a whole number of 1 or more`);
   }
   return value;
 }

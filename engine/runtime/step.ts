@@ -122,7 +122,7 @@ export class Step {
     };
   }
 
-  note(severity: Diagnostic['severity'], code: string, message: string): void {
+  note(severity: Diagnostic['severity'], code: Diagnostic['code'], message: string): void {
     this.notes = [...this.notes, { severity, code, message: `block "${this.block}": ${message}` }];
   }
 
@@ -144,7 +144,7 @@ export class Step {
   }
 
   /** Ends the conversation with an error, noting why (DESIGN.md §3.4: unrouted failures). */
-  fail(code: string, message: string, target: string = FAILED, edge?: YamlPath): void {
+  fail(code: Diagnostic['code'], message: string, target: string = FAILED, edge?: YamlPath): void {
     this.note('error', code, message);
     this.go(target, edge);
   }

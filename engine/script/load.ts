@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Block } from '../../blocks/registry.js';
 import { blockDefinition, blockDefinitions } from '../../blocks/registry.js';
 import type { BlockDefinition } from '../block-api/contract.js';
+import type { LoadCode } from '../codes.js';
 import { isEngineVariable, isSystemVariable } from '../names.js';
 import { BLOCK_ID } from './fields.js';
 import { loopsWithoutPause, reachable, type GraphNode } from './graph.js';
@@ -23,7 +24,7 @@ interface Finding {
   readonly path: YamlPath;
   readonly atKey?: boolean;
   readonly severity?: 'error' | 'warning';
-  readonly code: string;
+  readonly code: LoadCode;
   readonly message: string;
   readonly hint?: string | undefined;
   /** An offset inside the scalar at `path` (an expression's error column). */
@@ -213,7 +214,7 @@ function validateBlock(
     return undefined;
   }
   for (const issue of definition.check?.(parsed.data) ?? []) {
-    findings.push({ path: at(issue.path), code: `block.${type}`, message: issue.message, hint: issue.hint });
+    findings.push({ ...issue, path: at(issue.path) });
   }
   return { block: parsed.data as Block, definition };
 }

@@ -1,3 +1,4 @@
+import type { LoadCode } from '../codes.js';
 import { BotflowError } from '../error.js';
 
 /** Where a problem is: 1-based line and column in the file, and the YAML path to the node. */
@@ -12,7 +13,7 @@ export interface Position {
 /** One thing wrong (or worth a warning) in a script, with its position and a fix hint. */
 export interface ScriptProblem extends Position {
   readonly severity: 'error' | 'warning';
-  readonly code: string;
+  readonly code: LoadCode;
   readonly message: string;
   readonly hint?: string;
 }
@@ -31,7 +32,7 @@ export class ScriptError extends BotflowError {
       'script.invalid',
       first
         ? `${formatProblem(first)}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}`
-        : 'The script is invalid.',
+        : 'the script is invalid',
     );
   }
 }

@@ -1,4 +1,5 @@
-import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import type { LoadCode } from '../codes.js';
 import type { ScriptProblem } from './problem.js';
 
 export interface YamlLimits {
@@ -41,13 +42,8 @@ export function readYaml(file: string, text: string, limits: YamlLimits = {}): Y
     if (document.errors.length > 0) {
       return document.errors.map((error) => {
         const { line, col } = lineCounter.linePos(error.pos[0]);
-        return problem(
-          file,
-          line,
-          col,
-          `yaml.${error.code.toLowerCase().replaceAll('_', '-')}`,
-          yamlMessage(error.code, error.message),
-        );
+        const { code, message } = yamlProblem(error);
+        return problem(file, line, col, code, message);
       });
     }
     const prototypeKeys = findPrototypeKeys(document).map((offset) => {
@@ -86,12 +82,15 @@ function findPrototypeKeys(document: Document.Parsed): number[] {
   return offsets;
 }
 
-function yamlMessage(code: string, message: string): string {
-  if (/call stack/i.test(message)) return 'the file is nested too deeply to read';
-  if (code === 'DUPLICATE_KEY') return 'this key appears twice in the same map';
-  return `YAML syntax: ${message.split('\n')[0] ?? message}`;
+/** The parser's error in botflow's codes and words: the parser's own codes are not botflow's to promise. */
+function yamlProblem(error: YAMLError): { code: LoadCode; message: string } {
+  if (/call stack/i.test(error.message))
+    return { code: 'yaml.too-complex', message: 'the file is nested too deeply to read' };
+  if (error.code === 'DUPLICATE_KEY')
+    return { code: 'yaml.duplicate-key', message: 'this key appears twice in the same map' };
+  return { code: 'yaml.syntax', message: `YAML syntax: ${error.message.split('\n')[0] ?? error.message}` };
 }
 
-function problem(file: string, line: number, column: number, code: string, message: string): ScriptProblem {
+function problem(file: string, line: number, column: number, code: LoadCode, message: string): ScriptProblem {
   return { severity: 'error', file, line, column, path: '', code, message };
 }

@@ -1,6 +1,7 @@
 import type { Block } from '../../blocks/registry.js';
 import type { BlockDefinition, Source } from '../block-api/contract.js';
 import type { YamlPath } from './yaml-path.js';
+import type { LoadCode } from '../codes.js';
 import { compileExpression } from '../expression/index.js';
 import { SYSTEM_VARIABLES } from '../names.js';
 import { parseTemplate, templateVariables } from '../template/index.js';
@@ -11,7 +12,7 @@ interface SourceFinding {
   readonly path: (string | number)[];
   readonly offset?: number;
   readonly severity: 'error' | 'warning';
-  readonly code: string;
+  readonly code: LoadCode;
   readonly message: string;
   readonly hint?: string;
 }
@@ -99,7 +100,7 @@ function parseFindings(
     ...(problem.offset !== undefined && { offset: problem.offset }),
     severity: 'error',
     code: source.kind === 'expression' ? 'expression.invalid' : 'template.invalid',
-    message: `${source.kind === 'expression' ? 'expression' : 'template'}: ${lowerFirst(problem.message)}`,
+    message: `${source.kind === 'expression' ? 'expression' : 'template'}: ${problem.message}`,
   }));
 }
 
@@ -110,8 +111,4 @@ function valueAt(value: unknown, path: YamlPath): unknown {
     node = (node as Record<string | number, unknown>)[key];
   }
   return node;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { YamlPath } from './yaml-path.js';
+import type { LoadCode } from '../codes.js';
 import { didYouMean } from './suggest.js';
 
 /** A schema problem in a designer's words, still without a file position. */
@@ -7,7 +8,7 @@ export interface SchemaIssue {
   readonly path: YamlPath;
   /** Point at the key rather than the value (unknown fields). */
   readonly atKey: boolean;
-  readonly code: string;
+  readonly code: LoadCode;
   readonly message: string;
   readonly hint?: string;
 }

@@ -12,7 +12,7 @@ const BACKSLASH = '\\';
  * the text of what is wrong, so that the loader can report line:col.
  */
 export function parseTemplate(text: string): Template | TemplateProblem[] {
-  if (typeof text !== 'string') return [{ message: 'A template must be text.', offset: 0 }];
+  if (typeof text !== 'string') return [{ message: 'a template must be text', offset: 0 }];
   const parts: TemplatePart[] = [];
   const problems: TemplateProblem[] = [];
   let literal = '';
@@ -36,7 +36,7 @@ export function parseTemplate(text: string): Template | TemplateProblem[] {
     if (close.at === undefined) {
       const quote = close.openQuote === undefined ? '' : ` (a ${close.openQuote} inside it is not closed)`;
       problems.push({
-        message: `This {{ is not closed by }}${quote}; write \\{{ for a literal {{.`,
+        message: `this {{ is not closed by }}${quote}; write \\{{ for a literal {{`,
         offset: open,
       });
       position = text.length;

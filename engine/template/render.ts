@@ -38,7 +38,7 @@ export function tryRenderTemplate(
     }
     // Each value is bounded, but a template can hold hundreds of placeholders of a large one.
     if (text.length + piece.length > MAX_TEXT_LENGTH) {
-      const message = `The text would be over ${MAX_TEXT_LENGTH} characters long, so it ends before the part that would pass that limit.`;
+      const message = `the text would be over ${MAX_TEXT_LENGTH} characters long, so it ends before the part that would pass that limit`;
       return { ok: false, message, offset: part.kind === 'placeholder' ? part.offset : 0, text };
     }
     text += piece;

@@ -32,12 +32,12 @@ describe('link data rule', () => {
     expectLinkError(
       () => checkLinkData('john@example.com'),
       'link.bad-data',
-      'Link data "john@example.com" contains "@"; only A-Z, a-z, 0-9, _ and - are allowed.',
+      'link data "john@example.com" contains "@"; only A-Z, a-z, 0-9, _ and - are allowed',
     );
     expectLinkError(
       () => checkLinkData('город'),
       'link.bad-data',
-      'Link data "город" contains "г"; only A-Z, a-z, 0-9, _ and - are allowed.',
+      'link data "город" contains "г"; only A-Z, a-z, 0-9, _ and - are allowed',
     );
   });
 
@@ -47,7 +47,7 @@ describe('link data rule', () => {
     expectLinkError(
       () => checkLinkData(data),
       'link.data-too-long',
-      `Link data "${data}" is 65 characters long, over the limit of 64.`,
+      `link data "${data}" is 65 characters long, over the limit of 64`,
     );
   });
 
@@ -55,7 +55,7 @@ describe('link data rule', () => {
     expectLinkError(
       () => checkLinkData('b'.repeat(500)),
       'link.data-too-long',
-      `Link data "${'b'.repeat(80)}…" is 500 characters long, over the limit of 64.`,
+      `link data "${'b'.repeat(80)}…" is 500 characters long, over the limit of 64`,
     );
   });
 
@@ -64,7 +64,7 @@ describe('link data rule', () => {
     expectLinkError(
       () => checkLinkData(''),
       'link.empty-data',
-      'Link data is empty; it must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.',
+      'link data is empty; it must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -',
     );
   });
 });

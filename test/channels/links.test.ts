@@ -92,52 +92,52 @@ describe('builders are strict', () => {
     [
       'telegram',
       'bot_name',
-      'Telegram bot username "bot_name" must be 5 to 32 Latin letters, digits or underscores ending in "bot".',
+      'Telegram bot username "bot_name" must be 5 to 32 Latin letters, digits or underscores ending in "bot"',
     ],
     [
       'telegram',
       'my-shop_bot',
-      'Telegram bot username "my-shop_bot" must be 5 to 32 Latin letters, digits or underscores ending in "bot".',
+      'Telegram bot username "my-shop_bot" must be 5 to 32 Latin letters, digits or underscores ending in "bot"',
     ],
     [
       'telegram',
       'bot',
-      'Telegram bot username "bot" must be 5 to 32 Latin letters, digits or underscores ending in "bot".',
+      'Telegram bot username "bot" must be 5 to 32 Latin letters, digits or underscores ending in "bot"',
     ],
     [
       'facebook',
       'PAGE-NAME',
-      'Facebook Page username "PAGE-NAME" must be 5 to 50 Latin letters, digits or periods (or the Page id).',
+      'Facebook Page username "PAGE-NAME" must be 5 to 50 Latin letters, digits or periods (or the Page id)',
     ],
     [
       'instagram',
       'shop.',
-      'Instagram username "shop." must be 1 to 30 Latin letters, digits, underscores or periods, with no period first, last or twice in a row.',
+      'Instagram username "shop." must be 1 to 30 Latin letters, digits, underscores or periods, with no period first, last or twice in a row',
     ],
     [
       'instagram',
       'my..shop',
-      'Instagram username "my..shop" must be 1 to 30 Latin letters, digits, underscores or periods, with no period first, last or twice in a row.',
+      'Instagram username "my..shop" must be 1 to 30 Latin letters, digits, underscores or periods, with no period first, last or twice in a row',
     ],
     [
       'viber',
       'my bot',
-      'Viber bot URI "my bot" must be 1 to 64 Latin letters, digits, periods, underscores or hyphens.',
+      'Viber bot URI "my bot" must be 1 to 64 Latin letters, digits, periods, underscores or hyphens',
     ],
     [
       'vk',
       'shop_',
-      'VK community short name "shop_" must be 5 to 32 Latin letters, digits, underscores or periods, not starting or ending with an underscore.',
+      'VK community short name "shop_" must be 5 to 32 Latin letters, digits, underscores or periods, not starting or ending with an underscore',
     ],
     [
       'whatsapp',
       '+7 900 000-00-00',
-      'WhatsApp phone number "+7 900 000-00-00" must be 7 to 15 digits in international (E.164) form, optionally after a +, without spaces or dashes.',
+      'WhatsApp phone number "+7 900 000-00-00" must be 7 to 15 digits in international (E.164) form, optionally after a +, without spaces or dashes',
     ],
     [
       'whatsapp',
       '0079000000000',
-      'WhatsApp phone number "0079000000000" must be 7 to 15 digits in international (E.164) form, optionally after a +, without spaces or dashes.',
+      'WhatsApp phone number "0079000000000" must be 7 to 15 digits in international (E.164) form, optionally after a +, without spaces or dashes',
     ],
   ];
   for (const [channel, name, message] of badNames) {
@@ -172,13 +172,13 @@ describe('builders are strict', () => {
 
   it('refuses an unknown channel, listing the known ones', () => {
     const message =
-      'Channel "icq" is not one botflow knows; use one of telegram, facebook, instagram, viber, vk, whatsapp.';
+      'channel "icq" is not one botflow knows; use one of telegram, facebook, instagram, viber, vk, whatsapp';
     expectLinkError(() => getChannel('icq'), 'link.unknown-channel', message);
     expectLinkError(() => buildInviteLink('icq', 'shop_bot', 'DATA'), 'link.unknown-channel', message);
     expectLinkError(
       () => getChannel('__proto__'),
       'link.unknown-channel',
-      'Channel "__proto__" is not one botflow knows; use one of telegram, facebook, instagram, viber, vk, whatsapp.',
+      'channel "__proto__" is not one botflow knows; use one of telegram, facebook, instagram, viber, vk, whatsapp',
     );
   });
 });
@@ -243,7 +243,7 @@ describe('parsers are lenient about names, strict about data', () => {
 
   it('refuses bad data in any channel', () => {
     const bad = 'a%20b';
-    const message = 'Link data "a b" contains " "; only A-Z, a-z, 0-9, _ and - are allowed.';
+    const message = 'link data "a b" contains " "; only A-Z, a-z, 0-9, _ and - are allowed';
     for (const link of [
       `https://t.me/shop_bot?start=${bad}`,
       `https://t.me/shop_bot?startgroup=${bad}`,
@@ -257,12 +257,12 @@ describe('parsers are lenient about names, strict about data', () => {
     expectLinkError(
       () => parseInviteLink('https://wa.me/79000000000?text=Hi%20ref%3Aa%2Bb'),
       'link.bad-data',
-      'Link data "a+b" contains "+"; only A-Z, a-z, 0-9, _ and - are allowed.',
+      'link data "a+b" contains "+"; only A-Z, a-z, 0-9, _ and - are allowed',
     );
     expectLinkError(
       () => parseInviteLink('https://m.me/PAGE-NAME?ref=key=value'),
       'link.bad-data',
-      'Link data "key=value" contains "="; only A-Z, a-z, 0-9, _ and - are allowed.',
+      'link data "key=value" contains "="; only A-Z, a-z, 0-9, _ and - are allowed',
     );
   });
 
@@ -271,9 +271,9 @@ describe('parsers are lenient about names, strict about data', () => {
     expectLinkError(
       () => parseInviteLink(`https://t.me/shop_bot?start=${long}`),
       'link.data-too-long',
-      `Link data "${long}" is 65 characters long, over the limit of 64.`,
+      `link data "${long}" is 65 characters long, over the limit of 64`,
     );
-    const empty = 'Link data is empty; it must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.';
+    const empty = 'link data is empty; it must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -';
     expectLinkError(() => parseInviteLink('https://m.me/shop?ref='), 'link.empty-data', empty);
     expectLinkError(
       () => parseInviteLink('https://wa.me/79000000000?text=Hello%20ref:'),
@@ -296,7 +296,7 @@ describe('parsers are lenient about names, strict about data', () => {
       expectLinkError(
         () => parseInviteLink(text),
         'link.unknown-link',
-        `${JSON.stringify(text)} is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link.`,
+        `${JSON.stringify(text)} is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link`,
       );
     }
   });

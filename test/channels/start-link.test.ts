@@ -26,7 +26,7 @@ describe('startFromLink', () => {
     expectLinkError(
       () => startFromLink('https://example.com/?start=abc'),
       'link.unknown-link',
-      '"https://example.com/?start=abc" is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link.',
+      '"https://example.com/?start=abc" is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link',
     );
   });
 });

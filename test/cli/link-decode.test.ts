@@ -33,7 +33,7 @@ describe('botflow link', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /^botflow: The payload encodes to 70 characters, 6 over the limit of 64; the costliest field is v\.stage_name/,
+      /^botflow: the payload encodes to 70 characters, 6 over the limit of 64; the costliest field is v\.stage_name/,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });

@@ -157,7 +157,7 @@ describe('botflow run --json', () => {
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'botflow: --payload must be JSON, e.g. {"eId":"42"}.\n',
+      stderr: 'botflow: --payload must be JSON, e.g. {"eId":"42"}\n',
     });
   });
 

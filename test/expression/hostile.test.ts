@@ -41,7 +41,7 @@ describe('CVE-2025-12735: functions passed in the variables', () => {
     '(exec)("whoami")',
   ])('refuses %s when the script loads', (source) => {
     const problem = problemOf(source);
-    expect(problem.message).toMatch(/Unknown function|Only the built-in functions can be called/);
+    expect(problem.message).toMatch(/unknown function|only the built-in functions can be called/);
   });
 
   it('reads a function-valued variable as missing, never as a function', () => {
@@ -65,7 +65,7 @@ describe('function definition and assignment', () => {
     'name = "admin"; name',
     'a.b = 1',
   ])('refuses %s', (source) => {
-    expect(problemOf(source).message).toContain('Unexpected character "="');
+    expect(problemOf(source).message).toContain('unexpected character "="');
   });
 });
 
@@ -146,7 +146,7 @@ describe('resource exhaustion', () => {
     const big = 'a'.repeat(100_000);
     expect(run('replace(big, "a", big)', { big })).toEqual({
       ok: false,
-      message: 'The result would be 10000000000 characters long, over the limit of 1000000.',
+      message: 'the result would be 10000000000 characters long, over the limit of 1000000',
     });
     const list = Array.from({ length: 20 }, () => big);
     const joined = run('join(list, big)', { list, big });
@@ -159,7 +159,7 @@ describe('resource exhaustion', () => {
     const items = Array.from({ length: 600_000 }, () => 0);
     expect(run('items || items', { items })).toEqual({
       ok: false,
-      message: 'The list would have 1200000 items, over the limit of 1000000.',
+      message: 'the list would have 1200000 items, over the limit of 1000000',
     });
   });
 
@@ -167,7 +167,7 @@ describe('resource exhaustion', () => {
     let deep: unknown = 'bottom';
     for (let level = 0; level < 10_000; level++) deep = { next: deep };
     const result = run('deep', { deep });
-    expect(result).toEqual({ ok: false, message: 'The data is nested more than 100 levels deep.' });
+    expect(result).toEqual({ ok: false, message: 'the data is nested more than 100 levels deep' });
     expect(valueOf('deep.next.next.next.next', { deep: { next: { next: { next: { next: 1 } } } } })).toBe(1);
   });
 
@@ -182,7 +182,7 @@ describe('resource exhaustion', () => {
     );
     expect(run('x.y', { x: trap })).toEqual({
       ok: false,
-      message: 'The expression could not be evaluated: Error: trap',
+      message: 'the expression could not be evaluated: Error: trap',
     });
   });
 });

@@ -24,7 +24,7 @@ describe('arithmetic', () => {
 
   it('fails with a hint instead of computing NaN', () => {
     expect(failureOf('"Hello " + name', { name: 'Ann' })).toBe(
-      'The + operator needs numbers, but got the text "Hello " (join text with ||, or convert it with toNumber).',
+      'the + operator needs numbers, but got the text "Hello " (join text with ||, or convert it with toNumber)',
     );
     expect(failureOf('age * 2')).toContain('got empty text');
     expect(failureOf('flag - 1', { flag: true })).toContain('the boolean true');
@@ -32,9 +32,9 @@ describe('arithmetic', () => {
   });
 
   it('fails on division by zero and overflow', () => {
-    expect(failureOf('1 / 0')).toBe('Division by zero.');
-    expect(failureOf('5 % 0')).toBe('Division by zero.');
-    expect(failureOf('10 ^ 400')).toBe('The result of ^ is too large.');
+    expect(failureOf('1 / 0')).toBe('division by zero');
+    expect(failureOf('5 % 0')).toBe('division by zero');
+    expect(failureOf('10 ^ 400')).toBe('the result of ^ is too large');
   });
 });
 
@@ -78,7 +78,7 @@ describe('comparison', () => {
   });
 
   it('fails on values that have no order', () => {
-    expect(failureOf('"abc" < 5')).toBe('< cannot compare the text "abc" with the number 5.');
+    expect(failureOf('"abc" < 5')).toBe('< cannot compare the text "abc" with the number 5');
     expect(failureOf('true > false')).toContain('cannot compare');
     expect(failureOf('[1] < [2]')).toContain('cannot compare a list with a list');
   });
@@ -122,7 +122,7 @@ describe('logic', () => {
   it('evaluates the right side of and / or only when needed', () => {
     expect(valueOf('false and 1 / 0')).toBe(false);
     expect(valueOf('true or 1 / 0')).toBe(true);
-    expect(failureOf('true and 1 / 0')).toBe('Division by zero.');
+    expect(failureOf('true and 1 / 0')).toBe('division by zero');
   });
 
   it('evaluates only the chosen branch of ?:', () => {

@@ -39,10 +39,10 @@ describe('encodePayload', () => {
     expect(tooLong.limit).toBe(64);
     expect(tooLong.costliestField).toBe('v.stage_name');
     expect(tooLong.message).toBe(
-      'The payload encodes to 70 characters, 6 over the limit of 64; the costliest field is v.stage_name ' +
+      'the payload encodes to 70 characters, 6 over the limit of 64; the costliest field is v.stage_name ' +
         '(dropping it saves 39): use shorter variable names and values (e.g. {"v":{"stage":"1"}} instead of ' +
         '{"v":{"stage_name":"1.First stage"}}), or pack several values into one variable such as cl_data ' +
-        '("John Smith 23") and split it with a BPL block.',
+        '("John Smith 23") and split it with a BPL block',
     );
   });
 
@@ -59,23 +59,20 @@ describe('encodePayload', () => {
   });
 
   it.each([
-    [{ variables: { 'first-name': 'J' } }, 'Variable name "first-name" is not an identifier'],
-    [{ variables: { '1st': 'J' } }, 'Variable name "1st" is not an identifier'],
-    [{ variables: { phone: '1' } }, 'Variable "phone" is a system variable and cannot be set through "v".'],
-    [
-      { variables: { x: null } },
-      'The payload\'s variable "x" must be a string, number or boolean, not null.',
-    ],
+    [{ variables: { 'first-name': 'J' } }, 'variable name "first-name" is not an identifier'],
+    [{ variables: { '1st': 'J' } }, 'variable name "1st" is not an identifier'],
+    [{ variables: { phone: '1' } }, 'variable "phone" is a system variable and cannot be set through "v"'],
+    [{ variables: { x: null } }, 'the payload\'s variable "x" must be a string, number or boolean, not null'],
     [
       { variables: { x: [1] } },
-      'The payload\'s variable "x" must be a string, number or boolean, not a list.',
+      'the payload\'s variable "x" must be a string, number or boolean, not a list',
     ],
     [
       { variables: JSON.parse('{"__proto__":"x"}') as object },
-      'The payload\'s "v" has the forbidden key "__proto__".',
+      'the payload\'s "v" has the forbidden key "__proto__"',
     ],
-    [{ variables: { constructor: 'x' } }, 'The payload\'s "v" has the forbidden key "constructor".'],
-    [{ phone: 79000000000 }, 'The payload\'s "p" must be a string, not a number.'],
+    [{ variables: { constructor: 'x' } }, 'the payload\'s "v" has the forbidden key "constructor"'],
+    [{ phone: 79000000000 }, 'the payload\'s "p" must be a string, not a number'],
   ])('refuses %j', (payload, message) => {
     expect(() => encodePayload(payload as never)).toThrow(PayloadError);
     expect(() => encodePayload(payload as never)).toThrow(message);
@@ -135,7 +132,7 @@ describe('decodeStartParam', () => {
       expect(decoded.diagnostics[0]?.code).toBe(code);
       expect(decoded.diagnostics[0]?.message).toContain(message);
       expect(decoded.diagnostics[0]?.message).toMatch(
-        /^The start value looks like an encoded payload but .*; it was used as a plain client id\.$/,
+        /^the start value looks like an encoded payload but .*; it was used as a plain client id$/,
       );
     });
   }
@@ -169,7 +166,7 @@ describe('decodeStartParam', () => {
       {
         severity: 'warning',
         code: 'payload.too-long',
-        message: `The payload is ${startParam.length} characters long, over the 64-character limit of invitation links; Telegram would not deliver it.`,
+        message: `the payload is ${startParam.length} characters long, over the 64-character limit of invitation links; Telegram would not deliver it`,
       },
     ]);
   });

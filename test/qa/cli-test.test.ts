@@ -610,7 +610,7 @@ cases:
       '✗ a link botflow does not know',
       ...failure(
         `start.cases.yaml:${at(cases, 'name: a link botflow')}`,
-        '"https://example.com/start?id=1" is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link.',
+        '"https://example.com/start?id=1" is not a link botflow knows; expected a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link',
       ),
       '5 passed, 3 failed',
     ]);
@@ -1038,7 +1038,7 @@ describe('the command line of botflow test', () => {
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'botflow: --coverage takes text or json, not "xml".\n',
+      stderr: 'botflow: --coverage takes text or json, not "xml"\n',
     });
   });
 

@@ -167,7 +167,7 @@ describe('botflow chat --record', () => {
     expect(refused).toEqual({
       code: 1,
       stdout: '',
-      stderr: `botflow: ${file} already exists; add --force to overwrite it.\n`,
+      stderr: `botflow: ${file} already exists; add --force to overwrite it\n`,
     });
     expect(await readFile(file, 'utf8')).toBe('keep me\n');
 
@@ -239,14 +239,14 @@ describe('botflow chat --record', () => {
 
   it('takes --record-env and --force only with --record, and --record-env only for a given env', async () => {
     const alone = await runCli(['chat', LEAD_CAPTURE, '--force']);
-    expect(alone).toEqual({ code: 2, stdout: '', stderr: 'botflow: --force only goes with --record.\n' });
+    expect(alone).toEqual({ code: 2, stdout: '', stderr: 'botflow: --force only goes with --record\n' });
     const unknown = await runCli(
       ['chat', LEAD_CAPTURE, '--record', join(dir, 'x.cases.yaml')].concat(['--record-env', 'NOPE']),
     );
     expect(unknown).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'botflow: --record-env NOPE names no env value.\n',
+      stderr: 'botflow: --record-env NOPE names no env value\n',
     });
   });
 });

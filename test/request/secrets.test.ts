@@ -212,7 +212,7 @@ describe('botflow run', () => {
     const result = await runCli(['run', file, '--env-from', envFile]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `botflow: the env file ${envFile} is ${64 * 1024 + 11} bytes, over the limit of 65536.\n`,
+      `botflow: the env file ${envFile} is ${64 * 1024 + 11} bytes, over the limit of 65536\n`,
     );
   });
 });

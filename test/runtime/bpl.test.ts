@@ -237,7 +237,7 @@ describe('bpl set', () => {
     severity: 'error',
     code: 'bpl.failed',
     message:
-      'block "unpack": set nextAge: "age + 1" could not be evaluated (The + operator needs numbers, but got the text "Smith" (join text with ||, or convert it with toNumber).)',
+      'block "unpack": set nextAge: "age + 1" could not be evaluated (the + operator needs numbers, but got the text "Smith" (join text with ||, or convert it with toNumber))',
   };
 
   it('takes on.error when an assignment fails', async () => {

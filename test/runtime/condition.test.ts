@@ -65,7 +65,7 @@ describe('condition block', () => {
         severity: 'warning',
         code: 'expression.failed',
         message:
-          'block "check": "name > 3" could not be evaluated (> cannot compare the text "abc" with the number 3.); taken as false',
+          'block "check": "name > 3" could not be evaluated (> cannot compare the text "abc" with the number 3); taken as false',
       },
     ]);
   });

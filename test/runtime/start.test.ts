@@ -73,7 +73,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
         severity: 'error',
         code: 'payload.unknown-key',
         message:
-          'The start value looks like an encoded payload but the payload has the unknown key "x" (known: p, e, eId, v); it was used as a plain client id.',
+          'the start value looks like an encoded payload but the payload has the unknown key "x" (known: p, e, eId, v); it was used as a plain client id',
       },
     ]);
   });
@@ -158,7 +158,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
     await expect(both).rejects.toBeInstanceOf(AmbiguousStartError);
     await expect(both).rejects.toMatchObject({
       code: 'start.ambiguous',
-      message: 'A start takes either startParam or payload, not both.',
+      message: 'a start takes either startParam or payload, not both',
     });
     await expect(bot.start('k', { payload: {}, startParam: '' })).rejects.toBeInstanceOf(AmbiguousStartError);
     expect(store.size).toBe(0);

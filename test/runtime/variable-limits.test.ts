@@ -38,7 +38,7 @@ describe('the variables of a conversation', () => {
     await expect(start).rejects.toMatchObject({
       code: 'variables.too-many',
       message:
-        'The start would give the conversation 60000 variables, over the limit of 200; nothing was stored.',
+        'the start would give the conversation 60000 variables, over the limit of 200; nothing was stored',
     });
     expect(await store.get('k')).toBeUndefined();
   });
@@ -48,7 +48,7 @@ describe('the variables of a conversation', () => {
     await expect(bot.start('k', { payload: { v: { note: 'n'.repeat(1000) } } })).rejects.toMatchObject({
       code: 'variables.too-large',
       message: expect.stringMatching(
-        /^The start would give the conversation 10\d\d bytes of variables, over the limit of 1000; nothing was stored\.$/,
+        /^the start would give the conversation 10\d\d bytes of variables, over the limit of 1000; nothing was stored$/,
       ) as unknown,
     });
     await expect(bot.start('k', { startParam: 's'.repeat(2000) })).rejects.toMatchObject({
@@ -224,11 +224,11 @@ describe('the variables of a conversation', () => {
   it('refuse a limit option that is not a positive whole number, in one sentence', () => {
     for (const maxVariables of [0, -1, 1.5, Number.NaN]) {
       expect(() => createBot({ script: script(COLLECTOR), maxVariables })).toThrow(
-        new BotflowError('bot.bad-option', "The bot's maxVariables must be a whole number of 1 or more."),
+        new BotflowError('bot.bad-option', "the bot's maxVariables must be a whole number of 1 or more"),
       );
     }
     expect(() => createBot({ script: script(COLLECTOR), maxVariableBytes: 0 })).toThrow(
-      "The bot's maxVariableBytes must be a whole number of 1 or more.",
+      "the bot's maxVariableBytes must be a whole number of 1 or more",
     );
   });
 });

@@ -116,7 +116,7 @@ describe('validation rules', () => {
       '  c:\n    type: condition\n    branches:\n      - { if: "age >= ", next: e }\n    else: e\n  e: { type: end }\n',
       'variables: { age: 0 }\n',
     );
-    expect(problems(yaml)).toEqual(['8:23: error: expression: the expression ends too early.']);
+    expect(problems(yaml)).toEqual(['8:23: error: expression: the expression ends too early']);
   });
 
   it('points at the value itself when escapes make columns inside it unreliable', () => {
@@ -138,7 +138,7 @@ describe('validation rules', () => {
     );
     expect(problems(condition)).toEqual([
       '6:5: error: missing required field "else"',
-      '8:15: error: expression: unexpected ">=".',
+      '8:15: error: expression: unexpected ">="',
     ]);
     const request = script(
       '  r:\n    type: request\n    method: POST\n    url: "http://crm.test/{{ id +* }}"\n' +

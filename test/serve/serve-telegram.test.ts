@@ -84,7 +84,7 @@ describe('botflow serve with a Telegram token the Bot API refuses', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'botflow: Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN.\n',
+      'botflow: Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN\n',
     );
     const logged = result.stdout.trim().split('\n').map(parseLogLine);
     expect(logged.find((line) => line.msg === 'Telegram polling stopped')).toMatchObject({
@@ -149,7 +149,7 @@ describe('botflow serve with TELEGRAM_WEBHOOK_SECRET', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'botflow: Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN.\n',
+      'botflow: Telegram refused the bot token (401 Unauthorized); check --telegram-token or TELEGRAM_TOKEN\n',
     );
     expect(api.callsOf('getUpdates')).toEqual([]);
     for (const form of [refused, encodeURIComponent(refused), SECRET]) {
@@ -161,14 +161,14 @@ describe('botflow serve with TELEGRAM_WEBHOOK_SECRET', () => {
     const withoutHttp = await runCli(['serve', SCRIPT, '--store', 'memory'], { env: webhookEnv(TOKEN) });
     expect([withoutHttp.code, withoutHttp.stderr]).toEqual([
       2,
-      'botflow: a Telegram webhook (TELEGRAM_WEBHOOK_SECRET) needs --http PORT.\n',
+      'botflow: a Telegram webhook (TELEGRAM_WEBHOOK_SECRET) needs --http PORT\n',
     ]);
     const badSecret = await runCli(['serve', SCRIPT, '--http', '0', '--store', 'memory'], {
       env: { ...webhookEnv(TOKEN), TELEGRAM_WEBHOOK_SECRET: 'not allowed!' },
     });
     expect([badSecret.code, badSecret.stderr]).toEqual([
       1,
-      'botflow: The telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -.\n',
+      'botflow: the telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -\n',
     ]);
     expect(api.calls).toEqual([]);
   });

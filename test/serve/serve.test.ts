@@ -25,25 +25,25 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     const result = await runCli(['serve', COLLECTOR]);
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(result.stderr).toBe(
-      'botflow: serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both.\n',
+      'botflow: serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both\n',
     );
   });
 
   it.each([
     [
       ['--store', 'postgres://u:pw-secret@db'],
-      '--store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "postgres:".',
+      '--store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "postgres:"',
     ],
     [
       ['--store', 'REDIS://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "REDIS:".',
+      '--store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "REDIS:"',
     ],
     [
       ['--store', ' redis://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH or redis://HOST:PORT.',
+      '--store takes memory, sqlite:PATH or redis://HOST:PORT',
     ],
-    [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db.'],
-    [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000".'],
+    [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db'],
+    [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000"'],
   ])('%j (exit 2)', async (args, message) => {
     const result = await runCli(['serve', COLLECTOR, '--http', '0', ...args]);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `botflow: ${message}\n` });
@@ -99,7 +99,7 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     expect(result).toEqual({
       code: 1,
       stdout: expect.stringContaining('"msg":"starting"') as unknown,
-      stderr: `botflow: cannot listen on 127.0.0.1:${port}: another process uses that port.\n`,
+      stderr: `botflow: cannot listen on 127.0.0.1:${port}: another process uses that port\n`,
     });
   });
 
@@ -107,7 +107,7 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     const result = await serveWithStore(`sqlite:${dir}/missing/dir/x.db`);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^botflow: cannot open the SQLite session store .*missing\/dir\/x\.db: .+\.\n$/,
+      /^botflow: cannot open the SQLite session store .*missing\/dir\/x\.db: .+\n$/,
     );
   });
 
@@ -117,7 +117,7 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'botflow: the facebook webhook needs FACEBOOK_VERIFY_TOKEN set as well as FACEBOOK_APP_SECRET.\n',
+      'botflow: the facebook webhook needs FACEBOOK_VERIFY_TOKEN set as well as FACEBOOK_APP_SECRET\n',
     );
   });
 

@@ -51,7 +51,7 @@ describe('parseTemplate', () => {
 describe('template problems carry offsets in the text', () => {
   it('reports an unclosed {{ at its position', () => {
     expect(problemsOf('Hello {{ name')).toEqual([
-      { message: 'This {{ is not closed by }}; write \\{{ for a literal {{.', offset: 6 },
+      { message: 'this {{ is not closed by }}; write \\{{ for a literal {{', offset: 6 },
     ]);
     expect(problemsOf('ok {{ x }} then {{ y }')[0]?.offset).toBe(16);
   });
@@ -62,19 +62,19 @@ describe('template problems carry offsets in the text', () => {
 
   it('reports an expression problem at its place in the text', () => {
     expect(problemsOf('Hi {{ name == }}!')).toEqual([
-      { message: 'The expression ends too early.', offset: 14 },
+      { message: 'the expression ends too early', offset: 14 },
     ]);
     expect(problemsOf('x\n{{ toUpper(name) }}')).toEqual([
-      { message: 'Unknown function "toUpper".', offset: 5 },
+      { message: 'unknown function "toUpper"', offset: 5 },
     ]);
   });
 
   it('points at the start of the expression when the problem has no offset of its own', () => {
-    expect(problemsOf('a {{  x +* 2 }}')).toEqual([{ message: 'Unexpected "*".', offset: 6 }]);
+    expect(problemsOf('a {{  x +* 2 }}')).toEqual([{ message: 'unexpected "*"', offset: 6 }]);
   });
 
   it('reports an empty placeholder', () => {
-    expect(problemsOf('{{ }}')).toEqual([{ message: 'The expression is empty.', offset: 2 }]);
+    expect(problemsOf('{{ }}')).toEqual([{ message: 'the expression is empty', offset: 2 }]);
   });
 
   it('reports every bad placeholder, not just the first', () => {

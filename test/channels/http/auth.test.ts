@@ -24,7 +24,7 @@ describe('the API token', () => {
       expect(await errorOf(response)).toEqual({
         status: 401,
         code: 'http.unauthorized',
-        message: 'This route needs a valid API token.',
+        message: 'this route needs a valid API token',
       });
     }
     expect(await api.store.get('k')).toBeUndefined();
@@ -50,7 +50,7 @@ describe('the API token', () => {
 
   it('refuses an empty token when the server is created, rather than guarding nothing', () => {
     expect(() => createBotServer({ bot: createBot({ script: PLANS }), apiToken: '' })).toThrow(
-      expect.objectContaining({ code: 'http.empty-token', message: 'The API token must not be empty.' }),
+      expect.objectContaining({ code: 'http.empty-token', message: 'the API token must not be empty' }),
     );
   });
 });

@@ -55,7 +55,7 @@ describe('routing errors', () => {
     expect(await errorOf(await api.call(method, path))).toEqual({
       status: 404,
       code: 'http.not-found',
-      message: 'There is no such route.',
+      message: 'there is no such route',
     });
   });
 
@@ -64,7 +64,7 @@ describe('routing errors', () => {
     expect(await errorOf(await api.call('GET', '/conversations/nobody'))).toEqual({
       status: 404,
       code: 'conversation.not-found',
-      message: 'There is no conversation with this key.',
+      message: 'there is no conversation with this key',
     });
   });
 
@@ -81,7 +81,7 @@ describe('routing errors', () => {
     expect(await errorOf(response)).toEqual({
       status: 405,
       code: 'http.method-not-allowed',
-      message: `This route takes ${allow}.`,
+      message: `this route takes ${allow}`,
     });
   });
 
@@ -96,7 +96,7 @@ describe('routing errors', () => {
       status: 400,
       code: 'http.bad-key',
       message:
-        'A conversation key must be 1 to 256 characters of URL-encoded text without control characters.',
+        'a conversation key must be 1 to 256 characters of URL-encoded text without control characters',
     });
   });
 
@@ -108,34 +108,34 @@ describe('routing errors', () => {
 
 describe('body errors', () => {
   it.each([
-    ['not JSON', '{"text": "hi"', 'http.bad-json', 'The body is not valid JSON.'],
+    ['not JSON', '{"text": "hi"', 'http.bad-json', 'the body is not valid JSON'],
     [
       'not UTF-8',
       Buffer.from([0x7b, 0x22, 0x74, 0xff, 0x22, 0x7d]),
       'http.bad-json',
-      'The body is not valid JSON.',
+      'the body is not valid JSON',
     ],
-    ['a list', '[]', 'http.invalid-body', 'The body must be a JSON object.'],
-    ['null', 'null', 'http.invalid-body', 'The body must be a JSON object.'],
-    ['without text', '{}', 'http.invalid-body', 'The body needs the field "text".'],
-    ['with a number for text', '{"text": 7}', 'http.invalid-body', 'The field "text" must be a string.'],
+    ['a list', '[]', 'http.invalid-body', 'the body must be a JSON object'],
+    ['null', 'null', 'http.invalid-body', 'the body must be a JSON object'],
+    ['without text', '{}', 'http.invalid-body', 'the body needs the field "text"'],
+    ['with a number for text', '{"text": 7}', 'http.invalid-body', 'the field "text" must be a string'],
     [
       'with an unknown field',
       '{"text": "hi", "txet": "hi"}',
       'http.invalid-body',
-      'The body has the unknown field "txet"; the fields are text, messageId.',
+      'the body has the unknown field "txet"; the fields are text, messageId',
     ],
     [
       'with a __proto__ key',
       '{"text": "hi", "__proto__": {"polluted": true}}',
       'http.invalid-body',
-      'The body has the unknown field "__proto__"; the fields are text, messageId.',
+      'the body has the unknown field "__proto__"; the fields are text, messageId',
     ],
     [
       'with a huge unknown field name',
       `{"text": "hi", "${'x'.repeat(5000)}": 1}`,
       'http.invalid-body',
-      `The body has the unknown field "${'x'.repeat(80)}…"; the fields are text, messageId.`,
+      `the body has the unknown field "${'x'.repeat(80)}…"; the fields are text, messageId`,
     ],
   ])('a message body %s is 400', async (_, body, code, message) => {
     const api = await startApi();
@@ -150,11 +150,11 @@ describe('body errors', () => {
   });
 
   it.each([
-    [{ startParam: 42 }, 'The field "startParam" must be a string.'],
-    [{ channel: 'c'.repeat(65) }, 'The field "channel" is longer than 64 characters.'],
+    [{ startParam: 42 }, 'the field "startParam" must be a string'],
+    [{ channel: 'c'.repeat(65) }, 'the field "channel" is longer than 64 characters'],
     [
       { start: 'x' },
-      'The body has the unknown field "start"; the fields are startParam, payload, channel, messageId.',
+      'the body has the unknown field "start"; the fields are startParam, payload, channel, messageId',
     ],
   ])('a start body %j is 400', async (body, message) => {
     const api = await startApi();
@@ -180,7 +180,7 @@ describe('body errors', () => {
     expect(await errorOf(response)).toEqual({
       status: 415,
       code: 'http.unsupported-media-type',
-      message: 'The body must be sent as application/json.',
+      message: 'the body must be sent as application/json',
     });
   });
 
@@ -194,7 +194,7 @@ describe('body errors', () => {
 });
 
 describe('body limit', () => {
-  const TOO_LARGE = { code: 'http.body-too-large', message: 'The body is over the limit of 1024 bytes.' };
+  const TOO_LARGE = { code: 'http.body-too-large', message: 'the body is over the limit of 1024 bytes' };
 
   it('takes a body of exactly the limit', async () => {
     const api = await startApi({ bodyLimit: 1024 });
@@ -243,19 +243,19 @@ describe('body limit', () => {
     );
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({
-      error: { message: 'The body is over the limit of 1048576 bytes.' },
+      error: { message: 'the body is over the limit of 1048576 bytes' },
     });
   });
 });
 
 describe('engine and store errors', () => {
   it.each([
-    [{ z: 1 }, 'payload.unknown-key', 'The payload has the unknown key "z" (known: p, e, eId, v).'],
-    ['eyJlIjoiZSJ9', 'payload.not-object', 'The payload JSON is not an object.'],
+    [{ z: 1 }, 'payload.unknown-key', 'the payload has the unknown key "z" (known: p, e, eId, v)'],
+    ['eyJlIjoiZSJ9', 'payload.not-object', 'the payload JSON is not an object'],
     [
       { v: JSON.parse('{"__proto__": {"x": 1}}') as unknown },
       'payload.forbidden-key',
-      'The payload\'s "v" has the forbidden key "__proto__".',
+      'the payload\'s "v" has the forbidden key "__proto__"',
     ],
   ])('a broken payload %j is 422 with the engine’s reason', async (payload, code, message) => {
     const api = await startApi();
@@ -273,7 +273,7 @@ describe('engine and store errors', () => {
     expect(await errorOf(await api.call('POST', '/conversations/k/start', body))).toEqual({
       status: 400,
       code: 'start.ambiguous',
-      message: 'A start takes either startParam or payload, not both.',
+      message: 'a start takes either startParam or payload, not both',
     });
     expect(await api.store.get('k')).toBeUndefined();
   });
@@ -288,7 +288,7 @@ describe('engine and store errors', () => {
       status: 413,
       code: 'variables.too-many',
       message:
-        'The start would give the conversation 60000 variables, over the limit of 200; nothing was stored.',
+        'the start would give the conversation 60000 variables, over the limit of 200; nothing was stored',
     });
     const tooLarge = { payload: { v: { note: 'n'.repeat(300_000) } } };
     expect(await errorOf(await api.call('POST', '/conversations/k/start', tooLarge))).toMatchObject({
@@ -304,7 +304,7 @@ describe('engine and store errors', () => {
     expect(await errorOf(await api.call('POST', '/conversations/k/start', {}))).toEqual({
       status: 409,
       code: 'conversation.conflict',
-      message: 'The conversation was changed by another turn at the same time; try again.',
+      message: 'the conversation was changed by another turn at the same time; try again',
     });
   });
 
@@ -313,7 +313,7 @@ describe('engine and store errors', () => {
     expect(await errorOf(await api.call('POST', '/conversations/k/messages', { text: 'hi' }))).toEqual({
       status: 409,
       code: 'conversation.busy',
-      message: 'The conversation is busy with another turn; try again.',
+      message: 'the conversation is busy with another turn; try again',
     });
   });
 
@@ -323,7 +323,7 @@ describe('engine and store errors', () => {
     expect(await errorOf(response)).toEqual({
       status: 503,
       code: 'store.unavailable',
-      message: 'The session store is unavailable; try again later.',
+      message: 'the session store is unavailable; try again later',
     });
     expect(api.logs).toEqual([
       {
@@ -349,7 +349,7 @@ describe('engine and store errors', () => {
       status: 503,
       code: 'store.uncertain',
       message:
-        'The session store did not confirm the turn, which may have been applied; retry with the same messageId.',
+        'the session store did not confirm the turn, which may have been applied; retry with the same messageId',
     });
     expect(api.logs).toEqual([
       expect.objectContaining({
@@ -369,7 +369,7 @@ describe('engine and store errors', () => {
     const text = await response.text();
     expect(response.status).toBe(500);
     expect(JSON.parse(text)).toEqual({
-      error: { code: 'internal', message: 'The server failed to handle the request.' },
+      error: { code: 'internal', message: 'the server failed to handle the request' },
     });
     expect(text).not.toMatch(/exploded|sk_live|at /);
     const [line] = api.logs;

@@ -23,7 +23,7 @@ describe('GET /health', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
-      error: { code: 'store.unavailable', message: 'The session store is unavailable; try again later.' },
+      error: { code: 'store.unavailable', message: 'the session store is unavailable; try again later' },
     });
     expect(api.logs[0]?.fields).toMatchObject({
       route: '/health',
@@ -43,7 +43,7 @@ describe('GET /health', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
-      error: { code: 'internal', message: 'The server failed to handle the request.' },
+      error: { code: 'internal', message: 'the server failed to handle the request' },
     });
   });
 });

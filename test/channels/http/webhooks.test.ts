@@ -115,7 +115,7 @@ describe('POST /webhooks/:channel', () => {
     expect(await errorOf(await post('{not json'))).toEqual({
       status: 400,
       code: 'http.bad-json',
-      message: 'The body is not valid JSON.',
+      message: 'the body is not valid JSON',
     });
     expect(adapter.delivered).toEqual([]);
   });

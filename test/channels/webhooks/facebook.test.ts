@@ -289,7 +289,7 @@ describe('the Messenger webhook', () => {
     await expectBotflowError(
       () => adapter.deliver(handled),
       'channel.send-failed',
-      'The Messenger Send API refused the message with HTTP 400: Invalid OAuth access token - Cannot parse access token ***.',
+      'the Messenger Send API refused the message with HTTP 400: Invalid OAuth access token - Cannot parse access token ***',
     );
     // The first message failed, so the conversation's second one was not sent after it.
     expect(graph.calls).toHaveLength(1);
@@ -320,7 +320,7 @@ describe('the Messenger webhook', () => {
     expect(failure).toBeInstanceOf(BotflowError);
     expect(failure).toMatchObject({
       message:
-        "The Messenger Send API refused the message with HTTP 400: (#551) This person isn't available right now.",
+        "the Messenger Send API refused the message with HTTP 400: (#551) This person isn't available right now",
     });
     const recipients = jsonBodies(graph.calls).map(
       (sent) => (sent as { recipient: { id: string } }).recipient.id,
@@ -331,13 +331,13 @@ describe('the Messenger webhook', () => {
   it('refuses to be created without its secrets or with a bad API root or version', () => {
     const options = { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, accessToken: PAGE_TOKEN };
     expect(() => createFacebookWebhook({ ...options, appSecret: '' })).toThrow(
-      new BotflowError('channel.bad-option', 'The facebook webhook needs a non-empty appSecret.'),
+      new BotflowError('channel.bad-option', 'the facebook webhook needs a non-empty appSecret'),
     );
     expect(() => createFacebookWebhook({ ...options, apiRoot: 'ftp://graph.example' })).toThrow(
-      'The facebook webhook needs an http(s) apiRoot without query or fragment, not "ftp://graph.example".',
+      'the facebook webhook needs an http(s) apiRoot without query or fragment, not "ftp://graph.example"',
     );
     expect(() => createFacebookWebhook({ ...options, graphVersion: '../v1' })).toThrow(
-      'The facebook webhook needs a graphVersion like v25.0, not "../v1".',
+      'the facebook webhook needs a graphVersion like v25.0, not "../v1"',
     );
   });
 });

@@ -19,7 +19,7 @@ afterEach(() => api.close());
 /** A request to the fake API that counts any `{ error }` in the answer as a refusal. */
 function request(path = '/send'): PlatformRequest {
   return {
-    api: 'The Test API',
+    api: 'the Test API',
     url: `${api.root}${path}`,
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
     body: '{"text":"hi"}',
@@ -44,7 +44,7 @@ describe('sending to a platform API', () => {
     await expectBotflowError(
       () => sendToPlatform(request()),
       'channel.send-failed',
-      'The Test API refused the message with HTTP 503.',
+      'the Test API refused the message with HTTP 503',
     );
   });
 
@@ -53,17 +53,17 @@ describe('sending to a platform API', () => {
     await expectBotflowError(
       () => sendToPlatform(request()),
       'channel.send-failed',
-      'The Test API refused the message: bad token ***, really ***.',
+      'the Test API refused the message: bad token ***, really ***',
     );
   });
 
   it('cuts a long refusal, but only after masking, so no part of a secret is left', async () => {
     api.answer(() => ({ status: 400, json: { error: `${'x'.repeat(195)}${TOKEN}` } }));
     const error = await sendToPlatform(request()).catch((thrown: unknown) => thrown as Error);
-    expect(error?.message).toBe(`The Test API refused the message with HTTP 400: ${'x'.repeat(195)}***.`);
+    expect(error?.message).toBe(`the Test API refused the message with HTTP 400: ${'x'.repeat(195)}***`);
     api.answer(() => ({ status: 400, json: { error: `${'y'.repeat(199)}${TOKEN}` } }));
     const cut = await sendToPlatform(request()).catch((thrown: unknown) => thrown as Error);
-    expect(cut?.message).toBe(`The Test API refused the message with HTTP 400: ${'y'.repeat(199)}*….`);
+    expect(cut?.message).toBe(`the Test API refused the message with HTTP 400: ${'y'.repeat(199)}*…`);
     expect(cut?.message).not.toContain(TOKEN.slice(0, 3));
   });
 
@@ -72,7 +72,7 @@ describe('sending to a platform API', () => {
     await expectBotflowError(
       () => sendToPlatform(request()),
       'channel.send-failed',
-      'The Test API answered with more than 64 KiB.',
+      'the Test API answered with more than 64 KiB',
     );
   });
 
@@ -88,7 +88,7 @@ describe('sending to a platform API', () => {
       await expectBotflowError(
         () => sendToPlatform({ ...request(), url: `http://127.0.0.1:${address.port}/send` }),
         'channel.send-failed',
-        'The Test API refused the message with HTTP 307.',
+        'the Test API refused the message with HTTP 307',
       );
       expect(api.calls).toEqual([]);
     } finally {
@@ -102,7 +102,7 @@ describe('sending to a platform API', () => {
     await expectBotflowError(
       () => sendToPlatform({ ...request(), url: `${root}/send` }),
       'channel.send-failed',
-      'The Test API could not be reached (ECONNREFUSED).',
+      'the Test API could not be reached (ECONNREFUSED)',
     );
     api = await startFakePlatform(() => ({ status: 200, json: {} }));
   });

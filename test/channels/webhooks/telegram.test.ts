@@ -106,7 +106,7 @@ describe('the Telegram webhook', () => {
     await expectBotflowError(
       () => telegramWebhook().deliver(handled),
       'channel.send-failed',
-      'The Telegram Bot API could not be reached.',
+      'the Telegram Bot API could not be reached',
     );
     api.dropSendMessage = false;
     const refused = `${TOKEN}x`;
@@ -116,7 +116,7 @@ describe('the Telegram webhook', () => {
     expect(error).toBeInstanceOf(BotflowError);
     expect(error).toMatchObject({
       code: 'channel.send-failed',
-      message: 'The Telegram Bot API refused the message with HTTP 401: Unauthorized.',
+      message: 'the Telegram Bot API refused the message with HTTP 401: Unauthorized',
     });
     expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(refused);
   });
@@ -126,7 +126,7 @@ describe('the Telegram webhook', () => {
       expect(() => createTelegramWebhook({ token: TOKEN, secretToken })).toThrow(BotflowError);
     }
     expect(() => createTelegramWebhook({ token: TOKEN, secretToken: 'has space' })).toThrow(
-      'The telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -.',
+      'the telegram webhook needs a secretToken of 1 to 256 characters A-Z, a-z, 0-9, _ and -',
     );
     expect(() => createTelegramWebhook({ token: '', secretToken: SECRET })).toThrow(
       'needs a non-empty token',

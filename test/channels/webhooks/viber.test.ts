@@ -166,7 +166,7 @@ describe('the Viber webhook', () => {
     await expectBotflowError(
       () => adapter.deliver(handled),
       'channel.send-failed',
-      'The Viber API refused the message: status 2 (invalidAuthToken ***).',
+      'the Viber API refused the message: status 2 (invalidAuthToken ***)',
     );
   });
 
@@ -177,7 +177,7 @@ describe('the Viber webhook', () => {
     await expectBotflowError(
       () => viberWebhook().deliver(handled),
       'channel.send-failed',
-      'The Viber API refused the message with HTTP 502: its answer carries no status.',
+      'the Viber API refused the message with HTTP 502: its answer carries no status',
     );
   });
 });

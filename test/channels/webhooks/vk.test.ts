@@ -174,7 +174,7 @@ describe('the VK webhook', () => {
     await expectBotflowError(
       () => vkWebhook().deliver(handled),
       'channel.send-failed',
-      'The VK API refused the message: error 5, User authorization failed: invalid access_token (4).',
+      'the VK API refused the message: error 5, User authorization failed: invalid access_token (4)',
     );
   });
 });

@@ -1,0 +1,735 @@
+/**
+ * Every code botflow reports, in one closed catalog: a `Diagnostic`, a `ScriptProblem` or a
+ * `BotflowError` whose code is not here is a type error. docs/errors.md is generated from it
+ * (`npm run docs:errors`), so integrators can branch on a code knowing all of them.
+ *
+ * This module imports nothing: every layer of botflow can use it without an import cycle.
+ */
+
+/** Where a code comes from: the stage of botflow that reports it. */
+export type Origin = 'load' | 'start' | 'turn' | 'store' | 'bot' | 'link' | 'channel' | 'http' | 'qa' | 'cli';
+
+export interface CodeInfo {
+  readonly from: Origin;
+  /** The severity it is always reported with; absent when it is thrown only, or either severity. */
+  readonly severity?: 'error' | 'warning';
+  /** The class thrown with it, when it is thrown. */
+  readonly thrown?: string;
+  /** The HTTP status the JSON API answers it with. */
+  readonly status?: number;
+  /** What happened, for a person. */
+  readonly meaning: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+/** The catalog. Entries are grouped by where they come from; docs/errors.md keeps this order. */
+export const CODES = {
+  // Loading a script (validate, loadScript, ScriptError's problems) or a QA case file.
+  'script.invalid': {
+    from: 'load',
+    thrown: 'ScriptError',
+    meaning:
+      'The script (or case file) has at least one error; the error carries every problem, each with its own code, in `problems`.',
+    fix: 'Fix the problems listed; `botflow validate` prints them all with their lines.',
+  },
+  'file.unreadable': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'The file is missing, is a folder, cannot be read, or is over the size limit (1 MiB by default).',
+    fix: 'Check the path and the permissions; split a script that is too large.',
+  },
+  'yaml.too-large': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A script given as text is over the size limit (1 MiB by default).',
+    fix: 'Split the script, or raise `maxBytes` in the load options.',
+  },
+  'yaml.syntax': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'The file is not valid YAML 1.2; the message quotes the YAML parser.',
+    fix: 'Fix the YAML at the line and column given (indentation, quotes, a missing `:`).',
+  },
+  'yaml.duplicate-key': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A key appears twice in the same map.',
+    fix: 'Keep one of the two; YAML would silently take the last one.',
+  },
+  'yaml.forbidden-key': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'The key `__proto__` appears somewhere in the file.',
+    fix: 'Rename the key.',
+  },
+  'yaml.too-complex': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'The file expands too many aliases (`*name`) or is nested too deeply to read.',
+    fix: 'Write the repeated parts out, or flatten the nesting.',
+  },
+  'schema.unknown-field': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A field that this place does not take; the hint suggests the closest known one.',
+    fix: 'Correct the spelling or remove the field.',
+  },
+  'schema.missing-field': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A required field is missing.',
+    fix: 'Add the field named in the message.',
+  },
+  'schema.wrong-type': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A field has a value of the wrong type (text where a number is needed, a map for a list…).',
+    fix: 'Write the value as the type the message names; quote text that YAML reads as a number or boolean.',
+  },
+  'schema.invalid-value': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A field takes one of a fixed set of values, and this is none of them.',
+    fix: 'Use one of the values the message lists.',
+  },
+  'schema.size': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A number, text or list is outside its allowed range.',
+    fix: 'Bring the value within the bounds the message gives.',
+  },
+  'schema.invalid-key': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A key of a map (a variable, header, outcome or `save` name) is not a valid name.',
+    fix: 'Rename the key as the message says.',
+  },
+  'schema.invalid': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'A value breaks a rule of its field (a bad block id, a duration, a pattern), or fits none of its allowed forms.',
+    fix: 'Rewrite the value in the form the message or docs/script-language.md gives.',
+  },
+  'block.bad-id': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A block id is not a letter followed by letters, digits, `_` or `-` (64 at most).',
+    fix: 'Rename the block, and every `next` that points at it.',
+  },
+  'block.not-a-map': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A block is written as a value instead of a map of fields.',
+    fix: 'Write the block as a map with a `type` and its fields.',
+  },
+  'block.no-type': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A block has no `type`.',
+    fix: 'Add `type:` with one of the block types the hint lists.',
+  },
+  'block.unknown-type': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A block has a `type` botflow does not know.',
+    fix: 'Use one of the block types the hint lists.',
+  },
+  'block.ask': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'An ask block’s fields contradict each other (`choices` without `expect: choice`, or the reverse), or its `pattern` is refused.',
+    fix: 'Follow the hint; docs/script-language.md describes the ask block.',
+  },
+  'block.request': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A request block has both `body` and `form`, or a body on a GET or HEAD.',
+    fix: 'Keep one kind of body, or use POST.',
+  },
+  'block.bpl': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A BPL block has neither `split` nor `set`, so it does nothing.',
+    fix: 'Add `split` or `set`, or remove the block.',
+  },
+  'block.engine-variable': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A block assigns a variable only the engine sets (such as `response`).',
+    fix: 'Save into a variable of your own.',
+  },
+  'block.unknown-target': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A `next`, branch, choice, `on` outcome, `start` or `on_error` names no block.',
+    fix: 'Correct the name (the hint suggests the closest block) or add the block.',
+  },
+  'block.unreachable': {
+    from: 'load',
+    severity: 'warning',
+    meaning: 'No path from `start` or `on_error` leads to this block.',
+    fix: 'Point a `next`, branch or outcome at it, or remove it.',
+  },
+  'block.endless-loop': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A loop of blocks passes no ask or request, so a turn could run forever.',
+    fix: 'Route the loop through an ask or a request block.',
+  },
+  'script.no-blocks': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'The script’s `blocks` map is empty.',
+    fix: 'Add at least one block.',
+  },
+  'script.system-variable': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A system variable (set by the engine from the start data) is declared under `variables`.',
+    fix: 'Remove it from `variables`; read it as it is.',
+  },
+  'expression.invalid': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'An expression does not parse (an unknown function, a missing operand…).',
+    fix: 'Fix the expression at the column given; docs/expressions.md has the grammar.',
+  },
+  'template.invalid': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A template does not parse (an unclosed `{{`, a broken placeholder).',
+    fix: 'Fix the placeholder; write `\\{{` for a literal `{{`.',
+  },
+  'variable.undeclared': {
+    from: 'load',
+    severity: 'warning',
+    meaning:
+      'An expression or template reads a variable that nothing declares or sets, so it reads as empty text.',
+    fix: 'Correct the name (the hint suggests one), or declare it under `variables` with a default.',
+  },
+
+  // Starting a conversation: its link data, payload and key.
+  'start.too-long': {
+    from: 'start',
+    severity: 'error',
+    meaning: 'The start data is longer than botflow decodes at all; it was ignored.',
+    fix: 'Make links with `botflow link` or `encodePayload`, which keep data within 64 characters.',
+  },
+  'start.ambiguous': {
+    from: 'start',
+    thrown: 'AmbiguousStartError',
+    status: 400,
+    meaning: 'A start was given both `startParam` and `payload`; nothing was applied.',
+    fix: 'Pass one of the two.',
+  },
+  'start.resumed': {
+    from: 'start',
+    severity: 'warning',
+    meaning:
+      'A start came while the conversation was going on, and the bot’s `onStart` is `resume`: the waiting question was said again, nothing else changed.',
+    fix: 'Nothing, if that is the policy you want; `onStart: restart` starts afresh instead.',
+  },
+  'start.ignored': {
+    from: 'start',
+    severity: 'warning',
+    meaning:
+      'A start came while the conversation was going on, and the bot’s `onStart` is `ignore`: nothing changed.',
+    fix: 'Nothing, if that is the policy you want; `onStart: restart` starts afresh instead.',
+  },
+  'payload.bad-json': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning:
+      'The start data looks like an encoded payload but is not valid JSON; decoding uses it as a plain client id (an error diagnostic).',
+    fix: 'Build the link with `botflow link` or `encodePayload`.',
+  },
+  'payload.not-utf8': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning:
+      'The start data looks like an encoded payload but is not UTF-8 text; decoding uses it as a plain client id (an error diagnostic).',
+    fix: 'Build the link with `botflow link` or `encodePayload`.',
+  },
+  'payload.not-object': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning:
+      'The payload JSON is not an object; decoding uses the data as a plain client id (an error diagnostic).',
+    fix: 'Write the payload as an object of `p`, `e`, `eId` and `v`.',
+  },
+  'payload.forbidden-key': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning:
+      'The payload, or its `v`, has a prototype key such as `__proto__`; the whole payload is refused.',
+    fix: 'Rename the key.',
+  },
+  'payload.unknown-key': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning: 'The payload has a key other than `p`, `e`, `eId` and `v`; the whole payload is refused.',
+    fix: 'Put your own values under `v`.',
+  },
+  'payload.wrong-type': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning:
+      'A payload field has the wrong type: `p`, `e` and `eId` are text, `v` an object of text, numbers and booleans.',
+    fix: 'Write the field with the type the message names.',
+  },
+  'payload.bad-variable-name': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning: 'A name under `v` is not an identifier; decoding drops it (a warning), encoding refuses it.',
+    fix: 'Use letters, digits and `_`, not starting with a digit.',
+  },
+  'payload.system-variable': {
+    from: 'start',
+    thrown: 'PayloadError',
+    status: 422,
+    meaning: 'A name under `v` is a system variable; decoding drops it (a warning), encoding refuses it.',
+    fix: 'Pass it as `p`, `e` or `eId`, or use a name of your own.',
+  },
+  'payload.too-long': {
+    from: 'start',
+    thrown: 'PayloadTooLongError',
+    status: 422,
+    meaning:
+      'The encoded payload is over the 64 characters of an invitation link; decoding still reads it (a warning), encoding refuses it.',
+    fix: 'Shorten the values; the error names the field that costs most.',
+  },
+  'variables.too-many': {
+    from: 'start',
+    thrown: 'VariableLimitError',
+    status: 413,
+    meaning:
+      'The conversation would hold more variables than the bot’s `maxVariables`: a start is refused (thrown), a turn ends with status `error` (an error diagnostic) and keeps nothing it did.',
+    fix: 'Seed and save fewer variables, or raise `maxVariables` in `createBot`.',
+  },
+  'variables.too-large': {
+    from: 'start',
+    thrown: 'VariableLimitError',
+    status: 413,
+    meaning:
+      'The conversation’s variables would take more than the bot’s `maxVariableBytes` as JSON: a start is refused (thrown), a turn ends with status `error` (an error diagnostic) and keeps nothing it did.',
+    fix: 'Save less (only the fields you need of an answer), or raise `maxVariableBytes` in `createBot`.',
+  },
+  'conversation.bad-key': {
+    from: 'start',
+    thrown: 'ConversationKeyError',
+    status: 400,
+    meaning: 'A conversation key is empty, over 256 characters, or has a control character.',
+    fix: 'Build keys as `channel:chat id` or another short printable text.',
+  },
+
+  // A turn: what the engine notes while it runs the blocks.
+  'message.duplicate': {
+    from: 'turn',
+    severity: 'warning',
+    meaning:
+      'A message with this `messageId` was applied already (a messenger redelivered it); it was not applied twice.',
+    fix: 'Nothing: the turn answers with the conversation as it stands.',
+  },
+  'conversation.unreadable': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'The stored conversation could not be read (a broken or foreign record); it starts afresh.',
+    fix: 'Check that no other program writes under the store’s key prefix.',
+  },
+  'conversation.over-limit': {
+    from: 'turn',
+    meaning:
+      'The stored conversation holds more variables than the bot allows: a warning when it goes on, an error when it is so far over that it starts afresh.',
+    fix: 'Raise the bot’s variable limits back, or let such conversations end.',
+  },
+  'script.changed': {
+    from: 'turn',
+    severity: 'warning',
+    meaning:
+      'The conversation was stored under another version of the script: it goes on at its block, or starts afresh when that block no longer waits for a reply.',
+    fix: 'Nothing, after a deploy; keep the ids of waiting blocks stable across versions.',
+  },
+  'reply.truncated': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'The user’s reply was longer than the engine reads; only its start was read.',
+    fix: 'Nothing; expect long texts to be cut.',
+  },
+  'turn.step-cap': {
+    from: 'turn',
+    severity: 'error',
+    meaning:
+      'A turn ran more blocks than the step cap without waiting for a reply; it ended the conversation.',
+    fix: 'Find the loop in the script and route it through an ask or a request.',
+  },
+  'turn.failed': {
+    from: 'turn',
+    thrown: 'BotflowError',
+    meaning: 'The turn failed inside the engine (a bug, or a host function that threw); nothing was stored.',
+    fix: 'Report it with the message; retrying the same message is safe.',
+  },
+  'template.failed': {
+    from: 'turn',
+    severity: 'warning',
+    meaning:
+      'A placeholder could not be rendered (a function failed on its value); it rendered as empty text.',
+    fix: 'Guard the placeholder (`default`, a condition), or fix the data it reads.',
+  },
+  'expression.failed': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'A condition’s expression could not be evaluated; the branch was taken as false.',
+    fix: 'Guard the expression against the values it may meet.',
+  },
+  'ask.no-valid-reply': {
+    from: 'turn',
+    severity: 'error',
+    meaning:
+      'An ask got no valid reply within its `retries`, and has no `on.invalid`: the conversation went to `on_error` or ended.',
+    fix: 'Add `on.invalid` to route it, or raise `retries`.',
+  },
+  'bpl.failed': {
+    from: 'turn',
+    severity: 'error',
+    meaning:
+      'A BPL `set` expression could not be evaluated; the block changed nothing and took `on.error`, `on_error`, or ended the conversation.',
+    fix: 'Guard the expression against the values it may meet, or route `on.error`.',
+  },
+  'bpl.too-many-parts': {
+    from: 'turn',
+    severity: 'error',
+    meaning: 'A BPL `split` with `rest: error` cut the text into more parts than `into` has names.',
+    fix: 'Add names, or use `rest: join` or `rest: last`.',
+  },
+  'request.status': {
+    from: 'turn',
+    meaning:
+      'A request was answered with a status outside 2xx: a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route the status with `on` (`404`, `4xx`, `error`), or fix the server or the request.',
+  },
+  'request.timeout': {
+    from: 'turn',
+    meaning:
+      'A request got no answer within its `timeout`: a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route `on.timeout` (or `error`), raise `timeout`, or add `retry`.',
+  },
+  'request.network': {
+    from: 'turn',
+    meaning:
+      'A request could not connect (DNS, refused, reset): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route `on.network` (or `error`), check the url and the network, or add `retry`.',
+  },
+  'request.limit': {
+    from: 'turn',
+    meaning:
+      'botflow refused a request or its answer (a private address, a cross-origin redirect, an answer too large or deep): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route `on.limit` (or `error`); allow a private host with `allowHosts` (`--allow-host`) when it is yours.',
+  },
+  'request.bad-url': {
+    from: 'turn',
+    meaning:
+      'A request’s url, once rendered, is not a safe http(s) URL, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Check the values the url’s placeholders read.',
+  },
+  'request.bad-header': {
+    from: 'turn',
+    meaning:
+      'A request header, once rendered, would hold a line break or a character a header cannot carry, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Check the values the header’s placeholders read.',
+  },
+  'request.body-not-kept': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'An answer’s body is too large to keep as `response.body` for later blocks; it is empty there.',
+    fix: 'Take what later blocks need with `save`.',
+  },
+  'request.save-failed': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'A `save` expression could not be evaluated on the answer; that variable was not set.',
+    fix: 'Guard the expression against the answers the server may send.',
+  },
+  'conversation.conflict': {
+    from: 'turn',
+    thrown: 'ConversationConflictError',
+    status: 409,
+    meaning:
+      'Another process stored a turn of this conversation first, more than the engine retries; nothing was applied.',
+    fix: 'Try the message again.',
+  },
+  'conversation.busy': {
+    from: 'turn',
+    thrown: 'ConversationBusyError',
+    status: 409,
+    meaning:
+      'Too many turns wait for this conversation, or another process held it longer than a turn may wait; nothing was applied.',
+    fix: 'Try the message again later.',
+  },
+
+  // Session stores.
+  'store.unavailable': {
+    from: 'store',
+    thrown: 'StoreUnavailableError',
+    status: 503,
+    meaning: 'The session store could not be reached or opened; the turn was certainly not applied.',
+    fix: 'Check the store (Redis running, SQLite file writable), then retry.',
+  },
+  'store.uncertain': {
+    from: 'store',
+    thrown: 'StoreUncertainError',
+    status: 503,
+    meaning:
+      'A write reached the store but its answer was lost, and reading it back did not tell: the turn may have been applied.',
+    fix: 'Retry with the same `messageId`: an applied turn is recognised and not applied twice.',
+  },
+  'store.bad-option': {
+    from: 'store',
+    thrown: 'BotflowError',
+    meaning: 'A store option is wrong: a Redis URL that does not parse, or a key prefix that cannot be used.',
+    fix: 'Correct the option as the message says.',
+  },
+
+  // Making a bot.
+  'bot.bad-option': {
+    from: 'bot',
+    thrown: 'BotflowError',
+    meaning: 'A `createBot` limit is not a whole number of 1 or more.',
+    fix: 'Pass a positive whole number, or leave the option out for its default.',
+  },
+  'internal.block-type': {
+    from: 'bot',
+    thrown: 'BotflowError',
+    meaning: 'A bug: a script reached the compiler with a block type the registry does not know.',
+    fix: 'Load scripts with `loadScript` or `parseScript`; report it if they were.',
+  },
+  'internal.template': {
+    from: 'bot',
+    thrown: 'BotflowError',
+    meaning: 'A bug: a template reached the compiler without being checked.',
+    fix: 'Load scripts with `loadScript` or `parseScript`; report it if they were.',
+  },
+  'internal.expression': {
+    from: 'bot',
+    thrown: 'BotflowError',
+    meaning: 'A bug: an expression reached the compiler without being checked.',
+    fix: 'Load scripts with `loadScript` or `parseScript`; report it if they were.',
+  },
+
+  // Invitation links.
+  'link.empty-data': {
+    from: 'link',
+    thrown: 'LinkError',
+    meaning: 'The link data is empty, or a link has its keyword (`start=`, `ref=`) with nothing after it.',
+    fix: 'Give 1 to 64 characters of A-Z, a-z, 0-9, `_` and `-`.',
+  },
+  'link.bad-data': {
+    from: 'link',
+    thrown: 'LinkError',
+    meaning: 'The link data has a character outside A-Z, a-z, 0-9, `_` and `-`.',
+    fix: 'Encode the data with `encodePayload`, or keep to the alphabet.',
+  },
+  'link.data-too-long': {
+    from: 'link',
+    thrown: 'LinkError',
+    meaning: 'The link data is over 64 characters.',
+    fix: 'Shorten it; `botflow link` names what costs most.',
+  },
+  'link.bad-name': {
+    from: 'link',
+    thrown: 'LinkError',
+    meaning: 'A bot or page name breaks its messenger’s rule.',
+    fix: 'Use the name as the messenger shows it (a Telegram username ends in `bot`).',
+  },
+  'link.unknown-channel': {
+    from: 'link',
+    thrown: 'LinkError',
+    meaning: 'A channel name botflow does not know.',
+    fix: 'Use telegram, facebook, instagram, viber, vk or whatsapp.',
+  },
+  'link.unknown-link': {
+    from: 'link',
+    thrown: 'LinkError',
+    meaning: 'A link of no messenger botflow knows.',
+    fix: 'Give a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link, or the data alone.',
+  },
+
+  // Messenger adapters.
+  'channel.bad-option': {
+    from: 'channel',
+    thrown: 'BotflowError',
+    meaning: 'A webhook adapter was made with a missing or unusable option (a secret, a token, a path).',
+    fix: 'Pass the option as the message says; docs/webhooks.md lists them.',
+  },
+  'channel.send-failed': {
+    from: 'channel',
+    thrown: 'BotflowError',
+    meaning: 'A messenger’s API refused a reply or could not be reached.',
+    fix: 'Check the token and the messenger’s status; the log has the API’s answer.',
+  },
+
+  // The JSON API (botflow/http); the engine's codes above come through it with their status.
+  'http.not-found': {
+    from: 'http',
+    status: 404,
+    thrown: 'HttpError',
+    meaning: 'No such route, or a webhook for a channel without an adapter.',
+    fix: 'Check the path against docs/http-api.md.',
+  },
+  'http.method-not-allowed': {
+    from: 'http',
+    status: 405,
+    thrown: 'HttpError',
+    meaning: 'The route exists, but not for this method; the `Allow` header lists those it takes.',
+    fix: 'Use a method the `Allow` header lists.',
+  },
+  'http.unauthorized': {
+    from: 'http',
+    status: 401,
+    thrown: 'HttpError',
+    meaning: 'An API token is set and the request does not carry it.',
+    fix: 'Send `Authorization: Bearer <token>`.',
+  },
+  'http.empty-token': {
+    from: 'http',
+    thrown: 'BotflowError',
+    meaning: 'The server was made with an empty API token.',
+    fix: 'Pass a token, or none to leave the API open.',
+  },
+  'http.unsupported-media-type': {
+    from: 'http',
+    status: 415,
+    thrown: 'HttpError',
+    meaning: 'A JSON route got a body that is not `application/json` in UTF-8.',
+    fix: 'Send `Content-Type: application/json`.',
+  },
+  'http.bad-json': {
+    from: 'http',
+    status: 400,
+    thrown: 'HttpError',
+    meaning: 'The body is not UTF-8 JSON.',
+    fix: 'Send valid JSON.',
+  },
+  'http.invalid-body': {
+    from: 'http',
+    status: 400,
+    thrown: 'HttpError',
+    meaning: 'The body is not an object of the route’s fields: a field is missing, mistyped or unknown.',
+    fix: 'Send the fields docs/http-api.md lists for the route.',
+  },
+  'http.body-too-large': {
+    from: 'http',
+    status: 413,
+    thrown: 'HttpError',
+    meaning: 'The body is over the server’s limit; the connection is closed.',
+    fix: 'Send a smaller body, or raise the server’s body limit.',
+  },
+  'http.aborted': {
+    from: 'http',
+    status: 400,
+    thrown: 'HttpError',
+    meaning: 'The client closed the connection before the body ended.',
+    fix: 'Nothing on the server; the client gave up.',
+  },
+  'http.bad-key': {
+    from: 'http',
+    status: 400,
+    thrown: 'HttpError',
+    meaning:
+      'The conversation key in the path is empty, over 256 characters, badly percent-encoded or has a control character.',
+    fix: 'Percent-encode the key (`encodeURIComponent`).',
+  },
+  'conversation.not-found': {
+    from: 'http',
+    status: 404,
+    thrown: 'HttpError',
+    meaning: 'There is no conversation under this key.',
+    fix: 'Start one first, or check the key.',
+  },
+  internal: {
+    from: 'http',
+    status: 500,
+    thrown: 'HttpError',
+    meaning: 'Anything else failed; the answer says no more, the server’s log has the (redacted) error.',
+    fix: 'Look in the log; retrying with the same `messageId` is safe.',
+  },
+
+  // QA case files (botflow test, chat --record).
+  'qa.bad-pattern': {
+    from: 'qa',
+    thrown: 'BotflowError',
+    meaning: 'A case’s `matches` pattern is refused (not a valid or safe regular expression).',
+    fix: 'Rewrite the pattern; docs/script-language.md gives the pattern rules.',
+  },
+  'record.no-folder': {
+    from: 'qa',
+    thrown: 'BotflowError',
+    meaning: 'The folder of the `--record` file does not exist.',
+    fix: 'Create the folder, or record elsewhere.',
+  },
+  'record.is-folder': {
+    from: 'qa',
+    thrown: 'BotflowError',
+    meaning: 'The `--record` path is a folder.',
+    fix: 'Name a file.',
+  },
+  'record.exists': {
+    from: 'qa',
+    thrown: 'BotflowError',
+    meaning: 'The `--record` file exists already.',
+    fix: 'Add `--force` to overwrite it, or record elsewhere.',
+  },
+
+  // The command line.
+  'run.ended': {
+    from: 'cli',
+    severity: 'warning',
+    meaning: '`botflow run` had a `--say` left after the conversation ended; it was not sent.',
+    fix: 'Drop the extra `--say`, or check why the conversation ended early.',
+  },
+  'serve.listen': {
+    from: 'cli',
+    thrown: 'BotflowError',
+    meaning: '`botflow serve` cannot listen on its `--http` port (taken, or not allowed).',
+    fix: 'Choose another port, or stop what holds it.',
+  },
+  'serve.telegram': {
+    from: 'cli',
+    thrown: 'BotflowError',
+    meaning: '`botflow serve` could not start the Telegram bot (a refused token, the API unreachable).',
+    fix: 'Check the token with @BotFather and the network.',
+  },
+  'serve.webhook-setup': {
+    from: 'cli',
+    thrown: 'BotflowError',
+    meaning:
+      '`botflow serve` could not set up a messenger webhook (a missing option or a refused registration).',
+    fix: 'Follow the message; docs/serve.md lists what each webhook needs.',
+  },
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+export type Code = keyof typeof CODES;
+
+/** The codes whose entry has the property `Has` (e.g. a fixed HTTP status). */
+type CodesWith<Has> = { [K in Code]: (typeof CODES)[K] extends Has ? K : never }[Code];
+
+/** Codes the JSON API answers with, each with its fixed status. */
+export type HttpCode = CodesWith<{ readonly status: number }>;
+
+/** Codes a `ScriptProblem` carries: what loading a script or a case file finds. */
+export type LoadCode = CodesWith<{ readonly from: 'load' }>;
+
+/** The HTTP status the JSON API answers `code` with. */
+export function httpStatus(code: HttpCode): number {
+  return CODES[code].status;
+}
