@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ServeProcess } from '../serve/serve-process.js';
 import { Ledger } from './ledger.js';
+import { ServeProcess } from '../support/serve-process.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 

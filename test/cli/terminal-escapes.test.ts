@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printable } from '../../cli/terminal.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
 
 /** What a hostile link carries: clear the screen, turn red, and reverse the text that follows. */
 const HOSTILE = '\u001b[2J\u001b[31mOWNED\u009b1m\r\u202eevil';

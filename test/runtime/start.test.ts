@@ -9,7 +9,7 @@ import {
   type BotOptions,
 } from '../../engine/index.js';
 import { decodeConversation, encodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, script, SYSTEM, texts, yaml } from './helpers.js';
+import { botOf, scriptOf, SYSTEM, texts, yaml } from '../support/scripts.js';
 
 const SEED_START = 'eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19';
 const identification = await loadScript('scripts/client-identification.yaml');
@@ -175,9 +175,9 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
     expect(turn.diagnostics[0]?.message).toMatch(/channel/);
   });
 
-  it('sets channel and startParam, which a script can read', async () => {
+  it('sets channel and startParam, which a scriptOf can read', async () => {
     const bot = createBot({
-      script: script(yaml`
+      script: scriptOf(yaml`
         botflow: 1
         name: where
         blocks:
@@ -192,7 +192,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
 });
 
 describe('a second start on a live conversation', () => {
-  const asking = script(yaml`
+  const asking = scriptOf(yaml`
     botflow: 1
     name: two-questions
     variables: { name: '', city: '' }
@@ -309,7 +309,7 @@ describe('a second start on a live conversation', () => {
 });
 
 describe('send without a live conversation', () => {
-  const asking = script(yaml`
+  const asking = scriptOf(yaml`
     botflow: 1
     name: one-question
     variables: { name: '' }
@@ -344,7 +344,7 @@ describe('send without a live conversation', () => {
 
   it('to a conversation that failed starts it afresh', async () => {
     const bot = createBot({
-      script: script(yaml`
+      script: scriptOf(yaml`
         botflow: 1
         name: strict
         blocks:
@@ -412,7 +412,7 @@ describe('send without a live conversation', () => {
     },
   );
 
-  it('to a conversation stored by another version of the script goes on, with a warning', async () => {
+  it('to a conversation stored by another version of the scriptOf goes on, with a warning', async () => {
     const store = new MemoryStore();
     await store.put(
       'k',
@@ -426,7 +426,7 @@ describe('send without a live conversation', () => {
       {
         severity: 'warning',
         code: 'script.changed',
-        message: 'the script changed since this conversation was stored; it goes on at "ask-name"',
+        message: 'the scriptOf changed since this conversation was stored; it goes on at "ask-name"',
       },
     ]);
   });

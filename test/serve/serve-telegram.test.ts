@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { encodePayload } from '../../engine/index.js';
-import { runCli } from '../cli/run-cli.js';
-import { FakeBotApi, TOKEN } from '../channels/telegram-grammy/fake-bot-api.js';
-import { keyboard, REMOVE_KEYBOARD, sent } from '../channels/telegram-grammy/helpers.js';
-import { CHAT_ID, textUpdate } from '../channels/telegram-grammy/updates.js';
-import { parseLogLine, ServeProcess } from './serve-process.js';
+import { runCli } from '../support/cli.js';
+import { FakeBotApi, TOKEN } from '../support/fake-bot-api.js';
+import { CHAT_ID, keyboard, REMOVE_KEYBOARD, sent, textUpdate } from '../support/telegram.js';
+import { parseLogLine, ServeProcess } from '../support/serve-process.js';
 
 const SCRIPT = 'scripts/client-identification.yaml';
 /** The invitation link's data, as `botflow link telegram … --var cl_data="John Smith 23"` builds it. */

@@ -1,12 +1,11 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { ServeProcess } from './serve-process.js';
+import { runCli } from '../support/cli.js';
+import { ServeProcess } from '../support/serve-process.js';
+import { closedPort, startRecordingServer } from '../support/recording-server.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 const SLOW = 'test/fixtures/serve/slow-request.yaml';
@@ -50,11 +49,7 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   });
 
   it('when the Redis store cannot be reached (exit 1)', async () => {
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const { port } = closed.address() as AddressInfo;
-    closed.close();
+    const port = await closedPort();
     const result = await serveWithStore(`redis://u:pw-secret@127.0.0.1:${port}`);
     expect(result).toEqual({
       code: 1,
@@ -90,16 +85,13 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   });
 
   it('when the port is taken (exit 1), closing the store it opened', async () => {
-    const taken = createServer();
-    taken.listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const { port } = taken.address() as AddressInfo;
-    const result = await runCli(['serve', COLLECTOR, '--http', String(port), '--store', sqlite()]);
-    taken.close();
+    const taken = await startRecordingServer();
+    const result = await runCli(['serve', COLLECTOR, '--http', String(taken.port), '--store', sqlite()]);
+    await taken.close();
     expect(result).toEqual({
       code: 1,
       stdout: expect.stringContaining('"msg":"starting"') as unknown,
-      stderr: `botflow: cannot listen on 127.0.0.1:${port}: another process uses that port.\n`,
+      stderr: `botflow: cannot listen on 127.0.0.1:${taken.port}: another process uses that port.\n`,
     });
   });
 
@@ -164,10 +156,11 @@ describe('botflow serve with a SQLite store', () => {
   it('finishes a turn in flight on SIGTERM, stores it, and exits 0', async () => {
     let respond: ((response: ServerResponse) => void) | undefined;
     const asked = new Promise<ServerResponse>((resolve) => (respond = resolve));
-    const crm = createServer((_request, response) => respond?.(response));
-    crm.listen(0, '127.0.0.1');
-    await once(crm, 'listening');
-    const crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
+    const crm = await startRecordingServer((_request, response) => {
+      respond?.(response);
+      return undefined;
+    });
+    const crmUrl = crm.origin;
     const store = sqlite();
     const args = ['--store', store, '--env', `CRM_URL=${crmUrl}`, '--allow-host', '127.0.0.1'];
     const serving = await ServeProcess.start(SLOW, args);
@@ -180,7 +173,7 @@ describe('botflow serve with a SQLite store', () => {
     expect((await turn).body.messages).toEqual([{ text: 'Hi John! Anything else?' }]);
     expect(await exit).toBe(0);
     expect(serving.logs.at(-1)?.msg).toBe('stopped');
-    crm.close();
+    await crm.close();
 
     const again = await ServeProcess.start(SLOW, args);
     expect((await again.get('/conversations/u1')).body).toMatchObject({
