@@ -78,6 +78,16 @@ export class FakeBotApi {
     return this.callsOf(method);
   }
 
+  /**
+   * Resolves once a getUpdates call from `since` on (an index into `calls`) has confirmed
+   * `updateId`, by asking for the updates after it: a polling bot has handled it.
+   */
+  async confirmed(updateId: number, since = 0): Promise<void> {
+    const offsetPast = (call: ApiCall) =>
+      call.method === 'getUpdates' && typeof call.params.offset === 'number' && call.params.offset > updateId;
+    await this.until(() => this.calls.slice(since).some(offsetPast));
+  }
+
   close(): Promise<void> {
     return this.server?.close() ?? Promise.resolve();
   }
