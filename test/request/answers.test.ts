@@ -1,5 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_RESPONSE_VALUES } from '../../blocks/request.js';
@@ -9,8 +7,11 @@ import { runCli } from '../support/cli.js';
 import { startApi, turnOf } from '../support/json-api.js';
 import { localHttpBotOf, problems, scriptYaml } from '../support/scripts.js';
 import { closeServers, type RecordingServer, startRecordingServer } from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 let server: RecordingServer;
+const temp = useTempFolders('botflow-answers-');
+
 beforeEach(async () => {
   server = await startRecordingServer();
 });
@@ -168,27 +169,21 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
 
   it('botflow run exits 0 and prints the routed path', async () => {
     answerJson(TOO_DEEP);
-    const dir = await mkdtemp(join(tmpdir(), 'botflow-answers-'));
-    const file = join(dir, 'lookup.yaml');
-    await writeFile(file, lookup());
-    try {
-      const run = await runCli([
-        'run',
-        file,
-        '--allow-host',
-        '127.0.0.1',
-        '--env',
-        `URL=${server.origin}`,
-        '--say',
-        'Ann',
-      ]);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('The CRM answered something we cannot read.');
-      expect(run.stdout).toContain('— ended at refused (result: refused)');
-    } finally {
-      await rm(dir, { recursive: true });
-    }
+    const file = join(await temp.project({ 'lookup.yaml': lookup() }), 'lookup.yaml');
+    const run = await runCli([
+      'run',
+      file,
+      '--allow-host',
+      '127.0.0.1',
+      '--env',
+      `URL=${server.origin}`,
+      '--say',
+      'Ann',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('The CRM answered something we cannot read.');
+    expect(run.stdout).toContain('— ended at refused (result: refused)');
   });
 
   it('under the HTTP server the message answers 200 with the routed turn, and the reply is kept', async () => {

@@ -1,21 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { ServeProcess } from '../support/serve-process.js';
 import { closedPort, startRecordingServer } from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 const SLOW = 'test/fixtures/serve/slow-request.yaml';
 
-const dir = mkdtempSync(join(tmpdir(), 'botflow-serve-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-serve-');
 let files = 0;
-const sqlite = () => `sqlite:${join(dir, `sessions-${++files}.db`)}`;
+const sqlite = () => `sqlite:${join(temp.root, `sessions-${++files}.db`)}`;
 
 const serveWithStore = (store: string) => runCli(['serve', COLLECTOR, '--http', '0', '--store', store]);
 
@@ -96,7 +92,7 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   });
 
   it('when the SQLite file cannot be opened (exit 1)', async () => {
-    const result = await serveWithStore(`sqlite:${dir}/missing/dir/x.db`);
+    const result = await serveWithStore(`sqlite:${temp.root}/missing/dir/x.db`);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^botflow: cannot open the SQLite session store .*missing\/dir\/x\.db: .+\.\n$/,
