@@ -206,7 +206,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
   });
 });
 
-describe('limit as an outcome in a scriptYaml', () => {
+describe('limit as an outcome in a script', () => {
   const call = (extra: string) =>
     scriptYaml(`  call:
     type: request

@@ -140,7 +140,7 @@ describe('JSON body', () => {
     expect(request.body).toBe(expected);
   });
 
-  it("a JSON body keeps the scriptYaml's own Content-Type", async () => {
+  it("a JSON body keeps the script's own Content-Type", async () => {
     const yaml = scriptYaml(
       `  send:
     type: request

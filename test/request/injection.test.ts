@@ -73,7 +73,7 @@ const HOSTILE = [
   '\\..\\..\\',
   'line one\r\nX-Injected: yes\r\n\r\nGET /admin HTTP/1.1',
   'Привет, мир 👋',
-  '<scriptYaml>alert(1)</scriptYaml>',
+  '<script>alert(1)</script>',
   '${process.env.HOME}',
 ];
 
@@ -88,7 +88,7 @@ describe('user replies in a request are inert data', () => {
     expect(path.split('/')).toHaveLength(4);
     expect(decodeURIComponent(path.split('/')[2] ?? '')).toBe(reply);
     expect(path).not.toMatch(/[?#]/);
-    // The query has exactly the parameters the scriptYaml wrote, each value the whole reply.
+    // The query has exactly the parameters the script wrote, each value the whole reply.
     expect([...query]).toEqual([
       ['inline', reply],
       ['q', reply],

@@ -344,7 +344,7 @@ describe('redirects to another origin', () => {
     other = await startRecordingServer();
   });
 
-  /** A POST with the scriptYaml's own header and a JSON body, each outcome to its own end block. */
+  /** A POST with the script's own header and a JSON body, each outcome to its own end block. */
   const post = scriptYaml(`  call:
     type: request
     method: POST
@@ -406,7 +406,7 @@ describe('redirects to another origin', () => {
     },
   );
 
-  it('a relative redirect is judged against the url, not a Host header the scriptYaml set', async () => {
+  it('a relative redirect is judged against the url, not a Host header the script set', async () => {
     redirectTo(307, () => '/moved');
     const withHost = post.replace(
       "headers: { x-api-key: '{{ env.API_KEY }}' }",

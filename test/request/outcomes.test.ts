@@ -154,7 +154,7 @@ describe('routing by outcome', () => {
     expect(turn.diagnostics).toEqual([]);
   });
 
-  it('an unrouted failure goes to the scriptYaml on_error block', async () => {
+  it('an unrouted failure goes to the script on_error block', async () => {
     server.handle((_request, response) => json(response, 500, { error: 'boom' }));
     const yaml = lookup('{ success: shown }', '', 'on_error: failed\n');
     const turn = await localHttpBotOf(yaml, { env: env() }).start('k', { payload: { eId: '1' } });

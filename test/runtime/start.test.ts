@@ -175,7 +175,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
     expect(turn.diagnostics[0]?.message).toMatch(/channel/);
   });
 
-  it('sets channel and startParam, which a scriptOf can read', async () => {
+  it('sets channel and startParam, which a script can read', async () => {
     const bot = createBot({
       script: scriptOf(yaml`
         botflow: 1
@@ -412,7 +412,7 @@ describe('send without a live conversation', () => {
     },
   );
 
-  it('to a conversation stored by another version of the scriptOf goes on, with a warning', async () => {
+  it('to a conversation stored by another version of the script goes on, with a warning', async () => {
     const store = new MemoryStore();
     await store.put(
       'k',
@@ -426,7 +426,7 @@ describe('send without a live conversation', () => {
       {
         severity: 'warning',
         code: 'script.changed',
-        message: 'the scriptOf changed since this conversation was stored; it goes on at "ask-name"',
+        message: 'the script changed since this conversation was stored; it goes on at "ask-name"',
       },
     ]);
   });

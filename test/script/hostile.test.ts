@@ -60,10 +60,10 @@ describe('hostile and odd input is refused cleanly', () => {
 
   it('refuses a prototype key as a variable, block or field', () => {
     expect(problems(scriptYaml('  hi: { type: end }\n', 'variables: { __proto__: "x" }\n'))).toEqual([
-      '3:14: error: the key __proto__ is not allowed anywhere in a scriptYaml',
+      '3:14: error: the key __proto__ is not allowed anywhere in a script',
     ]);
     expect(problems(scriptYaml('  hi: { type: end, __proto__: { x: 1 } }\n'))).toEqual([
-      '4:20: error: the key __proto__ is not allowed anywhere in a scriptYaml',
+      '4:20: error: the key __proto__ is not allowed anywhere in a script',
     ]);
     expect(problems(scriptYaml('  hi: { type: end }\n', 'variables: { prototype: "x" }\n'))).toEqual([
       '3:14: error: "prototype" is not a valid name: it is reserved',
@@ -71,7 +71,7 @@ describe('hostile and odd input is refused cleanly', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
-  it('takes every case of the YAML test suite to a scriptYaml or a ScriptError', () => {
+  it('takes every case of the YAML test suite to a script or a ScriptError', () => {
     let cases = 0;
     for (const test of suite) {
       for (const { yaml } of test.cases) {
@@ -81,7 +81,7 @@ describe('hostile and odd input is refused cleanly', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(ScriptError);
         }
-        // The same text as the blocks of a scriptYaml exercises the block checks on odd values too.
+        // The same text as the blocks of a script exercises the block checks on odd values too.
         const asBlocks = `botflow: 1\nname: t\nblocks:\n${yaml.replace(/^/gm, '  ')}`;
         expect(() => checkScript(asBlocks)).not.toThrow();
       }

@@ -3,7 +3,7 @@ import { problems, scriptYaml } from '../support/scripts.js';
 
 // One fixture per validation rule of DESIGN.md §3.6, each asserting the exact position and text.
 describe('validation rules', () => {
-  it('accepts a minimal scriptYaml', () => {
+  it('accepts a minimal script', () => {
     expect(problems(scriptYaml('  hi: { type: message, text: Hello }\n'))).toEqual([]);
   });
 
@@ -230,7 +230,7 @@ describe('validation rules', () => {
     ).toEqual(['4:85: error: a request has a JSON body or a form, not both']);
   });
 
-  it('reports every problem of a broken scriptYaml in one run, in file order', () => {
+  it('reports every problem of a broken script in one run, in file order', () => {
     const yaml = [
       'botflow: 1',
       'name: broken',
