@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { channels, conversationKey, GET_STARTED_PAYLOAD } from '../../channels/index.js';
 import { isConversationKey, KEY_LIMIT } from '../../engine/index.js';
-import { loadFixture } from './helpers.js';
+import { fixtureJson } from '../support/channel-fixtures.js';
 
 describe('facebook updates', () => {
   // Shapes from the Messenger Platform webhook references (messages, messaging_postbacks,
   // messaging_referrals, message_deliveries); see test/fixtures/channels/README.md.
-  const body = loadFixture('facebook-webhook.json');
+  const body = fixtureJson('facebook-webhook.json');
 
   it('reads every event of every entry, in order', () => {
     expect(channels.facebook.parseUpdate(body)).toEqual([
@@ -46,7 +46,7 @@ describe('facebook updates', () => {
 
   it('reads a sender known only by user_ref (a chat-plugin guest) into its own chat id, keeping the ref', () => {
     // Meta's messaging_postbacks example; see test/fixtures/channels/webhooks/README.md.
-    expect(channels.facebook.parseUpdate(loadFixture('webhooks/facebook-user-ref.json'))).toEqual([
+    expect(channels.facebook.parseUpdate(fixtureJson('webhooks/facebook-user-ref.json'))).toEqual([
       {
         channel: 'facebook',
         chatId: 'user_ref:guest-5f0c1e7a9b',
@@ -58,7 +58,7 @@ describe('facebook updates', () => {
 
   it('starts on a plugin opt-in: a checkbox user known only by optin.user_ref, and Send to Messenger', () => {
     // messaging_optins as Meta documents them; see test/fixtures/channels/webhooks/README.md.
-    expect(channels.facebook.parseUpdate(loadFixture('webhooks/facebook-optins.json'))).toEqual([
+    expect(channels.facebook.parseUpdate(fixtureJson('webhooks/facebook-optins.json'))).toEqual([
       // The checkbox plugin: no sender, the person named by optin.user_ref, the data in optin.ref.
       {
         channel: 'facebook',
@@ -93,7 +93,7 @@ describe('facebook updates', () => {
 
 describe('instagram updates', () => {
   // Shapes from "Using ig.me Links" and the Instagram Platform webhook examples; see the README.
-  const body = loadFixture('instagram-webhook.json');
+  const body = fixtureJson('instagram-webhook.json');
 
   it('reads ig.me referrals as starts and messages as text', () => {
     expect(channels.instagram.parseUpdate(body)).toEqual([

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, channels, type ChannelName, type InboundEvent } from '../../channels/index.js';
-import { loadFixture } from './helpers.js';
+import { fixtureJson } from '../support/channel-fixtures.js';
 
 /** One documented body per channel (see the per-channel tests and the fixtures README). */
 const SEEDS: Record<ChannelName, unknown> = {
@@ -10,11 +10,11 @@ const SEEDS: Record<ChannelName, unknown> = {
     message: { message_id: 1, chat: { id: 42, type: 'private' }, date: 1, text: '/start 42' },
     callback_query: { id: '1', from: { id: 42 }, chat_instance: '1', data: 'yes' },
   },
-  facebook: loadFixture('facebook-webhook.json'),
-  instagram: loadFixture('instagram-webhook.json'),
-  viber: loadFixture('viber-conversation-started.json'),
-  vk: loadFixture('vk-message-new.json'),
-  whatsapp: loadFixture('whatsapp-messages.json'),
+  facebook: fixtureJson('facebook-webhook.json'),
+  instagram: fixtureJson('instagram-webhook.json'),
+  viber: fixtureJson('viber-conversation-started.json'),
+  vk: fixtureJson('vk-message-new.json'),
+  whatsapp: fixtureJson('whatsapp-messages.json'),
 };
 
 /** Values the parsers compare against, so replacements sometimes hit a meaningful branch. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { conversationKey, handleUpdate, type HandledEvent } from '../../channels/adapter.js';
 import type { ChannelName } from '../../channels/types.js';
 import { MemoryStore, type Bot, type StoredRecord, type Turn } from '../../engine/index.js';
-import { botOf, COLLECTOR, texts } from '../runtime/helpers.js';
-import { loadFixture } from './helpers.js';
-import { CHAT_ID, textUpdate } from './telegram-grammy/updates.js';
+import { botOf, COLLECTOR, texts } from '../support/scripts.js';
+import { fixtureJson } from '../support/channel-fixtures.js';
+import { CHAT_ID, textUpdate } from '../support/telegram.js';
 
 /*
  * A messenger delivers an update again when it did not hear back in time. The engine keeps the ids
@@ -38,7 +38,7 @@ interface Case {
 
 /** A fixture from test/fixtures/channels/ (see the README there for each file's source). */
 function fixture(name: string, id: string): Sample {
-  return { body: () => loadFixture(name), id };
+  return { body: () => fixtureJson(name), id };
 }
 
 /** A Telegram update from the grammy suite's helpers; its id is the update_id. */

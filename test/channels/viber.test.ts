@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../channels/index.js';
-import { loadFixture } from './helpers.js';
+import { fixtureJson } from '../support/channel-fixtures.js';
 
 const parse = (body: unknown) => channels.viber.parseUpdate(body);
 
@@ -13,7 +13,7 @@ const FIXTURE_ID = '1457764197627:4912661846655238000';
 describe('viber updates', () => {
   it('reads conversation_started with a context as a start with that data', () => {
     // The payload documented at creators.viber.com/docs/bots-api/events/conversation-started.
-    expect(parse(loadFixture('viber-conversation-started.json'))).toEqual([
+    expect(parse(fixtureJson('viber-conversation-started.json'))).toEqual([
       {
         channel: 'viber',
         chatId: '01234567890A=',
@@ -24,7 +24,7 @@ describe('viber updates', () => {
   });
 
   it('reads conversation_started without a context as a start without data', () => {
-    const body = loadFixture('viber-conversation-started.json') as Record<string, unknown>;
+    const body = fixtureJson('viber-conversation-started.json') as Record<string, unknown>;
     delete body.context;
     expect(parse(body)).toEqual([
       { channel: 'viber', chatId: '01234567890A=', id: FIXTURE_ID, startParam: '' },
@@ -33,13 +33,13 @@ describe('viber updates', () => {
 
   it('reads a text message as text', () => {
     // The "Receive message from user" callback of the Viber REST Bot API.
-    expect(parse(loadFixture('viber-message.json'))).toEqual([
+    expect(parse(fixtureJson('viber-message.json'))).toEqual([
       { channel: 'viber', chatId: '01234567890A=', id: FIXTURE_ID, text: 'a message to the service' },
     ]);
   });
 
   it('ignores other messages and events', () => {
-    const picture = loadFixture('viber-message.json') as { message: Record<string, unknown> };
+    const picture = fixtureJson('viber-message.json') as { message: Record<string, unknown> };
     picture.message.type = 'picture';
     expect(parse(picture)).toEqual([]);
     // The `subscribed` and `delivered` callbacks of the same API.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../channels/index.js';
-import { loadFixture } from './helpers.js';
+import { fixtureJson } from '../support/channel-fixtures.js';
 
 const parse = (body: unknown) => channels.vk.parseUpdate(body);
 
@@ -9,14 +9,14 @@ const EVENT_ID = '8a5f3b3c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
 
 /** The `message_new` fixture (Callback API 5.103+, see the fixtures README) with message fields replaced. */
 function messageNew(fields: Record<string, unknown>): { object: { message: Record<string, unknown> } } {
-  const body = loadFixture('vk-message-new.json') as { object: { message: Record<string, unknown> } };
+  const body = fixtureJson('vk-message-new.json') as { object: { message: Record<string, unknown> } };
   body.object.message = { ...body.object.message, ...fields };
   return body;
 }
 
 describe('vk updates', () => {
   it('reads the ref of a message opened from vk.me, with its text', () => {
-    expect(parse(loadFixture('vk-message-new.json'))).toEqual([
+    expect(parse(fixtureJson('vk-message-new.json'))).toEqual([
       {
         channel: 'vk',
         chatId: '123456789',

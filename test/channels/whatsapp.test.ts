@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../channels/index.js';
-import { loadFixture } from './helpers.js';
+import { fixtureJson } from '../support/channel-fixtures.js';
 
 const parse = (body: unknown) => channels.whatsapp.parseUpdate(body);
 
@@ -30,7 +30,7 @@ function textMessage(body: string): unknown {
 describe('whatsapp updates', () => {
   it('reads text messages, starting on a trailing ref: marker', () => {
     // The WhatsApp Cloud API messages webhook reference; see the fixtures README.
-    expect(parse(loadFixture('whatsapp-messages.json'))).toEqual([
+    expect(parse(fixtureJson('whatsapp-messages.json'))).toEqual([
       {
         channel: 'whatsapp',
         chatId: '16505551234',

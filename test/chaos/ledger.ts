@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import type { ServeProcess } from '../serve/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 /**
  * What a client learnt of one message it sent: `applied` (answered 200), `maybe` (answered

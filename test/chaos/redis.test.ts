@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore } from '../../engine/index.js';
 import { DEFAULT_LOCK_TTL_MS, DEFAULT_READ_BACK_MS } from '../../engine/store/redis.js';
-import { ServeProcess } from '../serve/serve-process.js';
-import { RedisServer } from '../store/redis-server.js';
 import { Ledger } from './ledger.js';
+import { ServeProcess } from '../support/serve-process.js';
+import { RedisServer } from '../store/redis-server.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 

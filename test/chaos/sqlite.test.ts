@@ -1,21 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ServeProcess } from '../serve/serve-process.js';
+import { describe, expect, it } from 'vitest';
 import { Ledger } from './ledger.js';
+import { ServeProcess } from '../support/serve-process.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 
-const dir = mkdtempSync(join(tmpdir(), 'botflow-chaos-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-chaos-');
 
 describe('serve on SQLite killed under load', () => {
   it('keeps every acknowledged message after SIGKILL and a restart', { timeout: 90_000 }, async () => {
-    const store = ['--store', `sqlite:${join(dir, 'sessions.db')}`];
+    const store = ['--store', `sqlite:${join(temp.root, 'sessions.db')}`];
     let serving = await ServeProcess.start(COLLECTOR, store);
     const keys = Array.from({ length: 12 }, (_, i) => `kill${i}`);
     for (const key of keys) expect((await serving.post(`/conversations/${key}/start`, {})).status).toBe(200);

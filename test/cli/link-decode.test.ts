@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
 
 describe('botflow link', () => {
   it('builds the seed’s Telegram link', async () => {

@@ -1,19 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { SYSTEM } from '../support/scripts.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const SEED_START = 'eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19';
-const SYSTEM = {
-  clientExternalId: '',
-  phone: '',
-  email: '',
-  channel: 'cli',
-  startParam: '',
-  lastMessage: '',
-  response: '',
-};
+/** The system variables of a conversation the command line started without data. */
+const CLI_SYSTEM = { ...SYSTEM, channel: 'cli' };
 const IDENTIFICATION_DEFAULTS = { cl_data: '', city: '', firstName: '', lastName: '', age: 0 };
 const LEAD_DEFAULTS = { topic: '', name: '', contact: '' };
 const TOPICS = ['Buy a plan', 'Support', 'Something else'];
@@ -34,13 +28,7 @@ async function runJson(args: readonly string[]): Promise<RunReport> {
   return JSON.parse(result.stdout) as RunReport;
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'botflow-run-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-run-');
 
 describe('botflow run --json', () => {
   it('prints the seed’s conversation as { turns, status, block, variables, result, diagnostics }', async () => {
@@ -63,7 +51,7 @@ describe('botflow run --json', () => {
       status: 'ended',
       block: 'done',
       variables: {
-        ...SYSTEM,
+        ...CLI_SYSTEM,
         ...IDENTIFICATION_DEFAULTS,
         startParam: SEED_START,
         cl_data: 'John Smith 23',
@@ -103,7 +91,7 @@ describe('botflow run --json', () => {
       result: 'lead',
       diagnostics: [],
       variables: {
-        ...SYSTEM,
+        ...CLI_SYSTEM,
         ...LEAD_DEFAULTS,
         lastMessage: 'ann@example.com',
         topic: 'buy',
@@ -211,7 +199,7 @@ describe('botflow run --json', () => {
   });
 
   it('masks --env values as *** in its output', async () => {
-    const file = join(dir, 'secret.yaml');
+    const file = join(temp.root, 'secret.yaml');
     await writeFile(
       file,
       "botflow: 1\nname: secret\nblocks:\n  show: { type: end, text: 'Token {{ env.TOKEN }}' }\n",
@@ -258,7 +246,7 @@ describe('botflow run (text)', () => {
   });
 
   it('exits 1 on a script that does not load', async () => {
-    const file = join(dir, 'broken.yaml');
+    const file = join(temp.root, 'broken.yaml');
     await writeFile(
       file,
       'botflow: 1\nname: broken\nblocks:\n  a: { type: message, text: hi, next: nowhere }\n',

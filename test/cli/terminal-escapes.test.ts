@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { printable } from '../../cli/terminal.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 /** What a hostile link carries: clear the screen, turn red, and reverse the text that follows. */
 const HOSTILE = '\u001b[2J\u001b[31mOWNED\u009b1m\r\u202eevil';
@@ -14,11 +14,10 @@ const ACTS_ON =
 
 const encode = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
 
-let dir: string;
+const temp = useTempFolders('botflow-escapes-');
 let script: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'botflow-escapes-'));
-  script = join(dir, 'echo.yaml');
+  script = join(temp.root, 'echo.yaml');
   await writeFile(
     script,
     [
@@ -33,7 +32,6 @@ beforeAll(async () => {
     ].join('\n'),
   );
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('what the CLI prints never drives the terminal', () => {
   it('printable writes each such character as its visible \\u escape, and nothing else', () => {
@@ -75,20 +73,20 @@ describe('what the CLI prints never drives the terminal', () => {
   });
 
   it('validate and error messages show file names and what the files hold escaped', async () => {
-    const broken = join(dir, `broken${HOSTILE}.yaml`);
+    const broken = join(temp.root, `broken${HOSTILE}.yaml`);
     await writeFile(broken, 'botflow: 1\nname: x\nblocks:\n  a: { type: message, text: hi, next: b }\n');
     const result = await runCli(['validate', broken]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('broken\\u001b[2J');
     expect(result.stdout).not.toMatch(ACTS_ON);
-    const missing = await runCli(['run', join(dir, `nope${HOSTILE}.yaml`)]);
+    const missing = await runCli(['run', join(temp.root, `nope${HOSTILE}.yaml`)]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope\\u001b[2J');
     expect(missing.stderr).not.toMatch(ACTS_ON);
   });
 
   it('graph prints labels escaped, in both formats', async () => {
-    const labelled = join(dir, 'labelled.yaml');
+    const labelled = join(temp.root, 'labelled.yaml');
     await writeFile(
       labelled,
       'botflow: 1\nname: x\nblocks:\n' +
@@ -114,7 +112,7 @@ describe('what the CLI prints never drives the terminal', () => {
   });
 
   it('test prints case names and expected texts escaped', async () => {
-    const cases = join(dir, 'echo.cases.yaml');
+    const cases = join(temp.root, 'echo.cases.yaml');
     await writeFile(
       cases,
       [

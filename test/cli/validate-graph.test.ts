@@ -1,8 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli } from '../support/cli.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const SAMPLES = [
   'scripts/client-identification.yaml',
@@ -10,10 +9,11 @@ const SAMPLES = [
   'scripts/lead-capture.yaml',
 ];
 
-function tempScript(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'botflow-')), 'broken.yaml');
-  writeFileSync(file, text);
-  return file;
+const temp = useTempFolders('botflow-validate-');
+
+/** A file named `name` holding `text`, in a fresh temp folder. */
+async function tempScript(text: string, name = 'broken.yaml'): Promise<string> {
+  return join(await temp.project({ [name]: text }), name);
 }
 
 describe('botflow validate', () => {
@@ -26,11 +26,10 @@ describe('botflow validate', () => {
     const cases = SAMPLES.map((file) => file.replace(/\.yaml$/, '.cases.yaml'));
     const result = await runCli(['validate', ...SAMPLES, ...cases]);
     expect(result).toEqual({ code: 0, stdout: '6 scripts checked: 0 errors, 0 warnings\n', stderr: '' });
-    const file = tempScript('script: nowhere.yaml\ncases:\n  - { name: x, stpes: [] }\n').replace(
-      /broken\.yaml$/,
+    const file = await tempScript(
+      'script: nowhere.yaml\ncases:\n  - { name: x, stpes: [] }\n',
       'x.cases.yaml',
     );
-    writeFileSync(file, 'script: nowhere.yaml\ncases:\n  - { name: x, stpes: [] }\n');
     const broken = await runCli(['validate', file]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(
@@ -40,7 +39,9 @@ describe('botflow validate', () => {
   });
 
   it('prints every problem as file:line:col and exits 1', async () => {
-    const file = tempScript('botflow: 1\nname: x\nblocks:\n  a: { type: message, text: hi, next: b }\n');
+    const file = await tempScript(
+      'botflow: 1\nname: x\nblocks:\n  a: { type: message, text: hi, next: b }\n',
+    );
     const result = await runCli(['validate', file]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
@@ -55,7 +56,7 @@ describe('botflow validate', () => {
   });
 
   it('speaks JSON for machines', async () => {
-    const file = tempScript('botflow: 1\nname: x\nblocks:\n  a: { type: end }\n  b: { type: end }\n');
+    const file = await tempScript('botflow: 1\nname: x\nblocks:\n  a: { type: end }\n  b: { type: end }\n');
     const result = await runCli(['validate', '--json', file]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
@@ -91,7 +92,7 @@ describe('botflow graph', () => {
   });
 
   it('refuses an invalid script with its first problem', async () => {
-    const result = await runCli(['graph', tempScript('botflow: 1\nname: x\nblocks: {}\n')]);
+    const result = await runCli(['graph', await tempScript('botflow: 1\nname: x\nblocks: {}\n')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken\.yaml:3:9: error: the script has no blocks\n$/);
   });

@@ -17,7 +17,7 @@ import {
   type Diagnostic,
   type ScriptProblem,
 } from '../../engine/index.js';
-import { botOf, yaml } from '../runtime/helpers.js';
+import { botOf, yaml } from '../support/scripts.js';
 
 /*
  * The rule of docs/errors.md, held against real messages: every message continues a line the edge

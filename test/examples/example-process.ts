@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { ROOT } from '../cli/run-cli.js';
-import { spawnNode, WatchedProcess } from '../serve/serve-process.js';
+import { ROOT } from '../support/cli.js';
+import { spawnNode, WatchedProcess } from '../support/serve-process.js';
 
 /** A process running one of examples/, in a fresh temporary directory of its own. */
 export interface RunningExample<Line> {

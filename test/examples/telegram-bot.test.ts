@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodePayload } from '../../engine/index.js';
-import { FakeBotApi, TOKEN } from '../channels/telegram-grammy/fake-bot-api.js';
-import { keyboard, sent } from '../channels/telegram-grammy/helpers.js';
-import { CHAT_ID, textUpdate } from '../channels/telegram-grammy/updates.js';
 import { startExample } from './example-process.js';
+import { FakeBotApi, TOKEN } from '../support/fake-bot-api.js';
+import { CHAT_ID, keyboard, sent, textUpdate } from '../support/telegram.js';
 
 let api: FakeBotApi;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodePayload } from '../../engine/index.js';
-import { jsonBodies, startFakePlatform, type FakePlatform } from '../channels/webhooks/fake-platform.js';
-import { hmacHex } from '../channels/webhooks/helpers.js';
-import { parseLogLine } from '../serve/serve-process.js';
 import { startExample } from './example-process.js';
+import { hmacHex } from '../support/channel-fixtures.js';
+import { parseLogLine } from '../support/serve-process.js';
+import { json, jsonBodies, startRecordingServer, type RecordingServer } from '../support/recording-server.js';
 
 const APP_SECRET = 'app-secret-4f1c';
 const PAGE_TOKEN = 'EAAPageToken-5b7a';
@@ -12,10 +12,12 @@ const VK_SECRET = 'vk-secret-71aa';
 const PAGE = '682498302938465';
 const USER = '1254459154682919';
 
-let graph: FakePlatform;
+let graph: RecordingServer;
 beforeEach(async () => {
   // The Send API's success answer (developers.facebook.com/docs/messenger-platform/reference/send-api).
-  graph = await startFakePlatform(() => ({ status: 200, json: { recipient_id: USER, message_id: 'm_1' } }));
+  graph = await startRecordingServer((_call, response) =>
+    json(response, 200, { recipient_id: USER, message_id: 'm_1' }),
+  );
 });
 afterEach(() => graph.close());
 
@@ -28,7 +30,7 @@ async function startService() {
       FACEBOOK_APP_SECRET: APP_SECRET,
       FACEBOOK_VERIFY_TOKEN: 'verify-me-9d2e',
       FACEBOOK_PAGE_TOKEN: PAGE_TOKEN,
-      FACEBOOK_API_ROOT: graph.root,
+      FACEBOOK_API_ROOT: graph.origin,
       VK_CONFIRMATION,
       VK_SECRET,
       VK_ACCESS_TOKEN: 'vk-token-0c52',
@@ -74,10 +76,10 @@ describe('examples/webhook-service.js', () => {
     });
     expect([signed.status, await signed.text()]).toEqual([200, 'EVENT_RECEIVED']);
     // The answer comes once the replies are sent, so they are all recorded by now.
-    expect(graph.calls.map((call) => [call.method, call.path, call.headers.authorization])).toEqual(
+    expect(graph.requests.map((call) => [call.method, call.url, call.headers.authorization])).toEqual(
       Array(3).fill(['POST', '/v25.0/me/messages', `Bearer ${PAGE_TOKEN}`]),
     );
-    expect(jsonBodies(graph.calls)).toEqual([
+    expect(jsonBodies(graph.requests)).toEqual([
       textMessage('Hello, John Smith! Glad to see you again.'),
       textMessage('As a client of 23, you can open a credit line today.', ['Tell me more', 'Not now']),
       textMessage('Have a nice day!'),
@@ -87,7 +89,7 @@ describe('examples/webhook-service.js', () => {
       'x-hub-signature-256': `sha256=${hmacHex('not-the-app-secret', body)}`,
     });
     expect([forged.status, await forged.text()]).toEqual([401, 'bad signature']);
-    expect(graph.calls).toHaveLength(3);
+    expect(graph.requests).toHaveLength(3);
 
     const confirmation = await postWebhook(
       url,

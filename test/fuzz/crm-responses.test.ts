@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeConversation } from '../../engine/runtime/stored.js';
 import { MemoryStore, SqliteStore, type Bot, type SessionStore } from '../../engine/index.js';
-import { botOf, script } from '../request/helpers.js';
-import { startServer, type TestServer } from '../request/server.js';
 import { fuzzRuns, FUZZ_TEST_TIMEOUT_MS } from './helpers.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
 
 /**
  * Whatever a CRM answers — any status, odd headers, any content type and charset, compressed or
@@ -18,7 +18,7 @@ import { fuzzRuns, FUZZ_TEST_TIMEOUT_MS } from './helpers.js';
  */
 
 /** Calls the CRM; a success waits at an ask with what was saved, each failure ends on its own. */
-const YAML = script(`  call:
+const YAML = scriptYaml(`  call:
     type: request
     url: '{{ env.URL }}/crm'
     timeout: 5s
@@ -157,7 +157,7 @@ function send(response: ServerResponse, spec: Answer): void {
   response.write(bytes.subarray(half), () => response.socket?.destroy());
 }
 
-let server: TestServer;
+let server: RecordingServer;
 let dir: string;
 let sqlite: SqliteStore;
 let stores: Record<'memory' | 'sqlite', SessionStore>;
@@ -167,11 +167,11 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  server = await startServer();
+  server = await startRecordingServer();
   dir = mkdtempSync(join(tmpdir(), 'botflow-fuzz-'));
   sqlite = new SqliteStore(join(dir, 'sessions.db'));
   stores = { memory: new MemoryStore(), sqlite };
-  const bot = (store: SessionStore) => botOf(YAML, { env: { URL: server.origin }, store });
+  const bot = (store: SessionStore) => localHttpBotOf(YAML, { env: { URL: server.origin }, store });
   bots = { memory: bot(stores.memory), sqlite: bot(stores.sqlite) };
 });
 

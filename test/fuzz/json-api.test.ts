@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { startApi } from '../channels/http/helpers.js';
 import {
   expectClientStatus,
   expectNoPollution,
@@ -9,6 +8,7 @@ import {
   fuzzRuns,
   FUZZ_TEST_TIMEOUT_MS,
 } from './helpers.js';
+import { startApi } from '../support/json-api.js';
 
 /** Conversation keys as a path segment: encoded text of any kind and length, and broken encodings. */
 const segment = fc.oneof(

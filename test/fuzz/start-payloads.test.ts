@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BotflowError, createBot, decodeStartParam, encodePayload } from '../../engine/index.js';
 import { decodeConversation } from '../../engine/runtime/stored.js';
-import { COLLECTOR, script } from '../runtime/helpers.js';
 import {
   expectNoPollution,
   expectStoredWhole,
@@ -10,6 +9,7 @@ import {
   fuzzRuns,
   FUZZ_TEST_TIMEOUT_MS,
 } from './helpers.js';
+import { COLLECTOR, scriptOf } from '../support/scripts.js';
 
 /** Start values: any text, Base64URL of any JSON (an encoded payload, broken or not), real payloads. */
 const startParam = fc.oneof(
@@ -73,7 +73,7 @@ describe('start data under arbitrary input', { timeout: FUZZ_TEST_TIMEOUT_MS }, 
 
   it('bot.start with any startParam never throws, and stores the conversation whole', async () => {
     const store = new KeyedStore();
-    const bot = createBot({ script: script(COLLECTOR), store });
+    const bot = createBot({ script: scriptOf(COLLECTOR), store });
     await fc.assert(
       fc.asyncProperty(startParam, async (value) => {
         const turn = await bot.start(`s${++keys}`, { startParam: value });
@@ -87,7 +87,7 @@ describe('start data under arbitrary input', { timeout: FUZZ_TEST_TIMEOUT_MS }, 
 
   it('bot.start with any payload runs whole or is refused with a BotflowError, leaving the conversation as it was', async () => {
     const store = new KeyedStore();
-    const bot = createBot({ script: script(COLLECTOR), store });
+    const bot = createBot({ script: scriptOf(COLLECTOR), store });
     await fc.assert(
       fc.asyncProperty(payload, async (value) => {
         const key = `p${++keys}`;

@@ -7,11 +7,6 @@ import { createTelegramWebhook } from '../../channels/telegram/webhook.js';
 import { createViberWebhook } from '../../channels/viber/webhook.js';
 import { createVkWebhook } from '../../channels/vk/webhook.js';
 import { parseScript } from '../../engine/index.js';
-import { startApi, type TestApi } from '../channels/http/helpers.js';
-import { loadFixture } from '../channels/helpers.js';
-import { callbackUpdate, textUpdate } from '../channels/telegram-grammy/updates.js';
-import { startFakePlatform, type FakePlatform } from '../channels/webhooks/fake-platform.js';
-import { DEMO_SCRIPT, hmacHex } from '../channels/webhooks/helpers.js';
 import {
   expectClientStatus,
   expectNoPollution,
@@ -20,22 +15,33 @@ import {
   fuzzRuns,
   FUZZ_TEST_TIMEOUT_MS,
 } from './helpers.js';
+import { startApi, type TestApi } from '../support/json-api.js';
+import { fixtureJson, hmacHex } from '../support/channel-fixtures.js';
+import { callbackUpdate, textUpdate } from '../support/telegram.js';
+import { DEMO_SCRIPT } from '../support/scripts.js';
+import { json, startRecordingServer, type RecordingServer } from '../support/recording-server.js';
 
 const SECRET = 'fuzz-Secret_0123';
 
 /** Every messenger's API, answering any call as a success in each one's words. */
-let platform: FakePlatform;
+let platform: RecordingServer;
 beforeAll(async () => {
-  platform = await startFakePlatform(() => ({
-    status: 200,
-    json: { ok: true, result: true, status: 0, response: 1, recipient_id: '1', message_id: 'm_1' },
-  }));
+  platform = await startRecordingServer((_call, response) =>
+    json(response, 200, {
+      ok: true,
+      result: true,
+      status: 0,
+      response: 1,
+      recipient_id: '1',
+      message_id: 'm_1',
+    }),
+  );
 });
 afterAll(() => platform.close());
 
 /** A real server on 127.0.0.1 with every webhook, replying through the fake platform. */
 function startWebhooks(store: KeyedStore): Promise<TestApi> {
-  const apiRoot = platform.root;
+  const apiRoot = platform.origin;
   const meta = { appSecret: SECRET, verifyToken: SECRET, accessToken: SECRET, apiRoot };
   const webhooks: WebhookAdapter[] = [
     createFacebookWebhook(meta),
@@ -53,20 +59,20 @@ const CHANNELS: Record<
   { bodies: unknown[]; sign: (body: unknown, raw: Buffer) => Record<string, string> }
 > = {
   facebook: {
-    bodies: [loadFixture('facebook-webhook.json'), loadFixture('webhooks/facebook-user-ref.json')],
+    bodies: [fixtureJson('facebook-webhook.json'), fixtureJson('webhooks/facebook-user-ref.json')],
     sign: (_body, raw) => ({ 'X-Hub-Signature-256': `sha256=${hmacHex(SECRET, raw)}` }),
   },
   instagram: {
-    bodies: [loadFixture('instagram-webhook.json'), loadFixture('webhooks/instagram-referral.json')],
+    bodies: [fixtureJson('instagram-webhook.json'), fixtureJson('webhooks/instagram-referral.json')],
     sign: (_body, raw) => ({ 'X-Hub-Signature-256': `sha256=${hmacHex(SECRET, raw)}` }),
   },
   viber: {
-    bodies: [loadFixture('viber-message.json'), loadFixture('viber-conversation-started.json')],
+    bodies: [fixtureJson('viber-message.json'), fixtureJson('viber-conversation-started.json')],
     sign: (_body, raw) => ({ 'X-Viber-Content-Signature': hmacHex(SECRET, raw) }),
   },
   vk: {
     // VK authenticates by the secret inside the body, so it is put back after the mutation.
-    bodies: [loadFixture('vk-message-new.json'), loadFixture('webhooks/vk-keyboard-reply.json')],
+    bodies: [fixtureJson('vk-message-new.json'), fixtureJson('webhooks/vk-keyboard-reply.json')],
     sign: () => ({}),
   },
   telegram: {

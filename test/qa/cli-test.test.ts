@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, runCli, type CliResult } from '../cli/run-cli.js';
+import { type CliResult, ROOT, runCli } from '../support/cli.js';
+import { sampleYaml } from '../support/scripts.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 /*
  * `botflow test` through the built binary (`npm run build` first), in temp folders, asserting the
@@ -11,22 +12,7 @@ import { ROOT, runCli, type CliResult } from '../cli/run-cli.js';
  * the closing `N passed, N failed` line.
  */
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'botflow-cli-test-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const sample = (name: string) => readFile(join(ROOT, 'scripts', name), 'utf8');
-
-/** A fresh folder holding `files` (name → text). */
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(root, 'p-'));
-  await Promise.all(Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)));
-  return dir;
-}
+const temp = useTempFolders('botflow-cli-test-');
 
 interface TestRun extends CliResult {
   /** stdout, line by line. */
@@ -127,7 +113,7 @@ describe('botflow test on the sample scripts', () => {
     const files = (await readdir(join(ROOT, 'scripts'))).filter((f) => f.endsWith('.cases.yaml')).sort();
     expect(files).toContain('order-status.cases.yaml');
     // Counted from the files on their own (a data-table row is a case): 8 + 5 + 8 = 21 today.
-    const names = (await Promise.all(files.map(sample))).flatMap(caseNames);
+    const names = (await Promise.all(files.map(sampleYaml))).flatMap(caseNames);
     expect(names.length).toBeGreaterThan(0);
     const run = await botflowTest(ROOT, 'scripts/');
     expect(run.lines).toEqual([...passLines(names), `${names.length} passed, 0 failed`]);
@@ -137,11 +123,11 @@ describe('botflow test on the sample scripts', () => {
 
 describe('failures', () => {
   it('prints the step, its file:line:col, what was expected, what came and the transcript', async () => {
-    const original = await sample('order-status.cases.yaml');
+    const original = await sampleYaml('order-status.cases.yaml');
     const broken = original.replace("- bot: 'Your order: Kettle (shipped).'", "- bot: 'Your order: Kettle.'");
     expect(broken).not.toBe(original);
-    const dir = await project({
-      'order-status.yaml': await sample('order-status.yaml'),
+    const dir = await temp.project({
+      'order-status.yaml': await sampleYaml('order-status.yaml'),
       'order-status.cases.yaml': broken,
     });
     const run = await botflowTest(dir, 'order-status.cases.yaml');
@@ -176,10 +162,10 @@ cases:
     steps:
       - bot: 'Sorry, we could not find you.'
 `;
-    const dir = await project({
+    const dir = await temp.project({
       'api.yaml': API_SCRIPT,
       'api.cases.yaml': api,
-      'order-status.yaml': await sample('order-status.yaml'),
+      'order-status.yaml': await sampleYaml('order-status.yaml'),
       'crm.cases.yaml': crm,
     });
     const run = await botflowTest(dir, 'api.cases.yaml', 'crm.cases.yaml');
@@ -263,7 +249,7 @@ ${answer}`,
       - match: { url: 'http://api.test/v2/*' }
 ${answer}`,
     )}`;
-    const dir = await project({ 'api.yaml': API_SCRIPT, 'api.cases.yaml': cases });
+    const dir = await temp.project({ 'api.yaml': API_SCRIPT, 'api.cases.yaml': cases });
     const run = await botflowTest(dir, 'api.cases.yaml');
     const unmatched = (name: string) => [
       `✗ ${name}`,
@@ -340,8 +326,8 @@ cases:
       - bot: 'State: two. Again?'
     expect: { status: waiting, block: show }
 `;
-    const dir = await project({
-      'order-status.yaml': await sample('order-status.yaml'),
+    const dir = await temp.project({
+      'order-status.yaml': await sampleYaml('order-status.yaml'),
       'retry.cases.yaml': cases,
       'poll.yaml': poll,
       'poll.cases.yaml': pollCases,
@@ -388,7 +374,7 @@ cases:
     http: [{ match: { url: 'http://api.test/x' }, respond: { delay: 300 } }]
     steps: [{ bot: late }]
 `;
-    const dir = await project({ 'slow.yaml': script, 'slow.cases.yaml': cases });
+    const dir = await temp.project({ 'slow.yaml': script, 'slow.cases.yaml': cases });
     const run = await botflowTest(dir, 'slow.cases.yaml');
     expect(run.lines).toEqual(['✓ an answer in time', '✓ an answer too late', '2 passed, 0 failed']);
     expect(run.code).toBe(0);
@@ -434,8 +420,8 @@ cases:
     steps:
       - bot: { contains: help }
 `;
-    const dir = await project({
-      'lead-capture.yaml': await sample('lead-capture.yaml'),
+    const dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
       'typo.cases.yaml': typo,
       'types.cases.yaml': types,
       'missing.cases.yaml': missing,
@@ -465,7 +451,7 @@ cases:
   });
 
   it('reports a case file that does not exist', async () => {
-    const dir = await project({});
+    const dir = await temp.project({});
     const run = await botflowTest(dir, 'nothing.cases.yaml');
     expect(run.lines).toEqual([
       '✗ nothing.cases.yaml could not be run',
@@ -513,9 +499,9 @@ cases:
     steps:
       - bot: '\${says}'
 `;
-    const dir = await project({
-      'client-identification.yaml': await sample('client-identification.yaml'),
-      'order-status.yaml': await sample('order-status.yaml'),
+    const dir = await temp.project({
+      'client-identification.yaml': await sampleYaml('client-identification.yaml'),
+      'order-status.yaml': await sampleYaml('order-status.yaml'),
       'names.cases.yaml': names,
       'crm.cases.yaml': crm,
     });
@@ -586,8 +572,8 @@ cases:
   - name: a link botflow does not know
     start: { link: 'https://example.com/start?id=1' }
 `;
-    const dir = await project({
-      'client-identification.yaml': await sample('client-identification.yaml'),
+    const dir = await temp.project({
+      'client-identification.yaml': await sampleYaml('client-identification.yaml'),
       'start.cases.yaml': cases,
     });
     const run = await botflowTest(dir, 'start.cases.yaml');
@@ -665,8 +651,8 @@ cases:
     steps:
       - user: support
 `;
-    const dir = await project({
-      'lead-capture.yaml': await sample('lead-capture.yaml'),
+    const dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
       'steps.cases.yaml': cases,
     });
     const run = await botflowTest(dir, 'steps.cases.yaml');
@@ -751,8 +737,8 @@ cases:
   - name: a variable the conversation lacks
     expect: { variables: { nothere: 1 } }
 `;
-    const dir = await project({
-      'lead-capture.yaml': await sample('lead-capture.yaml'),
+    const dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
       'expect.cases.yaml': cases,
     });
     const run = await botflowTest(dir, 'expect.cases.yaml');
@@ -825,8 +811,8 @@ cases:
   ];
   let dir: string;
   beforeAll(async () => {
-    dir = await project({
-      'lead-capture.yaml': await sample('lead-capture.yaml'),
+    dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
       'a.cases.yaml': first,
       'b.cases.yaml': second,
     });
@@ -914,7 +900,7 @@ cases:
   ];
   let dir: string;
   beforeAll(async () => {
-    dir = await project({ 'tiers.yaml': script, 'tiers.cases.yaml': cases });
+    dir = await temp.project({ 'tiers.yaml': script, 'tiers.cases.yaml': cases });
   });
 
   it('the lines point where the script writes them', () => {
@@ -1004,7 +990,7 @@ cases:
     steps:
       - bot: 'Today is 2024-05-17; in Moscow it is 18.05.2024 02:30.'
 `;
-    const dir = await project({ 'clock.yaml': script, 'clock.cases.yaml': cases });
+    const dir = await temp.project({ 'clock.yaml': script, 'clock.cases.yaml': cases });
     const run = await botflowTest(dir, 'clock.cases.yaml');
     expect(run.lines).toEqual([
       '✓ a fixed clock in UTC',

@@ -1,11 +1,17 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envForCase } from '../../qa/record.js';
-import { ROOT, runCli } from '../cli/run-cli.js';
-import { closeServers, json, startServer, text, type TestServer } from '../request/server.js';
+import { ROOT, runCli } from '../support/cli.js';
+import {
+  closeServers,
+  json,
+  type RecordingServer,
+  startRecordingServer,
+  text,
+} from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const ORDER_STATUS = 'scripts/order-status.yaml';
 const LEAD_CAPTURE = 'scripts/lead-capture.yaml';
@@ -25,19 +31,13 @@ interface RecordedFile {
   }[];
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'botflow-record-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-record-');
 afterEach(closeServers);
 
 /** A CRM that is busy (503) at the first call for client 42, then answers with the order. */
-async function flakyCrm(): Promise<TestServer> {
+async function flakyCrm(): Promise<RecordingServer> {
   let calls = 0;
-  return startServer((request, response) => {
+  return startRecordingServer((request, response) => {
     if (request.url !== '/clients/42') return json(response, 404, { error: 'unknown client' });
     calls++;
     if (calls === 1) return text(response, 503, 'busy');
@@ -63,7 +63,7 @@ async function readRecorded(file: string): Promise<{ raw: string; data: Recorded
 describe('botflow chat --record', () => {
   it('records real HTTP answers, a retry included, as a case that replays green', async () => {
     const crm = await flakyCrm();
-    const file = join(dir, 'order.cases.yaml');
+    const file = join(temp.root, 'order.cases.yaml');
     const result = await runCli([
       'chat',
       ORDER_STATUS,
@@ -88,7 +88,7 @@ describe('botflow chat --record', () => {
     const { raw, data } = await readRecorded(file);
     expect(raw).not.toContain(TOKEN);
     expect(raw).not.toContain(crm.origin);
-    expect(data.script).toBe(relative(dir, join(ROOT, ORDER_STATUS)).split('\\').join('/'));
+    expect(data.script).toBe(relative(temp.root, join(ROOT, ORDER_STATUS)).split('\\').join('/'));
     expect(data.cases).toHaveLength(1);
     const [recorded] = data.cases;
     expect(recorded).toEqual({
@@ -161,7 +161,7 @@ describe('botflow chat --record', () => {
   });
 
   it('records a conversation still waiting, and refuses to overwrite a file without --force', async () => {
-    const file = join(dir, 'existing.cases.yaml');
+    const file = join(temp.root, 'existing.cases.yaml');
     await writeFile(file, 'keep me\n');
     const refused = await runCli(['chat', LEAD_CAPTURE, '--record', file], { input: '1\n' });
     expect(refused).toEqual({
@@ -182,14 +182,14 @@ describe('botflow chat --record', () => {
     expect(data.cases[0]?.expect).toEqual({ status: 'waiting', block: 'ask-name' });
     await replay(file);
     // No temporary file is left beside it.
-    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect((await readdir(temp.root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('never writes a secret env value, wherever it shows up, and still replays green', async () => {
-    const crm = await startServer((request, response) =>
+    const crm = await startRecordingServer((request, response) =>
       json(response, 200, { order: null, note: `called with ${request.headers.authorization ?? ''}` }),
     );
-    const file = join(dir, 'secret.cases.yaml');
+    const file = join(temp.root, 'secret.cases.yaml');
     const result = await runCli(
       [
         'chat',
@@ -241,7 +241,7 @@ describe('botflow chat --record', () => {
     const alone = await runCli(['chat', LEAD_CAPTURE, '--force']);
     expect(alone).toEqual({ code: 2, stdout: '', stderr: 'botflow: --force only goes with --record\n' });
     const unknown = await runCli(
-      ['chat', LEAD_CAPTURE, '--record', join(dir, 'x.cases.yaml')].concat(['--record-env', 'NOPE']),
+      ['chat', LEAD_CAPTURE, '--record', join(temp.root, 'x.cases.yaml')].concat(['--record-env', 'NOPE']),
     );
     expect(unknown).toEqual({
       code: 2,

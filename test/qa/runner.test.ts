@@ -1,7 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   loadScript,
   retrying,
@@ -16,7 +14,8 @@ import { loadCaseFile } from '../../qa/load-cases.js';
 import { containsValue, MockHttp } from '../../qa/mock-http.js';
 import { runCase, type CaseResult } from '../../qa/run-case.js';
 import { findCaseFiles, runSuite, type SuiteOptions, type SuiteResult } from '../../qa/run-suite.js';
-import { ROOT } from '../cli/run-cli.js';
+import { sampleYaml } from '../support/scripts.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 /*
  * The QA runner in this process: loading case files (positions, data tables), the HTTP mocks
@@ -24,26 +23,11 @@ import { ROOT } from '../cli/run-cli.js';
  * and coverage from the turns' traces.
  */
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'botflow-runner-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const sample = (name: string) => readFile(join(ROOT, 'scripts', name), 'utf8');
-
-/** A fresh folder holding `files`; returns the folder. */
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(root, 'p-'));
-  await Promise.all(Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)));
-  return dir;
-}
+const temp = useTempFolders('botflow-runner-');
 
 /** Writes the files and runs the case file `cases` (with the sample `script` beside it). */
 async function suite(script: string, cases: string, options: SuiteOptions = {}): Promise<SuiteResult> {
-  const dir = await project({ [script]: await sample(script), 'x.cases.yaml': cases });
+  const dir = await temp.project({ [script]: await sampleYaml(script), 'x.cases.yaml': cases });
   return runSuite([join(dir, 'x.cases.yaml')], options);
 }
 
@@ -95,8 +79,8 @@ cases:
   - name: second
     steps: [{ bot: { contains: help } }]
 `;
-    const dir = await project({
-      'lead-capture.yaml': await sample('lead-capture.yaml'),
+    const dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
       'p.cases.yaml': text,
     });
     const file = join(dir, 'p.cases.yaml');
@@ -131,8 +115,8 @@ ${rows.map((n) => `      - { who: 'Bob${n}' }`).join('\n')}
     steps:
       - user: '\${who}'
 `;
-    const dir = await project({
-      'client-identification.yaml': await sample('client-identification.yaml'),
+    const dir = await temp.project({
+      'client-identification.yaml': await sampleYaml('client-identification.yaml'),
       'table.cases.yaml': text,
     });
     const { cases } = await loadCaseFile(join(dir, 'table.cases.yaml'));
@@ -163,8 +147,8 @@ cases:
       - match: { url: 'http://crm.test/clients/*' }
         respond: '\${answer}'
 `;
-    const dir = await project({
-      'order-status.yaml': await sample('order-status.yaml'),
+    const dir = await temp.project({
+      'order-status.yaml': await sampleYaml('order-status.yaml'),
       'a.cases.yaml': text,
     });
     const { cases } = await loadCaseFile(join(dir, 'a.cases.yaml'));
@@ -188,8 +172,8 @@ cases:
   - name: no rows
     each: []
 `;
-    const dir = await project({
-      'order-status.yaml': await sample('order-status.yaml'),
+    const dir = await temp.project({
+      'order-status.yaml': await sampleYaml('order-status.yaml'),
       'a.cases.yaml': text,
     });
     const problems = await problemsOf(join(dir, 'a.cases.yaml'));
@@ -210,7 +194,7 @@ cases:
       - bot: { matches: '(?=lookahead)' }
       - bot: [{ buttons: Yes }]
 `;
-    const dir = await project({ 'b.cases.yaml': text });
+    const dir = await temp.project({ 'b.cases.yaml': text });
     const file = join(dir, 'b.cases.yaml');
     const problems = await problemsOf(file);
     expect(
@@ -264,7 +248,7 @@ cases:
   });
 
   it('finds *.cases.yaml files below a folder, in a stable order', async () => {
-    const dir = await project({
+    const dir = await temp.project({
       'b.cases.yaml': '',
       'a.cases.yml': '',
       'script.yaml': '',
@@ -517,13 +501,13 @@ cases:
   });
 
   it('refuses start.username without start.update', async () => {
-    const dir = await project({
+    const dir = await temp.project({
       'x.cases.yaml': `script: x.yaml
 cases:
   - name: stray username
     start: { param: '1', username: MyCoolBot }
 `,
-      'x.yaml': await sample('client-identification.yaml'),
+      'x.yaml': await sampleYaml('client-identification.yaml'),
     });
     const problems = await problemsOf(join(dir, 'x.cases.yaml'));
     expect(problems.map(({ line, message }) => ({ line, message }))).toEqual([
@@ -691,7 +675,7 @@ cases:
   });
 
   it('gives the script the case’s env and clock', async () => {
-    const dir = await project({
+    const dir = await temp.project({
       'clock.yaml': `botflow: 1
 name: clock
 blocks:
@@ -753,8 +737,8 @@ cases:
     expect([...results(run).keys()]).toEqual(['Alpha passes', 'Beta fails']);
     expect(run).toMatchObject({ passed: 1, failed: 1 });
 
-    const dir = await project({
-      'lead-capture.yaml': await sample('lead-capture.yaml'),
+    const dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
       'a.cases.yaml': 'script: lead-capture.yaml\ncases:\n  - nme: broken\n',
       'b.cases.yaml': cases,
     });
@@ -782,7 +766,7 @@ blocks:
 `;
 
   it('counts the blocks entered and the branches taken by every case of a script', async () => {
-    const dir = await project({
+    const dir = await temp.project({
       'vip.yaml': script,
       'one.cases.yaml': `script: vip.yaml
 cases:
@@ -833,7 +817,7 @@ cases:
   });
 
   it('is computed from the turns’ traces, so runCase hands them back', async () => {
-    const dir = await project({
+    const dir = await temp.project({
       'vip.yaml': script,
       'one.cases.yaml': `script: vip.yaml
 cases:

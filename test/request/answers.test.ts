@@ -1,18 +1,19 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_RESPONSE_VALUES } from '../../blocks/request.js';
 import { createHttpClient, MemoryStore, parseScript } from '../../engine/index.js';
-import { runCli } from '../cli/run-cli.js';
-import { startApi, turnOf } from '../channels/http/helpers.js';
-import { problems } from '../script/helpers.js';
-import { botOf, codes, script } from './helpers.js';
-import { closeServers, startServer, type TestServer } from './server.js';
+import { codes } from './helpers.js';
+import { runCli } from '../support/cli.js';
+import { startApi, turnOf } from '../support/json-api.js';
+import { localHttpBotOf, problems, scriptYaml } from '../support/scripts.js';
+import { closeServers, type RecordingServer, startRecordingServer } from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
-let server: TestServer;
+let server: RecordingServer;
+const temp = useTempFolders('botflow-answers-');
+
 beforeEach(async () => {
-  server = await startServer();
+  server = await startRecordingServer();
 });
 afterEach(closeServers);
 
@@ -30,7 +31,7 @@ function answerJson(body: string, headers: Record<string, string> = {}, status =
 
 /** Asks for a name, then calls the CRM; each outcome ends at its own block. */
 function lookup(on = '{ success: ok, limit: refused, error: failed }'): string {
-  return script(`  ask:
+  return scriptYaml(`  ask:
     type: ask
     text: 'Your name?'
     save: name
@@ -53,7 +54,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
   it('a body nested 101 deep goes to on.limit, and the turn is stored', async () => {
     answerJson(TOO_DEEP);
     const store = new MemoryStore();
-    const bot = botOf(atStart(), { env: { URL: server.origin }, store });
+    const bot = localHttpBotOf(atStart(), { env: { URL: server.origin }, store });
     const turn = await bot.start('k');
     expect(turn).toMatchObject({ status: 'ended', block: 'refused', result: 'refused' });
     expect(turn.variables.got).toBeUndefined();
@@ -72,32 +73,34 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
 
   it('without on.limit it goes to on.error; unrouted, to status error', async () => {
     answerJson(TOO_DEEP);
-    const routed = await botOf(atStart('{ success: ok, error: failed }'), {
+    const routed = await localHttpBotOf(atStart('{ success: ok, error: failed }'), {
       env: { URL: server.origin },
     }).start('k');
     expect(routed.result).toBe('failed');
     expect(codes(routed)).toEqual(['request.limit']);
-    const unrouted = await botOf(atStart('{ success: ok }'), { env: { URL: server.origin } }).start('k');
+    const unrouted = await localHttpBotOf(atStart('{ success: ok }'), { env: { URL: server.origin } }).start(
+      'k',
+    );
     expect(unrouted.status).toBe('error');
     expect(codes(unrouted)).toEqual(['request.limit']);
   });
 
   it('a body 100 deep is still taken in', async () => {
     answerJson(`${'['.repeat(100)}${']'.repeat(100)}`);
-    const turn = await botOf(atStart(), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(atStart(), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('ok');
   });
 
   it(`a body of more than ${MAX_RESPONSE_VALUES} values is refused; one of exactly that many is taken in`, async () => {
     const list = (count: number) => `[${Array.from({ length: count }, () => '0').join(',')}]`;
     answerJson(list(MAX_RESPONSE_VALUES + 1));
-    const refused = await botOf(atStart(), { env: { URL: server.origin } }).start('k');
+    const refused = await localHttpBotOf(atStart(), { env: { URL: server.origin } }).start('k');
     expect(refused.result).toBe('refused');
     expect(refused.diagnostics[0]?.message).toContain(
       `the answer holds more than ${MAX_RESPONSE_VALUES} values (list items and object members)`,
     );
     answerJson(list(MAX_RESPONSE_VALUES));
-    const taken = await botOf(atStart(), { env: { URL: server.origin } }).start('k');
+    const taken = await localHttpBotOf(atStart(), { env: { URL: server.origin } }).start('k');
     expect(taken.result).toBe('ok');
     expect(taken.variables.got).toHaveLength(MAX_RESPONSE_VALUES);
   });
@@ -116,7 +119,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
       '  unavailable: { type: end, result: unavailable }\n  missing: { type: end, result: missing }\n  ok:',
     );
     answerJson(body, {}, 503);
-    const unavailable = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    const unavailable = await localHttpBotOf(yaml, { env: { URL: server.origin } }).start('k');
     expect(unavailable.result).toBe('unavailable');
     expect(unavailable.variables.response).toEqual({ status: 503, body: '' });
     expect(unavailable.variables.got).toBeUndefined();
@@ -133,7 +136,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
       },
     ]);
     answerJson(body, {}, 404);
-    const missing = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    const missing = await localHttpBotOf(yaml, { env: { URL: server.origin } }).start('k');
     expect(missing.result).toBe('missing');
     expect(missing.variables.response).toEqual({ status: 404, body: '' });
   });
@@ -141,7 +144,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
   it('more header bytes than Node reads is a limit too, not a network failure', async () => {
     const headers = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`x-h${i}`, 'v']));
     answerJson('{}', headers);
-    const turn = await botOf(atStart(), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(atStart(), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('refused');
     expect(turn.diagnostics[0]?.message).toContain("the answer's headers are over the size limit");
   });
@@ -155,7 +158,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
       response.end('{"__proto__": {"polluted": true}, "ok": 1}');
       return 'sent';
     });
-    const turn = await botOf(atStart(), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(atStart(), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('ok');
     expect(turn.variables.got).toEqual({ ok: 1 });
     expect(turn.variables.kinds).toMatchObject({ 'x-kind': 'gold' });
@@ -166,27 +169,21 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
 
   it('botflow run exits 0 and prints the routed path', async () => {
     answerJson(TOO_DEEP);
-    const dir = await mkdtemp(join(tmpdir(), 'botflow-answers-'));
-    const file = join(dir, 'lookup.yaml');
-    await writeFile(file, lookup());
-    try {
-      const run = await runCli([
-        'run',
-        file,
-        '--allow-host',
-        '127.0.0.1',
-        '--env',
-        `URL=${server.origin}`,
-        '--say',
-        'Ann',
-      ]);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('The CRM answered something we cannot read.');
-      expect(run.stdout).toContain('— ended at refused (result: refused)');
-    } finally {
-      await rm(dir, { recursive: true });
-    }
+    const file = join(await temp.project({ 'lookup.yaml': lookup() }), 'lookup.yaml');
+    const run = await runCli([
+      'run',
+      file,
+      '--allow-host',
+      '127.0.0.1',
+      '--env',
+      `URL=${server.origin}`,
+      '--say',
+      'Ann',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('The CRM answered something we cannot read.');
+    expect(run.stdout).toContain('— ended at refused (result: refused)');
   });
 
   it('under the HTTP server the message answers 200 with the routed turn, and the reply is kept', async () => {
@@ -211,7 +208,7 @@ describe('an answer the engine cannot take in is the outcome limit, not a failed
 
 describe('limit as an outcome in a script', () => {
   const call = (extra: string) =>
-    script(`  call:
+    scriptYaml(`  call:
     type: request
     url: 'https://crm.example/x'
 ${extra}

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { botOf, script } from './helpers.js';
-import { closeServers, startServer, type TestServer } from './server.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import { closeServers, type RecordingServer, startRecordingServer } from '../support/recording-server.js';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startServer();
+  server = await startRecordingServer();
 });
 afterEach(closeServers);
 
@@ -52,7 +52,7 @@ function only() {
 
 describe('JSON body', () => {
   it('a leaf that is exactly one placeholder keeps its type; other strings are rendered', async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `${PROFILE}  send:
     type: request
     method: POST
@@ -76,7 +76,7 @@ describe('JSON body', () => {
 `,
       VARIABLES,
     );
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     const request = only();
     expect(request.method).toBe('POST');
@@ -100,7 +100,7 @@ describe('JSON body', () => {
   });
 
   it('typed replies keep their type in the body: a number stays a number, text stays text', async () => {
-    const yaml = script(`  ask-age: { type: ask, text: 'Age?', save: age, expect: number, next: ask-name }
+    const yaml = scriptYaml(`  ask-age: { type: ask, text: 'Age?', save: age, expect: number, next: ask-name }
   ask-name: { type: ask, text: 'Name?', save: name, next: send }
   send:
     type: request
@@ -110,7 +110,7 @@ describe('JSON body', () => {
     next: done
   done: { type: end, result: ok }
 `);
-    const bot = botOf(yaml, { env: env() });
+    const bot = localHttpBotOf(yaml, { env: env() });
     await bot.start('k');
     await bot.send('k', '41,5');
     const turn = await bot.send('k', '42');
@@ -127,13 +127,13 @@ describe('JSON body', () => {
     ['a list', "['{{ age }}', '{{ name }}']", '[23,"Ann"]'],
     ['false', 'false', 'false'],
   ])('a top-level body that is %s is sent as JSON', async (_what, body, expected) => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  send: { type: request, method: POST, url: '{{ env.URL }}/x', body: ${body}, next: done }
   done: { type: end, result: ok }
 `,
       VARIABLES,
     );
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     const request = only();
     expect(request.headers['content-type']).toMatch(/^application\/json/);
@@ -141,7 +141,7 @@ describe('JSON body', () => {
   });
 
   it("a JSON body keeps the script's own Content-Type", async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  send:
     type: request
     method: POST
@@ -153,14 +153,14 @@ describe('JSON body', () => {
 `,
       VARIABLES,
     );
-    await botOf(yaml, { env: env() }).start('k');
+    await localHttpBotOf(yaml, { env: env() }).start('k');
     const request = only();
     expect(request.headers['content-type']).toBe('application/vnd.api+json');
     expect(request.body).toBe('{"data":{"name":"Ann"}}');
   });
 
   it('a placeholder that fails to evaluate sends empty text, with a warning, in the body and the url', async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  send:
     type: request
     method: POST
@@ -171,7 +171,7 @@ describe('JSON body', () => {
 `,
       VARIABLES,
     );
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     const request = only();
     expect(request.url).toBe('/x//y');
@@ -183,14 +183,14 @@ describe('JSON body', () => {
   });
 
   it('DELETE and PATCH carry their body too', async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  a: { type: request, method: PATCH, url: '{{ env.URL }}/a', body: { vip: '{{ vip }}' }, next: b }
   b: { type: request, method: DELETE, url: '{{ env.URL }}/b', body: { id: '{{ age }}' }, next: done }
   done: { type: end, result: ok }
 `,
       VARIABLES,
     );
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     expect(server.requests.map((r) => [r.method, r.url, r.body])).toEqual([
       ['PATCH', '/a', '{"vip":true}'],
@@ -201,7 +201,7 @@ describe('JSON body', () => {
 
 describe('form body and query', () => {
   it('a form is sent as application/x-www-form-urlencoded through the URL encoder', async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `${PROFILE}  send:
     type: request
     method: POST
@@ -217,7 +217,7 @@ describe('form body and query', () => {
 `,
       VARIABLES,
     );
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     const request = only();
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -234,7 +234,7 @@ describe('form body and query', () => {
   });
 
   it('query values go through the URL encoder and add to a query the url already has', async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  ask: { type: ask, text: 'Search?', save: q, next: find }
   find:
     type: request
@@ -245,7 +245,7 @@ describe('form body and query', () => {
 `,
       VARIABLES,
     );
-    const bot = botOf(yaml, { env: env() });
+    const bot = localHttpBotOf(yaml, { env: env() });
     await bot.start('k');
     const reply = 'a b&c=d#e/f?g+h%2F';
     const turn = await bot.send('k', reply);
@@ -263,7 +263,7 @@ describe('form body and query', () => {
   });
 
   it('rendered headers reach the server', async () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  send:
     type: request
     url: '{{ env.URL }}/h'
@@ -273,7 +273,7 @@ describe('form body and query', () => {
 `,
       VARIABLES,
     );
-    await botOf(yaml, { env: env() }).start('k');
+    await localHttpBotOf(yaml, { env: env() }).start('k');
     const request = only();
     expect(request.headers['x-client']).toBe('Ann (23)');
     expect(request.headers.accept).toBe('application/json');

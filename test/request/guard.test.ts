@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBlockedAddress } from '../../engine/index.js';
-import { botOf, codes, script } from './helpers.js';
-import { closeServers, startServer } from './server.js';
+import { codes } from './helpers.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import { closeServers, startRecordingServer } from '../support/recording-server.js';
 
 afterEach(closeServers);
 
@@ -110,15 +111,15 @@ describe('the address guard follows the IANA special-purpose registries', () => 
     ['NAT64', '[64:ff9b::7f00:1]'],
     ['Teredo', '[2001::1]'],
   ])('a request to a literal %s address is refused before connecting', async (_what, host) => {
-    const server = await startServer();
-    const yaml = script(`  call:
+    const server = await startRecordingServer();
+    const yaml = scriptYaml(`  call:
     type: request
     url: 'http://${host}:${server.port}/x'
     on: { success: ok, limit: refused }
   ok: { type: end, result: ok }
   refused: { type: end, result: refused }
 `);
-    const turn = await botOf(yaml, { http: { allowHosts: [] } }).start('k');
+    const turn = await localHttpBotOf(yaml, { http: { allowHosts: [] } }).start('k');
     expect(turn.result).toBe('refused');
     expect(codes(turn)).toEqual(['request.limit']);
     expect(turn.diagnostics[0]?.message).toContain('is a private or local address');

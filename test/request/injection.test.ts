@@ -1,10 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { botOf, codes, script } from './helpers.js';
-import { closeServers, startServer, type Received, type TestServer } from './server.js';
+import { codes } from './helpers.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import {
+  closeServers,
+  type RecordedRequest,
+  type RecordingServer,
+  startRecordingServer,
+} from '../support/recording-server.js';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startServer();
+  server = await startRecordingServer();
 });
 afterEach(closeServers);
 
@@ -13,7 +19,7 @@ const env = () => ({ URL: server.origin, SECRET });
 
 /** Asks for a reply, then sends it in the url path, a url query, `query`, the body and (optionally) a header. */
 function echo(options: { header?: boolean; method?: string } = {}): string {
-  return script(`  ask: { type: ask, text: 'Say something', save: reply, next: call }
+  return scriptYaml(`  ask: { type: ask, text: 'Say something', save: reply, next: call }
   call:
     type: request
     method: ${options.method ?? 'POST'}
@@ -27,14 +33,14 @@ ${options.header === true ? "    headers: { X-Reply: '{{ reply }}' }\n" : ''}   
 }
 
 async function say(yaml: string, reply: string) {
-  const bot = botOf(yaml, { env: env() });
+  const bot = localHttpBotOf(yaml, { env: env() });
   const first = await bot.start('k');
   expect(first.status).toBe('waiting');
   return bot.send('k', reply);
 }
 
 /** The request target split into its raw path and raw query (both still percent-encoded). */
-function target(request: Received): { path: string; query: URLSearchParams } {
+function target(request: RecordedRequest): { path: string; query: URLSearchParams } {
   const question = request.url.indexOf('?');
   return {
     path: question === -1 ? request.url : request.url.slice(0, question),
@@ -42,7 +48,7 @@ function target(request: Received): { path: string; query: URLSearchParams } {
   };
 }
 
-function sentOnce(): Received {
+function sentOnce(): RecordedRequest {
   expect(server.requests).toHaveLength(1);
   const [request] = server.requests;
   if (!request) throw new Error('nothing was sent');
@@ -157,7 +163,7 @@ describe('user replies in a request are inert data', () => {
 });
 
 describe('the leading placeholder supplies the base', () => {
-  const site = script(`  ask: { type: ask, text: 'Your site?', save: site, next: call }
+  const site = scriptYaml(`  ask: { type: ask, text: 'Your site?', save: site, next: call }
   call:
     type: request
     url: '{{ site }}/api/{{ site }}'
@@ -194,10 +200,10 @@ describe('the leading placeholder supplies the base', () => {
   });
 
   it('a leading placeholder that is missing fails cleanly', async () => {
-    const yaml = script(`  call: { type: request, url: '{{ env.NOPE }}/x', on: { error: failed } }
+    const yaml = scriptYaml(`  call: { type: request, url: '{{ env.NOPE }}/x', on: { error: failed } }
   failed: { type: end, result: failed }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('failed');
     expect(turn.diagnostics[0]?.message).toContain(
       'the url must start with an absolute http(s) URL, but it starts with ""',
@@ -205,7 +211,7 @@ describe('the leading placeholder supplies the base', () => {
   });
 
   it('a value in the host position cannot add a port, a user or a path', async () => {
-    const yaml = script(`  ask: { type: ask, text: 'Host?', save: host, next: call }
+    const yaml = scriptYaml(`  ask: { type: ask, text: 'Host?', save: host, next: call }
   call:
     type: request
     url: 'http://{{ host }}/x'

@@ -1,18 +1,25 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, createHttpClient, MemoryStore, parseScript } from '../../engine/index.js';
-import { botOf, codes, script } from './helpers.js';
-import { closedPort, closeServers, json, startServer, type TestServer } from './server.js';
+import { codes } from './helpers.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import {
+  closedPort,
+  closeServers,
+  json,
+  type RecordingServer,
+  startRecordingServer,
+} from '../support/recording-server.js';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startServer();
+  server = await startRecordingServer();
 });
 afterEach(closeServers);
 
 /** A GET to `{{ env.URL }}<path>` with every failure outcome routed to its own end block. */
 function get(path: string, options: { timeout?: string; on?: string } = {}): string {
-  return script(`  call:
+  return scriptYaml(`  call:
     type: request
     url: '{{ env.URL }}${path}'
     timeout: ${options.timeout ?? '2s'}
@@ -32,7 +39,9 @@ describe('time and connection', () => {
   it('a server that never answers: timeout outcome after the per-attempt deadline', async () => {
     server.handle(() => 'hang');
     const started = Date.now();
-    const turn = await botOf(get('/slow', { timeout: '200ms' }), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/slow', { timeout: '200ms' }), {
+      env: { URL: server.origin },
+    }).start('k');
     const took = Date.now() - started;
     expect(turn.result).toBe('timeout');
     expect(server.requests.map((r) => r.url)).toEqual(['/slow']);
@@ -47,13 +56,15 @@ describe('time and connection', () => {
       response.write('{"partial":');
       return undefined;
     });
-    const turn = await botOf(get('/slow', { timeout: '200ms' }), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/slow', { timeout: '200ms' }), {
+      env: { URL: server.origin },
+    }).start('k');
     expect(turn.result).toBe('timeout');
   });
 
   it('an unrouted timeout ends with status error and says why', async () => {
     server.handle(() => 'hang');
-    const turn = await botOf(get('/slow', { timeout: '200ms', on: '{ success: ok }' }), {
+    const turn = await localHttpBotOf(get('/slow', { timeout: '200ms', on: '{ success: ok }' }), {
       env: { URL: server.origin },
     }).start('k');
     expect(turn.status).toBe('error');
@@ -68,7 +79,7 @@ describe('time and connection', () => {
 
   it('a closed port: network outcome', async () => {
     const port = await closedPort();
-    const turn = await botOf(get('/x'), { env: { URL: `http://127.0.0.1:${port}` } }).start('k');
+    const turn = await localHttpBotOf(get('/x'), { env: { URL: `http://127.0.0.1:${port}` } }).start('k');
     expect(turn.result).toBe('network');
     expect(turn.variables.response).toEqual({ status: 0, body: '', error: 'network' });
     expect(warning(turn)).toMatch(/ECONNREFUSED/);
@@ -76,7 +87,7 @@ describe('time and connection', () => {
 
   it('a network failure falls back to error when network is not routed', async () => {
     const port = await closedPort();
-    const turn = await botOf(get('/x', { on: '{ success: ok, error: failed }' }), {
+    const turn = await localHttpBotOf(get('/x', { on: '{ success: ok, error: failed }' }), {
       env: { URL: `http://127.0.0.1:${port}` },
     }).start('k');
     expect(turn.result).toBe('failed');
@@ -88,7 +99,7 @@ describe('time and connection', () => {
       response.socket?.destroy();
       return undefined;
     });
-    const turn = await botOf(get('/x'), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/x'), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('network');
   });
 });
@@ -106,7 +117,7 @@ describe('size cap', () => {
       response.end(big);
       return undefined;
     });
-    const turn = await botOf(get('/big'), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/big'), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('failed');
     expect(turn.variables.got).toBeUndefined();
     expect(turn.diagnostics).toEqual([
@@ -126,9 +137,9 @@ describe('size cap', () => {
       response.end();
       return undefined;
     });
-    const turn = await botOf(get('/big', { on: '{ success: ok }' }), { env: { URL: server.origin } }).start(
-      'k',
-    );
+    const turn = await localHttpBotOf(get('/big', { on: '{ success: ok }' }), {
+      env: { URL: server.origin },
+    }).start('k');
     expect(turn.status).toBe('error');
     expect(codes(turn)).toEqual(['request.limit']);
     expect(warning(turn)).toContain('size limit');
@@ -146,7 +157,7 @@ describe('size cap', () => {
       '  ok:',
       '  unavailable: { type: end, result: unavailable }\n  refused: { type: end, result: refused }\n  ok:',
     );
-    const turn = await botOf(yaml, { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('unavailable');
     expect(turn.variables.response).toEqual({ status: 503, body: '' });
     expect(codes(turn)).toEqual(['request.body-not-kept', 'request.status']);
@@ -161,13 +172,13 @@ describe('size cap', () => {
       response.end(bomb);
       return undefined;
     });
-    const turn = await botOf(get('/bomb'), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/bomb'), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('failed');
     expect(warning(turn)).toContain('size limit');
   });
 
   it('a request body over the cap is refused as such, and never sent', async () => {
-    const yaml = script(`  send:
+    const yaml = scriptYaml(`  send:
     type: request
     method: POST
     url: '{{ env.URL }}/x'
@@ -176,10 +187,10 @@ describe('size cap', () => {
   ok: { type: end, result: ok }
   failed: { type: end, result: failed }
 `);
-    const bot = botOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } });
+    const bot = localHttpBotOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } });
     const fits = await bot.start('k');
     expect(fits.result).toBe('ok');
-    const tooBig = await botOf(yaml.replace("'{{ big }}'", `'${'b'.repeat(1200)}'`), {
+    const tooBig = await localHttpBotOf(yaml.replace("'{{ big }}'", `'${'b'.repeat(1200)}'`), {
       env: { URL: server.origin },
       http: { maxResponseBytes: 1000 },
     }).start('k');
@@ -198,22 +209,23 @@ describe('size cap', () => {
     const yaml = get('/x');
     // Saving all of it needs room beyond the default 256 KiB of variables a conversation may hold.
     const roomy = { env: { URL: server.origin }, maxVariableBytes: 2 * 1024 * 1024 };
-    const ok = await botOf(yaml, roomy).start('k');
+    const ok = await localHttpBotOf(yaml, roomy).start('k');
     expect(ok.result).toBe('ok');
     expect(ok.variables.got).toBe(body);
     // With the default, saving it would pass the limit: the answer is a failure to route, `limit`
     // (here caught by `error`), the saved variable is not kept, and the conversation is stored.
     const store = new MemoryStore();
-    const kept = await botOf(yaml, { env: { URL: server.origin }, store }).start('k');
+    const kept = await localHttpBotOf(yaml, { env: { URL: server.origin }, store }).start('k');
     expect(kept.result).toBe('failed');
     expect(kept.variables).not.toHaveProperty('got');
     expect(kept.variables.response).toEqual({ status: 0, body: '', error: 'limit' });
     expect(warning(kept)).toContain('saving the answer would leave the conversation with');
     expect(codes(kept)).toContain('request.limit');
     expect(await store.get('k')).toBeDefined();
-    const capped = await botOf(yaml, { env: { URL: server.origin }, http: { maxResponseBytes: 1000 } }).start(
-      'k',
-    );
+    const capped = await localHttpBotOf(yaml, {
+      env: { URL: server.origin },
+      http: { maxResponseBytes: 1000 },
+    }).start('k');
     expect(capped.result).toBe('failed');
     expect(warning(capped)).toContain('size limit');
   });
@@ -221,7 +233,7 @@ describe('size cap', () => {
 
 describe('variables already over the limits before the answer', () => {
   it('are not blamed on the request: it routes as answered, and the turn ends as after any block', async () => {
-    const yaml = script(`  fill:
+    const yaml = scriptYaml(`  fill:
     type: bpl
     set: { note: "'${'n'.repeat(900)}'" }
     next: call
@@ -238,7 +250,9 @@ describe('variables already over the limits before the answer', () => {
   refused: { type: end, result: refused }
   failed: { type: end, result: failed }
 `);
-    const turn = await botOf(yaml, { env: { URL: server.origin }, maxVariableBytes: 500 }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: { URL: server.origin }, maxVariableBytes: 500 }).start(
+      'k',
+    );
     expect(turn.status).toBe('error');
     expect(turn.diagnostics).toEqual([
       {
@@ -270,7 +284,7 @@ describe('redirects', () => {
 
   it('a chain of 5 redirects is followed', async () => {
     redirectChain();
-    const turn = await botOf(get('/hop/5'), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/hop/5'), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('ok');
     expect(turn.variables.got).toEqual({ arrived: '/hop/0' });
     expect(server.requests.map((r) => r.url)).toEqual([
@@ -285,7 +299,7 @@ describe('redirects', () => {
 
   it('a chain of 6 redirects is refused: too many redirects', async () => {
     redirectChain();
-    const turn = await botOf(get('/hop/6'), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/hop/6'), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('failed');
     expect(warning(turn)).toContain('too many redirects');
     expect(server.requests.map((r) => r.url)).not.toContain('/hop/0');
@@ -298,7 +312,7 @@ describe('redirects', () => {
       response.end();
       return undefined;
     });
-    const turn = await botOf(get('/start'), { env: { URL: server.origin } }).start('k');
+    const turn = await localHttpBotOf(get('/start'), { env: { URL: server.origin } }).start('k');
     expect(turn.result).toBe('failed');
     // `request.limit`, not `request.timeout`: refused before any connection was tried.
     expect(codes(turn)).toEqual(['request.limit']);
@@ -314,7 +328,7 @@ describe('redirects', () => {
         response.end();
         return undefined;
       });
-      const turn = await botOf(get('/start'), { env: { URL: server.origin } }).start('k');
+      const turn = await localHttpBotOf(get('/start'), { env: { URL: server.origin } }).start('k');
       expect(turn.result).toBe('failed');
       expect(codes(turn)).toEqual(['request.limit']);
       expect(warning(turn)).toContain('the server redirected to another origin');
@@ -325,13 +339,13 @@ describe('redirects', () => {
 
 describe('redirects to another origin', () => {
   const KEY = 'api-key-4592-secret';
-  let other: TestServer;
+  let other: RecordingServer;
   beforeEach(async () => {
-    other = await startServer();
+    other = await startRecordingServer();
   });
 
   /** A POST with the script's own header and a JSON body, each outcome to its own end block. */
-  const post = script(`  call:
+  const post = scriptYaml(`  call:
     type: request
     method: POST
     url: '{{ env.URL }}/start'
@@ -362,7 +376,7 @@ describe('redirects to another origin', () => {
     [307, 'another scheme', () => `https://localhost/moved`],
   ])('a %i to %s is refused: neither the header nor the body is sent there', async (status, _what, to) => {
     redirectTo(status, to);
-    const turn = await botOf(post, {
+    const turn = await localHttpBotOf(post, {
       env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
       http: { allowHosts: ['localhost', '127.0.0.1'] },
     }).start('k');
@@ -381,7 +395,7 @@ describe('redirects to another origin', () => {
     'a 307 within the origin (%s location) is followed with the header and the body',
     async (_, location) => {
       redirectTo(307, location);
-      const turn = await botOf(post, {
+      const turn = await localHttpBotOf(post, {
         env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
         http: { allowHosts: ['localhost'] },
       }).start('k');
@@ -398,7 +412,7 @@ describe('redirects to another origin', () => {
       "headers: { x-api-key: '{{ env.API_KEY }}' }",
       "headers: { x-api-key: '{{ env.API_KEY }}', Host: '{{ env.HOST }}' }",
     );
-    const turn = await botOf(withHost, {
+    const turn = await localHttpBotOf(withHost, {
       env: { URL: server.origin, API_KEY: KEY, HOST: `localhost:${other.port}` },
       http: { allowHosts: ['localhost', '127.0.0.1'] },
     }).start('k');
@@ -410,7 +424,7 @@ describe('redirects to another origin', () => {
 
   it('a 303 within the origin turns the POST into a GET without the body', async () => {
     redirectTo(303, () => '/moved');
-    const turn = await botOf(post, {
+    const turn = await localHttpBotOf(post, {
       env: { URL: `http://localhost:${server.port}`, API_KEY: KEY },
       http: { allowHosts: ['localhost'] },
     }).start('k');
@@ -421,7 +435,10 @@ describe('redirects to another origin', () => {
 
 describe('private addresses', () => {
   it('a request to 127.0.0.1 without allowHosts is refused and never sent', async () => {
-    const turn = await botOf(get('/x'), { env: { URL: server.origin }, http: { allowHosts: [] } }).start('k');
+    const turn = await localHttpBotOf(get('/x'), {
+      env: { URL: server.origin },
+      http: { allowHosts: [] },
+    }).start('k');
     expect(turn.result).toBe('failed');
     expect(codes(turn)).toEqual(['request.limit']);
     expect(warning(turn)).toContain('127.0.0.1 is a private or local address; allow the host by name');
@@ -446,14 +463,14 @@ describe('private addresses', () => {
 
   it('a name that resolves to loopback is refused unless the name is allowed', async () => {
     const yaml = get('/x');
-    const refused = await botOf(yaml, {
+    const refused = await localHttpBotOf(yaml, {
       env: { URL: `http://localhost:${server.port}` },
       http: { allowHosts: [] },
     }).start('k');
     expect(refused.result).toBe('failed');
     expect(warning(refused)).toMatch(/localhost resolves to (127\.0\.0\.1|::1), which is a private/);
     expect(server.requests).toEqual([]);
-    const allowed = await botOf(yaml, {
+    const allowed = await localHttpBotOf(yaml, {
       env: { URL: `http://localhost:${server.port}` },
       http: { allowHosts: ['LocalHost'] },
     }).start('k');
@@ -466,9 +483,10 @@ describe('private addresses', () => {
     ['a hexadecimal IPv4 literal', (port: number) => `http://0x7f000001:${port}`],
     ['a trailing-dot name', (port: number) => `http://127.0.0.1.:${port}`],
   ])('loopback written as %s is refused too', async (_what, url) => {
-    const turn = await botOf(get('/x'), { env: { URL: url(server.port) }, http: { allowHosts: [] } }).start(
-      'k',
-    );
+    const turn = await localHttpBotOf(get('/x'), {
+      env: { URL: url(server.port) },
+      http: { allowHosts: [] },
+    }).start('k');
     expect(turn.result).toBe('failed');
     expect(warning(turn)).toContain('is a private or local address');
     expect(server.requests).toEqual([]);
@@ -479,7 +497,9 @@ describe('private addresses', () => {
       'timeout:',
       'retry: { attempts: 3, backoff: 10ms, on: [error] }\n    timeout:',
     );
-    const turn = await botOf(yaml, { env: { URL: server.origin }, http: { allowHosts: [] } }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: { URL: server.origin }, http: { allowHosts: [] } }).start(
+      'k',
+    );
     expect(turn.result).toBe('failed');
     expect(server.requests).toEqual([]);
   });
@@ -487,7 +507,7 @@ describe('private addresses', () => {
 
 describe('allowHosts entries are compared as host names', () => {
   it('ignores case and a trailing dot', async () => {
-    const server = await startServer();
+    const server = await startRecordingServer();
     const bot = createBot({
       script: parseScript(
         `botflow: 1\nname: t\nblocks:\n  r: { type: request, url: "http://localhost:${server.port}/x", next: ok }\n  ok: { type: end, result: ok }\n`,

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../cli/run-cli.js';
-import { closedPort } from './server.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { closedPort } from '../support/recording-server.js';
 
 const SCRIPT = 'scripts/order-status.yaml';
 const TOKEN = 'crm-secret-token-1234';

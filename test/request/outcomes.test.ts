@@ -1,10 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { botOf, codes, script } from './helpers.js';
-import { closeServers, json, startServer, text, type TestServer } from './server.js';
+import { codes } from './helpers.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import {
+  closeServers,
+  json,
+  type RecordingServer,
+  startRecordingServer,
+  text,
+} from '../support/recording-server.js';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startServer();
+  server = await startRecordingServer();
 });
 afterEach(closeServers);
 
@@ -12,7 +19,7 @@ const env = () => ({ CRM_URL: server.origin });
 
 /** A lookup whose `on` map is given as YAML flow, ending in one end block per target. */
 function lookup(on: string, extra = '', top = ''): string {
-  return script(
+  return scriptYaml(
     `  lookup:
     type: request
     url: '{{ env.CRM_URL }}/clients/{{ clientExternalId }}'
@@ -36,7 +43,7 @@ describe('success', () => {
     server.handle((_request, response) =>
       json(response, 200, { name: 'John', order: { product: 'Kettle', status: 'shipped' } }),
     );
-    const bot = botOf(lookup('{ success: shown }'), { env: env() });
+    const bot = localHttpBotOf(lookup('{ success: shown }'), { env: env() });
     const turn = await bot.start('k', { payload: { eId: '42' } });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/clients/42', body: '' });
@@ -54,22 +61,22 @@ describe('success', () => {
 
   it('save sees status and headers too, and next is the success default', async () => {
     server.handle((_request, response) => json(response, 201, { id: 7 }, { 'X-Trace': 'abc' }));
-    const yaml = script(`  create:
+    const yaml = scriptYaml(`  create:
     type: request
     url: '{{ env.CRM_URL }}/things'
     save: { code: status, trace: "headers['x-trace']", id: body.id }
     next: done
   done: { type: end, result: ok }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     expect(turn.variables).toMatchObject({ code: 201, trace: 'abc', id: 7 });
   });
 
   it('a 2xx without next or a success route ends the conversation', async () => {
-    const yaml = script(`  ping: { type: request, url: '{{ env.CRM_URL }}/ping' }
+    const yaml = scriptYaml(`  ping: { type: request, url: '{{ env.CRM_URL }}/ping' }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.status).toBe('ended');
     expect(turn.block).toBe('ping');
     expect(server.requests).toHaveLength(1);
@@ -77,14 +84,14 @@ describe('success', () => {
 
   it('a save that cannot be evaluated is a warning, and the success still routes', async () => {
     server.handle((_request, response) => text(response, 200, 'plain'));
-    const yaml = script(`  lookup:
+    const yaml = scriptYaml(`  lookup:
     type: request
     url: '{{ env.CRM_URL }}/x'
     save: { n: 'body.order.product * 2' }
     next: done
   done: { type: end, result: ok }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('ok');
     expect(codes(turn)).toEqual(['request.save-failed']);
     expect(turn.diagnostics[0]?.severity).toBe('warning');
@@ -94,7 +101,7 @@ describe('success', () => {
 describe('routing by outcome', () => {
   it('routes a 404 to its block, with a warning diagnostic and nothing saved', async () => {
     server.handle((_request, response) => json(response, 404, { error: 'unknown client' }));
-    const bot = botOf(lookup("{ success: shown, '404': not-found, error: failed }"), { env: env() });
+    const bot = localHttpBotOf(lookup("{ success: shown, '404': not-found, error: failed }"), { env: env() });
     const turn = await bot.start('k', { payload: { eId: '9' } });
     expect(server.requests.map((r) => r.url)).toEqual(['/clients/9']);
     expect(turn.status).toBe('ended');
@@ -127,14 +134,14 @@ describe('routing by outcome', () => {
       response.end('{}');
       return undefined;
     });
-    const turn = await botOf(lookup(on), { env: env() }).start('k', { payload: { eId: '1' } });
+    const turn = await localHttpBotOf(lookup(on), { env: env() }).start('k', { payload: { eId: '1' } });
     expect(turn.result).toBe(expected);
     expect(server.requests).toHaveLength(1);
   });
 
   it('a 2xx routes by exact status and class before success', async () => {
     server.handle((_request, response) => json(response, 204, null));
-    const yaml = script(`  lookup:
+    const yaml = scriptYaml(`  lookup:
     type: request
     url: '{{ env.CRM_URL }}/x'
     on: { success: a, 2xx: b, '204': c }
@@ -142,7 +149,7 @@ describe('routing by outcome', () => {
   b: { type: end, result: b }
   c: { type: end, result: c }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.result).toBe('c');
     expect(turn.diagnostics).toEqual([]);
   });
@@ -150,7 +157,7 @@ describe('routing by outcome', () => {
   it('an unrouted failure goes to the script on_error block', async () => {
     server.handle((_request, response) => json(response, 500, { error: 'boom' }));
     const yaml = lookup('{ success: shown }', '', 'on_error: failed\n');
-    const turn = await botOf(yaml, { env: env() }).start('k', { payload: { eId: '1' } });
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k', { payload: { eId: '1' } });
     expect(turn.status).toBe('ended');
     expect(turn.result).toBe('failed');
     expect(turn.diagnostics).toEqual([
@@ -164,9 +171,12 @@ describe('routing by outcome', () => {
 
   it('an unrouted failure without on_error ends with status error and a diagnostic', async () => {
     server.handle((_request, response) => json(response, 404, {}));
-    const turn = await botOf(lookup('{ success: shown, 5xx: server-error }'), { env: env() }).start('k', {
-      payload: { eId: '1' },
-    });
+    const turn = await localHttpBotOf(lookup('{ success: shown, 5xx: server-error }'), { env: env() }).start(
+      'k',
+      {
+        payload: { eId: '1' },
+      },
+    );
     expect(turn.status).toBe('error');
     expect(turn.block).toBe('lookup');
     expect(turn.result).toBeNull();
@@ -189,28 +199,28 @@ describe('response bodies', () => {
       response.end('{"a":[1,true,null],"b":{"c":"d"}}');
       return undefined;
     });
-    const yaml = script(`  get:
+    const yaml = scriptYaml(`  get:
     type: request
     url: '{{ env.CRM_URL }}/x'
     save: { first: 'body.a[0]', c: body.b.c }
     next: done
   done: { type: end }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.variables).toMatchObject({ first: 1, c: 'd' });
     expect(turn.variables.response).toEqual({ status: 200, body: { a: [1, true, null], b: { c: 'd' } } });
   });
 
   it('a non-JSON answer is text, even when it looks like JSON', async () => {
     server.handle((_request, response) => text(response, 200, '{"looks":"like json"}'));
-    const yaml = script(`  get:
+    const yaml = scriptYaml(`  get:
     type: request
     url: '{{ env.CRM_URL }}/x'
     save: { raw: body, kind: 'length(body)' }
     next: done
   done: { type: end }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.variables.raw).toBe('{"looks":"like json"}');
     expect(turn.variables.response).toEqual({ status: 200, body: '{"looks":"like json"}' });
   });
@@ -221,10 +231,11 @@ describe('response bodies', () => {
       response.end('{"broken":');
       return undefined;
     });
-    const yaml = script(`  get: { type: request, url: '{{ env.CRM_URL }}/x', save: { raw: body }, next: done }
+    const yaml =
+      scriptYaml(`  get: { type: request, url: '{{ env.CRM_URL }}/x', save: { raw: body }, next: done }
   done: { type: end }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.variables.raw).toBe('{"broken":');
   });
 
@@ -232,10 +243,10 @@ describe('response bodies', () => {
     const big = { items: Array.from({ length: 500 }, (_, i) => ({ id: i, name: `item ${i}` })) };
     server.handle((_request, response) => json(response, 200, big));
     const yaml =
-      script(`  get: { type: request, url: '{{ env.CRM_URL }}/x', save: { n: 'length(body.items)' }, next: done }
+      scriptYaml(`  get: { type: request, url: '{{ env.CRM_URL }}/x', save: { n: 'length(body.items)' }, next: done }
   done: { type: end }
 `);
-    const turn = await botOf(yaml, { env: env() }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
     expect(turn.variables.n).toBe(500);
     expect(turn.variables.response).toEqual({ status: 200, body: '' });
     expect(codes(turn)).toEqual(['request.body-not-kept']);

@@ -1,11 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
-import { botOf, script } from './helpers.js';
-import { closeServers, json, startServer, type TestServer } from './server.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import {
+  closeServers,
+  json,
+  type RecordingServer,
+  startRecordingServer,
+} from '../support/recording-server.js';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startServer((request, response) =>
+  server = await startRecordingServer((request, response) =>
     json(response, 200, { order: { product: 'Kettle' }, path: request.url }),
   );
 });
@@ -15,7 +20,7 @@ const TOKEN = 'persist-token-5678';
 const env = () => ({ CRM_URL: server.origin, CRM_TOKEN: TOKEN });
 
 /** Looks the client up, then asks; the reply goes on to a message, or to a second request. */
-const YAML = script(
+const YAML = scriptYaml(
   `  lookup:
     type: request
     url: '{{ env.CRM_URL }}/clients/{{ clientExternalId }}'
@@ -46,7 +51,7 @@ const ALLOWED_KEYS = ['s', 'b', 'a', 'v', 't', 'r'];
 describe('a conversation waiting at an ask after a request', () => {
   it('is stored without any pending request', async () => {
     const store = new MemoryStore();
-    const turn = await botOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
+    const turn = await localHttpBotOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
     expect(turn).toMatchObject({ status: 'waiting', block: 'ask' });
     expect(turn.messages).toEqual([
       { text: 'Your order is Kettle. Anything else?', buttons: ['No', 'Track it'] },
@@ -61,10 +66,10 @@ describe('a conversation waiting at an ask after a request', () => {
 
   it('restored in a new bot, a reply that goes elsewhere sends nothing again', async () => {
     const store = new MemoryStore();
-    await botOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
+    await localHttpBotOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
     expect(server.requests).toHaveLength(1);
 
-    const restored = botOf(YAML, { env: env(), store }); // another process, the same store
+    const restored = localHttpBotOf(YAML, { env: env(), store }); // another process, the same store
     const waiting = await restored.conversation('k');
     expect(waiting).toMatchObject({ status: 'waiting', block: 'ask' });
     expect(server.requests).toHaveLength(1);
@@ -77,16 +82,16 @@ describe('a conversation waiting at an ask after a request', () => {
 
   it('restored, a bad reply asks again without resending the request', async () => {
     const store = new MemoryStore();
-    await botOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
-    const turn = await botOf(YAML, { env: env(), store }).send('k', 'maybe');
+    await localHttpBotOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
+    const turn = await localHttpBotOf(YAML, { env: env(), store }).send('k', 'maybe');
     expect(turn).toMatchObject({ status: 'waiting', block: 'ask' });
     expect(server.requests).toHaveLength(1);
   });
 
   it('restored, a reply that leads to another request sends that one, once', async () => {
     const store = new MemoryStore();
-    await botOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
-    const turn = await botOf(YAML, { env: env(), store }).send('k', 'track it');
+    await localHttpBotOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
+    const turn = await localHttpBotOf(YAML, { env: env(), store }).send('k', 'track it');
     expect(turn).toMatchObject({ status: 'ended', result: 'tracked' });
     expect(server.requests.map((r) => [r.method, r.url, r.body])).toEqual([
       ['GET', '/clients/42', ''],
@@ -104,7 +109,7 @@ describe('a conversation waiting at an ask after a request', () => {
         return undefined;
       });
     });
-    const turn = botOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
+    const turn = localHttpBotOf(YAML, { env: env(), store }).start('k', { payload: { eId: '42' } });
     await arrived;
     expect(await store.get('k')).toBeUndefined();
     release();
@@ -121,7 +126,7 @@ describe('a conversation waiting at an ask after a request', () => {
         return undefined;
       });
     });
-    const bot = botOf(YAML, { env: env() });
+    const bot = localHttpBotOf(YAML, { env: env() });
     const first = bot.start('k', { payload: { eId: '42' } });
     const second = bot.send('k', 'no');
     await arrived;

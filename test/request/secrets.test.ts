@@ -3,15 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
-import { runCli } from '../cli/run-cli.js';
-import { botOf, script } from './helpers.js';
-import { closeServers, json, startServer, type TestServer } from './server.js';
+import { runCli } from '../support/cli.js';
+import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
+import {
+  closeServers,
+  json,
+  type RecordingServer,
+  startRecordingServer,
+} from '../support/recording-server.js';
 
 const TOKEN = 'tok_9f8e7d6c5b4a3210';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startServer((request, response) =>
+  server = await startRecordingServer((request, response) =>
     // A careless API that echoes what it was sent, credentials included.
     json(response, 200, { seen: request.headers.authorization ?? null, url: request.url }),
   );
@@ -27,7 +32,7 @@ afterAll(async () => {
 });
 
 /** A request with the token in a header; the answer echoes it, and a message tries to show it. */
-const LEAKY = script(
+const LEAKY = scriptYaml(
   `  call:
     type: request
     url: '{{ env.CRM_URL }}/me'
@@ -42,7 +47,7 @@ const LEAKY = script(
 
 describe('an env token in an Authorization header', () => {
   it('reaches the server but never the turn: messages, variables, diagnostics', async () => {
-    const bot = botOf(LEAKY, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } });
+    const bot = localHttpBotOf(LEAKY, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } });
     const turn = await bot.start('k');
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(turn.result).toBe('ok');
@@ -55,20 +60,22 @@ describe('an env token in an Authorization header', () => {
 
   it('never appears as a key of a saved answer', async () => {
     server.handle((_request, response) => json(response, 200, { seen: 'no', [TOKEN]: { plan: 'gold' } }));
-    const turn = await botOf(LEAKY, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start('k');
+    const turn = await localHttpBotOf(LEAKY, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start(
+      'k',
+    );
     expect(turn.variables.whole).toEqual({ seen: 'no', '***': { plan: 'gold' } });
     expect(JSON.stringify(turn)).not.toContain(TOKEN);
   });
 
   it('never appears in a failure whose message carries the URL with the token in its query', async () => {
     // `:99999` makes the URL invalid after the base, so the diagnostic quotes the whole URL.
-    const yaml = script(`  call:
+    const yaml = scriptYaml(`  call:
     type: request
     url: '{{ env.CRM_URL }}:99999/me?token={{ env.CRM_TOKEN }}'
     on: { error: failed }
   failed: { type: end, result: failed }
 `);
-    const turn = await botOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start('k');
     expect(turn.result).toBe('failed');
     expect(turn.diagnostics[0]?.message).toContain('token=***');
     expect(JSON.stringify(turn)).not.toContain(TOKEN);
@@ -77,13 +84,13 @@ describe('an env token in an Authorization header', () => {
 
   it('never appears percent-encoded in error text either', async () => {
     const token = 'abc/def+ghi= jkl&';
-    const yaml = script(`  call:
+    const yaml = scriptYaml(`  call:
     type: request
     url: '{{ env.CRM_URL }}:99999/me/{{ env.CRM_TOKEN }}?token={{ env.CRM_TOKEN }}'
     on: { error: failed }
   failed: { type: end, result: failed }
 `);
-    const turn = await botOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: token } }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: token } }).start('k');
     expect(turn.result).toBe('failed');
     expect(turn.diagnostics[0]?.message).toContain('/me/***?token=***');
     const text = JSON.stringify(turn);
@@ -96,7 +103,7 @@ describe('an env token in an Authorization header', () => {
   });
 
   it('never appears when the token is in the query of a request that fails', async () => {
-    const yaml = script(`  call:
+    const yaml = scriptYaml(`  call:
     type: request
     url: '{{ env.CRM_URL }}/me'
     query: { token: '{{ env.CRM_TOKEN }}' }
@@ -105,12 +112,14 @@ describe('an env token in an Authorization header', () => {
   ok: { type: end, result: ok }
 `);
     server.handle(() => 'hang');
-    const timedOut = await botOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start('k');
+    const timedOut = await localHttpBotOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN } }).start(
+      'k',
+    );
     expect(server.requests[0]?.url).toBe(`/me?token=${TOKEN}`);
     expect(timedOut.status).toBe('error');
     expect(JSON.stringify(timedOut)).not.toContain(TOKEN);
 
-    const refused = await botOf(yaml, {
+    const refused = await localHttpBotOf(yaml, {
       env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN },
       http: { allowHosts: [] },
     }).start('k');
@@ -119,7 +128,7 @@ describe('an env token in an Authorization header', () => {
   });
 
   it('is not carried along a redirect to another host', async () => {
-    const other = await startServer();
+    const other = await startRecordingServer();
     server.handle((request, response) => {
       if (request.url === '/me') {
         response.writeHead(302, { Location: `http://localhost:${other.port}/elsewhere` });
@@ -128,7 +137,7 @@ describe('an env token in an Authorization header', () => {
       }
       return json(response, 404, {});
     });
-    const turn = await botOf(LEAKY, {
+    const turn = await localHttpBotOf(LEAKY, {
       env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN },
       http: { allowHosts: ['127.0.0.1', 'localhost'] },
     }).start('k');
@@ -141,16 +150,16 @@ describe('an env token in an Authorization header', () => {
   });
 
   it('a secret of under four characters is not masked (it would garble every text)', async () => {
-    const yaml = script(`  show: { type: message, text: 'code {{ env.PIN }}', next: done }
+    const yaml = scriptYaml(`  show: { type: message, text: 'code {{ env.PIN }}', next: done }
   done: { type: end }
 `);
-    const turn = await botOf(yaml, { env: { PIN: '123' } }).start('k');
+    const turn = await localHttpBotOf(yaml, { env: { PIN: '123' } }).start('k');
     expect(turn.messages).toEqual([{ text: 'code 123' }]);
   });
 
   it('the store holds no request, so no header and no token', async () => {
     const store = new MemoryStore();
-    const yaml = script(`  call:
+    const yaml = scriptYaml(`  call:
     type: request
     url: '{{ env.CRM_URL }}/me'
     headers: { Authorization: 'Bearer {{ env.CRM_TOKEN }}' }
@@ -158,7 +167,10 @@ describe('an env token in an Authorization header', () => {
   wait: { type: ask, text: 'Anything else?', save: more, next: done }
   done: { type: end }
 `);
-    const turn = await botOf(yaml, { env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN }, store }).start('k');
+    const turn = await localHttpBotOf(yaml, {
+      env: { CRM_URL: server.origin, CRM_TOKEN: TOKEN },
+      store,
+    }).start('k');
     expect(turn.status).toBe('waiting');
     const stored = (await store.get('k'))?.data ?? '';
     // response.body is the echo: the server's answer is the conversation's, like any saved value.

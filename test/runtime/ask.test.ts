@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPLY_LIMIT, type Value } from '../../engine/index.js';
-import { botOf, shown, SYSTEM, talk, texts, yaml } from './helpers.js';
+import { shown, talk } from './helpers.js';
+import { botOf, SYSTEM, texts, yaml } from '../support/scripts.js';
 
 /** A one-question script: `q` asks with `expect`, then `done` says what was saved. */
 function asker(expect: string) {

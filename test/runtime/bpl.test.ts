@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../../engine/index.js';
-import { botOf, SYSTEM, texts, yaml } from './helpers.js';
+import { botOf, SYSTEM, texts, yaml } from '../support/scripts.js';
 
 /** A script that splits `cl_data` with `split`, then ends saying what it got. */
 function splitter(split: string, { top = '', on = '' } = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botOf, SYSTEM, texts, yaml } from './helpers.js';
+import { botOf, SYSTEM, texts, yaml } from '../support/scripts.js';
 
 describe('condition block', () => {
   const router = () =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../channels/index.js';
 import { ConversationKeyError, KEY_LIMIT, MemoryStore } from '../../engine/index.js';
-import { botOf, yaml } from './helpers.js';
+import { botOf, yaml } from '../support/scripts.js';
 
 const ASK = yaml`
   botflow: 1

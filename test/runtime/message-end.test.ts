@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
 import { decodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, SYSTEM, yaml } from './helpers.js';
+import { botOf, SYSTEM, yaml } from '../support/scripts.js';
 
 describe('message block', () => {
   it('renders its templates and buttons, then goes on at once', async () => {

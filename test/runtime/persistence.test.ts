@@ -13,7 +13,8 @@ import {
   type Turn,
 } from '../../engine/index.js';
 import { decodeConversation, encodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, startCrm, SYSTEM, yaml } from './helpers.js';
+import { startCrm } from './helpers.js';
+import { botOf, SYSTEM, yaml } from '../support/scripts.js';
 
 const lead = await loadScript('scripts/lead-capture.yaml');
 const identification = await loadScript('scripts/client-identification.yaml');
@@ -23,8 +24,8 @@ let crm: Awaited<ReturnType<typeof startCrm>>;
 beforeAll(async () => {
   crm = await startCrm();
 });
-afterAll(() => {
-  crm.server.close();
+afterAll(async () => {
+  await crm.close();
 });
 
 /** Every turn of one conversation, with each turn run by the bot `botFor(i)` gives. */
@@ -143,7 +144,7 @@ describe('persist and restore at every waiting point', () => {
   it('order-status, through a Server Request to a real HTTP server', async () => {
     const options = {
       script: orderStatus,
-      env: { CRM_URL: crm.url, CRM_TOKEN: 'token-1234' },
+      env: { CRM_URL: crm.origin, CRM_TOKEN: 'token-1234' },
       http: createHttpClient({ allowHosts: ['127.0.0.1'] }),
     };
     const { uninterrupted, restored } = await bothWays(options, { payload: { eId: '7' } }, [
@@ -178,7 +179,7 @@ describe('a reply that leads into a Server Request', () => {
         unknown: { type: end, text: 'Unknown client {{ number }}.', result: unknown }
     `;
     const options = {
-      env: { CRM_URL: crm.url },
+      env: { CRM_URL: crm.origin },
       http: createHttpClient({ allowHosts: ['127.0.0.1'] }),
       store,
     };
@@ -230,7 +231,7 @@ describe('what the store holds', () => {
     const { record, stored } = await firstAsk(
       {
         script: orderStatus,
-        env: { CRM_URL: crm.url },
+        env: { CRM_URL: crm.origin },
         http: createHttpClient({ allowHosts: ['127.0.0.1'] }),
       },
       { payload: { eId: '7' } },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
 import { decodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, COLLECTOR, SYSTEM, texts, yaml } from './helpers.js';
+import { botOf, COLLECTOR, SYSTEM, texts, yaml } from '../support/scripts.js';
 
 const expected = (items: readonly string[]) => items.map((item) => `${item},`).join('');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
 import { decodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, COLLECTOR } from './helpers.js';
+import { botOf, COLLECTOR } from '../support/scripts.js';
 
 const DUPLICATE = {
   severity: 'warning',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, secretMasker } from '../../engine/index.js';
-import { botOf, yaml } from './helpers.js';
+import { botOf, yaml } from '../support/scripts.js';
 
 const SCRIPT = yaml`
   botflow: 1

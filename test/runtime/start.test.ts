@@ -9,7 +9,7 @@ import {
   type BotOptions,
 } from '../../engine/index.js';
 import { decodeConversation, encodeConversation } from '../../engine/runtime/stored.js';
-import { botOf, script, SYSTEM, texts, yaml } from './helpers.js';
+import { botOf, scriptOf, SYSTEM, texts, yaml } from '../support/scripts.js';
 
 const SEED_START = 'eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19';
 const identification = await loadScript('scripts/client-identification.yaml');
@@ -177,7 +177,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
 
   it('sets channel and startParam, which a script can read', async () => {
     const bot = createBot({
-      script: script(yaml`
+      script: scriptOf(yaml`
         botflow: 1
         name: where
         blocks:
@@ -192,7 +192,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
 });
 
 describe('a second start on a live conversation', () => {
-  const asking = script(yaml`
+  const asking = scriptOf(yaml`
     botflow: 1
     name: two-questions
     variables: { name: '', city: '' }
@@ -309,7 +309,7 @@ describe('a second start on a live conversation', () => {
 });
 
 describe('send without a live conversation', () => {
-  const asking = script(yaml`
+  const asking = scriptOf(yaml`
     botflow: 1
     name: one-question
     variables: { name: '' }
@@ -344,7 +344,7 @@ describe('send without a live conversation', () => {
 
   it('to a conversation that failed starts it afresh', async () => {
     const bot = createBot({
-      script: script(yaml`
+      script: scriptOf(yaml`
         botflow: 1
         name: strict
         blocks:

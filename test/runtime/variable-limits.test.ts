@@ -13,7 +13,7 @@ import {
   type BotOptions,
 } from '../../engine/index.js';
 import { decodeConversation, encodeConversation } from '../../engine/runtime/stored.js';
-import { COLLECTOR, manyVariables, script, texts } from './helpers.js';
+import { COLLECTOR, manyVariables, scriptOf, texts } from '../support/scripts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'botflow-limits-'));
 afterAll(() => {
@@ -22,7 +22,7 @@ afterAll(() => {
 
 function collector(options: Omit<BotOptions, 'script'> = {}) {
   const store = options.store ?? new MemoryStore();
-  return { store, bot: createBot({ script: script(COLLECTOR), ...options, store }) };
+  return { store, bot: createBot({ script: scriptOf(COLLECTOR), ...options, store }) };
 }
 
 describe('the variables of a conversation', () => {
@@ -223,11 +223,11 @@ describe('the variables of a conversation', () => {
 
   it('refuse a limit option that is not a positive whole number, in one sentence', () => {
     for (const maxVariables of [0, -1, 1.5, Number.NaN]) {
-      expect(() => createBot({ script: script(COLLECTOR), maxVariables })).toThrow(
+      expect(() => createBot({ script: scriptOf(COLLECTOR), maxVariables })).toThrow(
         new BotflowError('bot.bad-option', "the bot's maxVariables must be a whole number of 1 or more"),
       );
     }
-    expect(() => createBot({ script: script(COLLECTOR), maxVariableBytes: 0 })).toThrow(
+    expect(() => createBot({ script: scriptOf(COLLECTOR), maxVariableBytes: 0 })).toThrow(
       "the bot's maxVariableBytes must be a whole number of 1 or more",
     );
   });

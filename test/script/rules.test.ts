@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { problems, script } from './helpers.js';
+import { problems, scriptYaml } from '../support/scripts.js';
 
 // One fixture per validation rule of DESIGN.md §3.6, each asserting the exact position and text.
 describe('validation rules', () => {
   it('accepts a minimal script', () => {
-    expect(problems(script('  hi: { type: message, text: Hello }\n'))).toEqual([]);
+    expect(problems(scriptYaml('  hi: { type: message, text: Hello }\n'))).toEqual([]);
   });
 
   it('reports YAML syntax errors with their position', () => {
@@ -14,7 +14,7 @@ describe('validation rules', () => {
   });
 
   it('reports duplicate keys', () => {
-    expect(problems(script('  hi:\n    type: message\n    text: a\n    text: b\n'))).toEqual([
+    expect(problems(scriptYaml('  hi:\n    type: message\n    text: a\n    text: b\n'))).toEqual([
       '7:5: error: this key appears twice in the same map',
     ]);
   });
@@ -29,7 +29,7 @@ describe('validation rules', () => {
   });
 
   it('reports unknown fields with a suggestion', () => {
-    expect(problems(script('  hi:\n    type: message\n    text: a\n    nxt: hi\n'))).toEqual([
+    expect(problems(scriptYaml('  hi:\n    type: message\n    text: a\n    nxt: hi\n'))).toEqual([
       '7:5: error: unknown field "nxt" (did you mean "next"?)',
     ]);
     expect(problems('botflow: 1\nname: t\nstrat: hi\nblocks:\n  hi: { type: end }\n')).toEqual([
@@ -38,65 +38,65 @@ describe('validation rules', () => {
   });
 
   it('reports an unknown block type with a suggestion', () => {
-    expect(problems(script('  hi: { type: mesage, text: a }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { type: mesage, text: a }\n'))).toEqual([
       '4:15: error: unknown block type "mesage" (did you mean "message"?)',
     ]);
   });
 
   it('reports a block without a type', () => {
-    expect(problems(script('  hi: { text: a }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { text: a }\n'))).toEqual([
       '4:3: error: block "hi" has no type (one of message, ask, condition, request, bpl, end)',
     ]);
   });
 
   it('reports missing required fields and wrong types', () => {
-    expect(problems(script('  q: { type: ask, text: Name? }\n'))).toEqual([
+    expect(problems(scriptYaml('  q: { type: ask, text: Name? }\n'))).toEqual([
       '4:6: error: missing required field "save"',
     ]);
-    expect(problems(script('  q: { type: ask, text: Name?, save: name, retries: two }\n'))).toEqual([
+    expect(problems(scriptYaml('  q: { type: ask, text: Name?, save: name, retries: two }\n'))).toEqual([
       '4:53: error: "retries" must be a number, not text',
     ]);
   });
 
   it('reports an invalid enum value with a suggestion', () => {
-    expect(problems(script('  q: { type: ask, text: Mail?, save: mail, expect: emial }\n'))).toEqual([
+    expect(problems(scriptYaml('  q: { type: ask, text: Mail?, save: mail, expect: emial }\n'))).toEqual([
       '4:52: error: "expect" must be one of text, number, integer, email, phone, choice (did you mean "email"?)',
     ]);
   });
 
   it('reports bad block ids', () => {
-    expect(problems(script('  1st: { type: end }\n'))).toEqual([
+    expect(problems(scriptYaml('  1st: { type: end }\n'))).toEqual([
       '4:3: error: block id "1st" is not valid (start with a letter, then letters, digits, _ or -)',
     ]);
   });
 
   it('reports targets that name no block, with a suggestion', () => {
-    expect(problems(script('  hi: { type: message, text: a, next: dnoe }\n  done: { type: end }\n'))).toEqual(
-      [
-        '4:39: error: no block is called "dnoe" (did you mean "done"?)',
-        '5:3: warning: block "done" is never reached (point a next, branch or outcome at it, or remove it)',
-      ],
-    );
-    expect(problems(script('  hi: { type: end }\n', 'start: hey\n'))).toEqual([
+    expect(
+      problems(scriptYaml('  hi: { type: message, text: a, next: dnoe }\n  done: { type: end }\n')),
+    ).toEqual([
+      '4:39: error: no block is called "dnoe" (did you mean "done"?)',
+      '5:3: warning: block "done" is never reached (point a next, branch or outcome at it, or remove it)',
+    ]);
+    expect(problems(scriptYaml('  hi: { type: end }\n', 'start: hey\n'))).toEqual([
       '3:8: error: no block is called "hey"',
     ]);
   });
 
   it('warns about unreachable blocks', () => {
-    expect(problems(script('  hi: { type: end }\n  lost: { type: end }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { type: end }\n  lost: { type: end }\n'))).toEqual([
       '5:3: warning: block "lost" is never reached (point a next, branch or outcome at it, or remove it)',
     ]);
   });
 
   it('requires else on a condition', () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       '  c:\n    type: condition\n    branches:\n      - { if: "1 == 1", next: e }\n  e: { type: end }\n',
     );
     expect(problems(yaml)).toEqual(['5:5: error: missing required field "else"']);
   });
 
   it('refuses a loop that passes no ask or request', () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       '  a: { type: message, text: x, next: b }\n  b:\n    type: condition\n    branches: [{ if: "1 == 1", next: a }]\n    else: e\n  e: { type: end }\n',
     );
     expect(problems(yaml)).toEqual([
@@ -105,14 +105,14 @@ describe('validation rules', () => {
   });
 
   it('accepts a loop through an ask', () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       '  a: { type: ask, text: x, save: y, next: b }\n  b: { type: message, text: x, next: a }\n',
     );
     expect(problems(yaml)).toEqual([]);
   });
 
   it('reports an expression that does not parse, at the column inside it', () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       '  c:\n    type: condition\n    branches:\n      - { if: "age >= ", next: e }\n    else: e\n  e: { type: end }\n',
       'variables: { age: 0 }\n',
     );
@@ -121,18 +121,18 @@ describe('validation rules', () => {
 
   it('points at the value itself when escapes make columns inside it unreliable', () => {
     // The file spells the value with escapes, so the error's offset in the value is not a column.
-    const yaml = script('  hi: { type: message, text: "Say \\"hi\\" {{ 1 + }}" }\n');
+    const yaml = scriptYaml('  hi: { type: message, text: "Say \\"hi\\" {{ 1 + }}" }\n');
     expect(problems(yaml)).toEqual([expect.stringMatching(/^4:30: error: template: /) as unknown as string]);
   });
 
   it('reports a template that does not parse', () => {
     expect(
-      problems(script('  hi: { type: message, text: "Hi {{ name" }\n', 'variables: { name: "" }\n')),
+      problems(scriptYaml('  hi: { type: message, text: "Hi {{ name" }\n', 'variables: { name: "" }\n')),
     ).toEqual([expect.stringMatching(/^5:3\d: error: template: /) as unknown as string]);
   });
 
   it('parses the expressions and templates of a block that fails its schema, in the same run', () => {
-    const condition = script(
+    const condition = scriptYaml(
       '  c:\n    type: condition\n    branches:\n      - { if: "age >>= 3", next: e }\n  e: { type: end }\n',
       'variables: { age: 0 }\n',
     );
@@ -140,7 +140,7 @@ describe('validation rules', () => {
       '6:5: error: missing required field "else"',
       '8:15: error: expression: unexpected ">="',
     ]);
-    const request = script(
+    const request = scriptYaml(
       '  r:\n    type: request\n    method: POST\n    url: "http://crm.test/{{ id +* }}"\n' +
         '    body: { name: "{{ first ||| }}" }\n    save: { x: "body.a >>= 1" }\n    tiemout: 5s\n',
     );
@@ -151,14 +151,16 @@ describe('validation rules', () => {
       '10:5: error: unknown field "tiemout" (did you mean "timeout"?)',
     ]);
     // What is not text where a text belongs is the schema's to report, not parsed as well.
-    const wrongType = script('  a: { type: ask, text: 5, save: x, invalid: "{{ 1 + }}", choices: oops }\n');
+    const wrongType = scriptYaml(
+      '  a: { type: ask, text: 5, save: x, invalid: "{{ 1 + }}", choices: oops }\n',
+    );
     expect(problems(wrongType).filter((line) => line.includes('template'))).toEqual([]);
   });
 
   it('warns about undeclared variables, with a suggestion', () => {
     expect(
       problems(
-        script('  hi: { type: message, text: "Hi {{ frstName }}" }\n', 'variables: { firstName: "" }\n'),
+        scriptYaml('  hi: { type: message, text: "Hi {{ frstName }}" }\n', 'variables: { firstName: "" }\n'),
       ),
     ).toEqual([
       '5:30: warning: variable "frstName" is never declared or set, so it reads as empty text (did you mean "firstName"?)',
@@ -166,7 +168,7 @@ describe('validation rules', () => {
   });
 
   it('counts variables set by blocks, system variables and response fields as declared', () => {
-    const yaml = script(
+    const yaml = scriptYaml(
       [
         '  q: { type: ask, text: "Hi {{ clientExternalId }}", save: answer, next: r }',
         '  r:',
@@ -182,17 +184,17 @@ describe('validation rules', () => {
   });
 
   it('refuses system variables among the declared ones', () => {
-    expect(problems(script('  hi: { type: end }\n', 'variables: { phone: "" }\n'))).toEqual([
+    expect(problems(scriptYaml('  hi: { type: end }\n', 'variables: { phone: "" }\n'))).toEqual([
       '3:14: error: "phone" is a system variable; the engine sets it (remove it from variables)',
     ]);
   });
 
   it('refuses choices without expect: choice, and unsafe patterns', () => {
     expect(
-      problems(script('  q: { type: ask, text: a, save: b, expect: text, choices: [{ label: x }] }\n')),
+      problems(scriptYaml('  q: { type: ask, text: a, save: b, expect: text, choices: [{ label: x }] }\n')),
     ).toEqual(['4:45: error: choices need expect: choice (remove expect, or the choices)']);
     expect(
-      problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "(a)\\\\1" } }\n')),
+      problems(scriptYaml('  q: { type: ask, text: a, save: b, expect: { pattern: "(a)\\\\1" } }\n')),
     ).toEqual([
       '4:56: error: the pattern is refused: it is not a pattern botflow can run in linear time (invalid escape sequence: `\\1`)',
     ]);
@@ -200,28 +202,28 @@ describe('validation rules', () => {
 
   it('accepts patterns that would backtrack elsewhere: RE2 matches in linear time', () => {
     expect(
-      problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "^((a+))+$" } }\n')),
+      problems(scriptYaml('  q: { type: ask, text: a, save: b, expect: { pattern: "^((a+))+$" } }\n')),
     ).toEqual([]);
     expect(
-      problems(script('  q: { type: ask, text: a, save: b, expect: { pattern: "(\\\\w|\\\\d)+$" } }\n')),
+      problems(scriptYaml('  q: { type: ask, text: a, save: b, expect: { pattern: "(\\\\w|\\\\d)+$" } }\n')),
     ).toEqual([]);
   });
 
   it('refuses blocks that set a variable only the engine sets', () => {
-    expect(problems(script('  q: { type: ask, text: a, save: lastMessage }\n'))).toEqual([
+    expect(problems(scriptYaml('  q: { type: ask, text: a, save: lastMessage }\n'))).toEqual([
       '4:3: error: block "q" sets "lastMessage", which only the engine sets (use a variable of your own)',
     ]);
-    expect(problems(script('  b: { type: bpl, set: { env: "1" } }\n'))).toEqual([
+    expect(problems(scriptYaml('  b: { type: bpl, set: { env: "1" } }\n'))).toEqual([
       '4:3: error: block "b" sets "env", which only the engine sets (use a variable of your own)',
     ]);
     // A block may fill in the client's own details.
-    expect(problems(script('  q: { type: ask, text: a, save: email, expect: email }\n'))).toEqual([]);
+    expect(problems(scriptYaml('  q: { type: ask, text: a, save: email, expect: email }\n'))).toEqual([]);
   });
 
   it('refuses a request with both a body and a form', () => {
     expect(
       problems(
-        script(
+        scriptYaml(
           '  r: { type: request, method: POST, url: "https://x.example", body: { a: 1 }, form: { b: "2" } }\n',
         ),
       ),

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBot, loadScript, type OutgoingMessage } from '../../engine/index.js';
 import { RedisServer } from '../store/redis-server.js';
-import { ServeProcess } from './serve-process.js';
+import { ServeProcess } from '../support/serve-process.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 

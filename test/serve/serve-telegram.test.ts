@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { encodePayload } from '../../engine/index.js';
-import { runCli } from '../cli/run-cli.js';
-import { FakeBotApi, TOKEN } from '../channels/telegram-grammy/fake-bot-api.js';
-import { keyboard, REMOVE_KEYBOARD, sent } from '../channels/telegram-grammy/helpers.js';
-import { CHAT_ID, textUpdate } from '../channels/telegram-grammy/updates.js';
-import { parseLogLine, ServeProcess } from './serve-process.js';
+import { runCli } from '../support/cli.js';
+import { FakeBotApi, TOKEN } from '../support/fake-bot-api.js';
+import { CHAT_ID, keyboard, REMOVE_KEYBOARD, sent, textUpdate } from '../support/telegram.js';
+import { parseLogLine, ServeProcess } from '../support/serve-process.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const SCRIPT = 'scripts/client-identification.yaml';
 /** The invitation link's data, as `botflow link telegram … --var cl_data="John Smith 23"` builds it. */
@@ -16,11 +17,13 @@ beforeEach(async () => {
 });
 afterEach(() => api.close());
 
+const temp = useTempFolders('botflow-serve-telegram-');
+
 /** `serve` polling the fake Bot API, ready once it has said so; killed when the test ends. */
-async function serveTelegram(http: boolean): Promise<ServeProcess> {
+async function serveTelegram(http: boolean, store = 'memory'): Promise<ServeProcess> {
   const serving = await ServeProcess.start(
     SCRIPT,
-    ['--telegram-token', TOKEN, '--store', 'memory'],
+    ['--telegram-token', TOKEN, '--store', store],
     { TELEGRAM_API_ROOT: api.apiRoot },
     { http, waitFor: 'polling Telegram' },
   );
@@ -73,6 +76,29 @@ describe.each([
       expect(serving.output).not.toContain(form);
       expect(serving.stderr).not.toContain(form);
     }
+  });
+});
+
+describe('botflow serve polling Telegram, restarted', () => {
+  it('does not apply a /start again that Telegram sends again after the restart', async () => {
+    const store = `sqlite:${join(temp.root, 'redelivery.db')}`;
+    const start = textUpdate(`/start ${START_DATA}`);
+    const first = await serveTelegram(false, store);
+    api.push(start);
+    expect(await api.waitFor('sendMessage', 3)).toHaveLength(3);
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    // As when the process stopped before Telegram heard that the update was handled.
+    api.push(start);
+    const second = await serveTelegram(false, store);
+    api.push(textUpdate('Tell me more'));
+    // The reply after it is answered, and nothing before it: the start ran once.
+    expect((await api.waitFor('sendMessage', 4)).slice(3)).toEqual([
+      sent('Hello! What is your name?', REMOVE_KEYBOARD),
+    ]);
+    expect(api.callsOf('sendMessage')).toHaveLength(4);
+    expect(second.logs.some((line) => JSON.stringify(line).includes('message.duplicate'))).toBe(true);
+    expect(await second.stop('SIGTERM')).toBe(0);
   });
 });
 

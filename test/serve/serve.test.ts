@@ -1,22 +1,17 @@
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { ServeProcess } from './serve-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { ServeProcess } from '../support/serve-process.js';
+import { closedPort, startRecordingServer } from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 const SLOW = 'test/fixtures/serve/slow-request.yaml';
 
-const dir = mkdtempSync(join(tmpdir(), 'botflow-serve-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-serve-');
 let files = 0;
-const sqlite = () => `sqlite:${join(dir, `sessions-${++files}.db`)}`;
+const sqlite = () => `sqlite:${join(temp.root, `sessions-${++files}.db`)}`;
 
 const serveWithStore = (store: string) => runCli(['serve', COLLECTOR, '--http', '0', '--store', store]);
 
@@ -50,11 +45,7 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   });
 
   it('when the Redis store cannot be reached (exit 1)', async () => {
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const { port } = closed.address() as AddressInfo;
-    closed.close();
+    const port = await closedPort();
     const result = await serveWithStore(`redis://u:pw-secret@127.0.0.1:${port}`);
     expect(result).toEqual({
       code: 1,
@@ -90,21 +81,18 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   });
 
   it('when the port is taken (exit 1), closing the store it opened', async () => {
-    const taken = createServer();
-    taken.listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const { port } = taken.address() as AddressInfo;
-    const result = await runCli(['serve', COLLECTOR, '--http', String(port), '--store', sqlite()]);
-    taken.close();
+    const taken = await startRecordingServer();
+    const result = await runCli(['serve', COLLECTOR, '--http', String(taken.port), '--store', sqlite()]);
+    await taken.close();
     expect(result).toEqual({
       code: 1,
       stdout: expect.stringContaining('"msg":"starting"') as unknown,
-      stderr: `botflow: cannot listen on 127.0.0.1:${port}: another process uses that port\n`,
+      stderr: `botflow: cannot listen on 127.0.0.1:${taken.port}: another process uses that port\n`,
     });
   });
 
   it('when the SQLite file cannot be opened (exit 1)', async () => {
-    const result = await serveWithStore(`sqlite:${dir}/missing/dir/x.db`);
+    const result = await serveWithStore(`sqlite:${temp.root}/missing/dir/x.db`);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^botflow: cannot open the SQLite session store .*missing\/dir\/x\.db: .+\n$/,
@@ -164,10 +152,11 @@ describe('botflow serve with a SQLite store', () => {
   it('finishes a turn in flight on SIGTERM, stores it, and exits 0', async () => {
     let respond: ((response: ServerResponse) => void) | undefined;
     const asked = new Promise<ServerResponse>((resolve) => (respond = resolve));
-    const crm = createServer((_request, response) => respond?.(response));
-    crm.listen(0, '127.0.0.1');
-    await once(crm, 'listening');
-    const crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
+    const crm = await startRecordingServer((_request, response) => {
+      respond?.(response);
+      return undefined;
+    });
+    const crmUrl = crm.origin;
     const store = sqlite();
     const args = ['--store', store, '--env', `CRM_URL=${crmUrl}`, '--allow-host', '127.0.0.1'];
     const serving = await ServeProcess.start(SLOW, args);
@@ -180,7 +169,7 @@ describe('botflow serve with a SQLite store', () => {
     expect((await turn).body.messages).toEqual([{ text: 'Hi John! Anything else?' }]);
     expect(await exit).toBe(0);
     expect(serving.logs.at(-1)?.msg).toBe('stopped');
-    crm.close();
+    await crm.close();
 
     const again = await ServeProcess.start(SLOW, args);
     expect((await again.get('/conversations/u1')).body).toMatchObject({

@@ -8,7 +8,7 @@ import {
   type SessionStore,
   type StoredRecord,
 } from '../../engine/index.js';
-import { botOf, COLLECTOR } from '../runtime/helpers.js';
+import { botOf, COLLECTOR } from '../support/scripts.js';
 import { RedisServer } from './redis-server.js';
 
 // Started while the file loads: a missing redis-server fails the file instead of skipping it.

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../engine/index.js';
 import { describeStore } from './conformance.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'botflow-sqlite-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-sqlite-');
 let files = 0;
-const freshFile = () => join(dir, `store-${++files}.db`);
+const freshFile = () => join(temp.root, `store-${++files}.db`);
 
 describeStore('SqliteStore', (options) => new SqliteStore(freshFile(), options));
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createBotServer } from '../../../channels/http/index.js';
 import { createBot } from '../../../engine/index.js';
-import { errorOf, PLANS, startApi, turnOf } from './helpers.js';
+import { errorOf } from './helpers.js';
+import { PLANS, startApi, turnOf } from '../../support/json-api.js';
 
 const TOKEN = 'tok_5f2b9c7e0a1d4386';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startApi, turnOf } from './helpers.js';
+import { startApi, turnOf } from '../../support/json-api.js';
 
 describe('concurrent requests', () => {
   it('runs 20 conversations side by side, each keeping its own variables', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePayload, loadScript } from '../../../engine/index.js';
-import { manyVariables } from '../../runtime/helpers.js';
-import { PLANS, startApi, turnOf } from './helpers.js';
+import { manyVariables } from '../../support/scripts.js';
+import { PLANS, startApi, turnOf } from '../../support/json-api.js';
 
 describe('the JSON API', () => {
   it('drives a conversation from start to end, and GET shows where it stands', async () => {

@@ -6,7 +6,8 @@ import {
   type StoredRecord,
   type Unlock,
 } from '../../../engine/index.js';
-import { DownStore, errorOf, rawRequest, startApi } from './helpers.js';
+import { DownStore, errorOf, rawRequest } from './helpers.js';
+import { startApi } from '../../support/json-api.js';
 
 /** A store another process always writes first. */
 class RacedStore extends MemoryStore {

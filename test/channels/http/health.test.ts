@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, type SessionStore } from '../../../engine/index.js';
-import { DownStore, startApi } from './helpers.js';
+import { DownStore } from './helpers.js';
+import { startApi } from '../../support/json-api.js';
 
 describe('GET /health', () => {
   it('is 200 while the check resolves', async () => {

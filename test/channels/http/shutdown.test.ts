@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore, SqliteStore } from '../../../engine/index.js';
-import { startApi, turnOf } from './helpers.js';
+import { startApi, turnOf } from '../../support/json-api.js';
 
 /** A store whose writes wait until the test opens the gate, so a turn can be caught in flight. */
 class GatedStore extends MemoryStore {

@@ -7,7 +7,8 @@ import type {
   WebhookRequest,
 } from '../../../channels/adapter.js';
 import { MemoryStore, type StoredRecord } from '../../../engine/index.js';
-import { errorOf, startApi } from './helpers.js';
+import { errorOf } from './helpers.js';
+import { startApi } from '../../support/json-api.js';
 
 const SECRET = 'whsec_4b1f9e2a7c';
 

@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { botflow } from '../../../channels/telegram/grammy.js';
 import { createTelegramWebhook } from '../../../channels/telegram/webhook.js';
 import { createBot, MemoryStore, parseScript, type Turn } from '../../../engine/index.js';
-import { startApi } from '../http/helpers.js';
-import { DEMO_SCRIPT } from '../webhooks/helpers.js';
-import { FakeBotApi, TOKEN } from './fake-bot-api.js';
 import { grammyBot } from './helpers.js';
-import { CHAT_ID, GROUP_CHAT, textUpdate } from './updates.js';
+import { startApi } from '../../support/json-api.js';
+import { DEMO_SCRIPT } from '../../support/scripts.js';
+import { FakeBotApi, TOKEN } from '../../support/fake-bot-api.js';
+import { CHAT_ID, GROUP_CHAT, textUpdate } from '../../support/telegram.js';
 
 let api: FakeBotApi;
 beforeEach(async () => {

@@ -8,11 +8,11 @@ import {
   StoreUnavailableError,
   type StoredRecord,
 } from '../../../engine/index.js';
-import { botOf, yaml } from '../../runtime/helpers.js';
-import { FakeBotApi, TOKEN } from './fake-bot-api.js';
-import { grammyBot, keyboard, sent } from './helpers.js';
+import { grammyBot } from './helpers.js';
 import { LogCapture } from './log-capture.js';
-import { CHAT_ID, callbackUpdate, textUpdate } from './updates.js';
+import { botOf, yaml } from '../../support/scripts.js';
+import { FakeBotApi, TOKEN } from '../../support/fake-bot-api.js';
+import { callbackUpdate, CHAT_ID, keyboard, sent, textUpdate } from '../../support/telegram.js';
 
 const PASSWORD = 'redis-password-5f3a';
 

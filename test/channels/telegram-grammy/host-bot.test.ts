@@ -1,9 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { botflow } from '../../../channels/telegram/grammy.js';
-import { botOf, yaml } from '../../runtime/helpers.js';
-import { FakeBotApi } from './fake-bot-api.js';
-import { grammyBot, keyboard, REMOVE_KEYBOARD, sent } from './helpers.js';
-import { CHAT_ID, editedUpdate, photoUpdate, textUpdate } from './updates.js';
+import { grammyBot } from './helpers.js';
+import { botOf, yaml } from '../../support/scripts.js';
+import { FakeBotApi } from '../../support/fake-bot-api.js';
+import {
+  CHAT_ID,
+  editedUpdate,
+  keyboard,
+  photoUpdate,
+  REMOVE_KEYBOARD,
+  sent,
+  textUpdate,
+} from '../../support/telegram.js';
 
 let api: FakeBotApi;
 beforeEach(async () => {

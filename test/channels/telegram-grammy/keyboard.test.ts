@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { telegramMessages } from '../../../channels/telegram/keyboard.js';
 import { splitText } from '../../../channels/telegram/split-text.js';
-import { keyboard, REMOVE_KEYBOARD } from './helpers.js';
+import { keyboard, REMOVE_KEYBOARD } from '../../support/telegram.js';
 
 describe('telegramMessages', () => {
   it('removes the keyboard with the last message of a turn that shows no buttons', () => {

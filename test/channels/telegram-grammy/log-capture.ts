@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
-
-export type LogLine = Record<string, unknown>;
+import type { LogLine } from '../../support/serve-process.js';
 
 /** A real pino logger whose JSON lines are kept, so a test can read and wait for them. */
 export class LogCapture {

@@ -1,8 +1,8 @@
 import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { telegramErrorForLog } from '../../../channels/telegram/log.js';
-import { botOf, yaml } from '../../runtime/helpers.js';
-import { TOKEN } from './fake-bot-api.js';
+import { botOf, yaml } from '../../support/scripts.js';
+import { TOKEN } from '../../support/fake-bot-api.js';
 
 const bot = botOf(
   yaml`

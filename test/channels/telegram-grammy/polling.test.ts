@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../../channels/telegram/telegram-bot.js';
-import { botOf, yaml } from '../../runtime/helpers.js';
-import { FakeBotApi, TOKEN } from './fake-bot-api.js';
-import { keyboard, REMOVE_KEYBOARD, sent } from './helpers.js';
 import { LogCapture } from './log-capture.js';
-import { CHAT_ID, textUpdate } from './updates.js';
+import { botOf, yaml } from '../../support/scripts.js';
+import { FakeBotApi, TOKEN } from '../../support/fake-bot-api.js';
+import { CHAT_ID, keyboard, REMOVE_KEYBOARD, sent, textUpdate } from '../../support/telegram.js';
 
 let api: FakeBotApi;
 beforeEach(async () => {

@@ -2,34 +2,36 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleUpdate } from '../../../channels/adapter.js';
 import { createFacebookWebhook } from '../../../channels/facebook/webhook.js';
 import { BotflowError } from '../../../engine/index.js';
-import { jsonBodies, startFakePlatform, type FakePlatform } from './fake-platform.js';
+import {
+  json,
+  jsonBodies,
+  startRecordingServer,
+  type RecordingServer,
+} from '../../support/recording-server.js';
 import {
   botWithStore,
   buttonsScript,
   expectBotflowError,
-  hmacHex,
   LONG_LABEL,
-  rawFixture,
   runWebhook,
   webhookRequest,
 } from './helpers.js';
-import { loadFixture } from '../helpers.js';
+import { fixtureBytes, fixtureJson, hmacHex } from '../../support/channel-fixtures.js';
 
 const APP_SECRET = 'app-secret-4f1c';
 const VERIFY_TOKEN = 'verify-me-9d2e';
 const PAGE_TOKEN = 'EAAPageToken-5b7a';
 const USER = '1254459154682919';
 
-let graph: FakePlatform;
+let graph: RecordingServer;
 beforeEach(async () => {
   // The Send API's success answer (developers.facebook.com/docs/messenger-platform/reference/send-api).
-  graph = await startFakePlatform((call) => ({
-    status: 200,
-    json: {
+  graph = await startRecordingServer((call, response) =>
+    json(response, 200, {
       recipient_id: (JSON.parse(call.body) as { recipient: { id: string } }).recipient.id,
       message_id: 'm_1',
-    },
-  }));
+    }),
+  );
 });
 afterEach(() => graph.close());
 
@@ -38,7 +40,7 @@ function facebookWebhook() {
     appSecret: APP_SECRET,
     verifyToken: VERIFY_TOKEN,
     accessToken: PAGE_TOKEN,
-    apiRoot: graph.root,
+    apiRoot: graph.origin,
   });
 }
 
@@ -81,20 +83,20 @@ describe('the Messenger webhook', () => {
     const start = await runWebhook(
       adapter,
       bot,
-      signedPost(rawFixture('webhooks/facebook-get-started.json')),
+      signedPost(fixtureBytes('webhooks/facebook-get-started.json')),
     );
     expect(start).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
-    expect(graph.calls.map((call) => [call.method, call.path])).toEqual([
+    expect(graph.requests.map((call) => [call.method, call.url])).toEqual([
       ['POST', '/v25.0/me/messages'],
       ['POST', '/v25.0/me/messages'],
     ]);
     // The token travels as a bearer header, never in the URL.
-    for (const call of graph.calls) {
+    for (const call of graph.requests) {
       expect(call.headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
       expect(call.headers['content-type']).toBe('application/json');
-      expect(call.path).not.toContain(PAGE_TOKEN);
+      expect(call.url).not.toContain(PAGE_TOKEN);
     }
-    expect(jsonBodies(graph.calls)).toEqual([
+    expect(jsonBodies(graph.requests)).toEqual([
       textMessage('Hello! We know you as email@gmail.com.'),
       {
         ...textMessage('What can we do for you?'),
@@ -112,10 +114,10 @@ describe('the Messenger webhook', () => {
     const reply = await runWebhook(
       adapter,
       bot,
-      signedPost(rawFixture('webhooks/facebook-quick-reply.json')),
+      signedPost(fixtureBytes('webhooks/facebook-quick-reply.json')),
     );
     expect(reply).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
-    expect(jsonBodies(graph.calls.slice(2))).toEqual([textMessage('Your order is on its way.')]);
+    expect(jsonBodies(graph.requests.slice(2))).toEqual([textMessage('Your order is on its way.')]);
     expect(await bot.conversation(`facebook:${USER}`)).toMatchObject({
       status: 'ended',
       result: 'tracked',
@@ -128,27 +130,27 @@ describe('the Messenger webhook', () => {
     // Meta's messaging_postbacks example: a sender with user_ref and no id.
     const adapter = facebookWebhook();
     const { bot } = botWithStore();
-    const start = await runWebhook(adapter, bot, signedPost(rawFixture('webhooks/facebook-user-ref.json')));
+    const start = await runWebhook(adapter, bot, signedPost(fixtureBytes('webhooks/facebook-user-ref.json')));
     expect(start).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
     expect(await bot.conversation('facebook:user_ref:guest-5f0c1e7a9b')).toMatchObject({
       status: 'waiting',
       variables: { clientExternalId: '42', startParam: 'eyJlSWQiOiI0MiJ9' },
     });
-    const recipients = jsonBodies(graph.calls).map((body) => (body as { recipient: unknown }).recipient);
+    const recipients = jsonBodies(graph.requests).map((body) => (body as { recipient: unknown }).recipient);
     expect(recipients).toEqual([{ user_ref: 'guest-5f0c1e7a9b' }, { user_ref: 'guest-5f0c1e7a9b' }]);
   });
 
   it('starts a checkbox-plugin opt-in, named only by optin.user_ref, and answers it by user_ref', async () => {
     const adapter = facebookWebhook();
     const { bot } = botWithStore();
-    const start = await runWebhook(adapter, bot, signedPost(rawFixture('webhooks/facebook-optins.json')));
+    const start = await runWebhook(adapter, bot, signedPost(fixtureBytes('webhooks/facebook-optins.json')));
     expect(start).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
     expect(await bot.conversation('facebook:user_ref:checkbox-8c1d2e3f4a')).toMatchObject({
       status: 'waiting',
       variables: { clientExternalId: '42', startParam: 'eyJlSWQiOiI0MiJ9' },
     });
     expect(await bot.conversation('facebook:2233445566778899')).toBeUndefined();
-    const recipients = jsonBodies(graph.calls).map((body) => (body as { recipient: unknown }).recipient);
+    const recipients = jsonBodies(graph.requests).map((body) => (body as { recipient: unknown }).recipient);
     expect(recipients).toContainEqual({ user_ref: 'checkbox-8c1d2e3f4a' });
     expect(recipients).toContainEqual({ id: '1254459154682919' });
     expect(recipients).not.toContainEqual({ id: '2233445566778899' });
@@ -160,14 +162,14 @@ describe('the Messenger webhook', () => {
     const key = `facebook:${USER}`;
     /** Posts `fixture` twice; gives the Send API calls of each post and checks the store kept still. */
     const postTwice = async (fixture: string) => {
-      const request = signedPost(rawFixture(fixture));
-      const before = graph.calls.length;
+      const request = signedPost(fixtureBytes(fixture));
+      const before = graph.requests.length;
       expect(await runWebhook(adapter, bot, request)).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
       const stored = await store.get(key);
-      const sent = graph.calls.length;
+      const sent = graph.requests.length;
       expect(await runWebhook(adapter, bot, request)).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
       expect(await store.get(key)).toEqual(stored);
-      return [jsonBodies(graph.calls.slice(before, sent)), jsonBodies(graph.calls.slice(sent))];
+      return [jsonBodies(graph.requests.slice(before, sent)), jsonBodies(graph.requests.slice(sent))];
     };
 
     const [greeting, greetingAgain] = await postTwice('webhooks/facebook-get-started.json');
@@ -182,14 +184,14 @@ describe('the Messenger webhook', () => {
     expect(answer).toEqual([textMessage('Your order is on its way.')]);
     expect(answerAgain).toEqual([]);
     expect(await bot.conversation(key)).toMatchObject({ status: 'ended', result: 'tracked' });
-    expect(graph.calls).toHaveLength(3);
+    expect(graph.requests).toHaveLength(3);
   });
 
   it('refuses a POST without a valid signature, and nothing runs or is sent', async () => {
     const adapter = facebookWebhook();
     const { bot, store } = botWithStore();
-    const body = rawFixture('webhooks/facebook-get-started.json');
-    const other = rawFixture('webhooks/facebook-quick-reply.json');
+    const body = fixtureBytes('webhooks/facebook-get-started.json');
+    const other = fixtureBytes('webhooks/facebook-quick-reply.json');
     const forged = [
       {},
       { 'x-hub-signature-256': `sha256=${hmacHex('not-the-app-secret', body)}` },
@@ -207,7 +209,7 @@ describe('the Messenger webhook', () => {
       });
     }
     expect(store.size).toBe(0);
-    expect(graph.calls).toEqual([]);
+    expect(graph.requests).toEqual([]);
   });
 
   it('refuses a signed body that is not JSON with 400', async () => {
@@ -237,7 +239,7 @@ describe('the Messenger webhook', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(store.size).toBe(0);
     expect(await adapter.deliver([])).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
-    expect(graph.calls).toEqual([]);
+    expect(graph.requests).toEqual([]);
   });
 
   it('sends at most 13 quick replies, each title within 20 characters', async () => {
@@ -246,8 +248,8 @@ describe('the Messenger webhook', () => {
       ...Array.from({ length: 14 }, (_, i) => `Option ${i + 2}`),
     ];
     const { bot } = botWithStore(buttonsScript(buttons));
-    await runWebhook(facebookWebhook(), bot, signedPost(rawFixture('webhooks/facebook-get-started.json')));
-    const [sent] = jsonBodies(graph.calls) as [
+    await runWebhook(facebookWebhook(), bot, signedPost(fixtureBytes('webhooks/facebook-get-started.json')));
+    const [sent] = jsonBodies(graph.requests) as [
       { message: { quick_replies: { title: string; payload: string }[] } },
     ];
     const replies = sent.message.quick_replies;
@@ -264,50 +266,48 @@ describe('the Messenger webhook', () => {
 
   it('cuts an emoji label only between emoji', async () => {
     const { bot } = botWithStore(buttonsScript(['🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉']));
-    await runWebhook(facebookWebhook(), bot, signedPost(rawFixture('webhooks/facebook-get-started.json')));
-    const [sent] = jsonBodies(graph.calls) as [{ message: { quick_replies: { title: string }[] } }];
+    await runWebhook(facebookWebhook(), bot, signedPost(fixtureBytes('webhooks/facebook-get-started.json')));
+    const [sent] = jsonBodies(graph.requests) as [{ message: { quick_replies: { title: string }[] } }];
     // Each 🎉 is two UTF-16 units: nine fit beside the ellipsis in 20.
     expect(sent.message.quick_replies[0]?.title).toBe('🎉🎉🎉🎉🎉🎉🎉🎉🎉…');
   });
 
   it('throws channel.send-failed with the Graph error, never the token, when Meta refuses a message', async () => {
     // A Graph API error (developers.facebook.com/docs/graph-api/guides/error-handling) that echoes the token.
-    graph.answer(() => ({
-      status: 400,
-      json: {
+    graph.handle((_call, response) =>
+      json(response, 400, {
         error: {
           message: `Invalid OAuth access token - Cannot parse access token ${PAGE_TOKEN}.`,
           type: 'OAuthException',
           code: 190,
           fbtrace_id: 'AbCdEf',
         },
-      },
-    }));
+      }),
+    );
     const adapter = facebookWebhook();
     const { bot } = botWithStore();
-    const handled = await handleUpdate(bot, 'facebook', loadFixture('webhooks/facebook-get-started.json'));
+    const handled = await handleUpdate(bot, 'facebook', fixtureJson('webhooks/facebook-get-started.json'));
     await expectBotflowError(
       () => adapter.deliver(handled),
       'channel.send-failed',
       'the Messenger Send API refused the message with HTTP 400: Invalid OAuth access token - Cannot parse access token ***',
     );
     // The first message failed, so the conversation's second one was not sent after it.
-    expect(graph.calls).toHaveLength(1);
+    expect(graph.requests).toHaveLength(1);
   });
 
   it("still answers other senders of a batched body when one sender's message fails", async () => {
-    graph.answer((call) =>
+    graph.handle((call, response) =>
       call.body.includes('"2233445566778899"')
-        ? {
-            status: 400,
-            json: { error: { message: "(#551) This person isn't available right now.", code: 551 } },
-          }
-        : { status: 200, json: { recipient_id: USER, message_id: 'm_2' } },
+        ? json(response, 400, {
+            error: { message: "(#551) This person isn't available right now.", code: 551 },
+          })
+        : json(response, 200, { recipient_id: USER, message_id: 'm_2' }),
     );
     const adapter = facebookWebhook();
     const { bot } = botWithStore();
     // The fixture's first entry: a Get Started without a ref (2233…) after one with a ref (1254…).
-    const body = loadFixture('facebook-webhook.json') as {
+    const body = fixtureJson('facebook-webhook.json') as {
       entry: { messaging: unknown[] }[];
     };
     const [first] = body.entry;
@@ -322,7 +322,7 @@ describe('the Messenger webhook', () => {
       message:
         "the Messenger Send API refused the message with HTTP 400: (#551) This person isn't available right now",
     });
-    const recipients = jsonBodies(graph.calls).map(
+    const recipients = jsonBodies(graph.requests).map(
       (sent) => (sent as { recipient: { id: string } }).recipient.id,
     );
     expect(recipients).toEqual(['2233445566778899', USER, USER]);

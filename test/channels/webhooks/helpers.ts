@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import {
   handleWebhookUpdate,
@@ -8,48 +6,7 @@ import {
   type WebhookRequest,
 } from '../../../channels/adapter.js';
 import { BotflowError, createBot, MemoryStore, parseScript, type Bot } from '../../../engine/index.js';
-import { yaml } from '../../runtime/helpers.js';
-
-/**
- * The raw bytes of a webhook body under test/fixtures/channels/ (`webhooks/…` for this suite's
- * own; see the README beside each): raw, because signatures are over the exact bytes.
- */
-export function rawFixture(name: string): Buffer {
-  return readFileSync(new URL(`../../fixtures/channels/${name}`, import.meta.url));
-}
-
-/**
- * A script with what a messenger must render: a message, an ask with two buttons (one label too
- * long for Messenger's 20 and VK's 40 characters), a condition and two ends. Its greeting shows
- * whichever variable the link's payload seeded.
- */
-export const DEMO_SCRIPT = yaml`
-  botflow: 1
-  name: webhook-demo
-  variables:
-    city: ''
-  blocks:
-    greet:
-      type: message
-      text: 'Hello! We know you as {{ email }}{{ phone }}{{ clientExternalId }}{{ city }}.'
-      next: pick
-    pick:
-      type: ask
-      text: What can we do for you?
-      save: topic
-      choices:
-        - { label: Track my order, value: track }
-        - { label: Talk to a person about a very important matter, value: person }
-      next: route
-    route:
-      type: condition
-      branches:
-        - if: "topic == 'track'"
-          next: tracked
-      else: handover
-    tracked: { type: end, text: Your order is on its way., result: tracked }
-    handover: { type: end, text: A person will answer you soon., result: handover }
-`;
+import { DEMO_SCRIPT, yaml } from '../../support/scripts.js';
 
 export const LONG_LABEL = 'Talk to a person about a very important matter';
 
@@ -87,11 +44,6 @@ export function webhookRequest(options: {
     query: new URLSearchParams(options.query ?? ''),
     rawBody: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
   };
-}
-
-/** The hex HMAC-SHA256 of `body` keyed with `secret`, as Meta and Viber sign callbacks. */
-export function hmacHex(secret: string, body: Buffer | string): string {
-  return createHmac('sha256', secret).update(body).digest('hex');
 }
 
 /**

@@ -1,18 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInstagramWebhook } from '../../../channels/instagram/webhook.js';
-import { jsonBodies, startFakePlatform, type FakePlatform } from './fake-platform.js';
-import { botWithStore, hmacHex, LONG_LABEL, rawFixture, runWebhook, webhookRequest } from './helpers.js';
+import {
+  json,
+  jsonBodies,
+  startRecordingServer,
+  type RecordingServer,
+} from '../../support/recording-server.js';
+import { botWithStore, LONG_LABEL, runWebhook, webhookRequest } from './helpers.js';
+import { fixtureBytes, hmacHex } from '../../support/channel-fixtures.js';
 
 const APP_SECRET = 'ig-app-secret-77aa';
 const PAGE_TOKEN = 'EAAInstagramPageToken-31';
 const USER = '5432109876543210';
 
-let graph: FakePlatform;
+let graph: RecordingServer;
 beforeEach(async () => {
-  graph = await startFakePlatform(() => ({
-    status: 200,
-    json: { recipient_id: USER, message_id: 'aWdf_1' },
-  }));
+  graph = await startRecordingServer((_call, response) =>
+    json(response, 200, { recipient_id: USER, message_id: 'aWdf_1' }),
+  );
 });
 afterEach(() => graph.close());
 
@@ -21,7 +26,7 @@ function instagramWebhook() {
     appSecret: APP_SECRET,
     verifyToken: 'ig-verify',
     accessToken: PAGE_TOKEN,
-    apiRoot: graph.root,
+    apiRoot: graph.origin,
     graphVersion: 'v24.0',
   });
 }
@@ -43,13 +48,17 @@ describe('the Instagram webhook', () => {
     const adapter = instagramWebhook();
     const { bot } = botWithStore();
 
-    const start = await runWebhook(adapter, bot, signedPost(rawFixture('webhooks/instagram-referral.json')));
+    const start = await runWebhook(
+      adapter,
+      bot,
+      signedPost(fixtureBytes('webhooks/instagram-referral.json')),
+    );
     expect(start).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
-    expect(graph.calls.map((call) => [call.path, call.headers.authorization])).toEqual([
+    expect(graph.requests.map((call) => [call.url, call.headers.authorization])).toEqual([
       ['/v24.0/me/messages', `Bearer ${PAGE_TOKEN}`],
       ['/v24.0/me/messages', `Bearer ${PAGE_TOKEN}`],
     ]);
-    expect(jsonBodies(graph.calls)).toEqual([
+    expect(jsonBodies(graph.requests)).toEqual([
       {
         recipient: { id: USER },
         messaging_type: 'RESPONSE',
@@ -69,8 +78,8 @@ describe('the Instagram webhook', () => {
     ]);
 
     // The user taps the cut title; its payload carries the whole label back.
-    await runWebhook(adapter, bot, signedPost(rawFixture('webhooks/instagram-quick-reply.json')));
-    expect(jsonBodies(graph.calls.slice(2))).toEqual([
+    await runWebhook(adapter, bot, signedPost(fixtureBytes('webhooks/instagram-quick-reply.json')));
+    expect(jsonBodies(graph.requests.slice(2))).toEqual([
       {
         recipient: { id: USER },
         messaging_type: 'RESPONSE',
@@ -88,16 +97,16 @@ describe('the Instagram webhook', () => {
     const answer = await runWebhook(
       instagramWebhook(),
       bot,
-      signedPost(rawFixture('webhooks/facebook-get-started.json')),
+      signedPost(fixtureBytes('webhooks/facebook-get-started.json')),
     );
     expect(answer).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
     expect(store.size).toBe(0);
-    expect(graph.calls).toEqual([]);
+    expect(graph.requests).toEqual([]);
   });
 
   it("refuses a body signed with Messenger's app secret instead of this app's", async () => {
     const { bot, store } = botWithStore();
-    const body = rawFixture('webhooks/instagram-referral.json');
+    const body = fixtureBytes('webhooks/instagram-referral.json');
     const request = webhookRequest({
       body,
       headers: { 'x-hub-signature-256': `sha256=${hmacHex('app-secret-4f1c', body)}` },
@@ -107,6 +116,6 @@ describe('the Instagram webhook', () => {
       body: 'bad signature',
     });
     expect(store.size).toBe(0);
-    expect(graph.calls).toEqual([]);
+    expect(graph.requests).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shortLabel } from '../../../channels/outgoing.js';
 import { createVkWebhook } from '../../../channels/vk/webhook.js';
-import { yaml } from '../../runtime/helpers.js';
-import { startFakePlatform, type FakePlatform } from './fake-platform.js';
-import { botWithStore, rawFixture, runWebhook, webhookRequest } from './helpers.js';
+import { json, startRecordingServer, type RecordingServer } from '../../support/recording-server.js';
+import { botWithStore, runWebhook, webhookRequest } from './helpers.js';
+import { yaml } from '../../support/scripts.js';
+import { fixtureBytes } from '../../support/channel-fixtures.js';
 
 describe('button labels', () => {
   it('stay as they are within the limit', () => {
@@ -33,9 +34,9 @@ describe('button labels', () => {
 });
 
 describe('messages sent to a messenger', () => {
-  let vkApi: FakePlatform;
+  let vkApi: RecordingServer;
   beforeEach(async () => {
-    vkApi = await startFakePlatform(() => ({ status: 200, json: { response: 1 } }));
+    vkApi = await startRecordingServer((_call, response) => json(response, 200, { response: 1 }));
   });
   afterEach(() => vkApi.close());
 
@@ -56,9 +57,9 @@ describe('messages sent to a messenger', () => {
       confirmation: 'c',
       secret: 's3cr3t',
       accessToken: 't',
-      apiRoot: vkApi.root,
+      apiRoot: vkApi.origin,
     });
-    await runWebhook(adapter, bot, webhookRequest({ body: rawFixture('vk-message-new.json') }));
-    expect(vkApi.calls.map((call) => new URLSearchParams(call.body).get('message'))).toEqual(['Bye.']);
+    await runWebhook(adapter, bot, webhookRequest({ body: fixtureBytes('vk-message-new.json') }));
+    expect(vkApi.requests.map((call) => new URLSearchParams(call.body).get('message'))).toEqual(['Bye.']);
   });
 });

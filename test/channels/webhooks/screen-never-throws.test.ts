@@ -6,7 +6,7 @@ import { createInstagramWebhook } from '../../../channels/instagram/webhook.js';
 import { createViberWebhook } from '../../../channels/viber/webhook.js';
 import { createTelegramWebhook } from '../../../channels/telegram/webhook.js';
 import { createVkWebhook } from '../../../channels/vk/webhook.js';
-import { hmacHex, rawFixture } from './helpers.js';
+import { fixtureBytes, hmacHex } from '../../support/channel-fixtures.js';
 
 const SECRET = 's3cr3t';
 const meta = { appSecret: SECRET, verifyToken: SECRET, accessToken: 'token' };
@@ -21,9 +21,9 @@ const ADAPTERS: readonly WebhookAdapter[] = [
 /** Bodies near real ones (the fixtures, hostile JSON) and any bytes at all. */
 const body = fc.oneof(
   fc.constantFrom(
-    rawFixture('facebook-webhook.json'),
-    rawFixture('viber-conversation-started.json'),
-    rawFixture('vk-message-new.json'),
+    fixtureBytes('facebook-webhook.json'),
+    fixtureBytes('viber-conversation-started.json'),
+    fixtureBytes('vk-message-new.json'),
     Buffer.from('{"__proto__":{"secret":"s3cr3t"},"constructor":{"prototype":{}}}'),
     Buffer.from(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
     Buffer.from('{"secret":"s3cr3t","type":"confirmation","group_id":1e400}'),

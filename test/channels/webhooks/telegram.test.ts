@@ -3,10 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleUpdate } from '../../../channels/adapter.js';
 import { createTelegramWebhook } from '../../../channels/telegram/webhook.js';
 import { BotflowError, encodePayload } from '../../../engine/index.js';
-import { FakeBotApi, TOKEN } from '../telegram-grammy/fake-bot-api.js';
-import { keyboard, REMOVE_KEYBOARD, sent } from '../telegram-grammy/helpers.js';
-import { callbackUpdate, CHAT_ID, GROUP_CHAT, textUpdate } from '../telegram-grammy/updates.js';
 import { botWithStore, expectBotflowError, runWebhook, webhookRequest } from './helpers.js';
+import { FakeBotApi, TOKEN } from '../../support/fake-bot-api.js';
+import {
+  callbackUpdate,
+  CHAT_ID,
+  GROUP_CHAT,
+  keyboard,
+  REMOVE_KEYBOARD,
+  sent,
+  textUpdate,
+} from '../../support/telegram.js';
 
 const SECRET = 'wh-Secret_0123456789';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';

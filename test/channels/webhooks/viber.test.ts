@@ -1,30 +1,38 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleUpdate } from '../../../channels/adapter.js';
 import { createViberWebhook } from '../../../channels/viber/webhook.js';
-import { jsonBodies, startFakePlatform, type FakePlatform } from './fake-platform.js';
+import {
+  json,
+  jsonBodies,
+  startRecordingServer,
+  text,
+  type RecordingServer,
+} from '../../support/recording-server.js';
 import {
   botWithStore,
   buttonsScript,
   expectBotflowError,
-  hmacHex,
   LONG_LABEL,
-  rawFixture,
   runWebhook,
   webhookRequest,
 } from './helpers.js';
-import { loadFixture } from '../helpers.js';
+import { fixtureBytes, fixtureJson, hmacHex } from '../../support/channel-fixtures.js';
 
 const AUTH_TOKEN = '445da6az1s345z78-dazcczb2542zv51a-e0vc5fva17480im9';
 const USER = '01234567890A=';
 const SENDER = { name: 'Shop Bot', avatar: 'https://example.com/avatar.jpg' };
 
-let viberApi: FakePlatform;
+let viberApi: RecordingServer;
 beforeEach(async () => {
   // send_message's success answer (developers.viber.com/docs/api/rest-bot-api/#send-message).
-  viberApi = await startFakePlatform(() => ({
-    status: 200,
-    json: { status: 0, status_message: 'ok', message_token: 5741311803571721, chat_hostname: 'SN-CHAT-05_' },
-  }));
+  viberApi = await startRecordingServer((_call, response) =>
+    json(response, 200, {
+      status: 0,
+      status_message: 'ok',
+      message_token: 5741311803571721,
+      chat_hostname: 'SN-CHAT-05_',
+    }),
+  );
 });
 afterEach(() => viberApi.close());
 
@@ -33,7 +41,7 @@ function viberWebhook() {
     authToken: AUTH_TOKEN,
     botName: SENDER.name,
     avatar: SENDER.avatar,
-    apiRoot: viberApi.root,
+    apiRoot: viberApi.origin,
   });
 }
 
@@ -52,11 +60,11 @@ describe('the Viber webhook', () => {
     const answer = await runWebhook(
       viberWebhook(),
       bot,
-      signedCallback(rawFixture('webhooks/viber-webhook-check.json')),
+      signedCallback(fixtureBytes('webhooks/viber-webhook-check.json')),
     );
     expect(answer).toEqual({ status: 200, body: '' });
     expect(store.size).toBe(0);
-    expect(viberApi.calls).toEqual([]);
+    expect(viberApi.requests).toEqual([]);
   });
 
   it('answers conversation_started with one welcome message, then replies through send_message', async () => {
@@ -67,7 +75,7 @@ describe('the Viber webhook', () => {
     const welcome = await runWebhook(
       adapter,
       bot,
-      signedCallback(rawFixture('viber-conversation-started.json')),
+      signedCallback(fixtureBytes('viber-conversation-started.json')),
     );
     expect(welcome.status).toBe(200);
     expect(JSON.parse(welcome.body)).toEqual({
@@ -81,18 +89,18 @@ describe('the Viber webhook', () => {
       },
     });
     // Viber allows no send_message before the user writes.
-    expect(viberApi.calls).toEqual([]);
+    expect(viberApi.requests).toEqual([]);
 
     const reply = await runWebhook(
       adapter,
       bot,
-      signedCallback(rawFixture('webhooks/viber-keyboard-reply.json')),
+      signedCallback(fixtureBytes('webhooks/viber-keyboard-reply.json')),
     );
     expect(reply).toEqual({ status: 200, body: '' });
     expect(
-      viberApi.calls.map((call) => [call.method, call.path, call.headers['x-viber-auth-token']]),
+      viberApi.requests.map((call) => [call.method, call.url, call.headers['x-viber-auth-token']]),
     ).toEqual([['POST', '/pa/send_message', AUTH_TOKEN]]);
-    expect(jsonBodies(viberApi.calls)).toEqual([
+    expect(jsonBodies(viberApi.requests)).toEqual([
       { receiver: USER, type: 'text', sender: SENDER, text: 'Your order is on its way.' },
     ]);
     expect(await bot.conversation(`viber:${USER}`)).toMatchObject({
@@ -106,8 +114,8 @@ describe('the Viber webhook', () => {
     const buttons = Array.from({ length: 13 }, (_, i) => `Choice ${i + 1}`);
     const { bot } = botWithStore(buttonsScript(buttons));
     // A message from someone without a conversation starts one, answered through send_message.
-    await runWebhook(viberWebhook(), bot, signedCallback(rawFixture('webhooks/viber-keyboard-reply.json')));
-    expect(jsonBodies(viberApi.calls)).toEqual([
+    await runWebhook(viberWebhook(), bot, signedCallback(fixtureBytes('webhooks/viber-keyboard-reply.json')));
+    expect(jsonBodies(viberApi.requests)).toEqual([
       {
         receiver: USER,
         type: 'text',
@@ -125,11 +133,11 @@ describe('the Viber webhook', () => {
   it('refuses a callback without a valid signature, and nothing runs or is sent', async () => {
     const adapter = viberWebhook();
     const { bot, store } = botWithStore();
-    const body = rawFixture('viber-conversation-started.json');
+    const body = fixtureBytes('viber-conversation-started.json');
     const forged = [
       {},
       { 'x-viber-content-signature': hmacHex('another-token', body) },
-      { 'x-viber-content-signature': hmacHex(AUTH_TOKEN, rawFixture('viber-message.json')) },
+      { 'x-viber-content-signature': hmacHex(AUTH_TOKEN, fixtureBytes('viber-message.json')) },
       { 'x-viber-content-signature': `sha256=${hmacHex(AUTH_TOKEN, body)}` },
       { 'x-viber-content-signature': '' },
     ];
@@ -144,7 +152,7 @@ describe('the Viber webhook', () => {
       body: 'method not allowed',
     });
     expect(store.size).toBe(0);
-    expect(viberApi.calls).toEqual([]);
+    expect(viberApi.requests).toEqual([]);
   });
 
   it('refuses a signed body that is not JSON with 400', () => {
@@ -156,13 +164,12 @@ describe('the Viber webhook', () => {
 
   it("throws channel.send-failed with Viber's status when send_message is refused, never the token", async () => {
     // Viber answers HTTP 200 with a non-zero status (developers.viber.com/docs/api/rest-bot-api/#errors).
-    viberApi.answer(() => ({
-      status: 200,
-      json: { status: 2, status_message: `invalidAuthToken ${AUTH_TOKEN}` },
-    }));
+    viberApi.handle((_call, response) =>
+      json(response, 200, { status: 2, status_message: `invalidAuthToken ${AUTH_TOKEN}` }),
+    );
     const adapter = viberWebhook();
     const { bot } = botWithStore();
-    const handled = await handleUpdate(bot, 'viber', loadFixture('webhooks/viber-keyboard-reply.json'));
+    const handled = await handleUpdate(bot, 'viber', fixtureJson('webhooks/viber-keyboard-reply.json'));
     await expectBotflowError(
       () => adapter.deliver(handled),
       'channel.send-failed',
@@ -171,9 +178,9 @@ describe('the Viber webhook', () => {
   });
 
   it('throws channel.send-failed when the API answers with something that is not Viber', async () => {
-    viberApi.answer(() => ({ status: 502, text: '<html>Bad Gateway</html>' }));
+    viberApi.handle((_call, response) => text(response, 502, '<html>Bad Gateway</html>'));
     const { bot } = botWithStore();
-    const handled = await handleUpdate(bot, 'viber', loadFixture('webhooks/viber-keyboard-reply.json'));
+    const handled = await handleUpdate(bot, 'viber', fixtureJson('webhooks/viber-keyboard-reply.json'));
     await expectBotflowError(
       () => viberWebhook().deliver(handled),
       'channel.send-failed',

@@ -1,17 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleUpdate } from '../../../channels/adapter.js';
 import { createVkWebhook } from '../../../channels/vk/webhook.js';
-import { startFakePlatform, type FakePlatform, type RecordedCall } from './fake-platform.js';
+import {
+  json,
+  startRecordingServer,
+  type RecordedRequest,
+  type RecordingServer,
+} from '../../support/recording-server.js';
 import {
   botWithStore,
   buttonsScript,
   expectBotflowError,
   LONG_LABEL,
-  rawFixture,
   runWebhook,
   webhookRequest,
 } from './helpers.js';
-import { loadFixture } from '../helpers.js';
+import { fixtureBytes, fixtureJson } from '../../support/channel-fixtures.js';
 
 const SECRET = 's3cr3t'; // the fixtures' secret
 const CONFIRMATION = 'a1b2c3d4';
@@ -19,10 +23,10 @@ const TOKEN = 'vk1.a.communityToken-8f3e';
 const GROUP = 200000001;
 const USER = '123456789';
 
-let vkApi: FakePlatform;
+let vkApi: RecordingServer;
 beforeEach(async () => {
   // messages.send answers the new message's id (dev.vk.com/method/messages.send).
-  vkApi = await startFakePlatform(() => ({ status: 200, json: { response: 123 } }));
+  vkApi = await startRecordingServer((_call, response) => json(response, 200, { response: 123 }));
 });
 afterEach(() => vkApi.close());
 
@@ -32,13 +36,13 @@ function vkWebhook() {
     secret: SECRET,
     accessToken: TOKEN,
     groupId: GROUP,
-    apiRoot: vkApi.root,
+    apiRoot: vkApi.origin,
   });
 }
 
 /** A messages.send call's form, with its keyboard parsed and its random_id checked and left out. */
-function sentForm(call: RecordedCall): Record<string, unknown> {
-  expect([call.method, call.path, call.headers['content-type']]).toEqual([
+function sentForm(call: RecordedRequest): Record<string, unknown> {
+  expect([call.method, call.url, call.headers['content-type']]).toEqual([
     'POST',
     '/method/messages.send',
     'application/x-www-form-urlencoded',
@@ -59,7 +63,7 @@ const COMMON = { peer_id: USER, v: '5.199', access_token: TOKEN, group_id: Strin
 describe('the VK webhook', () => {
   it('answers the confirmation callback with the confirmation string, only with the right secret', async () => {
     const { bot, store } = botWithStore();
-    const body = rawFixture('webhooks/vk-confirmation.json');
+    const body = fixtureBytes('webhooks/vk-confirmation.json');
     expect(await runWebhook(vkWebhook(), bot, webhookRequest({ body }))).toEqual({
       status: 200,
       body: CONFIRMATION,
@@ -77,9 +81,13 @@ describe('the VK webhook', () => {
     const { bot } = botWithStore();
 
     // message_new with the link's ref and the Start button's payload (see the fixtures README).
-    const start = await runWebhook(adapter, bot, webhookRequest({ body: rawFixture('vk-message-new.json') }));
+    const start = await runWebhook(
+      adapter,
+      bot,
+      webhookRequest({ body: fixtureBytes('vk-message-new.json') }),
+    );
     expect(start).toEqual({ status: 200, body: 'ok' });
-    expect(vkApi.calls.map(sentForm)).toEqual([
+    expect(vkApi.requests.map(sentForm)).toEqual([
       { ...COMMON, message: 'Hello! We know you as Moscow.' },
       {
         ...COMMON,
@@ -98,13 +106,15 @@ describe('the VK webhook', () => {
     const reply = await runWebhook(
       adapter,
       bot,
-      webhookRequest({ body: rawFixture('webhooks/vk-keyboard-reply.json') }),
+      webhookRequest({ body: fixtureBytes('webhooks/vk-keyboard-reply.json') }),
     );
     expect(reply).toEqual({ status: 200, body: 'ok' });
-    expect(vkApi.calls.slice(2).map(sentForm)).toEqual([{ ...COMMON, message: 'Your order is on its way.' }]);
+    expect(vkApi.requests.slice(2).map(sentForm)).toEqual([
+      { ...COMMON, message: 'Your order is on its way.' },
+    ]);
     expect(await bot.conversation(`vk:${USER}`)).toMatchObject({ status: 'ended', result: 'tracked' });
     // Every send gets its own random_id, which VK uses to drop repeats.
-    const ids = vkApi.calls.map((call) => new URLSearchParams(call.body).get('random_id'));
+    const ids = vkApi.requests.map((call) => new URLSearchParams(call.body).get('random_id'));
     expect(new Set(ids).size).toBe(3);
   });
 
@@ -114,9 +124,9 @@ describe('the VK webhook', () => {
     await runWebhook(
       vkWebhook(),
       bot,
-      webhookRequest({ body: rawFixture('webhooks/vk-keyboard-reply.json') }),
+      webhookRequest({ body: fixtureBytes('webhooks/vk-keyboard-reply.json') }),
     );
-    const [form] = vkApi.calls.map(sentForm);
+    const [form] = vkApi.requests.map(sentForm);
     expect(form?.keyboard).toEqual({
       one_time: true,
       buttons: [0, 2, 4, 6, 8, 10].map((i) => buttons.slice(i, i + 2).map((button) => textButton(button))),
@@ -126,7 +136,7 @@ describe('the VK webhook', () => {
   it('refuses a wrong, missing or non-text secret, and another community, and nothing runs or is sent', async () => {
     const adapter = vkWebhook();
     const { bot, store } = botWithStore();
-    const message = loadFixture('vk-message-new.json') as Record<string, unknown>;
+    const message = fixtureJson('vk-message-new.json') as Record<string, unknown>;
     const refused = [
       [{ ...message, secret: 'S3CR3T' }, 'bad secret'],
       [{ ...message, secret: undefined }, 'bad secret'],
@@ -142,7 +152,7 @@ describe('the VK webhook', () => {
       });
     }
     expect(store.size).toBe(0);
-    expect(vkApi.calls).toEqual([]);
+    expect(vkApi.requests).toEqual([]);
   });
 
   it('refuses a body that is not JSON with 400, and any method but POST', () => {
@@ -159,18 +169,17 @@ describe('the VK webhook', () => {
 
   it('throws channel.send-failed with the VK error when messages.send is refused, never the token', async () => {
     // VK answers HTTP 200 with an error object (dev.vk.com/reference/errors).
-    vkApi.answer(() => ({
-      status: 200,
-      json: {
+    vkApi.handle((_call, response) =>
+      json(response, 200, {
         error: {
           error_code: 5,
           error_msg: 'User authorization failed: invalid access_token (4).',
           request_params: [{ key: 'access_token', value: TOKEN }],
         },
-      },
-    }));
+      }),
+    );
     const { bot } = botWithStore();
-    const handled = await handleUpdate(bot, 'vk', loadFixture('vk-message-new.json'));
+    const handled = await handleUpdate(bot, 'vk', fixtureJson('vk-message-new.json'));
     await expectBotflowError(
       () => vkWebhook().deliver(handled),
       'channel.send-failed',

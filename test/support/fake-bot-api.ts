@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import {
+  json,
+  startRecordingServer,
+  type RecordedRequest,
+  type RecordingServer,
+} from './recording-server.js';
 
 export const TOKEN = '123456789:AAHtestSecretTokenPart_0123456789abcd';
 
@@ -30,8 +36,9 @@ export interface ApiCall {
 const POLL_WAIT_MS = 100;
 
 /**
- * A Bot API server on 127.0.0.1 (core.telegram.org/bots/api#making-requests): the methods a
- * botflow bot calls, answered the way Telegram does. Tests queue updates and wait for calls.
+ * A Bot API server on 127.0.0.1 (core.telegram.org/bots/api#making-requests), a recording server
+ * scripted with the methods a botflow bot calls, answered the way Telegram does. The real grammY
+ * talks to it over HTTP. Tests queue updates and wait for calls.
  */
 export class FakeBotApi {
   readonly calls: ApiCall[] = [];
@@ -40,20 +47,17 @@ export class FakeBotApi {
   private readonly updates: Update[] = [];
   private readonly changes = new EventEmitter();
 
-  private constructor(
-    private readonly server: Server,
-    readonly apiRoot: string,
-  ) {}
+  private server: RecordingServer | undefined;
+
+  /** The root URL to give grammY as `apiRoot`. */
+  get apiRoot(): string {
+    if (!this.server) throw new Error('the fake Bot API has not started');
+    return this.server.origin;
+  }
 
   static async start(): Promise<FakeBotApi> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no address');
-    const api = new FakeBotApi(server, `http://127.0.0.1:${address.port}`);
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      void api.answer(request, response);
-    });
+    const api = new FakeBotApi();
+    api.server = await startRecordingServer((request, response) => api.answer(request, response));
     return api;
   }
 
@@ -74,13 +78,18 @@ export class FakeBotApi {
     return this.callsOf(method);
   }
 
+  /**
+   * Resolves once a getUpdates call from `since` on (an index into `calls`) has confirmed
+   * `updateId`, by asking for the updates after it: a polling bot has handled it.
+   */
+  async confirmed(updateId: number, since = 0): Promise<void> {
+    const offsetPast = (call: ApiCall) =>
+      call.method === 'getUpdates' && typeof call.params.offset === 'number' && call.params.offset > updateId;
+    await this.until(() => this.calls.slice(since).some(offsetPast));
+  }
+
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => {
-      this.server.close(() => {
-        resolve();
-      });
-    });
+    return this.server?.close() ?? Promise.resolve();
   }
 
   private until(condition: () => boolean): Promise<void> {
@@ -95,14 +104,13 @@ export class FakeBotApi {
     });
   }
 
-  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const [, token, method = ''] = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? '') ?? [];
-    const body = await readBody(request);
+  private async answer(request: RecordedRequest, response: ServerResponse): Promise<undefined> {
+    const [, token, method = ''] = /^\/bot([^/]+)\/(\w+)$/.exec(request.url) ?? [];
     if (token !== TOKEN) {
       reply(response, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
       return;
     }
-    const params = (body === '' ? {} : JSON.parse(body)) as Record<string, unknown>;
+    const params = (request.body === '' ? {} : JSON.parse(request.body)) as Record<string, unknown>;
     if (method === 'sendMessage' && this.dropSendMessage) {
       response.destroy();
       return;
@@ -168,21 +176,6 @@ export class FakeBotApi {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    request.on('error', reject);
-  });
-}
-
 function reply(response: ServerResponse, status: number, body: unknown): void {
-  if (response.destroyed) return;
-  response.writeHead(status, { 'Content-Type': 'application/json' });
-  response.end(JSON.stringify(body));
+  if (!response.destroyed) json(response, status, body);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /** One request as the server received it. */
-export interface Received {
+export interface RecordedRequest {
   readonly method: string;
   /** The request target exactly as sent (path and query, still percent-encoded). */
   readonly url: string;
@@ -16,16 +16,24 @@ export interface Received {
 
 /**
  * How a test answers a request: `'sent'` (what `json` and `text` return) or undefined once it has
- * answered, `'hang'` to never answer (the socket is closed at the end).
+ * answered, `'hang'` to never answer (the socket is closed at the end). It may answer later: a
+ * promise is waited for, and a fake that holds a request (a long poll, a slow CRM) returns one.
  */
-export type Handler = (request: Received, response: ServerResponse) => 'sent' | 'hang' | undefined;
+export type Handler = (
+  request: RecordedRequest,
+  response: ServerResponse,
+) => 'sent' | 'hang' | undefined | Promise<'sent' | 'hang' | undefined>;
 
-export interface TestServer {
+/**
+ * A stand-in for a server botflow calls (a CRM, a messenger's API, the Telegram Bot API) or
+ * sends to: it records every request and answers as the test scripts it.
+ */
+export interface RecordingServer {
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   /** Every request received, in order. */
-  readonly requests: Received[];
+  readonly requests: RecordedRequest[];
   /** Replaces the handler for the requests to come. */
   handle(handler: Handler): void;
   close(): Promise<void>;
@@ -55,23 +63,23 @@ export function text(
   return 'sent';
 }
 
-const servers = new Set<TestServer>();
+const servers = new Set<RecordingServer>();
 
 /**
  * A real `node:http` server on 127.0.0.1 (a free port) that records every request it receives.
  * The default handler answers `200 {"ok":true}`.
  */
-export async function startServer(
+export async function startRecordingServer(
   handler: Handler = (_request, response) => json(response, 200, { ok: true }),
-): Promise<TestServer> {
+): Promise<RecordingServer> {
   let current = handler;
-  const requests: Received[] = [];
+  const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const received: Received = {
+      const received: RecordedRequest = {
         method: request.method ?? '',
         url: request.url ?? '',
         headers: request.headers,
@@ -79,7 +87,7 @@ export async function startServer(
         at: performance.now(),
       };
       requests.push(received);
-      current(received, response);
+      void current(received, response);
     });
   });
   server.on('connection', (socket) => {
@@ -91,7 +99,7 @@ export async function startServer(
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const test: TestServer = {
+  const test: RecordingServer = {
     port,
     origin: `http://127.0.0.1:${port}`,
     requests,
@@ -120,8 +128,13 @@ export async function closeServers(): Promise<void> {
 
 /** A port nothing listens on (it was free a moment ago). */
 export async function closedPort(): Promise<number> {
-  const server = await startServer();
+  const server = await startRecordingServer();
   const { port } = server;
   await server.close();
   return port;
+}
+
+/** The JSON bodies of recorded requests, in order. */
+export function jsonBodies(requests: readonly RecordedRequest[]): unknown[] {
+  return requests.map((request) => JSON.parse(request.body) as unknown);
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
-import { ROOT } from '../cli/run-cli.js';
+import { ROOT } from './cli.js';
 
 const BIN = `${ROOT}dist/cli/bin.js`;
 

@@ -56,3 +56,15 @@ export function callbackUpdate(data: string): Update {
     },
   };
 }
+
+/** The reply keyboard botflow sends for these button labels. */
+export function keyboard(...labels: string[]): Record<string, unknown> {
+  return { keyboard: labels.map((text) => [{ text }]), one_time_keyboard: true, resize_keyboard: true };
+}
+
+export const REMOVE_KEYBOARD = { remove_keyboard: true };
+
+/** A `sendMessage` call botflow makes to the test chat, whose id it gives as the conversation's key does: as text. */
+export function sent(text: string, replyMarkup?: Record<string, unknown>): Record<string, unknown> {
+  return { chat_id: String(CHAT_ID), text, ...(replyMarkup && { reply_markup: replyMarkup }) };
+}
