@@ -82,6 +82,11 @@ export const caseSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   /** The fixed time `now` reads, as an ISO date. */
   clock: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Fixed draws by block id, each from 0 up to (not including) 1, in place of the conversation's
+   * own: a random block with branches weighted 70/30 takes its first branch for a draw under 0.7.
+   */
+  draws: z.record(z.string(), z.number().min(0).lt(1)).optional(),
   http: z.array(mock).max(100).optional(),
   steps: z.array(step).max(500).default([]),
   expect: z

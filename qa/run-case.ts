@@ -102,6 +102,7 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
     script,
     env: data.env ?? {},
     ...(clock && { clock: () => clock }),
+    ...(data.draws && { draws: data.draws }),
     http: retrying(http.transport, { random: () => 0.5, sleep: () => Promise.resolve() }),
     trace: true,
   });
@@ -125,6 +126,13 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
   };
 
   try {
+    const stray = Object.keys(data.draws ?? {}).find((id) => !script.blocks.has(id));
+    if (stray !== undefined) {
+      throw new Failure({
+        position: testCase.position,
+        message: `draws names block "${stray}", which the script does not have`,
+      });
+    }
     took(await bot.start('qa', startOptions(data.start, testCase.position)), undefined, testCase.position);
     for (const [index, step] of data.steps.entries()) {
       const number = index + 1;

@@ -27,6 +27,7 @@ import {
   type ConversationEvent,
   type ConversationMachine,
 } from './machine.js';
+import { drawFor, fixedDraws } from './draw.js';
 import { secretMasker } from './mask.js';
 import { KeyedQueue } from './queue.js';
 import { readConversation, type ReadConversation } from './read.js';
@@ -70,6 +71,11 @@ export interface BotOptions {
    * STORED_LIMIT_FACTOR times over starts afresh, its message marks kept.
    */
   readonly maxVariableBytes?: number;
+  /**
+   * Fixed draws, by block id, in place of the conversation's own (see Step.draw): a QA case sets
+   * one to take a chosen branch of a random block. Each is a number from 0 up to (not including) 1.
+   */
+  readonly draws?: Readonly<Record<string, number>>;
 }
 
 export interface StartOptions {
@@ -142,11 +148,13 @@ export class Bot {
       count: limitOption('maxVariables', options.maxVariables, DEFAULT_MAX_VARIABLES),
       bytes: limitOption('maxVariableBytes', options.maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES),
     };
+    const draws = fixedDraws(options.draws);
     const runtime: StepRuntime = {
       env: options.env ?? {},
       now: options.clock ?? (() => new Date()),
       stepCap: options.stepCap ?? 1000,
       tracing: options.trace ?? false,
+      draw: (key, block) => draws.get(block) ?? drawFor(key, block),
       variablesOver: (vars) => limitBreach(changedVariables(vars, this.defaults), this.limits),
     };
     this.machine = machineFor(compileScript(options.script), {
@@ -221,7 +229,7 @@ export class Bot {
       stored.s === this.script.version &&
       stateKind(this.machine, stored.b) === 'waiting'
     ) {
-      return this.keepGoing(stored, this.onStart);
+      return this.keepGoing(key, stored, this.onStart);
     }
     const seed = this.seed(options);
     const vars = {
@@ -234,7 +242,7 @@ export class Bot {
     if (breach) throw new VariableLimitError(breach);
     return this.runTurn(
       { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
-      { vars },
+      { key, vars },
       undefined,
       [...notes, ...seed.diagnostics],
     );
@@ -244,7 +252,11 @@ export class Bot {
    * A start that finds the conversation waiting, under `onStart: resume` or `ignore`: nothing
    * changes, so nothing is stored; a resume has the waiting block say its question again.
    */
-  private async keepGoing(stored: StoredConversation, policy: 'resume' | 'ignore'): Promise<Turn> {
+  private async keepGoing(
+    key: string,
+    stored: StoredConversation,
+    policy: 'resume' | 'ignore',
+  ): Promise<Turn> {
     const note: Diagnostic = {
       severity: 'warning',
       code: policy === 'resume' ? 'start.resumed' : 'start.ignored',
@@ -252,7 +264,7 @@ export class Bot {
     };
     const snapshot =
       policy === 'resume'
-        ? await drive(this.machine, { snapshot: this.restore(stored) }, { type: 'resume' }, this.mask)
+        ? await drive(this.machine, { snapshot: this.restore(key, stored) }, { type: 'resume' }, this.mask)
         : undefined;
     return this.mask(
       this.turnOf('waiting', stored.b, this.storedVariables(stored), null, snapshot?.context.outbox ?? [], [
@@ -279,7 +291,7 @@ export class Bot {
       const vars = { ...this.defaults, channel: found?.v?.channel ?? '' };
       return this.runTurn(
         { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
-        { vars },
+        { key, vars },
         undefined,
         notes,
       );
@@ -308,7 +320,7 @@ export class Bot {
         marks: marksAfter(stored, mark),
         before: this.storedVariables(stored),
       },
-      { snapshot: this.restore(stored) },
+      { snapshot: this.restore(key, stored) },
       { type: 'reply', text: reply },
       notes,
     );
@@ -332,10 +344,14 @@ export class Bot {
     return Object.assign({}, this.defaults, stored.v);
   }
 
-  private restore(stored: StoredConversation): Snapshot {
+  private restore(key: string, stored: StoredConversation): Snapshot {
     return this.machine.resolveState({
       value: stored.b,
-      context: freshContext(this.storedVariables(stored), stored.k, stored.r ?? null, stored.a ?? stored.b),
+      context: freshContext(key, this.storedVariables(stored), {
+        state: stored.k,
+        result: stored.r ?? null,
+        at: stored.a ?? stored.b,
+      }),
     });
   }
 

@@ -6,7 +6,7 @@ import { FAILED, type Turn, type Variables } from './types.js';
 export type Snapshot = SnapshotFrom<ConversationMachine>;
 
 /** Where a turn runs from: the machine's start with these variables, or a restored snapshot. */
-export type TurnStart = { readonly vars: Variables } | { readonly snapshot: Snapshot };
+export type TurnStart = { readonly key: string; readonly vars: Variables } | { readonly snapshot: Snapshot };
 
 /** A turn is over when the conversation waits for a reply or has ended; the machine's tags say which. */
 function isSettled(snapshot: Snapshot): boolean {
@@ -43,7 +43,9 @@ export async function drive(
 ): Promise<Snapshot> {
   const actor = createActor(
     machine,
-    'snapshot' in start ? { snapshot: start.snapshot, input: { vars: {} } } : { input: { vars: start.vars } },
+    'snapshot' in start
+      ? { snapshot: start.snapshot, input: { key: '', vars: {} } }
+      : { input: { key: start.key, vars: start.vars } },
   );
   actor.start();
   if (event) actor.send(event);

@@ -5,6 +5,7 @@ import { BotflowError } from '../error.js';
 import { blockEdges } from '../script/edges.js';
 import type { Script } from '../script/script.js';
 import type { HttpClient, HttpOutcome, HttpRequest } from '../http/types.js';
+import { drawFor } from './draw.js';
 import { Step, type StepRuntime } from './step.js';
 import { END, FAILED, type BlockState, type ConversationContext, type Variables } from './types.js';
 
@@ -102,6 +103,7 @@ const DETACHED: MachineRuntime = {
   now: () => new Date(),
   stepCap: 1000,
   tracing: false,
+  draw: drawFor,
   variablesOver: () => undefined,
   http: { send: () => Promise.resolve({ kind: 'limit', message: 'this machine has no HTTP client' }) },
 };
@@ -164,13 +166,13 @@ function buildMachine(script: Script) {
     types: {
       context: {} as ConversationContext,
       events: {} as AnyEventObject,
-      input: {} as { vars: Variables },
+      input: {} as { key: string; vars: Variables },
     },
     ...implementations(DETACHED),
   }).createMachine({
     id: script.name,
     initial: script.start,
-    context: ({ input }) => freshContext(input.vars),
+    context: ({ input }) => freshContext(input.key, input.vars),
     states: states as never,
   });
   return { machine };
@@ -178,14 +180,28 @@ function buildMachine(script: Script) {
 
 export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
 
-/** The context a conversation starts a turn with: what it kept, and empty scratch space. */
-export function freshContext(
-  vars: Variables,
-  state?: BlockState,
-  result: string | null = null,
-  at = '',
-): ConversationContext {
-  return { vars, state, result, at, steps: 0, route: null, outbox: [], notes: [], pending: null, trace: [] };
+/** What a conversation keeps between turns besides its variables. */
+export interface Kept {
+  readonly state?: BlockState;
+  readonly result?: string | null;
+  readonly at?: string;
+}
+
+/** The context conversation `key` starts a turn with: what it kept, and empty scratch space. */
+export function freshContext(key: string, vars: Variables, kept: Kept = {}): ConversationContext {
+  return {
+    key,
+    vars,
+    state: kept.state,
+    result: kept.result ?? null,
+    at: kept.at ?? '',
+    steps: 0,
+    route: null,
+    outbox: [],
+    notes: [],
+    pending: null,
+    trace: [],
+  };
 }
 
 /**

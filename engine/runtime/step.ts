@@ -21,6 +21,8 @@ export interface StepRuntime {
   readonly stepCap: number;
   /** Whether the turn records the blocks entered and branches taken (for coverage). */
   readonly tracing: boolean;
+  /** The draw of conversation `key` at `block` (see Step.draw). */
+  readonly draw: (key: string, block: string) => number;
   /** How `vars` would break the conversation's variable limits, if they would. */
   readonly variablesOver: (vars: Readonly<Record<string, Value>>) => LimitBreach | undefined;
 }
@@ -108,6 +110,15 @@ export class Step {
     this.outbox = [...this.outbox, shown && shown.length > 0 ? { text, buttons: shown } : { text }];
   }
 
+  /**
+   * A number in [0, 1), the same each time this conversation reaches this block (seeded by the
+   * conversation's key and the block's id), unless the host fixed the block's draw (QA cases do,
+   * to take a chosen branch).
+   */
+  draw(): number {
+    return this.runtime.draw(this.context.key, this.block);
+  }
+
   /** How the variables as they stand now would break the conversation's limits, if they would. */
   overLimits(): LimitBreach | undefined {
     return this.runtime.variablesOver(this.vars ?? this.context.vars);
@@ -174,6 +185,7 @@ export class Step {
   /** The next context; `steps` counts this block against the step cap. */
   next(steps: number): ConversationContext {
     return {
+      key: this.context.key,
       vars: this.vars ?? this.context.vars,
       state: this.blockState,
       result: this.result,

@@ -32,6 +32,8 @@ export type BlockState = Value | undefined;
  * the rest is the current turn's scratch space, never stored.
  */
 export interface ConversationContext {
+  /** The conversation's key: who it is with, on which messenger. */
+  readonly key: string;
   readonly vars: Variables;
   /** The current block's own state (see Step.state). */
   readonly state: BlockState;

@@ -696,6 +696,25 @@ cases:
     const run = await runSuite([join(dir, 'clock.cases.yaml')]);
     expect(result(run, 'fixed')).toMatchObject({ passed: true });
   });
+
+  it('fails a case whose draws name a block the script does not have, at the case', async () => {
+    const run = await suite(
+      'lead-capture.yaml',
+      `script: lead-capture.yaml
+cases:
+  - name: stray draw
+    draws: { ab-splt: 0.5 }
+    steps: [{ bot: { contains: help } }]
+`,
+    );
+    expect(result(run, 'stray draw')).toMatchObject({
+      passed: false,
+      failure: {
+        position: { line: 3 },
+        message: 'draws names block "ab-splt", which the script does not have',
+      },
+    });
+  });
 });
 
 describe('running a suite', () => {
