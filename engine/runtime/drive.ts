@@ -53,6 +53,11 @@ export async function drive(
     // Most turns settle synchronously; only a Server Request makes one wait, and its answer comes
     // in a later task, so watching from here on misses no snapshot.
     const now = actor.getSnapshot();
+    // A state that neither waits, ends, nor calls out would hold the turn forever: a block that
+    // did not route. It fails the turn instead.
+    if (!isSettled(now) && Object.keys(now.children).length === 0) {
+      throw new Error(`block "${String(now.value)}" neither waits, ends, nor chose where to go`);
+    }
     const snapshot = isSettled(now) ? now : await nextSettled(actor);
     if (snapshot.status === 'error') throw snapshot.error;
     return snapshot;
