@@ -70,7 +70,15 @@ function describeValue(value: unknown): string {
 }
 
 function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): string {
-  const bound = issue.code === 'too_small' ? 'at least' : 'at most';
+  // An exclusive bound (`positive()`, `lt(1)`) leaves the amount itself out.
+  const bound =
+    issue.inclusive === false
+      ? issue.code === 'too_small'
+        ? 'more than'
+        : 'less than'
+      : issue.code === 'too_small'
+        ? 'at least'
+        : 'at most';
   const amount = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   const plural = amount === '1' ? '' : 's';
   if (issue.origin === 'string' && issue.code === 'too_small' && amount === '1') return 'must not be empty';

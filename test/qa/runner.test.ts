@@ -697,6 +697,20 @@ cases:
     expect(result(run, 'fixed')).toMatchObject({ passed: true });
   });
 
+  it('refuses a draw of 1 or more, saying the bound is exclusive', async () => {
+    const dir = await temp.project({
+      'lead-capture.yaml': await sampleYaml('lead-capture.yaml'),
+      'x.cases.yaml': `script: lead-capture.yaml
+cases:
+  - name: too far
+    draws: { topic: 1 }
+`,
+    });
+    expect((await problemsOf(join(dir, 'x.cases.yaml'))).map((p) => [p.line, p.message])).toEqual([
+      [4, '"topic" must be less than 1'],
+    ]);
+  });
+
   it('fails a case whose draws name a block the script does not have, at the case', async () => {
     const run = await suite(
       'lead-capture.yaml',
