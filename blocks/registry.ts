@@ -4,6 +4,7 @@ import { bplBlock } from './bpl.js';
 import { conditionBlock } from './condition.js';
 import { endBlock } from './end.js';
 import { messageBlock } from './message.js';
+import { randomBlock } from './random.js';
 import { requestBlock } from './request.js';
 
 /** Every block type, by its `type:` name. A new block type is one module and one line here. */
@@ -14,6 +15,7 @@ export const blockDefinitions = {
   request: requestBlock,
   bpl: bplBlock,
   end: endBlock,
+  random: randomBlock,
 } as const;
 
 export type BlockType = keyof typeof blockDefinitions;

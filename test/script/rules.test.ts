@@ -45,7 +45,7 @@ describe('validation rules', () => {
 
   it('reports a block without a type', () => {
     expect(problems(scriptYaml('  hi: { text: a }\n'))).toEqual([
-      '4:3: error: block "hi" has no type (one of message, ask, condition, request, bpl, end)',
+      '4:3: error: block "hi" has no type (one of message, ask, condition, request, bpl, end, random)',
     ]);
   });
 

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { blockId, defineBlock, scalar, variableName } from '../engine/block-api/index.js';
+
+/**
+ * Goes down one of its branches at random, each as often as its weight says: an A/B split. A
+ * conversation always takes the same branch here (the draw is seeded by the conversation's key and
+ * the block's id), so a redelivery or a QA replay goes the same way; a QA case forces a branch with
+ * `draws`. With `save`, the branch's `value` (or, without one, its `next`) is kept for reports.
+ *
+ * ```yaml
+ * offer-split:
+ *   type: random
+ *   save: offer
+ *   branches:
+ *     - { weight: 70, next: offer-discount, value: discount }
+ *     - { weight: 30, next: offer-gift, value: gift }
+ * ```
+ */
+export const randomBlock = defineBlock({
+  type: 'random',
+  description:
+    'Goes down one of its branches at random, by weight (an A/B split); a conversation always takes the same one.',
+  schema: z.strictObject({
+    type: z.literal('random'),
+    branches: z
+      .array(
+        z.strictObject({
+          weight: z.number().positive().max(1_000_000),
+          next: blockId,
+          value: scalar.optional(),
+        }),
+      )
+      .min(2)
+      .max(50),
+    save: variableName.optional(),
+  }),
+  shape: 'decide',
+  pauses: false,
+  edges: (block) => {
+    const total = totalWeight(block.branches);
+    return block.branches.map((branch, i) => ({
+      target: branch.next,
+      label: `${Number(((branch.weight / total) * 100).toFixed(1))}%`,
+      path: ['branches', i, 'next'],
+    }));
+  },
+  sources: () => [],
+  writes: (block) => (block.save === undefined ? [] : [block.save]),
+  compile: (block) => {
+    const total = totalWeight(block.branches);
+    const last = block.branches.length - 1;
+    return {
+      enter: (step) => {
+        // Each branch owns a part of [0, total) as long as its weight, in the order written.
+        let point = step.draw() * total;
+        for (const [i, branch] of block.branches.entries()) {
+          point -= branch.weight;
+          // The last branch also takes a point that rounding left at the very end.
+          if (point < 0 || i === last) {
+            if (block.save !== undefined) step.set(block.save, branch.value ?? branch.next);
+            step.go(branch.next, ['branches', i, 'next']);
+            return;
+          }
+        }
+      },
+    };
+  },
+});
+
+function totalWeight(branches: readonly { weight: number }[]): number {
+  return branches.reduce((total, branch) => total + branch.weight, 0);
+}
+
+export type RandomBlock = z.output<typeof randomBlock.schema>;
