@@ -127,7 +127,7 @@ export const bplBlock = defineBlock({
   },
 });
 
-/** Cuts the text of `from` into `into` (DESIGN.md §3.5); false when `rest: error` applies. */
+/** Cuts the text of `from` into `into` (docs/script-language.md, "bpl"); false when `rest: error` applies. */
 function applySplit(step: Step, split: BplSplit, failTo: string, failEdge: YamlPath | undefined): boolean {
   const text = toText(step.get(split.from));
   const parts = cut(text, split.by);

@@ -41,13 +41,13 @@ const retryOutcome = z.coerce
     error: 'limit is never retried: the same request would be refused again',
   });
 
-/** What a `save` expression sees of the response, beside the variables (DESIGN.md §3.4). */
+/** What a `save` expression sees of the response, beside the variables (docs/script-language.md, "request"). */
 export const RESPONSE_FIELDS = ['status', 'headers', 'body'] as const;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
- * The Server Request block (DESIGN.md §3.4): calls an HTTP API, typically the CRM by
+ * The Server Request block (docs/script-language.md, "request"): calls an HTTP API, typically the CRM by
  * `clientExternalId`, saves parts of the answer and routes on the outcome. The most specific
  * outcome listed wins; `next` is the success default.
  *
@@ -339,7 +339,7 @@ function route(
 
 /**
  * A request that is not sent (its url or a header would be unsafe) is a failure like any other
- * (DESIGN.md §3.4, `error`: any failure): routed as our own limit, with its own code and reason.
+ * (docs/script-language.md, "request", `error`: any failure): routed as our own limit, with its own code and reason.
  */
 function refuse(step: Step, block: RequestBlock, code: Code, reason: string, onError: string): void {
   step.set('response', { status: 0, body: '', error: 'limit' });
@@ -399,7 +399,7 @@ function encodePathValue(value: Value): string {
 }
 
 /**
- * The request URL (DESIGN.md §3.3): each placeholder's value percent-encoded, so user text can
+ * The request URL (docs/expressions.md, "Templates"): each placeholder's value percent-encoded, so user text can
  * never change the host or the path's structure, except a placeholder that starts the url, which
  * supplies the base and must be an absolute http(s) URL. A value that is `.` or `..` is refused:
  * URL parsers resolve such a segment, which would climb the path. Returns the URL or the reason.

@@ -18,7 +18,7 @@ export interface HandledEvent {
  * Runs a raw messenger update (a webhook body, a Telegram `Update`) through the bot: a start for
  * an invitation link's data, a send for a text, in the order the update lists them. A Telegram
  * `/start@name` starts only with `options.botUsername` naming this bot. Lives here, not on `Bot`,
- * because the engine knows no messenger's name (docs/runtime.md, "Ordering").
+ * because the engine knows no messenger's name (docs/runtime.md, "The bot API").
  */
 export function handleUpdate(
   bot: Bot,

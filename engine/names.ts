@@ -12,7 +12,7 @@ export function isPrototypeKey(name: string): boolean {
   return PROTOTYPE_KEYS.has(name);
 }
 
-/** Variables the engine owns (DESIGN.md §4.3); a payload or script may read but never seed them. */
+/** Variables the engine owns (docs/script-language.md, "Variables"); a payload or script may read but never seed them. */
 export const SYSTEM_VARIABLES = [
   'clientExternalId',
   'phone',

@@ -4,7 +4,7 @@ import { decodeStartParam, type DecodedStart } from '../../engine/index.js';
 import { ExitCode } from '../exit.js';
 import { say } from '../terminal.js';
 
-/** Link data never holds a slash (DESIGN.md §2.2), so anything with one is read as a link. */
+/** Link data never holds a slash (docs/invitation-links.md, "The link data rule"), so anything with one is read as a link. */
 function looksLikeLink(text: string): boolean {
   return text.includes('/');
 }

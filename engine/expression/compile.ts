@@ -9,7 +9,7 @@ import type { CompiledExpression, ExpressionProblem } from './types.js';
 const cache = new LruCache<string, CompiledExpression | ExpressionProblem>(COMPILE_CACHE_SIZE);
 
 /**
- * Parses and checks an expression once (DESIGN.md §3.2); the same source is answered from a
+ * Parses and checks an expression once (docs/expressions.md); the same source is answered from a
  * bounded cache, so a script reloaded or shared by many conversations is not parsed again. Never
  * throws: a source that is not an allowed expression gives an `{ ok: false }` problem whose
  * `offset` (0-based, when known) points into the source.

@@ -9,7 +9,7 @@ import { isTruthy, ownDataProperty, toData, type ExpressionValue } from './value
 /**
  * Evaluates a compiled expression against the variables. Never throws: a failure (an operator
  * given the wrong kind of value, a size limit) is an `{ ok: false }` result. A variable that is
- * not in the scope is `''` (DESIGN.md §3.3; `validate` reports it as undeclared).
+ * not in the scope is `''` (docs/expressions.md, "Variables and members"; `validate` reports it as undeclared).
  *
  * The scope is never copied as a whole and never handed out: member chains walk the host data
  * through own data properties only (member.ts), and only the values that reach an operator, a

@@ -4,7 +4,7 @@ import { MAX_DATA_DEPTH } from './limits.js';
 
 /**
  * Everything an expression can compute or read: JSON-like data. A missing value is the empty
- * text `''` (DESIGN.md §3.3), so there is no `undefined`; JSON `null` stays `null`.
+ * text `''` (docs/expressions.md, "Values"), so there is no `undefined`; JSON `null` stays `null`.
  */
 export type ExpressionValue = string | number | boolean | null | readonly ExpressionValue[] | DataObject;
 

@@ -16,7 +16,7 @@ export type Transport = (request: HttpRequest, signal: AbortSignal) => Promise<H
 const realSleep = (ms: number, signal: AbortSignal) => wait(ms, undefined, { signal });
 
 /**
- * The Server Request block's retry policy over any transport (DESIGN.md §3.4): `attempts` counts
+ * The Server Request block's retry policy over any transport (docs/script-language.md, "request"): `attempts` counts
  * every try; the wait grows as `backoff × 2^(n−1)` with jitter (half to all of it); `Retry-After`
  * on 429 and 503 wins, capped; only outcomes the block lists in `retry.on` are tried again.
  */

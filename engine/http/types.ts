@@ -26,7 +26,7 @@ export type HttpOutcome =
    */
   | { readonly kind: 'timeout' | 'network' | 'limit'; readonly message: string };
 
-/** The outcome names a result answers to, most specific first (DESIGN.md §3.4). */
+/** The outcome names a result answers to, most specific first (docs/script-language.md, "request"). */
 export function outcomeNames(outcome: HttpOutcome): string[] {
   if (outcome.kind !== 'response') return [outcome.kind, 'error'];
   const status = String(outcome.status);

@@ -28,7 +28,7 @@ export function payloadVariables(payload: ShortKeyPayload): Record<string, Paylo
 }
 
 /**
- * Decodes the data of an invitation link (DESIGN.md §2.1). Never throws: a value that is not an
+ * Decodes the data of an invitation link (docs/invitation-links.md, "The payload"). Never throws: a value that is not an
  * encoded payload is a plain client id; one that looks encoded (Base64URL of text starting with
  * `{`) but is broken is a plain id as well, with an error diagnostic, and seeds nothing else.
  */

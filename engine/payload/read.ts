@@ -50,7 +50,7 @@ export function variableNameProblem(name: string): PayloadDiagnostic | undefined
 }
 
 /**
- * Checks a short-key JSON value (already parsed) against DESIGN.md §2.1. A structural problem
+ * Checks a short-key JSON value (already parsed) against docs/invitation-links.md, "The payload". A structural problem
  * (unknown key, wrong type, prototype key) rejects the whole payload; a `v` name that may not be
  * seeded only drops that entry, with a warning. The returned payload holds own data properties
  * only, so no key can reach a prototype.

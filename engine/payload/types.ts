@@ -1,4 +1,4 @@
-/** The data an invitation link carries (DESIGN.md §2.1), in long names. */
+/** The data an invitation link carries (docs/invitation-links.md, "The payload"), in long names. */
 export interface StartPayload {
   readonly phone?: string;
   readonly email?: string;

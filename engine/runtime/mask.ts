@@ -9,7 +9,7 @@ export type Masker = <T>(value: T) => T;
 
 /**
  * A function that replaces every secret (the host's `env` values, a token) inside a value with
- * `***`, for turns, transcripts and logs (DESIGN.md §3.4). Identity when there are no secrets.
+ * `***`, for turns, transcripts and logs (docs/threat-model.md). Identity when there are no secrets.
  */
 export function secretMasker(secrets: Iterable<string>): Masker {
   return placeholderMasker(new Map([...secrets].map((secret) => [secret, MASK])));

@@ -2,7 +2,7 @@ import { ConversationBusyError } from '../store/busy.js';
 
 /**
  * Runs tasks one at a time per key, in the order they were queued, while tasks for different
- * keys run side by side: the messages of one conversation are handled in order (DESIGN.md §4.1).
+ * keys run side by side: the messages of one conversation are handled in order (docs/runtime.md, "Ordering").
  */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();

@@ -154,7 +154,7 @@ export class Step {
     if (this.runtime.tracing) this.trace = [...this.trace, { block: this.block, edge: formatPath(edge) }];
   }
 
-  /** Ends the conversation with an error, noting why (DESIGN.md §3.4: unrouted failures). */
+  /** Ends the conversation with an error, noting why (docs/script-language.md, "Top-level fields": `on_error`). */
   fail(code: Diagnostic['code'], message: string, target: string = FAILED, edge?: YamlPath): void {
     this.note('error', code, message);
     this.go(target, edge);

@@ -1,7 +1,7 @@
 import type { Script } from '../script/script.js';
 import type { Value, Variables } from './types.js';
 
-/** The system variables a conversation always has (DESIGN.md §4.3); `now` and `env` are computed, not stored. */
+/** The system variables a conversation always has (docs/script-language.md, "Variables"); `now` and `env` are computed, not stored. */
 const SYSTEM_DEFAULTS: Variables = {
   clientExternalId: '',
   phone: '',

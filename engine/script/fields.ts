@@ -22,7 +22,7 @@ export const variableName = z
 /** Text with `{{ expression }}` placeholders; parsed when the script loads. */
 export const template = z.string().max(4096);
 
-/** An expression (DESIGN.md §3.2); parsed when the script loads. */
+/** An expression (docs/expressions.md); parsed when the script loads. */
 export const expression = z.string().min(1).max(1000);
 
 export const scalar = z.union([z.string(), z.number(), z.boolean()]);

@@ -5,7 +5,7 @@ import { blockId, scalar, variableName } from './fields.js';
 export const FORMAT_VERSIONS = [1] as const;
 
 /**
- * The script's top level (DESIGN.md §3). `blocks` is checked block by block afterwards, each
+ * The script's top level (docs/script-language.md). `blocks` is checked block by block afterwards, each
  * against its own module's schema, so that every block's problems are reported with its type in
  * mind; the JSON Schema puts the two together.
  */

@@ -9,7 +9,7 @@ export interface Script {
   readonly description: string | undefined;
   /** The first block to run. */
   readonly start: string;
-  /** The block for failures no block routes (DESIGN.md §3.4). */
+  /** The block for failures no block routes (docs/script-language.md, "request"). */
   readonly onError: string | undefined;
   /** Declared variables and their defaults. */
   readonly variables: Readonly<Record<string, ScriptValue>>;

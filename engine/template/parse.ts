@@ -6,7 +6,7 @@ const CLOSE = '}}';
 const BACKSLASH = '\\';
 
 /**
- * Parses `{{ expression }}` placeholders (DESIGN.md §3.3), compiling each expression once. Text
+ * Parses `{{ expression }}` placeholders (docs/expressions.md, "Templates"), compiling each expression once. Text
  * outside placeholders is literal; `\{{` writes a literal `{{` (the backslash is dropped), and a
  * lone `}}` needs no escape. Never throws: problems come back as a list, each with the offset in
  * the text of what is wrong, so that the loader can report line:col.

@@ -46,7 +46,7 @@ export function tryRenderTemplate(
   return failure ? { ok: false, ...failure, text } : { ok: true, text };
 }
 
-/** `"{{ age }}"` with nothing around it: its value can keep its type (DESIGN.md §3.3, body). */
+/** `"{{ age }}"` with nothing around it: its value can keep its type (docs/expressions.md, "Templates", body). */
 export function isSinglePlaceholder(template: Template): template is SinglePlaceholderTemplate {
   return template.parts.length === 1 && template.parts[0]?.kind === 'placeholder';
 }

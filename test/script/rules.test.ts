@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { problems, scriptYaml } from '../support/scripts.js';
 
-// One fixture per validation rule of DESIGN.md §3.6, each asserting the exact position and text.
+// One fixture per validation rule of docs/script-language.md, "Validation", each asserting the exact position and text.
 describe('validation rules', () => {
   it('accepts a minimal script', () => {
     expect(problems(scriptYaml('  hi: { type: message, text: Hello }\n'))).toEqual([]);

@@ -5,7 +5,7 @@ import { TEXT_FUNCTIONS } from './text.js';
 import { VALUE_FUNCTIONS } from './value.js';
 
 /**
- * The only callables in the language (DESIGN.md §3.2). expr-eval's own functions are not
+ * The only callables in the language (docs/expressions.md). expr-eval's own functions are not
  * offered: `random` is not pure (a QA replay must give the same answer), `map`/`filter`/`fold`
  * take functions, `if` evaluates both branches (`?:` does not), and the trigonometry has no use
  * in a conversation.
