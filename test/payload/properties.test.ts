@@ -36,7 +36,8 @@ describe('codec properties', () => {
         const decoded = decodeStartParam(encoded);
         expect(decoded.diagnostics).toEqual([]);
         expect(decoded.variables).toEqual({
-          ...p.variables,
+          // What JSON carries: it has no negative zero, so a -0 arrives as 0.
+          ...(JSON.parse(JSON.stringify(p.variables ?? {})) as object),
           ...(p.externalId !== undefined && { clientExternalId: p.externalId }),
           ...(p.phone !== undefined && { phone: p.phone }),
           ...(p.email !== undefined && { email: p.email }),
