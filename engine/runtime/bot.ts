@@ -267,8 +267,10 @@ export class Bot {
         ? await drive(this.machine, { snapshot: this.restore(key, stored) }, { type: 'resume' }, this.mask)
         : undefined;
     return this.mask(
+      // What saying the question again noted (a placeholder that failed) is told too.
       this.turnOf('waiting', stored.b, this.storedVariables(stored), null, snapshot?.context.outbox ?? [], [
         note,
+        ...(snapshot?.context.notes ?? []),
       ]),
     );
   }

@@ -274,6 +274,23 @@ describe('a second start on a live conversation', () => {
     expect((await bot.send('k', 'Oslo')).status).toBe('error');
   });
 
+  it('with onStart: resume tells what saying the question again noted', async () => {
+    const bot = botOf(
+      yaml`
+        botflow: 1
+        name: shaky
+        variables: { name: 'Ann' }
+        blocks:
+          ask: { type: ask, text: 'Older than {{ name > 3 }}?', save: answer }
+      `,
+      { onStart: 'resume' },
+    );
+    await bot.start('k');
+    const turn = await bot.start('k');
+    expect(turn.messages).toEqual([{ text: 'Older than ?' }]);
+    expect(turn.diagnostics.map((d) => d.code)).toEqual(['start.resumed', 'template.failed']);
+  });
+
   it('with onStart: ignore says nothing, warns, and changes nothing', async () => {
     const { bot, store, before } = await live('ignore');
     const turn = await bot.start('k', { startParam: '222' });
