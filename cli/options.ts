@@ -25,6 +25,7 @@ export interface RunOptions extends HostOptions {
   link?: string;
   payload?: string;
   channel?: string;
+  draw: string[];
 }
 
 /** Commander's accumulator for repeatable options. */
@@ -45,7 +46,13 @@ export function addRunOptions(command: Command): Command {
         ).conflicts('payload'),
       )
       .option('--payload <json>', 'the short-key payload as JSON, e.g. {"eId":"42","v":{"city":"Moscow"}}')
-      .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)'),
+      .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)')
+      .option(
+        '--draw <block=number>',
+        'a fixed draw from 0 up to 1 for a random block, to take a chosen branch; repeat for more',
+        collect,
+        [],
+      ),
   );
 }
 
@@ -107,6 +114,22 @@ export function startOptions(options: RunOptions): StartOptions {
     return { payload, channel };
   }
   return { startParam: options.start ?? '', channel };
+}
+
+/** The `--draw block=number` options as the bot's `draws`. */
+export function drawsOf(options: RunOptions): Record<string, number> {
+  const draws: Record<string, number> = {};
+  for (const assignment of options.draw) {
+    const [block = '', text = ''] = assignment.split('=', 2);
+    const draw = Number(text);
+    if (block === '' || text.trim() === '' || !(draw >= 0 && draw < 1)) {
+      throw new UsageError(
+        `--draw takes a block id and a number from 0 up to 1, e.g. --draw offer-split=0.8`,
+      );
+    }
+    draws[block] = draw;
+  }
+  return draws;
 }
 
 /** Loads the script and makes a bot with the host's env, clock and HTTP policy. */

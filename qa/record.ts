@@ -52,6 +52,8 @@ export interface CaseOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Env names whose values are written as they are (`--record-env`): they are not secrets. */
   readonly keepEnv?: readonly string[];
+  /** The fixed draws the live bot ran with (`--draw`), for the replay to take the same branches. */
+  readonly draws?: Readonly<Record<string, number>>;
   readonly name?: string;
 }
 
@@ -120,6 +122,7 @@ export class Recording {
       start: mask(startOf(options.start)),
       ...(Object.keys(env).length > 0 && { env }),
       clock: when,
+      ...(options.draws && Object.keys(options.draws).length > 0 && { draws: options.draws }),
       ...(this.calls.length > 0 && { http: mocksOf(mask(this.calls), warnings) }),
       steps: mask(this.steps),
       ...(this.last && { expect: expectOf(this.last) }),

@@ -35,6 +35,12 @@ export interface CaseResult {
   readonly durationMs: number;
 }
 
+/**
+ * The conversation key of a case, and of `botflow run` and `botflow chat` too: a random block
+ * draws by key, so the three take the same branch and a chat recording replays the same way.
+ */
+export const LOCAL_KEY = 'local';
+
 /** A case failed: thrown inside the runner, turned into the result at its edge. */
 class Failure extends Error {
   constructor(readonly failure: CaseFailure) {
@@ -98,14 +104,6 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
   const trace: TraceEvent[] = [];
   const http = new MockHttp(data.http ?? []);
   const clock = data.clock === undefined ? undefined : new Date(data.clock);
-  const bot = createBot({
-    script,
-    env: data.env ?? {},
-    ...(clock && { clock: () => clock }),
-    ...(data.draws && { draws: data.draws }),
-    http: retrying(http.transport, { random: () => 0.5, sleep: () => Promise.resolve() }),
-    trace: true,
-  });
   let pending: OutgoingMessage[] = [];
   let turn: Turn | undefined;
 
@@ -126,14 +124,20 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
   };
 
   try {
-    const stray = Object.keys(data.draws ?? {}).find((id) => !script.blocks.has(id));
-    if (stray !== undefined) {
-      throw new Failure({
-        position: testCase.position,
-        message: `draws names block "${stray}", which the script does not have`,
-      });
-    }
-    took(await bot.start('qa', startOptions(data.start, testCase.position)), undefined, testCase.position);
+    // Made here, so a case whose draws the bot refuses fails alone.
+    const bot = createBot({
+      script,
+      env: data.env ?? {},
+      ...(clock && { clock: () => clock }),
+      ...(data.draws && { draws: data.draws }),
+      http: retrying(http.transport, { random: () => 0.5, sleep: () => Promise.resolve() }),
+      trace: true,
+    });
+    took(
+      await bot.start(LOCAL_KEY, startOptions(data.start, testCase.position)),
+      undefined,
+      testCase.position,
+    );
     for (const [index, step] of data.steps.entries()) {
       const number = index + 1;
       const position = testCase.stepPositions[index] ?? testCase.position;
@@ -155,7 +159,7 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
           });
         }
         transcript.push(`user: ${step.user}`);
-        took(await bot.send('qa', step.user), number, position);
+        took(await bot.send(LOCAL_KEY, step.user), number, position);
         continue;
       }
       const expected = Array.isArray(step.bot) ? step.bot : [step.bot];

@@ -2,8 +2,9 @@ import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { createTransport, retrying, type Bot, type Turn } from '../../engine/index.js';
 import { checkRecordTarget, Recording, writeCaseFile, type RecordedStart } from '../../qa/record.js';
+import { LOCAL_KEY } from '../../qa/run-case.js';
 import { UsageError } from '../exit.js';
-import { addRunOptions, botFor, readEnv, startOptions, type RunOptions } from '../options.js';
+import { addRunOptions, botFor, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
 import { say } from '../terminal.js';
 
@@ -43,8 +44,10 @@ async function recorderFor(
   const start = recordedStart(options);
   await checkRecordTarget(target, options.force === true);
   const recording = new Recording();
+  const draws = drawsOf(options);
   const bot = await botFor(file, options, {
     env,
+    draws,
     clock: recording.clock,
     http: retrying(recording.wrap(createTransport({ allowHosts: options.allowHost }))),
   });
@@ -55,6 +58,7 @@ async function recorderFor(
       start,
       env,
       keepEnv: options.recordEnv,
+      draws,
     });
     for (const warning of recorded.warnings) say(`  (warning: ${warning})`);
     await writeCaseFile(target, recorded.text, options.force === true);
@@ -82,10 +86,10 @@ export function chatCommand(): Command {
     .option('--force', 'let --record overwrite an existing file')
     .action(async (file: string, options: ChatOptions) => {
       const recorder = await recorderFor(file, options);
-      const bot = recorder?.bot ?? (await botFor(file, options));
+      const bot = recorder?.bot ?? (await botFor(file, options, { draws: drawsOf(options) }));
       const recording = recorder?.recording;
       const start = startOptions(options);
-      const key = 'chat';
+      const key = LOCAL_KEY;
       const show = (turn: Turn) => {
         recording?.botSaid(turn);
         for (const message of turn.messages) say(formatMessage(message));

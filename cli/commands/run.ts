@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Diagnostic, Turn } from '../../engine/index.js';
-import { addRunOptions, botFor, collect, startOptions, type RunOptions } from '../options.js';
+import { LOCAL_KEY } from '../../qa/run-case.js';
+import { addRunOptions, botFor, collect, drawsOf, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
 import { say } from '../terminal.js';
 
@@ -18,8 +19,8 @@ export function runCommand(): Command {
     .option('--say <text>', 'a user reply; repeat for more', collect, [])
     .option('--json', 'print one JSON object: { turns, status, block, variables, result, diagnostics }')
     .action(async (file: string, options: RunCommandOptions) => {
-      const bot = await botFor(file, options);
-      const key = 'cli';
+      const bot = await botFor(file, options, { draws: drawsOf(options) });
+      const key = LOCAL_KEY;
       let final = await bot.start(key, startOptions(options));
       const turns: { user: string | null; turn: Turn }[] = [{ user: null, turn: final }];
       const skipped: Diagnostic[] = [];

@@ -148,11 +148,11 @@ export class Bot {
       count: limitOption('maxVariables', options.maxVariables, DEFAULT_MAX_VARIABLES),
       bytes: limitOption('maxVariableBytes', options.maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES),
     };
-    const draws = fixedDraws(options.draws);
+    const draws = fixedDraws(options.draws, new Set(options.script.blocks.keys()));
     const runtime: StepRuntime = {
       env: options.env ?? {},
       now: options.clock ?? (() => new Date()),
-      stepCap: options.stepCap ?? 1000,
+      stepCap: limitOption('stepCap', options.stepCap, 1000),
       tracing: options.trace ?? false,
       draw: (key, block) => draws.get(block) ?? drawFor(key, block),
       variablesOver: (vars) => limitBreach(changedVariables(vars, this.defaults), this.limits),
@@ -164,7 +164,7 @@ export class Bot {
           Promise.resolve({ kind: 'limit', message: 'this bot was created without an HTTP client' }),
       },
     });
-    this.onStart = options.onStart ?? 'restart';
+    this.onStart = startPolicy(options.onStart);
     this.tracing = options.trace ?? false;
     this.queue = new KeyedQueue(options.maxQueuedTurns ?? 100);
     this.mask = secretMasker(Object.values(options.env ?? {}));
@@ -260,7 +260,10 @@ export class Bot {
     const note: Diagnostic = {
       severity: 'warning',
       code: policy === 'resume' ? 'start.resumed' : 'start.ignored',
-      message: 'the conversation was going on, so the new start was not applied',
+      message:
+        policy === 'resume'
+          ? 'the conversation was going on, so the new start was not applied; its question is asked again'
+          : 'the conversation was going on, so the new start was not applied',
     };
     const snapshot =
       policy === 'resume'
@@ -441,6 +444,19 @@ export class Bot {
   ): Turn {
     return { messages, status, block: at, variables, result, diagnostics };
   }
+}
+
+const START_POLICIES = ['restart', 'resume', 'ignore'] as const;
+
+function startPolicy(policy: BotOptions['onStart']): NonNullable<BotOptions['onStart']> {
+  if (policy === undefined) return 'restart';
+  if (!START_POLICIES.includes(policy)) {
+    throw new BotflowError(
+      'bot.bad-option',
+      `the bot's onStart must be restart, resume or ignore, not ${JSON.stringify(policy)}`,
+    );
+  }
+  return policy;
 }
 
 /** A payload's own `v`, when it is an object; else an empty one. */

@@ -157,6 +157,26 @@ describe('botflow run --json', () => {
     expect(result.stderr).toMatch(/^botflow: .*"x"/);
   });
 
+  it.each([['pick'], ['pick=1'], ['pick=x'], ['=0.5']])(
+    'exits 2 on --draw %s, with one sentence',
+    async (draw) => {
+      const result = await runCli(['run', 'scripts/lead-capture.yaml', '--draw', draw]);
+      expect(result).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: 'botflow: --draw takes a block id and a number from 0 up to 1, e.g. --draw offer-split=0.8\n',
+      });
+    },
+  );
+
+  it('exits 1 on a --draw for a block the script lacks, with a did-you-mean', async () => {
+    const result = await runCli(['run', 'scripts/lead-capture.yaml', '--draw', 'topc=0.5']);
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: `botflow: the bot's draws name block "topc", which the script does not have (did you mean "topic"?)\n`,
+    });
+  });
+
   it('exits 2 on both --start and --payload', async () => {
     const result = await runCli(['run', 'scripts/lead-capture.yaml', '--start', '1', '--payload', '{}']);
     expect(result.code).toBe(2);

@@ -119,6 +119,33 @@ describe('botflow chat --record', () => {
     await replay(file);
   });
 
+  it('records a conversation through a random block as a case that replays the same branch, forced by --draw or not', async () => {
+    const dir = await temp.project({
+      'split.yaml': `botflow: 1
+name: split
+blocks:
+  pick:
+    type: random
+    branches: [{ weight: 1, next: a }, { weight: 1, next: b }, { weight: 1, next: c }]
+  a: { type: end, text: 'A' }
+  b: { type: end, text: 'B' }
+  c: { type: end, text: 'C' }
+`,
+    });
+    const script = join(dir, 'split.yaml');
+    for (const draw of [[], ['--draw', 'pick=0.1'], ['--draw', 'pick=0.5'], ['--draw', 'pick=0.9']]) {
+      const file = join(dir, `split-${draw.join('')}.cases.yaml`);
+      const result = await runCli(['chat', script, ...draw, '--record', file]);
+      expect(result.code).toBe(0);
+      const said = result.stdout.split('\n').find((line) => /^bot: [ABC]$/.test(line));
+      if (draw.length > 0)
+        expect(said).toBe(`bot: ${'ABC'.charAt(Math.floor(Number(draw[1]?.slice(5)) * 3))}`);
+      // `run` talks as the same conversation, so it takes the same branch.
+      expect((await runCli(['run', script, ...draw])).stdout).toContain(`${said ?? ''}\n`);
+      await replay(file);
+    }
+  });
+
   it('records replies and buttons, starts over on /restart, and writes the schema comment', async () => {
     // Inside the project, so the case file finds botflow.cases.schema.json upward.
     const inside = await mkdtemp(join(ROOT, '.record-test-'));

@@ -725,7 +725,7 @@ cases:
       passed: false,
       failure: {
         position: { line: 3 },
-        message: 'draws names block "ab-splt", which the script does not have',
+        message: 'the bot\'s draws name block "ab-splt", which the script does not have',
       },
     });
   });

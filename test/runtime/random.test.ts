@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toDot, toMermaid } from '../../engine/index.js';
+import { LOCAL_KEY } from '../../qa/run-case.js';
 import { runSuite } from '../../qa/run-suite.js';
 import { botOf, problems, scriptOf, yaml } from '../support/scripts.js';
 import { useTempFolders } from '../support/temp-folders.js';
@@ -166,7 +167,7 @@ cases:
     steps: [{ bot: 'A gift with your order.' }]
     expect: { result: gift, variables: { offer: gift } }
   - name: unforced, the same every run
-    expect: { result: ${(await botOf(SPLIT).start('qa')).result ?? ''} }
+    expect: { result: ${(await botOf(SPLIT).start(LOCAL_KEY)).result ?? ''} }
 `,
     });
     const run = await runSuite([join(dir, 'split.cases.yaml')]);

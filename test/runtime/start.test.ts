@@ -264,7 +264,8 @@ describe('a second start on a live conversation', () => {
         {
           severity: 'warning',
           code: 'start.resumed',
-          message: 'the conversation was going on, so the new start was not applied',
+          message:
+            'the conversation was going on, so the new start was not applied; its question is asked again',
         },
       ],
     });
