@@ -513,6 +513,13 @@ export const CODES = {
     meaning: 'A bug: a script reached the compiler with a block type the registry does not know.',
     fix: 'Load scripts with `loadScript` or `parseScript`; report it if they were.',
   },
+  'internal.variable-name': {
+    from: 'turn',
+    thrown: 'BotflowError',
+    meaning:
+      'A bug: a block tried to set a variable named `__proto__`, `constructor` or `prototype`, which every schema refuses.',
+    fix: 'Report it: a block type let such a name through.',
+  },
   'internal.template': {
     from: 'bot',
     thrown: 'BotflowError',

@@ -154,7 +154,7 @@ export class Bot {
       now: options.clock ?? (() => new Date()),
       stepCap: limitOption('stepCap', options.stepCap, 1000),
       tracing: options.trace ?? false,
-      draw: (key, block) => draws.get(block) ?? drawFor(key, block),
+      draw: (key, block) => draws.get(block) ?? drawFor(options.script.name, key, block),
       variablesOver: (vars) => limitBreach(changedVariables(vars, this.defaults), this.limits),
     };
     this.machine = machineFor(compileScript(options.script), {
@@ -376,7 +376,8 @@ export class Bot {
       b: state,
       ...(context.at !== state && { a: context.at }),
       ...(Object.keys(changed).length > 0 && { v: changed }),
-      ...(context.state !== undefined && { k: context.state }),
+      // A block's state lasts while the conversation stands in it: an ended one keeps none.
+      ...(context.state !== undefined && snapshot.status !== 'done' && { k: context.state }),
       ...(context.result !== null && { r: context.result }),
       ...(base.marks.length > 0 && { m: base.marks }),
     };

@@ -3,12 +3,14 @@ import { BotflowError } from '../error.js';
 import { didYouMean } from '../script/suggest.js';
 
 /**
- * A number in [0, 1) that is the same every time conversation `key` reaches `block`: a hash of
- * both, so a conversation replayed (a QA case, a redelivery re-run after a lost write) draws the
- * same, and conversations spread evenly.
+ * A number in [0, 1) that is the same every time conversation `key` reaches `block` of the script
+ * named `script`: a hash of the three, so a conversation replayed (a QA case, a redelivery re-run
+ * after a lost write) draws the same, conversations spread evenly, and two scripts with a block of
+ * the same id split their conversations independently. The name, not the version: an edit to the
+ * script keeps every conversation on its side.
  */
-export function drawFor(key: string, block: string): number {
-  const digest = createHash('sha256').update(`${key}\u0000${block}`).digest();
+export function drawFor(script: string, key: string, block: string): number {
+  const digest = createHash('sha256').update(`${script}\u0000${key}\u0000${block}`).digest();
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 

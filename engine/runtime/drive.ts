@@ -1,4 +1,4 @@
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, type SnapshotFrom } from 'xstate';
 import { BotflowError } from '../error.js';
 import { WAITING, type ConversationEvent, type ConversationMachine } from './machine.js';
 import { FAILED, type Turn, type Variables } from './types.js';
@@ -13,15 +13,16 @@ function isSettled(snapshot: Snapshot): boolean {
   return snapshot.status !== 'active' || snapshot.hasTag(WAITING);
 }
 
-function nextSettled(actor: Actor<ConversationMachine>): Promise<Snapshot> {
-  return new Promise<Snapshot>((resolve, reject) => {
-    actor.subscribe({
-      next: (snapshot) => {
-        if (isSettled(snapshot)) resolve(snapshot);
-      },
-      error: reject,
-    });
-  });
+/**
+ * A state that neither waits, ends, nor calls out would hold the turn (and its conversation's
+ * queue and lock) forever: a block that chose no route. The turn fails instead.
+ */
+function isStuck(snapshot: Snapshot): boolean {
+  return !isSettled(snapshot) && Object.keys(snapshot.children).length === 0;
+}
+
+function stuck(snapshot: Snapshot): Error {
+  return new Error(`block "${String(snapshot.value)}" neither waits, ends, nor chose where to go`);
 }
 
 /** The status a settled snapshot stands for. */
@@ -47,18 +48,38 @@ export async function drive(
       ? { snapshot: start.snapshot, input: { key: '', vars: {} } }
       : { input: { key: start.key, vars: start.vars } },
   );
+  // Watched from before the start: an action that throws is an error of the actor, which xstate
+  // reports as unhandled (thrown from a timer, ending the process) unless an observer takes it.
+  let sent = false;
+  let failure: { readonly error: unknown } | undefined;
+  let waiting: { resolve: (snapshot: Snapshot) => void; reject: (error: unknown) => void } | undefined;
+  actor.subscribe({
+    next: (snapshot) => {
+      // Until the event is sent, snapshots are the one the actor starts from (a restored ask is
+      // settled already); after it, the synchronous part is read below, the rest arrives here.
+      if (!sent || !waiting) return;
+      if (isSettled(snapshot)) waiting.resolve(snapshot);
+      else if (isStuck(snapshot)) waiting.reject(stuck(snapshot));
+    },
+    error: (error) => {
+      failure = { error };
+      waiting?.reject(error);
+    },
+  });
   actor.start();
   if (event) actor.send(event);
+  sent = true;
   try {
+    if (failure) throw failure.error;
     // Most turns settle synchronously; only a Server Request makes one wait, and its answer comes
-    // in a later task, so watching from here on misses no snapshot.
+    // in a later task, so waiting from here on misses no snapshot.
     const now = actor.getSnapshot();
-    // A state that neither waits, ends, nor calls out would hold the turn forever: a block that
-    // did not route. It fails the turn instead.
-    if (!isSettled(now) && Object.keys(now.children).length === 0) {
-      throw new Error(`block "${String(now.value)}" neither waits, ends, nor chose where to go`);
-    }
-    const snapshot = isSettled(now) ? now : await nextSettled(actor);
+    if (isStuck(now)) throw stuck(now);
+    const snapshot = isSettled(now)
+      ? now
+      : await new Promise<Snapshot>((resolve, reject) => {
+          waiting = { resolve, reject };
+        });
     if (snapshot.status === 'error') throw snapshot.error;
     return snapshot;
   } catch (error) {

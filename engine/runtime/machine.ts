@@ -103,7 +103,7 @@ const DETACHED: MachineRuntime = {
   now: () => new Date(),
   stepCap: 1000,
   tracing: false,
-  draw: drawFor,
+  draw: (key, block) => drawFor('', key, block),
   variablesOver: () => undefined,
   http: { send: () => Promise.resolve({ kind: 'limit', message: 'this machine has no HTTP client' }) },
 };

@@ -1,4 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
+import { BotflowError } from '../error.js';
+import { isPrototypeKey } from '../names.js';
 import { evaluate, type CompiledExpression, type ExpressionScope } from '../expression/index.js';
 import { tryRenderTemplate, type Template } from '../template/index.js';
 import type { HttpRequest } from '../http/types.js';
@@ -67,6 +69,10 @@ export class Step {
   }
 
   set(name: string, value: Value): void {
+    // Schemas refuse such names already; a block that let one through must not reach a prototype.
+    if (isPrototypeKey(name)) {
+      throw new BotflowError('internal.variable-name', `block "${this.block}" set the variable "${name}"`);
+    }
     this.vars ??= { ...this.context.vars };
     this.vars[name] = value;
     this.cachedScope = undefined;

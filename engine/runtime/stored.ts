@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_DATA_DEPTH } from '../expression/index.js';
 import { isPrototypeKey } from '../names.js';
 import type { Value } from './types.js';
 
@@ -27,17 +28,40 @@ export interface StoredConversation {
 }
 
 /**
- * Variables as JSON.parse gives them: a map of JSON values already, so only its shape is checked
- * (walking every value again would cost each turn a good part of its time). A name that could
- * reach a prototype is refused: botflow never stores one, and it must never be copied into scope.
+ * True when `value` (JSON.parse's output) nests no deeper than the data botflow ever stores
+ * (MAX_DATA_DEPTH). Walked with a stack of its own, so a hostile record nested a hundred thousand
+ * levels is refused rather than overflowing every later copy of it; only lists and maps are
+ * visited, which keeps the common record of plain values cheap.
+ */
+function isShallow(value: unknown): boolean {
+  const pending: { readonly value: unknown; readonly depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > MAX_DATA_DEPTH) return false;
+    for (const item of Object.values(next.value)) {
+      if (typeof item === 'object' && item !== null) pending.push({ value: item, depth: next.depth + 1 });
+    }
+  }
+  return true;
+}
+
+/**
+ * Variables as JSON.parse gives them: a map of JSON values already, so only its shape and depth
+ * are checked (walking every value with a schema would cost each turn a good part of its time).
+ * A name that could reach a prototype is refused: botflow never stores one, and it must never be
+ * copied into scope.
  */
 const variables = z.custom<Readonly<Record<string, Value>>>(
   (value) =>
     typeof value === 'object' &&
     value !== null &&
     !Array.isArray(value) &&
-    !Object.keys(value).some(isPrototypeKey),
+    !Object.keys(value).some(isPrototypeKey) &&
+    isShallow(value),
 );
+
+/** A block's own state: any JSON (JSON.parse gave it), as deep as stored data may be. */
+const blockState = z.custom<Value>((value) => value !== undefined && isShallow(value));
 
 /** The record's schema: what is read back must be a StoredConversation, whoever wrote it. */
 const storedConversation: z.ZodType<StoredConversation> = z.object({
@@ -45,7 +69,7 @@ const storedConversation: z.ZodType<StoredConversation> = z.object({
   b: z.string(),
   a: z.string().optional(),
   v: variables.optional(),
-  k: z.json().optional(),
+  k: blockState.optional(),
   r: z.string().optional(),
   m: z.array(z.string()).optional(),
 });

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { assign, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { BotflowError } from '../../engine/index.js';
 import { drive } from '../../engine/runtime/drive.js';
 import type { ConversationMachine } from '../../engine/runtime/machine.js';
 import { freshContext } from '../../engine/runtime/machine.js';
+import { ROOT } from '../support/cli.js';
 
 /*
  * Running one turn on a machine. What a script's machine does is tested through the Bot; here, a
@@ -25,5 +27,29 @@ describe('drive', () => {
         'the turn failed inside the engine: block "lost" neither waits, ends, nor chose where to go',
       ),
     );
+  });
+});
+
+describe('a turn that throws inside the machine', () => {
+  it('fails with turn.failed, and the process goes on (no unhandled error from xstate)', () => {
+    // In a process of its own: xstate reports an unobserved actor error by throwing from a timer,
+    // which would end the host's process after the turn had already failed.
+    const program = `
+      import { createBot, parseScript } from './dist/engine/index.js';
+      const script = parseScript("botflow: 1\\nname: clock\\nblocks:\\n  hi: { type: message, text: 'It is {{ now }}' }\\n", 'c.yaml');
+      const bot = createBot({ script, clock: () => { throw new Error('clock broke'); } });
+      const failed = await bot.start('k').then(() => 'no error', (error) => error.code + ': ' + error.message);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(failed);
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect({ status: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({
+      status: 0,
+      stdout: 'turn.failed: the turn failed inside the engine: clock broke\n',
+      stderr: '',
+    });
   });
 });

@@ -273,6 +273,27 @@ describe('what the store holds', () => {
     });
     expect((await store.get('k'))?.version).toBe(3);
   });
+
+  it('keeps no block state once the conversation has ended, even one that ended in the block', async () => {
+    const store = new MemoryStore();
+    const bot = botOf(
+      yaml`
+        botflow: 1
+        name: strict
+        blocks:
+          n: { type: ask, text: 'N?', save: n, expect: integer, retries: 0 }
+      `,
+      { store },
+    );
+    await bot.start('k');
+    expect((await bot.send('k', 'x')).status).toBe('error');
+    expect(JSON.parse((await store.get('k'))?.data ?? '')).toEqual({
+      s: bot.script.version,
+      b: '$failed',
+      a: 'n',
+      v: { lastMessage: 'x' },
+    });
+  });
 });
 
 /** A storage backend whose next `races` writes lose a race: another writer gets in before each. */

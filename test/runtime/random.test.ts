@@ -51,6 +51,19 @@ describe('random block', () => {
     expect(new Set(first.values())).toEqual(new Set(['discount', 'gift']));
   });
 
+  it('splits two scripts with a block of the same id independently', async () => {
+    const other = SPLIT.replace('name: split', 'name: another-split');
+    const sides = async (text: string) => {
+      const bot = botOf(text);
+      return Promise.all(Array.from({ length: 200 }, async (_, i) => (await bot.start(`k${i}`)).result));
+    };
+    const [first, second] = await Promise.all([sides(SPLIT), sides(other)]);
+    const same = first.filter((result, i) => result === second[i]).length;
+    // Independent 70/30 splits agree on 0.7² + 0.3² = 58% of keys; the same split would on all.
+    expect(same).toBeGreaterThan(90);
+    expect(same).toBeLessThan(150);
+  });
+
   it('saves the branch value, or its next without one', async () => {
     const discount = await botOf(SPLIT, { draws: { 'offer-split': 0 } }).start('k');
     expect(discount).toMatchObject({ result: 'discount', variables: { offer: 'discount' } });

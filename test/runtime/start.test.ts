@@ -380,6 +380,16 @@ describe('send without a live conversation', () => {
     ['not an object', '42'],
     ['no block', JSON.stringify({ s: 'x' })],
     ['a wrong type', JSON.stringify({ s: 'x', b: 'ask-name', m: 'many' })],
+    ['variables named after a prototype', '{"s":"x","b":"ask-name","v":{"__proto__":{"name":"Eve"}}}'],
+    [
+      'a block state nested past the data depth',
+      `{"s":"x","b":"ask-name","k":${'['.repeat(102)}${']'.repeat(102)}}`,
+    ],
+    // Deep enough to overflow any recursive walk: refused by its depth, not by a stack overflow.
+    [
+      'variables nested 100,000 deep',
+      `{"s":"x","b":"ask-name","v":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+    ],
   ])('to a corrupted record (%s) starts afresh with a warning', async (_, data) => {
     const store = new MemoryStore();
     await store.put('k', data, undefined);
