@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   blockId,
+  type CodeInfo,
   type BlockIssue,
   compilePattern,
   compileTemplate,
@@ -13,6 +14,28 @@ import {
   type YamlPath,
   variableName,
 } from '../engine/block-api/index.js';
+
+/** The ask block's own codes; docs/errors.md lists them with the engine's. */
+const ASK_CODES = {
+  'block.ask': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'An ask block’s fields contradict each other (`choices` without `expect: choice`, or the reverse), or its `pattern` is refused.',
+    fix: 'Follow the hint; docs/script-language.md describes the ask block.',
+  },
+  'ask.no-valid-reply': {
+    from: 'turn',
+    severity: 'error',
+    meaning:
+      'An ask got no valid reply within its `retries`, and has no `on.invalid`: the conversation went to `on_error` or ended.',
+    fix: 'Add `on.invalid` to route it, or raise `retries`.',
+  },
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+declare module '../engine/block-api/index.js' {
+  interface BlockCodes extends Record<keyof typeof ASK_CODES, true> {}
+}
 
 export const EXPECT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'choice'] as const;
 
@@ -62,7 +85,8 @@ export const askBlock = defineBlock({
     next: blockId.optional(),
     on: z.strictObject({ invalid: blockId.optional() }).optional(),
   }),
-  shape: 'ask',
+  shape: 'question',
+  codes: ASK_CODES,
   pauses: true,
   edges: (block) => {
     const edges: Edge[] = (block.choices ?? []).flatMap((choice, i) =>

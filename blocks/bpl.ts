@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   blockId,
+  type CodeInfo,
   compileExpression,
   defineBlock,
   type Edge,
@@ -10,6 +11,33 @@ import {
   variableName,
   type YamlPath,
 } from '../engine/block-api/index.js';
+
+/** The bpl block's own codes; docs/errors.md lists them with the engine's. */
+const BPL_CODES = {
+  'block.bpl': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A BPL block has neither `split` nor `set`, so it does nothing.',
+    fix: 'Add `split` or `set`, or remove the block.',
+  },
+  'bpl.failed': {
+    from: 'turn',
+    severity: 'error',
+    meaning:
+      'A BPL `set` expression could not be evaluated; the block changed nothing and took `on.error`, `on_error`, or ended the conversation.',
+    fix: 'Guard the expression against the values it may meet, or route `on.error`.',
+  },
+  'bpl.too-many-parts': {
+    from: 'turn',
+    severity: 'error',
+    meaning: 'A BPL `split` with `rest: error` cut the text into more parts than `into` has names.',
+    fix: 'Add names, or use `rest: join` or `rest: last`.',
+  },
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+declare module '../engine/block-api/index.js' {
+  interface BlockCodes extends Record<keyof typeof BPL_CODES, true> {}
+}
 
 const split = z.strictObject({
   from: variableName,
@@ -57,6 +85,7 @@ export const bplBlock = defineBlock({
   description: 'Splits packed values and computes variables with expressions.',
   schema,
   shape: 'compute',
+  codes: BPL_CODES,
   pauses: false,
   edges: (block) => {
     const edges: Edge[] = block.next === undefined ? [] : [{ target: block.next, path: ['next'] }];

@@ -20,7 +20,7 @@ export const endBlock = defineBlock({
     text: template.optional(),
     result: z.string().max(64).optional(),
   }),
-  shape: 'end',
+  shape: 'stop',
   pauses: false,
   edges: () => [],
   sources: (block) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   blockId,
+  type CodeInfo,
   type BlockIssue,
   type Code,
   compileExpression,
@@ -27,6 +28,68 @@ import {
   variableName,
   type YamlPath,
 } from '../engine/block-api/index.js';
+
+/** The request block's own codes; docs/errors.md lists them with the engine's. */
+const REQUEST_CODES = {
+  'block.request': {
+    from: 'load',
+    severity: 'error',
+    meaning: 'A request block has both `body` and `form`, or a body on a GET or HEAD.',
+    fix: 'Keep one kind of body, or use POST.',
+  },
+  'request.status': {
+    from: 'turn',
+    meaning:
+      'A request was answered with a status outside 2xx: a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route the status with `on` (`404`, `4xx`, `error`), or fix the server or the request.',
+  },
+  'request.timeout': {
+    from: 'turn',
+    meaning:
+      'A request got no answer within its `timeout`: a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route `on.timeout` (or `error`), raise `timeout`, or add `retry`.',
+  },
+  'request.network': {
+    from: 'turn',
+    meaning:
+      'A request could not connect (DNS, refused, reset): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route `on.network` (or `error`), check the url and the network, or add `retry`.',
+  },
+  'request.limit': {
+    from: 'turn',
+    meaning:
+      'botflow refused a request or its answer (a private address, a cross-origin redirect, an answer too large or deep): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Route `on.limit` (or `error`); allow a private host with `allowHosts` (`--allow-host`) when it is yours.',
+  },
+  'request.bad-url': {
+    from: 'turn',
+    meaning:
+      'A request’s url, once rendered, is not a safe http(s) URL, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Check the values the url’s placeholders read.',
+  },
+  'request.bad-header': {
+    from: 'turn',
+    meaning:
+      'A request header, once rendered, would hold a line break or a character a header cannot carry, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
+    fix: 'Check the values the header’s placeholders read.',
+  },
+  'request.body-not-kept': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'An answer’s body is too large to keep as `response.body` for later blocks; it is empty there.',
+    fix: 'Take what later blocks need with `save`.',
+  },
+  'request.save-failed': {
+    from: 'turn',
+    severity: 'warning',
+    meaning: 'A `save` expression could not be evaluated on the answer; that variable was not set.',
+    fix: 'Guard the expression against the answers the server may send.',
+  },
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+declare module '../engine/block-api/index.js' {
+  interface BlockCodes extends Record<keyof typeof REQUEST_CODES, true> {}
+}
 
 /** `success`, `error`, `timeout`, `network`, `limit`, a class (`4xx`) or an exact status (`404`). */
 export const OUTCOME = /^(success|error|timeout|network|limit|[1-5]xx|[1-5]\d\d)$/;
@@ -98,6 +161,7 @@ export const requestBlock = defineBlock({
     next: blockId.optional(),
   }),
   shape: 'call',
+  codes: REQUEST_CODES,
   pauses: true,
   edges: (block) => [
     ...(block.next === undefined ? [] : [{ target: block.next, path: ['next'] }]),

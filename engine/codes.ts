@@ -1,7 +1,9 @@
 /**
- * Every code botflow reports, in one closed catalog: a `Diagnostic`, a `ScriptProblem` or a
- * `BotflowError` whose code is not here is a type error. docs/errors.md is generated from it
- * (`npm run docs:errors`), so integrators can branch on a code knowing all of them.
+ * Every code botflow reports, in one closed catalog: the engine's here, and each block type's in
+ * its own module (`BlockDefinition.codes`, declared to the type `BlockCodes` below). A
+ * `Diagnostic`, a `ScriptProblem` or a `BotflowError` whose code is in neither is a type error.
+ * docs/errors.md is generated from both (`npm run docs:errors`), so integrators can branch on a
+ * code knowing all of them.
  *
  * This module imports nothing: every layer of botflow can use it without an import cycle.
  */
@@ -23,7 +25,7 @@ export interface CodeInfo {
   readonly fix: string;
 }
 
-/** The catalog. Entries are grouped by where they come from; docs/errors.md keeps this order. */
+/** The engine's catalog. Entries are grouped by where they come from; docs/errors.md keeps this order. */
 export const CODES = {
   // Loading a script (validate, loadScript, ScriptError's problems) or a QA case file.
   'script.invalid': {
@@ -136,25 +138,6 @@ export const CODES = {
     severity: 'error',
     meaning: 'A block has a `type` botflow does not know.',
     fix: 'Use one of the block types the hint lists.',
-  },
-  'block.ask': {
-    from: 'load',
-    severity: 'error',
-    meaning:
-      'An ask block’s fields contradict each other (`choices` without `expect: choice`, or the reverse), or its `pattern` is refused.',
-    fix: 'Follow the hint; docs/script-language.md describes the ask block.',
-  },
-  'block.request': {
-    from: 'load',
-    severity: 'error',
-    meaning: 'A request block has both `body` and `form`, or a body on a GET or HEAD.',
-    fix: 'Keep one kind of body, or use POST.',
-  },
-  'block.bpl': {
-    from: 'load',
-    severity: 'error',
-    meaning: 'A BPL block has neither `split` nor `set`, so it does nothing.',
-    fix: 'Add `split` or `set`, or remove the block.',
   },
   'block.engine-variable': {
     from: 'load',
@@ -389,76 +372,8 @@ export const CODES = {
   'expression.failed': {
     from: 'turn',
     severity: 'warning',
-    meaning: 'A condition’s expression could not be evaluated; the branch was taken as false.',
+    meaning: 'An expression could not be evaluated at run time (a condition’s branch takes it as false).',
     fix: 'Guard the expression against the values it may meet.',
-  },
-  'ask.no-valid-reply': {
-    from: 'turn',
-    severity: 'error',
-    meaning:
-      'An ask got no valid reply within its `retries`, and has no `on.invalid`: the conversation went to `on_error` or ended.',
-    fix: 'Add `on.invalid` to route it, or raise `retries`.',
-  },
-  'bpl.failed': {
-    from: 'turn',
-    severity: 'error',
-    meaning:
-      'A BPL `set` expression could not be evaluated; the block changed nothing and took `on.error`, `on_error`, or ended the conversation.',
-    fix: 'Guard the expression against the values it may meet, or route `on.error`.',
-  },
-  'bpl.too-many-parts': {
-    from: 'turn',
-    severity: 'error',
-    meaning: 'A BPL `split` with `rest: error` cut the text into more parts than `into` has names.',
-    fix: 'Add names, or use `rest: join` or `rest: last`.',
-  },
-  'request.status': {
-    from: 'turn',
-    meaning:
-      'A request was answered with a status outside 2xx: a warning when `on` routes it, an error when nothing does.',
-    fix: 'Route the status with `on` (`404`, `4xx`, `error`), or fix the server or the request.',
-  },
-  'request.timeout': {
-    from: 'turn',
-    meaning:
-      'A request got no answer within its `timeout`: a warning when `on` routes it, an error when nothing does.',
-    fix: 'Route `on.timeout` (or `error`), raise `timeout`, or add `retry`.',
-  },
-  'request.network': {
-    from: 'turn',
-    meaning:
-      'A request could not connect (DNS, refused, reset): a warning when `on` routes it, an error when nothing does.',
-    fix: 'Route `on.network` (or `error`), check the url and the network, or add `retry`.',
-  },
-  'request.limit': {
-    from: 'turn',
-    meaning:
-      'botflow refused a request or its answer (a private address, a cross-origin redirect, an answer too large or deep): a warning when `on` routes it, an error when nothing does.',
-    fix: 'Route `on.limit` (or `error`); allow a private host with `allowHosts` (`--allow-host`) when it is yours.',
-  },
-  'request.bad-url': {
-    from: 'turn',
-    meaning:
-      'A request’s url, once rendered, is not a safe http(s) URL, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
-    fix: 'Check the values the url’s placeholders read.',
-  },
-  'request.bad-header': {
-    from: 'turn',
-    meaning:
-      'A request header, once rendered, would hold a line break or a character a header cannot carry, so it was not sent (a `limit` failure): a warning when `on` routes it, an error when nothing does.',
-    fix: 'Check the values the header’s placeholders read.',
-  },
-  'request.body-not-kept': {
-    from: 'turn',
-    severity: 'warning',
-    meaning: 'An answer’s body is too large to keep as `response.body` for later blocks; it is empty there.',
-    fix: 'Take what later blocks need with `save`.',
-  },
-  'request.save-failed': {
-    from: 'turn',
-    severity: 'warning',
-    meaning: 'A `save` expression could not be evaluated on the answer; that variable was not set.',
-    fix: 'Guard the expression against the answers the server may send.',
   },
   'conversation.conflict': {
     from: 'turn',
@@ -725,16 +640,30 @@ export const CODES = {
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
-export type Code = keyof typeof CODES;
+/** The engine's own codes. */
+export type EngineCode = keyof typeof CODES;
 
-/** The codes whose entry has the property `Has` (e.g. a fixed HTTP status). */
-type CodesWith<Has> = { [K in Code]: (typeof CODES)[K] extends Has ? K : never }[Code];
+/**
+ * The codes block types add, as keys: each block module with codes of its own declares them here
+ * by augmenting this interface from the block API (`declare module`), beside the entries it gives
+ * its definition's `codes`, so the union stays closed without the engine naming a block type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by block modules
+export interface BlockCodes {}
+
+export type BlockCode = keyof BlockCodes;
+
+/** Every code botflow reports. */
+export type Code = EngineCode | BlockCode;
+
+/** The engine's codes whose entry has the property `Has` (e.g. a fixed HTTP status). */
+type CodesWith<Has> = { [K in EngineCode]: (typeof CODES)[K] extends Has ? K : never }[EngineCode];
 
 /** Codes the JSON API answers with, each with its fixed status. */
 export type HttpCode = CodesWith<{ readonly status: number }>;
 
-/** Codes a `ScriptProblem` carries: what loading a script or a case file finds. */
-export type LoadCode = CodesWith<{ readonly from: 'load' }>;
+/** Codes a `ScriptProblem` carries: what loading a script or a case file finds (a block's checks' included). */
+export type LoadCode = CodesWith<{ readonly from: 'load' }> | BlockCode;
 
 /** The HTTP status the JSON API answers `code` with. */
 export function httpStatus(code: HttpCode): number {

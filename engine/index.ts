@@ -1,4 +1,15 @@
-export { CODES, type Code, type CodeInfo, type HttpCode, type LoadCode, type Origin } from './codes.js';
+export {
+  CODES,
+  type BlockCode,
+  type BlockCodes,
+  type Code,
+  type CodeInfo,
+  type EngineCode,
+  type HttpCode,
+  type LoadCode,
+  type Origin,
+} from './codes.js';
+export { CATALOG } from './catalog.js';
 export type { Diagnostic } from './diagnostic.js';
 export { BotflowError } from './error.js';
 export { isIdentifier, isSystemVariable, SYSTEM_VARIABLES, type SystemVariable } from './names.js';

@@ -5,7 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { CODES, type CodeInfo, type Origin } from '../engine/codes.js';
+import { CATALOG } from '../engine/catalog.js';
+import type { CodeInfo, Origin } from '../engine/codes.js';
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/errors.md', import.meta.url));
 
@@ -59,7 +60,7 @@ Every problem botflow reports carries a stable \`code\`, and this page lists all
 \`code\` of a \`Diagnostic\` (in \`turn.diagnostics\` and \`decodeStartParam\`), of a \`ScriptProblem\`
 (\`botflow validate --json\`, \`ScriptError.problems\`), of a thrown \`BotflowError\` and its
 subclasses, and of an error answer of the JSON API. Branch on the code, never on the message: the
-code is a closed set (the TypeScript type \`Code\`, exported with its catalog \`CODES\`), and a new
+code is a closed set (the TypeScript type \`Code\`, exported with its catalog \`CATALOG\`), and a new
 one is listed in the changelog. The wording of a message may change.
 
 ## Messages
@@ -94,7 +95,7 @@ function how(info: CodeInfo): string {
 
 /** The page as it should be committed, formatted as `npm run format` would leave it. */
 export async function renderErrorsDoc(): Promise<string> {
-  const entries = Object.entries(CODES) as [string, CodeInfo][];
+  const entries: [string, CodeInfo][] = Object.entries(CATALOG);
   const sections = (Object.keys(SECTIONS) as Origin[]).map((origin) => {
     const rows = entries
       .filter(([, info]) => info.from === origin)

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LoadCode } from '../codes.js';
+import type { CodeInfo, LoadCode } from '../codes.js';
 import type { HttpOutcome, HttpRequest } from '../http/types.js';
 import type { Step } from '../runtime/step.js';
 import type { YamlPath } from '../script/yaml-path.js';
@@ -10,7 +10,7 @@ export type { YamlPath };
  * How a block type is drawn in exported graphs (Mermaid, DOT): a shape that says what it does,
  * not which type it is, so a new type picks one of these and no exporter changes.
  */
-export type BlockShape = 'say' | 'ask' | 'decide' | 'call' | 'compute' | 'end';
+export type BlockShape = 'say' | 'question' | 'decide' | 'call' | 'compute' | 'stop';
 
 /** A way out of a block: where the conversation can go next, and on what. */
 export interface Edge {
@@ -88,6 +88,12 @@ export interface BlockDefinition<Block extends { type: string } = { type: string
   /** Variables the block assigns; they count as declared. */
   writes(block: Block): string[];
   check?(block: Block): BlockIssue[];
+  /**
+   * The codes only this block type reports (its checks' and its run-time notes'), with what each
+   * means and what to do: docs/errors.md lists them with the engine's. The module declares their
+   * names to the type `BlockCodes` too (see blocks/ask.ts), which keeps the union of codes closed.
+   */
+  readonly codes?: Readonly<Record<string, CodeInfo>>;
   /** The block's run-time behaviour; its templates and expressions are compiled here, once. */
   compile(block: Block, tools: CompileTools): BlockBehaviour;
 }

@@ -4,11 +4,11 @@ import type { Script } from '../script/script.js';
 
 const SHAPES: Record<BlockShape, string> = {
   say: 'box',
-  ask: 'parallelogram',
+  question: 'parallelogram',
   decide: 'diamond',
   call: 'cylinder',
   compute: 'component',
-  end: 'doublecircle',
+  stop: 'doublecircle',
 };
 
 /** A DOT string literal. */

@@ -5,11 +5,11 @@ import type { Script } from '../script/script.js';
 /** One shape per kind of block, so the flow reads at a glance. */
 const SHAPES: Record<BlockShape, [open: string, close: string]> = {
   say: ['[', ']'],
-  ask: ['[/', '/]'],
+  question: ['[/', '/]'],
   decide: ['{', '}'],
   call: ['[(', ')]'],
   compute: ['[[', ']]'],
-  end: ['([', '])'],
+  stop: ['([', '])'],
 };
 
 /** Mermaid text: `#`, quotes and angle brackets become numeric entities (`#34;`), line breaks spaces. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildInviteLink, parseInviteLink } from '../../channels/index.js';
 import { HttpError, toHttpError } from '../../channels/http/errors.js';
+import { CATALOG } from '../../engine/catalog.js';
 import { CODES, type Code } from '../../engine/codes.js';
 import {
   AmbiguousStartError,
@@ -44,8 +45,8 @@ interface Reported {
 function check(reports: readonly Reported[]): Set<Code> {
   for (const { code, message, severity } of reports) {
     expect(ruleBroken(message), `${code}: ${message}`).toBeUndefined();
-    expect(CODES[code], code).toBeDefined();
-    const fixed = (CODES[code] as { severity?: string }).severity;
+    expect(CATALOG[code], code).toBeDefined();
+    const fixed = (CATALOG[code] as { severity?: string }).severity;
     if (severity !== undefined && fixed !== undefined) expect(severity, `${code}: ${message}`).toBe(fixed);
   }
   return new Set(reports.map((report) => report.code));
@@ -218,7 +219,7 @@ describe('every message follows the rule of docs/errors.md', () => {
 
 describe('the catalog', () => {
   it('says what each code means and what to do, in sentences', () => {
-    for (const [code, info] of Object.entries(CODES)) {
+    for (const [code, info] of Object.entries(CATALOG)) {
       expect(info.meaning, code).toMatch(/^[A-Z`a-z].*[.)]$/);
       expect(info.fix, code).toMatch(/^[A-Z`].*[.)]$/);
     }
