@@ -5,7 +5,7 @@ import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload }
 import type { Script } from '../script/script.js';
 import { MemoryStore } from '../store/memory.js';
 import type { SessionStore } from '../store/types.js';
-import { drive, statusOf, type Snapshot, type TurnStart } from './drive.js';
+import { drive } from './drive.js';
 import { ConversationConflictError, exclusively } from './exclusive.js';
 import { ConversationKeyError, isConversationKey } from './key.js';
 import {
@@ -14,26 +14,18 @@ import {
   DEFAULT_MAX_VARIABLES,
   limitBreach,
   limitOption,
-  turnBreach,
   VariableLimitError,
-  type LimitBreach,
   type VariableLimits,
 } from './limits.js';
-import {
-  compileScript,
-  freshContext,
-  machineFor,
-  stateKind,
-  type ConversationEvent,
-  type ConversationMachine,
-} from './machine.js';
+import { compileScript, machineFor, stateKind, type ConversationMachine } from './machine.js';
 import { drawFor, fixedDraws } from './draw.js';
 import { secretMasker } from './mask.js';
 import { KeyedQueue } from './queue.js';
 import { readConversation, type ReadConversation } from './read.js';
 import type { StepRuntime } from './step.js';
-import { encodeConversation, markOf, marksAfter, wasApplied, type StoredConversation } from './stored.js';
-import { FAILED, type Turn, type Value, type Variables } from './types.js';
+import { markOf, marksAfter, wasApplied, type StoredConversation } from './stored.js';
+import { TurnRunner, turnOf } from './turn.js';
+import type { Turn, Value, Variables } from './types.js';
 import { changedVariables, defaultVariables } from './variables.js';
 
 export { ConversationConflictError };
@@ -120,14 +112,6 @@ const DUPLICATE: Diagnostic = {
   message: 'this message was applied already (the messenger delivered it again); it was not applied twice',
 };
 
-/** What a turn runs from: the store's version and the variables the conversation had before it. */
-interface TurnBase {
-  readonly key: string;
-  readonly expected: number | undefined;
-  readonly marks: readonly string[];
-  readonly before: Variables;
-}
-
 /** A bot: one script, its conversations in a store, one turn at a time per conversation. */
 export class Bot {
   readonly script: Script;
@@ -137,8 +121,8 @@ export class Bot {
   private readonly onStart: NonNullable<BotOptions['onStart']>;
   private readonly mask: <T>(value: T) => T;
   private readonly queue: KeyedQueue;
-  private readonly tracing: boolean;
   private readonly limits: VariableLimits;
+  private readonly turns: TurnRunner;
 
   constructor(options: BotOptions) {
     this.script = options.script;
@@ -165,9 +149,17 @@ export class Bot {
       },
     });
     this.onStart = startPolicy(options.onStart);
-    this.tracing = options.trace ?? false;
     this.queue = new KeyedQueue(options.maxQueuedTurns ?? 100);
     this.mask = secretMasker(Object.values(options.env ?? {}));
+    this.turns = new TurnRunner({
+      machine: this.machine,
+      store: this.store,
+      version: options.script.version,
+      defaults: this.defaults,
+      limits: this.limits,
+      mask: this.mask,
+      tracing: runtime.tracing,
+    });
   }
 
   /** Starts (or restarts) the conversation `key` from an invitation link's data or a payload. */
@@ -197,32 +189,18 @@ export class Bot {
   async conversation(key: string): Promise<Turn | undefined> {
     if (!isConversationKey(key)) throw new ConversationKeyError();
     const { record, found, notes } = await this.read(key);
-    if (found) return this.standing(found, notes);
-    return record && this.mask(this.turnOf('error', '', this.defaults, null, [], notes));
+    if (found) return this.turns.standing(found, notes);
+    return record && this.mask(turnOf('error', '', this.defaults, null, [], notes));
   }
 
   private read(key: string): Promise<ReadConversation> {
     return readConversation(this.store, key, this.limits);
   }
 
-  /** Where a stored conversation stands, as a turn that said nothing. */
-  private standing(stored: StoredConversation, diagnostics: readonly Diagnostic[]): Turn {
-    return this.mask(
-      this.turnOf(
-        this.statusAt(stored.b),
-        stored.a ?? stored.b,
-        this.storedVariables(stored),
-        stored.r ?? null,
-        [],
-        diagnostics,
-      ),
-    );
-  }
-
   private async startNow(key: string, options: StartOptions): Promise<Turn> {
     const { record, stored, found, notes } = await this.read(key);
     const mark = markOf(options.messageId);
-    if (found && wasApplied(found, mark)) return this.standing(found, [DUPLICATE]);
+    if (found && wasApplied(found, mark)) return this.turns.standing(found, [DUPLICATE]);
     if (
       stored &&
       this.onStart !== 'restart' &&
@@ -240,7 +218,7 @@ export class Bot {
     };
     const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
     if (breach) throw new VariableLimitError(breach);
-    return this.runTurn(
+    return this.turns.run(
       { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
       { key, vars },
       undefined,
@@ -267,11 +245,16 @@ export class Bot {
     };
     const snapshot =
       policy === 'resume'
-        ? await drive(this.machine, { snapshot: this.restore(key, stored) }, { type: 'resume' }, this.mask)
+        ? await drive(
+            this.machine,
+            { snapshot: this.turns.restore(key, stored) },
+            { type: 'resume' },
+            this.mask,
+          )
         : undefined;
     return this.mask(
       // What saying the question again noted (a placeholder that failed) is told too.
-      this.turnOf('waiting', stored.b, this.storedVariables(stored), null, snapshot?.context.outbox ?? [], [
+      turnOf('waiting', stored.b, this.turns.variablesOf(stored), null, snapshot?.context.outbox ?? [], [
         note,
         ...(snapshot?.context.notes ?? []),
       ]),
@@ -281,7 +264,7 @@ export class Bot {
   private async sendNow(key: string, text: string, options: SendOptions): Promise<Turn> {
     const { record, stored, found, notes: readNotes } = await this.read(key);
     const mark = markOf(options.messageId);
-    if (found && wasApplied(found, mark)) return this.standing(found, [DUPLICATE]);
+    if (found && wasApplied(found, mark)) return this.turns.standing(found, [DUPLICATE]);
     const notes: Diagnostic[] = [...readNotes];
     const standsAt = stored && stateKind(this.machine, stored.b);
     if (!stored || standsAt !== 'waiting') {
@@ -294,7 +277,7 @@ export class Bot {
       }
       // A new conversation on the same messenger: the channel carries over, the start data does not.
       const vars = { ...this.defaults, channel: found?.v?.channel ?? '' };
-      return this.runTurn(
+      return this.turns.run(
         { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
         { key, vars },
         undefined,
@@ -318,14 +301,14 @@ export class Bot {
         message: `the reply was ${text.length} characters long; only the first ${reply.length} were read`,
       });
     }
-    return this.runTurn(
+    return this.turns.run(
       {
         key,
         expected: record?.version,
         marks: marksAfter(stored, mark),
-        before: this.storedVariables(stored),
+        before: this.turns.variablesOf(stored),
       },
-      { snapshot: this.restore(key, stored) },
+      { snapshot: this.turns.restore(key, stored) },
       { type: 'reply', text: reply },
       notes,
     );
@@ -342,108 +325,6 @@ export class Bot {
     const read = readShortKeyPayload(options.payload);
     if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
     return { variables: payloadVariables(read.payload), diagnostics: read.warnings };
-  }
-
-  /** A stored conversation's variables: the defaults, with what it changed. */
-  private storedVariables(stored: StoredConversation): Variables {
-    return Object.assign({}, this.defaults, stored.v);
-  }
-
-  private restore(key: string, stored: StoredConversation): Snapshot {
-    return this.machine.resolveState({
-      value: stored.b,
-      context: freshContext(key, this.storedVariables(stored), {
-        state: stored.k,
-        result: stored.r ?? null,
-        at: stored.a ?? stored.b,
-      }),
-    });
-  }
-
-  /** Runs the turn on the machine until the conversation waits or ends, stores it, and tells what happened. */
-  private async runTurn(
-    base: TurnBase,
-    start: TurnStart,
-    event: ConversationEvent | undefined,
-    diagnostics: readonly Diagnostic[],
-  ): Promise<Turn> {
-    const snapshot = await drive(this.machine, start, event, this.mask);
-    const { context } = snapshot;
-    const changed = changedVariables(context.vars, this.defaults);
-    const state = String(snapshot.value);
-    const stored: StoredConversation = {
-      s: this.script.version,
-      b: state,
-      ...(context.at !== state && { a: context.at }),
-      ...(Object.keys(changed).length > 0 && { v: changed }),
-      // A block's state lasts while the conversation stands in it: an ended one keeps none.
-      ...(context.state !== undefined && snapshot.status !== 'done' && { k: context.state }),
-      ...(context.result !== null && { r: context.result }),
-      ...(base.marks.length > 0 && { m: base.marks }),
-    };
-    const data = encodeConversation(stored);
-    const breach = turnBreach(
-      changed,
-      () => changedVariables(base.before, this.defaults),
-      this.limits,
-      Buffer.byteLength(data),
-    );
-    if (breach) return this.stopOverLimit(base, context.at, diagnostics, breach);
-    const version = await this.store.put(base.key, data, base.expected);
-    if (version === undefined) throw new ConversationConflictError(base.key);
-    const turn = this.turnOf(statusOf(snapshot), context.at, context.vars, context.result, context.outbox, [
-      ...diagnostics,
-      ...context.notes,
-    ]);
-    return this.mask(this.tracing ? { ...turn, trace: context.trace } : turn);
-  }
-
-  /**
-   * A turn that would leave the conversation with variables over the limits: nothing it did is
-   * kept (its variables, its messages), and the conversation ends with status `error` where it
-   * stood, so the next message starts afresh rather than growing it again. Like the step cap, a
-   * script's fault ends the conversation; a conversation this bot stores never grows past its
-   * limits (one read over them, stored under larger ones, keeps at most what it held).
-   */
-  private async stopOverLimit(
-    { key, expected, marks, before }: TurnBase,
-    at: string,
-    diagnostics: readonly Diagnostic[],
-    breach: LimitBreach,
-  ): Promise<Turn> {
-    const changed = changedVariables(before, this.defaults);
-    const stored: StoredConversation = {
-      s: this.script.version,
-      b: FAILED,
-      ...(at !== '' && { a: at }),
-      ...(Object.keys(changed).length > 0 && { v: changed }),
-      ...(marks.length > 0 && { m: marks }),
-    };
-    const version = await this.store.put(key, encodeConversation(stored), expected);
-    if (version === undefined) throw new ConversationConflictError(key);
-    const stopped: Diagnostic = {
-      severity: 'error',
-      code: breach.code,
-      message: `block "${at}": the turn would leave the conversation with ${breach.what}; it ended, and nothing the turn did was kept`,
-    };
-    return this.mask(this.turnOf('error', at, before, null, [], [...diagnostics, stopped]));
-  }
-
-  /** The status of a conversation stored at `state`, as the machine says (a state it lacks still waits). */
-  private statusAt(state: string): Turn['status'] {
-    if (stateKind(this.machine, state) !== 'final') return 'waiting';
-    return state === FAILED ? 'error' : 'ended';
-  }
-
-  private turnOf(
-    status: Turn['status'],
-    at: string,
-    variables: Variables,
-    result: string | null,
-    messages: Turn['messages'],
-    diagnostics: Turn['diagnostics'],
-  ): Turn {
-    return { messages, status, block: at, variables, result, diagnostics };
   }
 }
 

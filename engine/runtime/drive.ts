@@ -1,7 +1,7 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import { BotflowError } from '../error.js';
-import { WAITING, type ConversationEvent, type ConversationMachine } from './machine.js';
-import { FAILED, type Turn, type Variables } from './types.js';
+import { statusAt, WAITING, type ConversationEvent, type ConversationMachine } from './machine.js';
+import type { Turn, Variables } from './types.js';
 
 export type Snapshot = SnapshotFrom<ConversationMachine>;
 
@@ -27,8 +27,7 @@ function stuck(snapshot: Snapshot): Error {
 
 /** The status a settled snapshot stands for. */
 export function statusOf(snapshot: Snapshot): Turn['status'] {
-  if (snapshot.status !== 'done') return 'waiting';
-  return snapshot.value === FAILED ? 'error' : 'ended';
+  return statusAt(String(snapshot.value), snapshot.status === 'done');
 }
 
 /**

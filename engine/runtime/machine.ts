@@ -7,7 +7,14 @@ import type { Script } from '../script/script.js';
 import type { HttpClient, HttpOutcome, HttpRequest } from '../http/types.js';
 import { drawFor } from './draw.js';
 import { Step, type StepRuntime } from './step.js';
-import { END, FAILED, type BlockState, type ConversationContext, type Variables } from './types.js';
+import {
+  END,
+  FAILED,
+  type BlockState,
+  type ConversationContext,
+  type Turn,
+  type Variables,
+} from './types.js';
 
 export interface MachineRuntime extends StepRuntime {
   readonly http: HttpClient;
@@ -202,6 +209,12 @@ export function freshContext(key: string, vars: Variables, kept: Kept = {}): Con
     pending: null,
     trace: [],
   };
+}
+
+/** A conversation's status at `state`: ended (or failed, at `$failed`) when it is final, else waiting. */
+export function statusAt(state: string, final: boolean): Turn['status'] {
+  if (!final) return 'waiting';
+  return state === FAILED ? 'error' : 'ended';
 }
 
 /**

@@ -74,6 +74,33 @@ const storedConversation: z.ZodType<StoredConversation> = z.object({
   m: z.array(z.string()).optional(),
 });
 
+/** What a conversation is after a turn, as the record names it. */
+export interface Standing {
+  readonly version: string;
+  /** The machine state. */
+  readonly state: string;
+  /** The last script block entered. */
+  readonly at: string;
+  /** Variables that differ from the defaults. */
+  readonly changed: Readonly<Record<string, Value>>;
+  readonly blockState?: Value | undefined;
+  readonly result?: string | null;
+  readonly marks: readonly string[];
+}
+
+/** The record of a conversation standing so, with what a new conversation has left out. */
+export function storedAs(standing: Standing): StoredConversation {
+  return {
+    s: standing.version,
+    b: standing.state,
+    ...(standing.at !== '' && standing.at !== standing.state && { a: standing.at }),
+    ...(Object.keys(standing.changed).length > 0 && { v: standing.changed }),
+    ...(standing.blockState !== undefined && { k: standing.blockState }),
+    ...(standing.result !== undefined && standing.result !== null && { r: standing.result }),
+    ...(standing.marks.length > 0 && { m: standing.marks }),
+  };
+}
+
 export function encodeConversation(conversation: StoredConversation): string {
   return JSON.stringify(conversation);
 }

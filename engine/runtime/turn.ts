@@ -1,0 +1,153 @@
+import type { Diagnostic } from '../diagnostic.js';
+import type { SessionStore } from '../store/types.js';
+import { drive, statusOf, type Snapshot, type TurnStart } from './drive.js';
+import { ConversationConflictError } from './exclusive.js';
+import { turnBreach, type LimitBreach, type VariableLimits } from './limits.js';
+import {
+  freshContext,
+  stateKind,
+  statusAt,
+  type ConversationEvent,
+  type ConversationMachine,
+} from './machine.js';
+import { encodeConversation, storedAs, type StoredConversation } from './stored.js';
+import { FAILED, type Turn, type Variables } from './types.js';
+import { changedVariables } from './variables.js';
+
+/** What a turn runs from: the store's version and the variables the conversation had before it. */
+export interface TurnBase {
+  readonly key: string;
+  readonly expected: number | undefined;
+  readonly marks: readonly string[];
+  readonly before: Variables;
+}
+
+/** What the turn runner works with: one bot's machine, store, defaults and limits. */
+export interface TurnRunnerOptions {
+  readonly machine: ConversationMachine;
+  readonly store: SessionStore;
+  /** The script version records are stored under. */
+  readonly version: string;
+  readonly defaults: Variables;
+  readonly limits: VariableLimits;
+  readonly mask: <T>(value: T) => T;
+  readonly tracing: boolean;
+}
+
+/**
+ * Runs turns and maps a conversation between the stored record and the machine: a record
+ * restored to a snapshot, a settled snapshot stored as a record and told as a Turn.
+ */
+export class TurnRunner {
+  constructor(private readonly options: TurnRunnerOptions) {}
+
+  /** A stored conversation's variables: the defaults, with what it changed. */
+  variablesOf(stored: StoredConversation): Variables {
+    return Object.assign({}, this.options.defaults, stored.v);
+  }
+
+  /** The snapshot a stored conversation `key` goes on from. */
+  restore(key: string, stored: StoredConversation): Snapshot {
+    return this.options.machine.resolveState({
+      value: stored.b,
+      context: freshContext(key, this.variablesOf(stored), {
+        state: stored.k,
+        result: stored.r ?? null,
+        at: stored.a ?? stored.b,
+      }),
+    });
+  }
+
+  /** Where a stored conversation stands, as a turn that said nothing. */
+  standing(stored: StoredConversation, diagnostics: readonly Diagnostic[]): Turn {
+    const final = stateKind(this.options.machine, stored.b) === 'final';
+    return this.options.mask(
+      turnOf(
+        statusAt(stored.b, final),
+        stored.a ?? stored.b,
+        this.variablesOf(stored),
+        stored.r ?? null,
+        [],
+        diagnostics,
+      ),
+    );
+  }
+
+  /** Runs the turn on the machine until the conversation waits or ends, stores it, and tells what happened. */
+  async run(
+    base: TurnBase,
+    start: TurnStart,
+    event: ConversationEvent | undefined,
+    diagnostics: readonly Diagnostic[],
+  ): Promise<Turn> {
+    const { defaults, limits, mask } = this.options;
+    const snapshot = await drive(this.options.machine, start, event, mask);
+    const { context } = snapshot;
+    const changed = changedVariables(context.vars, defaults);
+    const data = encodeConversation(
+      storedAs({
+        version: this.options.version,
+        state: String(snapshot.value),
+        at: context.at,
+        changed,
+        // A block's state lasts while the conversation stands in it: an ended one keeps none.
+        blockState: snapshot.status === 'done' ? undefined : context.state,
+        result: context.result,
+        marks: base.marks,
+      }),
+    );
+    const breach = turnBreach(
+      changed,
+      () => changedVariables(base.before, defaults),
+      limits,
+      Buffer.byteLength(data),
+    );
+    if (breach) return this.stopOverLimit(base, context.at, diagnostics, breach);
+    await this.put(base, data);
+    const turn = turnOf(statusOf(snapshot), context.at, context.vars, context.result, context.outbox, [
+      ...diagnostics,
+      ...context.notes,
+    ]);
+    return mask(this.options.tracing ? { ...turn, trace: context.trace } : turn);
+  }
+
+  /**
+   * A turn that would leave the conversation with variables over the limits: nothing it did is
+   * kept (its variables, its messages), and the conversation ends with status `error` where it
+   * stood, so the next message starts afresh rather than growing it again. Like the step cap, a
+   * script's fault ends the conversation; a conversation this bot stores never grows past its
+   * limits (one read over them, stored under larger ones, keeps at most what it held).
+   */
+  private async stopOverLimit(
+    base: TurnBase,
+    at: string,
+    diagnostics: readonly Diagnostic[],
+    breach: LimitBreach,
+  ): Promise<Turn> {
+    const changed = changedVariables(base.before, this.options.defaults);
+    const stored = storedAs({ version: this.options.version, state: FAILED, at, changed, marks: base.marks });
+    await this.put(base, encodeConversation(stored));
+    const stopped: Diagnostic = {
+      severity: 'error',
+      code: breach.code,
+      message: `block "${at}": the turn would leave the conversation with ${breach.what}; it ended, and nothing the turn did was kept`,
+    };
+    return this.options.mask(turnOf('error', at, base.before, null, [], [...diagnostics, stopped]));
+  }
+
+  private async put({ key, expected }: TurnBase, data: string): Promise<void> {
+    const version = await this.options.store.put(key, data, expected);
+    if (version === undefined) throw new ConversationConflictError(key);
+  }
+}
+
+export function turnOf(
+  status: Turn['status'],
+  at: string,
+  variables: Variables,
+  result: string | null,
+  messages: Turn['messages'],
+  diagnostics: Turn['diagnostics'],
+): Turn {
+  return { messages, status, block: at, variables, result, diagnostics };
+}
