@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -10,6 +8,7 @@ import { MemoryStore, SqliteStore, type Bot, type SessionStore } from '../../eng
 import { fuzzRuns, FUZZ_TEST_TIMEOUT_MS } from './helpers.js';
 import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 /**
  * Whatever a CRM answers — any status, odd headers, any content type and charset, compressed or
@@ -157,8 +156,10 @@ function send(response: ServerResponse, spec: Answer): void {
   response.write(bytes.subarray(half), () => response.socket?.destroy());
 }
 
+// Called before this file's own hooks: its folder exists before the store opens in it, and is
+// removed only after the store is closed (vitest runs after-hooks in reverse).
+const temp = useTempFolders('botflow-fuzz-');
 let server: RecordingServer;
-let dir: string;
 let sqlite: SqliteStore;
 let stores: Record<'memory' | 'sqlite', SessionStore>;
 let bots: Record<'memory' | 'sqlite', Bot>;
@@ -168,8 +169,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   server = await startRecordingServer();
-  dir = mkdtempSync(join(tmpdir(), 'botflow-fuzz-'));
-  sqlite = new SqliteStore(join(dir, 'sessions.db'));
+  sqlite = new SqliteStore(join(temp.root, 'sessions.db'));
   stores = { memory: new MemoryStore(), sqlite };
   const bot = (store: SessionStore) => localHttpBotOf(YAML, { env: { URL: server.origin }, store });
   bots = { memory: bot(stores.memory), sqlite: bot(stores.sqlite) };
@@ -179,7 +179,6 @@ afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await server.close();
   await sqlite.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 afterEach(() => {

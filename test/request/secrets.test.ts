@@ -1,7 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../engine/index.js';
 import { runCli } from '../support/cli.js';
 import { localHttpBotOf, scriptYaml } from '../support/scripts.js';
@@ -11,6 +9,7 @@ import {
   type RecordingServer,
   startRecordingServer,
 } from '../support/recording-server.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
 const TOKEN = 'tok_9f8e7d6c5b4a3210';
 
@@ -23,13 +22,7 @@ beforeEach(async () => {
 });
 afterEach(closeServers);
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'botflow-request-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-request-');
 
 /** A request with the token in a header; the answer echoes it, and a message tries to show it. */
 const LEAKY = scriptYaml(
@@ -181,8 +174,7 @@ describe('an env token in an Authorization header', () => {
 
 describe('botflow run', () => {
   it('--env values never appear in --json output, nor in the transcript', async () => {
-    const file = join(dir, 'leaky.yaml');
-    await writeFile(file, LEAKY);
+    const file = join(await temp.project({ 'leaky.yaml': LEAKY }), 'leaky.yaml');
     const args = ['run', file, '--env', `CRM_URL=${server.origin}`, '--env', `CRM_TOKEN=${TOKEN}`];
     const result = await runCli([...args, '--allow-host', '127.0.0.1', '--json']);
     expect(result.stderr).toBe('');
@@ -202,10 +194,12 @@ describe('botflow run', () => {
   });
 
   it('--env-from values are masked too, and so are failures', async () => {
+    const dir = await temp.project({
+      'leaky.yaml': LEAKY,
+      'crm.env': `CRM_URL=${server.origin}\nCRM_TOKEN=${TOKEN}\n`,
+    });
     const file = join(dir, 'leaky.yaml');
     const envFile = join(dir, 'crm.env');
-    await writeFile(file, LEAKY);
-    await writeFile(envFile, `CRM_URL=${server.origin}\nCRM_TOKEN=${TOKEN}\n`);
     // Not allowed to reach 127.0.0.1: the request fails, unrouted, and says why.
     const result = await runCli(['run', file, '--env-from', envFile, '--json']);
     expect(result.code).toBe(0);
@@ -217,10 +211,12 @@ describe('botflow run', () => {
   });
 
   it('refuses an env file over 64 KiB in one sentence, before reading it', async () => {
+    const dir = await temp.project({
+      'leaky-big.yaml': LEAKY,
+      'big.env': `CRM_TOKEN=${'x'.repeat(64 * 1024)}\n`,
+    });
     const file = join(dir, 'leaky-big.yaml');
     const envFile = join(dir, 'big.env');
-    await writeFile(file, LEAKY);
-    await writeFile(envFile, `CRM_TOKEN=${'x'.repeat(64 * 1024)}\n`);
     const result = await runCli(['run', file, '--env-from', envFile]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(

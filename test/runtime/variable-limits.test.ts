@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BotflowError,
   createBot,
@@ -14,11 +12,9 @@ import {
 } from '../../engine/index.js';
 import { decodeConversation, encodeConversation } from '../../engine/runtime/stored.js';
 import { COLLECTOR, manyVariables, scriptOf, texts } from '../support/scripts.js';
+import { useTempFolders } from '../support/temp-folders.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'botflow-limits-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempFolders('botflow-limits-');
 
 function collector(options: Omit<BotOptions, 'script'> = {}) {
   const store = options.store ?? new MemoryStore();
@@ -93,7 +89,7 @@ describe('the variables of a conversation', () => {
   });
 
   it('go on from a conversation stored under larger limits (another process’s), in a real SQLite store', async () => {
-    const store = new SqliteStore(join(dir, 'larger.db'));
+    const store = new SqliteStore(join(temp.root, 'larger.db'));
     try {
       // A process allowing 1,000 variables stores 500: the start's 497 and a reply's item, lastMessage and log.
       const larger = collector({ store, maxVariables: 1000 });
@@ -163,7 +159,7 @@ describe('the variables of a conversation', () => {
   });
 
   it('start afresh from a conversation more than 4 times over, keeping its message marks and showing it', async () => {
-    const store = new SqliteStore(join(dir, 'far.db'));
+    const store = new SqliteStore(join(temp.root, 'far.db'));
     try {
       const larger = collector({ store, maxVariables: 5000 });
       await larger.bot.start('k', { payload: { v: manyVariables(900) }, messageId: 'm1', channel: 'web' });

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore, SqliteStore } from '../../../engine/index.js';
 import { startApi, turnOf } from '../../support/json-api.js';
+import { useTempFolders } from '../../support/temp-folders.js';
 
 /** A store whose writes wait until the test opens the gate, so a turn can be caught in flight. */
 class GatedStore extends MemoryStore {
@@ -93,15 +92,10 @@ describe('time limits', () => {
 });
 
 describe('with a SqliteStore', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = useTempFolders('botflow-http-');
 
   it('keeps a conversation across a server restart on the same file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'botflow-http-'));
-    dirs.push(dir);
-    const file = join(dir, 'sessions.db');
+    const file = join(temp.root, 'sessions.db');
 
     const firstStore = new SqliteStore(file);
     const first = await startApi({ bot: { store: firstStore } });
