@@ -3,8 +3,8 @@ import { blockId, defineBlock, scalar, variableName } from '../engine/block-api/
 
 /**
  * Goes down one of its branches at random, each as often as its weight says: an A/B split. A
- * conversation always takes the same branch here (the draw is seeded by the conversation's key and
- * the block's id), so a redelivery or a QA replay goes the same way; a QA case forces a branch with
+ * conversation always takes the same branch here (the draw is seeded by the script's name, the
+ * conversation's key and the block's id), so a redelivery or a QA replay goes the same way; a QA case forces a branch with
  * `draws`. With `save`, the branch's `value` (or, without one, its `next`) is kept for reports.
  *
  * ```yaml

@@ -419,8 +419,9 @@ export const CODES = {
   'bot.bad-option': {
     from: 'bot',
     thrown: 'BotflowError',
-    meaning: 'A `createBot` limit is not a whole number of 1 or more.',
-    fix: 'Pass a positive whole number, or leave the option out for its default.',
+    meaning:
+      'A `createBot` option is invalid: a limit (`maxVariables`, `maxVariableBytes`, `stepCap`, `maxQueuedTurns`) that is not a whole number of 1 or more, an unknown `onStart`, or `draws` that name no block of the script or are not numbers from 0 up to 1.',
+    fix: 'Follow the message; leave an option out for its default.',
   },
   'internal.block-type': {
     from: 'bot',

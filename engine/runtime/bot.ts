@@ -149,7 +149,7 @@ export class Bot {
       },
     });
     this.onStart = startPolicy(options.onStart);
-    this.queue = new KeyedQueue(options.maxQueuedTurns ?? 100);
+    this.queue = new KeyedQueue(limitOption('maxQueuedTurns', options.maxQueuedTurns, 100));
     this.mask = secretMasker(Object.values(options.env ?? {}));
     this.turns = new TurnRunner({
       machine: this.machine,

@@ -118,7 +118,7 @@ export class Step {
 
   /**
    * A number in [0, 1), the same each time this conversation reaches this block (seeded by the
-   * conversation's key and the block's id), unless the host fixed the block's draw (QA cases do,
+   * script's name, the conversation's key and the block's id), unless the host fixed the block's draw (QA cases do,
    * to take a chosen branch).
    */
   draw(): number {

@@ -49,6 +49,12 @@ describe('the other bot options', () => {
     );
   });
 
+  it.each([0, Number.NaN])('refuses a maxQueuedTurns of %d', (maxQueuedTurns) => {
+    expect(() => createBot({ script: scriptOf(COLLECTOR), maxQueuedTurns })).toThrow(
+      new BotflowError('bot.bad-option', "the bot's maxQueuedTurns must be a whole number of 1 or more"),
+    );
+  });
+
   it.each([0, 2.5, -1])('refuses a stepCap of %d', (stepCap) => {
     expect(() => createBot({ script: scriptOf(COLLECTOR), stepCap })).toThrow(
       new BotflowError('bot.bad-option', "the bot's stepCap must be a whole number of 1 or more"),
