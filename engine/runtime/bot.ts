@@ -207,7 +207,7 @@ export class Bot {
       stored.s === this.script.version &&
       stateKind(this.machine, stored.b) === 'waiting'
     ) {
-      return this.keepGoing(key, stored, this.onStart);
+      return this.keepGoing(key, record?.version, stored, mark, this.onStart);
     }
     const seed = this.seed(options);
     const vars = {
@@ -227,12 +227,15 @@ export class Bot {
   }
 
   /**
-   * A start that finds the conversation waiting, under `onStart: resume` or `ignore`: nothing
-   * changes, so nothing is stored; a resume has the waiting block say its question again.
+   * A start that finds the conversation waiting, under `onStart: resume` or `ignore`: the
+   * conversation does not change, and a resume has the waiting block say its question again. Only
+   * the start's message id is stored, so a redelivery of it is known and says nothing.
    */
   private async keepGoing(
     key: string,
+    expected: number | undefined,
     stored: StoredConversation,
+    mark: string | undefined,
     policy: 'resume' | 'ignore',
   ): Promise<Turn> {
     const note: Diagnostic = {
@@ -252,6 +255,8 @@ export class Bot {
             this.mask,
           )
         : undefined;
+    if (mark !== undefined)
+      await this.turns.remember({ key, expected, marks: marksAfter(stored, mark) }, stored);
     return this.mask(
       // What saying the question again noted (a placeholder that failed) is told too.
       turnOf('waiting', stored.b, this.turns.variablesOf(stored), null, snapshot?.context.outbox ?? [], [

@@ -135,7 +135,12 @@ export class TurnRunner {
     return this.options.mask(turnOf('error', at, base.before, null, [], [...diagnostics, stopped]));
   }
 
-  private async put({ key, expected }: TurnBase, data: string): Promise<void> {
+  /** Stores `stored` again with new message marks: a message seen that changed nothing else. */
+  async remember(base: Omit<TurnBase, 'before'>, stored: StoredConversation): Promise<void> {
+    await this.put(base, encodeConversation({ ...stored, m: base.marks }));
+  }
+
+  private async put({ key, expected }: Omit<TurnBase, 'before'>, data: string): Promise<void> {
     const version = await this.options.store.put(key, data, expected);
     if (version === undefined) throw new ConversationConflictError(key);
   }

@@ -292,6 +292,25 @@ describe('a second start on a live conversation', () => {
     expect(turn.diagnostics.map((d) => d.code)).toEqual(['start.resumed', 'template.failed']);
   });
 
+  it.each(['resume', 'ignore'] as const)(
+    'with onStart: %s keeps the start’s message id, so its redelivery says nothing',
+    async (onStart) => {
+      const { bot, store, before } = await live(onStart);
+      const first = await bot.start('k', { startParam: '222', messageId: 'update-7' });
+      expect(first.diagnostics.map((d) => d.code)).toEqual([`start.${onStart}d`]);
+      const after = await store.get('k');
+      expect(after?.version).toBe((before?.version ?? 0) + 1);
+      // Only the mark is new: the conversation itself is as it was.
+      const { m, ...rest } = decodeConversation(after?.data ?? '') ?? { m: [] };
+      expect(rest).toEqual(decodeConversation(before?.data ?? ''));
+      expect(m).toHaveLength(1);
+      const again = await bot.start('k', { startParam: '222', messageId: 'update-7' });
+      expect(again).toMatchObject({ messages: [], status: 'waiting', block: 'ask-city' });
+      expect(again.diagnostics.map((d) => d.code)).toEqual(['message.duplicate']);
+      expect((await store.get('k'))?.version).toBe(after?.version);
+    },
+  );
+
   it('with onStart: ignore says nothing, warns, and changes nothing', async () => {
     const { bot, store, before } = await live('ignore');
     const turn = await bot.start('k', { startParam: '222' });
