@@ -8,7 +8,7 @@ import {
   defineBlock,
   type Edge,
   scalar,
-  type Step,
+  type BlockStep,
   template,
   type Value,
   type YamlPath,
@@ -148,8 +148,8 @@ export const askBlock = defineBlock({
     const invalid = block.invalid === undefined ? text : compileTemplate(block.invalid);
     const choices = block.choices?.map((choice) => ({ ...choice, label: compileTemplate(choice.label) }));
     const read = replyReader(block.expect ?? (choices ? 'choice' : 'text'));
-    const buttons = (step: Step) => choices?.map((choice) => step.render(choice.label));
-    const ask = (step: Step) => {
+    const buttons = (step: BlockStep) => choices?.map((choice) => step.render(choice.label));
+    const ask = (step: BlockStep) => {
       step.say(step.render(text), buttons(step));
     };
     return {
@@ -183,7 +183,7 @@ export const askBlock = defineBlock({
 });
 
 /** The block's state is its count of bad replies so far; anything else (an edited record) is none. */
-function badRepliesOf(step: Step): number {
+function badRepliesOf(step: BlockStep): number {
   const { state } = step;
   return typeof state === 'number' && Number.isSafeInteger(state) && state > 0 ? state : 0;
 }
@@ -237,7 +237,7 @@ function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) =
 
 /** A reply matches a choice by its label or its value, ignoring case and surrounding spaces. */
 function pickChoice(
-  step: Step,
+  step: BlockStep,
   choices: readonly {
     label: ReturnType<typeof compileTemplate>;
     value?: string | number | boolean | undefined;

@@ -6,7 +6,7 @@ import {
   defineBlock,
   type Edge,
   expression,
-  type Step,
+  type BlockStep,
   toText,
   variableName,
   type YamlPath,
@@ -157,7 +157,12 @@ export const bplBlock = defineBlock({
 });
 
 /** Cuts the text of `from` into `into` (docs/script-language.md, "bpl"); false when `rest: error` applies. */
-function applySplit(step: Step, split: BplSplit, failTo: string, failEdge: YamlPath | undefined): boolean {
+function applySplit(
+  step: BlockStep,
+  split: BplSplit,
+  failTo: string,
+  failEdge: YamlPath | undefined,
+): boolean {
   const text = toText(step.get(split.from));
   const parts = cut(text, split.by);
   const names = split.into;

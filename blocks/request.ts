@@ -18,7 +18,7 @@ import {
   outcomeNames,
   renderTemplate,
   type Source,
-  type Step,
+  type BlockStep,
   template,
   type Template,
   toBoundedData,
@@ -380,7 +380,7 @@ function failureNote(outcome: HttpOutcome): FailureNote {
 }
 
 function route(
-  step: Step,
+  step: BlockStep,
   block: RequestBlock,
   outcome: HttpOutcome,
   onError: string,
@@ -405,7 +405,7 @@ function route(
  * A request that is not sent (its url or a header would be unsafe) is a failure like any other
  * (docs/script-language.md, "request", `error`: any failure): routed as our own limit, with its own code and reason.
  */
-function refuse(step: Step, block: RequestBlock, code: Code, reason: string, onError: string): void {
+function refuse(step: BlockStep, block: RequestBlock, code: Code, reason: string, onError: string): void {
   step.set('response', { status: 0, body: '', error: 'limit' });
   route(step, block, { kind: 'limit', message: reason }, onError, {
     code,
@@ -417,7 +417,7 @@ function refuse(step: Step, block: RequestBlock, code: Code, reason: string, onE
 /** Kept for later blocks as `response` (and so stored): status and body, the body only while it is small. */
 export const KEPT_BODY_LIMIT = 4096;
 
-function keptResponse(step: Step, answer: Answer): Value {
+function keptResponse(step: BlockStep, answer: Answer): Value {
   if (JSON.stringify(answer.body).length <= KEPT_BODY_LIMIT)
     return { status: answer.status, body: answer.body };
   step.note(
@@ -433,7 +433,7 @@ function compileMap(map: Readonly<Record<string, string>> | undefined): Record<s
 }
 
 /** A JSON body whose string leaves are templates; a leaf that is one placeholder keeps its type. */
-function compileJson(value: unknown): (step: Step) => unknown {
+function compileJson(value: unknown): (step: BlockStep) => unknown {
   if (typeof value === 'string') {
     const leaf = compileTemplate(value);
     if (isSinglePlaceholder(leaf)) {
@@ -468,7 +468,7 @@ function encodePathValue(value: Value): string {
  * supplies the base and must be an absolute http(s) URL. A value that is `.` or `..` is refused:
  * URL parsers resolve such a segment, which would climb the path. Returns the URL or the reason.
  */
-function renderUrl(step: Step, url: Template, query: Readonly<Record<string, Template>>): URL | string {
+function renderUrl(step: BlockStep, url: Template, query: Readonly<Record<string, Template>>): URL | string {
   const scope = step.scope();
   const [first, ...rest] = url.parts;
   let base = '';

@@ -45,7 +45,33 @@ export interface CompileTools {
 }
 
 /**
- * What a block does at run time, as plain functions over a Step. The engine turns these into the
+ * What a block's behaviour may do with the Step it is given: everything but the engine's own
+ * bookkeeping (the next context, the pending request), which the machine does around it.
+ */
+export type BlockStep = Pick<
+  Step,
+  | 'block'
+  | 'get'
+  | 'set'
+  | 'expose'
+  | 'scope'
+  | 'evaluate'
+  | 'render'
+  | 'say'
+  | 'draw'
+  | 'overLimits'
+  | 'savepoint'
+  | 'note'
+  | 'go'
+  | 'goNext'
+  | 'took'
+  | 'fail'
+  | 'state'
+  | 'finish'
+>;
+
+/**
+ * What a block does at run time, as plain functions over a BlockStep. The engine turns these into the
  * block's xstate state: `enter` is its entry action, `reply` its handler of the user's reply (the
  * state is tagged as waiting), `prompt` its handler of a resume, `call` the HTTP request it
  * invokes and what the outcome does. Each function routes with `step.go(target)`; the engine
@@ -53,14 +79,14 @@ export interface CompileTools {
  * replies) lives in `step.state`, which the engine stores without knowing its shape.
  */
 export interface BlockBehaviour {
-  readonly enter: (step: Step) => void;
+  readonly enter: (step: BlockStep) => void;
   /** Says the block's question again, for a conversation resumed where it waits. */
-  readonly prompt?: (step: Step) => void;
-  readonly reply?: (step: Step, text: string) => void;
+  readonly prompt?: (step: BlockStep) => void;
+  readonly reply?: (step: BlockStep, text: string) => void;
   readonly call?: {
     /** The request to send, or undefined when it cannot be built (the step has routed the failure). */
-    readonly request: (step: Step) => HttpRequest | undefined;
-    readonly outcome: (step: Step, outcome: HttpOutcome) => void;
+    readonly request: (step: BlockStep) => HttpRequest | undefined;
+    readonly outcome: (step: BlockStep, outcome: HttpOutcome) => void;
   };
   /** The conversation ends in this block. */
   readonly final?: boolean;

@@ -117,26 +117,17 @@ const DETACHED: MachineRuntime = {
 
 function buildMachine(script: Script) {
   const onError = script.onError ?? FAILED;
-  const behaviours = new Map<string, BlockBehaviour>();
-  for (const [id, block] of script.blocks) {
-    const definition = blockDefinition(block.type);
-    if (!definition) throw new BotflowError('internal.block-type', `no block type "${block.type}"`);
-    behaviours.set(id, definition.compile(block, { onError }));
-  }
   const run = (block: string, phase: RunParams['phase'], behaviour: BlockBehaviour) => ({
     type: 'run' as const,
     params: { block, phase, behaviour },
   });
 
   const states: Record<string, object> = {};
-  for (const [id, behaviour] of behaviours) {
-    const block = script.blocks.get(id);
-    const targets = new Set([
-      ...(block ? blockEdges(block).map((edge) => edge.target) : []),
-      onError,
-      END,
-      FAILED,
-    ]);
+  for (const [id, block] of script.blocks) {
+    const definition = blockDefinition(block.type);
+    if (!definition) throw new BotflowError('internal.block-type', `no block type "${block.type}"`);
+    const behaviour = definition.compile(block, { onError });
+    const targets = new Set([...blockEdges(block).map((edge) => edge.target), onError, END, FAILED]);
     states[id] = {
       entry: run(id, 'enter', behaviour),
       ...(behaviour.final
