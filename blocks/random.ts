@@ -40,7 +40,7 @@ export const randomBlock = defineBlock({
     const total = totalWeight(block.branches);
     return block.branches.map((branch, i) => ({
       target: branch.next,
-      label: `${Number(((branch.weight / total) * 100).toFixed(1))}%`,
+      label: shareLabel((branch.weight / total) * 100),
       path: ['branches', i, 'next'],
     }));
   },
@@ -66,6 +66,11 @@ export const randomBlock = defineBlock({
     };
   },
 });
+
+/** A branch's share as the graph labels it: one decimal, and never 0% for a branch that can be taken. */
+function shareLabel(percent: number): string {
+  return percent < 0.1 ? '<0.1%' : `${Number(percent.toFixed(1))}%`;
+}
 
 function totalWeight(branches: readonly { weight: number }[]): number {
   return branches.reduce((total, branch) => total + branch.weight, 0);

@@ -160,6 +160,9 @@ describe('random block', () => {
     expect(toMermaid(script)).toContain('b0 -->|"70%"| b1');
     expect(toMermaid(script)).toContain('b0 -->|"30%"| b2');
     expect(toDot(script)).toContain('"offer-split" [shape=diamond, label="offer-split\\nrandom"];');
+    const tiny = scriptOf(SPLIT.replace('weight: 30', 'weight: 0.0001'));
+    expect(toMermaid(tiny)).toContain('b0 -->|"#60;0.1%"| b2');
+    expect(toMermaid(tiny)).toContain('b0 -->|"100%"| b1');
   });
 });
 
