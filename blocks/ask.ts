@@ -33,8 +33,11 @@ const ASK_CODES = {
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
+/** The codes only the ask block reports. */
+export type AskCode = keyof typeof ASK_CODES;
+
 declare module '../engine/block-api/index.js' {
-  interface BlockCodes extends Record<keyof typeof ASK_CODES, true> {}
+  interface BlockCodes extends Record<AskCode, true> {}
 }
 
 export const EXPECT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'choice'] as const;

@@ -35,8 +35,11 @@ const BPL_CODES = {
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
+/** The codes only the bpl block reports. */
+export type BplCode = keyof typeof BPL_CODES;
+
 declare module '../engine/block-api/index.js' {
-  interface BlockCodes extends Record<keyof typeof BPL_CODES, true> {}
+  interface BlockCodes extends Record<BplCode, true> {}
 }
 
 const split = z.strictObject({

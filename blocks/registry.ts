@@ -7,7 +7,10 @@ import { messageBlock } from './message.js';
 import { randomBlock } from './random.js';
 import { requestBlock } from './request.js';
 
-/** Every block type, by its `type:` name. A new block type is one module and one line here. */
+/**
+ * Every block type, by its `type:` name. A new block type is one module and one line here (and one
+ * more below when it has codes of its own).
+ */
 export const blockDefinitions = {
   message: messageBlock,
   ask: askBlock,
@@ -17,6 +20,15 @@ export const blockDefinitions = {
   end: endBlock,
   random: randomBlock,
 } as const;
+
+/*
+ * The codes of the blocks that have their own. Declaration files reach each block module's
+ * `BlockCodes` declaration through these, so the union `Code` is closed for the package's users
+ * too, not only inside this repository.
+ */
+export type { AskCode } from './ask.js';
+export type { BplCode } from './bpl.js';
+export type { RequestCode } from './request.js';
 
 export type BlockType = keyof typeof blockDefinitions;
 

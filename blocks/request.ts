@@ -87,8 +87,11 @@ const REQUEST_CODES = {
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
+/** The codes only the request block reports. */
+export type RequestCode = keyof typeof REQUEST_CODES;
+
 declare module '../engine/block-api/index.js' {
-  interface BlockCodes extends Record<keyof typeof REQUEST_CODES, true> {}
+  interface BlockCodes extends Record<RequestCode, true> {}
 }
 
 /** `success`, `error`, `timeout`, `network`, `limit`, a class (`4xx`) or an exact status (`404`). */

@@ -120,13 +120,14 @@ export function startOptions(options: RunOptions): StartOptions {
 export function drawsOf(options: RunOptions): Record<string, number> {
   const draws: Record<string, number> = {};
   for (const assignment of options.draw) {
-    const [block = '', text = ''] = assignment.split('=', 2);
+    const [block = '', text = '', ...more] = assignment.split('=');
     const draw = Number(text);
-    if (block === '' || text.trim() === '' || !(draw >= 0 && draw < 1)) {
+    if (block === '' || text.trim() === '' || more.length > 0 || !(draw >= 0 && draw < 1)) {
       throw new UsageError(
         `--draw takes a block id and a number from 0 up to 1, e.g. --draw offer-split=0.8`,
       );
     }
+    if (Object.hasOwn(draws, block)) throw new UsageError(`--draw gives block ${block} twice`);
     draws[block] = draw;
   }
   return draws;

@@ -160,8 +160,9 @@ export const CODES = {
   'block.endless-loop': {
     from: 'load',
     severity: 'error',
-    meaning: 'A loop of blocks passes no ask or request, so a turn could run forever.',
-    fix: 'Route the loop through an ask or a request block.',
+    meaning:
+      'A loop of blocks passes no block that waits (for a reply or a server answer), so a turn could run forever.',
+    fix: 'Route the loop through a block that waits; the message names the types that do.',
   },
   'script.no-blocks': {
     from: 'load',
@@ -354,7 +355,7 @@ export const CODES = {
     severity: 'error',
     meaning:
       'A turn ran more blocks than the step cap without waiting for a reply; it ended the conversation.',
-    fix: 'Find the loop in the script and route it through an ask or a request.',
+    fix: 'Find the loop in the script and route it through a block that waits (for a reply or a server answer).',
   },
   'turn.failed': {
     from: 'turn',

@@ -18,7 +18,11 @@ function isSettled(snapshot: Snapshot): boolean {
  * queue and lock) forever: a block that chose no route. The turn fails instead.
  */
 function isStuck(snapshot: Snapshot): boolean {
-  return !isSettled(snapshot) && Object.keys(snapshot.children).length === 0;
+  // A call that has answered stays among the state's children until the state is left.
+  return (
+    !isSettled(snapshot) &&
+    Object.values(snapshot.children).every((child) => child?.getSnapshot().status !== 'active')
+  );
 }
 
 function stuck(snapshot: Snapshot): Error {

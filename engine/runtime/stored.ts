@@ -28,16 +28,23 @@ export interface StoredConversation {
 }
 
 /**
- * True when `value` (JSON.parse's output) nests no deeper than the data botflow ever stores
- * (MAX_DATA_DEPTH). Walked with a stack of its own, so a hostile record nested a hundred thousand
- * levels is refused rather than overflowing every later copy of it; only lists and maps are
- * visited, which keeps the common record of plain values cheap.
+ * How deep a stored value may nest. botflow's own data is bounded at MAX_DATA_DEPTH (100) where it
+ * is taken in, but stored inside wrappers (`response.body` is two levels down), so this bound is
+ * far above anything botflow writes and far below what would overflow a recursive copy.
+ */
+const STORED_DEPTH_LIMIT = 10 * MAX_DATA_DEPTH;
+
+/**
+ * True when `value` (JSON.parse's output) nests no deeper than STORED_DEPTH_LIMIT. Walked with a
+ * stack of its own, so a hostile record nested a hundred thousand levels is refused rather than
+ * overflowing every later copy of it; only lists and maps are visited, which keeps the common
+ * record of plain values cheap.
  */
 function isShallow(value: unknown): boolean {
   const pending: { readonly value: unknown; readonly depth: number }[] = [{ value, depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (typeof next.value !== 'object' || next.value === null) continue;
-    if (next.depth > MAX_DATA_DEPTH) return false;
+    if (next.depth > STORED_DEPTH_LIMIT) return false;
     for (const item of Object.values(next.value)) {
       if (typeof item === 'object' && item !== null) pending.push({ value: item, depth: next.depth + 1 });
     }

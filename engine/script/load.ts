@@ -161,6 +161,20 @@ function branchPaths(node: GraphNode, block: Block | undefined): YamlPath[] {
   return [...node.edges.map((edge) => edge.path), ...branches];
 }
 
+/**
+ * The block types that give control back (`pauses`), as a loop's message names them: `an ask or
+ * request`. Read from the registry, so a new type that waits is named without an edit here.
+ */
+const PAUSING = ((types: readonly string[]) => {
+  const listed =
+    types.length > 1 ? `${types.slice(0, -1).join(', ')} or ${types.at(-1) ?? ''}` : types.join('');
+  return `${/^[aeiou]/.test(listed) ? 'an' : 'a'} ${listed}`;
+})(
+  Object.values(blockDefinitions)
+    .filter((definition) => definition.pauses)
+    .map((definition) => definition.type),
+);
+
 function validateBlock(
   id: string,
   raw: unknown,
@@ -284,8 +298,8 @@ function checkGraph(
       path: ['blocks', first],
       atKey: true,
       code: 'block.endless-loop',
-      message: `blocks ${[...loop, first].join(' → ')} loop without an ask or request, so the conversation could never stop`,
-      hint: 'route the loop through an ask or request block',
+      message: `blocks ${[...loop, first].join(' → ')} loop without ${PAUSING}, so the conversation could never stop`,
+      hint: `route the loop through ${PAUSING} block`,
     });
   }
 }

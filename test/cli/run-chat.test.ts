@@ -157,7 +157,7 @@ describe('botflow run --json', () => {
     expect(result.stderr).toMatch(/^botflow: .*"x"/);
   });
 
-  it.each([['pick'], ['pick=1'], ['pick=x'], ['=0.5']])(
+  it.each([['pick'], ['pick=1'], ['pick=x'], ['=0.5'], ['pick=0.5=9']])(
     'exits 2 on --draw %s, with one sentence',
     async (draw) => {
       const result = await runCli(['run', 'scripts/lead-capture.yaml', '--draw', draw]);
@@ -168,6 +168,22 @@ describe('botflow run --json', () => {
       });
     },
   );
+
+  it('exits 2 on one block given twice with --draw', async () => {
+    const result = await runCli([
+      'run',
+      'scripts/lead-capture.yaml',
+      '--draw',
+      'topic=0.1',
+      '--draw',
+      'topic=0.2',
+    ]);
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'botflow: --draw gives block topic twice\n',
+    });
+  });
 
   it('exits 1 on a --draw for a block the script lacks, with a did-you-mean', async () => {
     const result = await runCli(['run', 'scripts/lead-capture.yaml', '--draw', 'topc=0.5']);

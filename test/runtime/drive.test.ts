@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { assign, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { BotflowError } from '../../engine/index.js';
 import { drive } from '../../engine/runtime/drive.js';
@@ -11,6 +11,29 @@ import { ROOT } from '../support/cli.js';
  * Running one turn on a machine. What a script's machine does is tested through the Bot; here, a
  * state that a block left without a route (a broken block type) must fail the turn, not hang it.
  */
+
+type Context = ReturnType<typeof freshContext>;
+
+/** A machine whose one state calls out, then does `after` with the answer: a request block's shape. */
+function calling(after: () => Partial<Context>): ConversationMachine {
+  return setup({
+    types: { context: {} as Context, input: {} as { key: string; vars: object } },
+    actors: {
+      answer: fromPromise(
+        () =>
+          new Promise<string>((resolve) => {
+            setTimeout(() => {
+              resolve('ok');
+            }, 5);
+          }),
+      ),
+    },
+  }).createMachine({
+    initial: 'call',
+    context: ({ input }) => freshContext(input.key, {}),
+    states: { call: { invoke: { src: 'answer', onDone: { actions: assign(after) } } } },
+  }) as unknown as ConversationMachine;
+}
 
 describe('drive', () => {
   it('fails the turn when a state neither waits, ends, nor calls out', async () => {
@@ -26,6 +49,31 @@ describe('drive', () => {
         'turn.failed',
         'the turn failed inside the engine: block "lost" neither waits, ends, nor chose where to go',
       ),
+    );
+  });
+
+  it('fails the turn when a state neither waits, ends, nor routes once its call is answered', async () => {
+    await expect(
+      drive(
+        calling(() => ({ steps: 2 })),
+        { key: 'k', vars: {} },
+        undefined,
+        (text) => text,
+      ),
+    ).rejects.toEqual(
+      new BotflowError(
+        'turn.failed',
+        'the turn failed inside the engine: block "call" neither waits, ends, nor chose where to go',
+      ),
+    );
+  });
+
+  it('fails the turn when handling the answer throws', async () => {
+    const broken = calling(() => {
+      throw new Error('outcome broke');
+    });
+    await expect(drive(broken, { key: 'k', vars: {} }, undefined, (text) => text)).rejects.toEqual(
+      new BotflowError('turn.failed', 'the turn failed inside the engine: outcome broke'),
     );
   });
 });

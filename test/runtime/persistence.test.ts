@@ -274,6 +274,29 @@ describe('what the store holds', () => {
     expect((await store.get('k'))?.version).toBe(3);
   });
 
+  it('reads back a conversation holding an answer as deep as a request takes in', async () => {
+    // A 2xx body may nest 100 levels; kept as response.body it sits two levels deeper in the record.
+    const deep = JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) as unknown;
+    const bot = botOf(
+      yaml`
+        botflow: 1
+        name: deep
+        blocks:
+          fetch: { type: request, url: 'https://crm.example/x', next: ask }
+          ask: { type: ask, text: 'More?', save: more }
+      `,
+      {
+        http: {
+          send: () => Promise.resolve({ kind: 'response', status: 200, headers: {}, body: deep }),
+        },
+      },
+    );
+    expect((await bot.start('k')).status).toBe('waiting');
+    const turn = await bot.send('k', 'yes');
+    expect(turn.diagnostics).toEqual([]);
+    expect(turn).toMatchObject({ status: 'ended', variables: { more: 'yes' } });
+  });
+
   it('keeps no block state once the conversation has ended, even one that ended in the block', async () => {
     const store = new MemoryStore();
     const bot = botOf(

@@ -401,8 +401,8 @@ describe('send without a live conversation', () => {
     ['a wrong type', JSON.stringify({ s: 'x', b: 'ask-name', m: 'many' })],
     ['variables named after a prototype', '{"s":"x","b":"ask-name","v":{"__proto__":{"name":"Eve"}}}'],
     [
-      'a block state nested past the data depth',
-      `{"s":"x","b":"ask-name","k":${'['.repeat(102)}${']'.repeat(102)}}`,
+      'a block state nested past the stored depth',
+      `{"s":"x","b":"ask-name","k":${'['.repeat(1002)}${']'.repeat(1002)}}`,
     ],
     // Deep enough to overflow any recursive walk: refused by its depth, not by a stack overflow.
     [
