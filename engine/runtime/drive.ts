@@ -53,14 +53,13 @@ export async function drive(
   );
   // Watched from before the start: an action that throws is an error of the actor, which xstate
   // reports as unhandled (thrown from a timer, ending the process) unless an observer takes it.
-  let sent = false;
   let failure: { readonly error: unknown } | undefined;
   let waiting: { resolve: (snapshot: Snapshot) => void; reject: (error: unknown) => void } | undefined;
   actor.subscribe({
     next: (snapshot) => {
-      // Until the event is sent, snapshots are the one the actor starts from (a restored ask is
-      // settled already); after it, the synchronous part is read below, the rest arrives here.
-      if (!sent || !waiting) return;
+      // The synchronous part of the turn is read below, once the event is sent (before it, a
+      // restored ask is settled already); only what comes after, a call's answer, is taken here.
+      if (!waiting) return;
       if (isSettled(snapshot)) waiting.resolve(snapshot);
       else if (isStuck(snapshot)) waiting.reject(stuck(snapshot));
     },
@@ -71,7 +70,6 @@ export async function drive(
   });
   actor.start();
   if (event) actor.send(event);
-  sent = true;
   try {
     if (failure) throw failure.error;
     // Most turns settle synchronously; only a Server Request makes one wait, and its answer comes
