@@ -30,6 +30,11 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The studio's page runs in the browser.
+    files: ['studio/page/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // The command line and benchmarks talk to the terminal by design.
     files: ['cli/**', 'bench/**', 'examples/**'],
     rules: { 'no-console': 'off' },

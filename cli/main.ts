@@ -8,6 +8,7 @@ import { linkCommand } from './commands/link.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
+import { studioCommand } from './commands/studio.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
@@ -32,6 +33,7 @@ export function createProgram(): Command {
     linkCommand(),
     decodeCommand(),
     serveCommand(),
+    studioCommand(),
   ]) {
     // addCommand does not pass settings on: without this a sub-command's usage error would exit 1.
     program.addCommand(command.copyInheritedSettings(program));

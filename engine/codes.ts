@@ -9,7 +9,18 @@
  */
 
 /** Where a code comes from: the stage of botflow that reports it. */
-export type Origin = 'load' | 'start' | 'turn' | 'store' | 'bot' | 'link' | 'channel' | 'http' | 'qa' | 'cli';
+export type Origin =
+  | 'load'
+  | 'start'
+  | 'turn'
+  | 'store'
+  | 'bot'
+  | 'link'
+  | 'channel'
+  | 'http'
+  | 'qa'
+  | 'cli'
+  | 'studio';
 
 export interface CodeInfo {
   readonly from: Origin;
@@ -639,6 +650,44 @@ export const CODES = {
     meaning:
       '`botflow serve` could not set up a messenger webhook (a missing option or a refused registration).',
     fix: 'Follow the message; docs/serve.md lists what each webhook needs.',
+  },
+
+  // The studio's local server (botflow studio): its answers to the page.
+  'studio.wrong-host': {
+    from: 'studio',
+    status: 421,
+    thrown: 'HttpError',
+    meaning:
+      'The request’s `Host` is not the address the studio printed: another name for the machine, or a web page trying DNS rebinding.',
+    fix: 'Open the URL exactly as `botflow studio` printed it.',
+  },
+  'studio.bad-token': {
+    from: 'studio',
+    status: 403,
+    thrown: 'HttpError',
+    meaning: 'An API call or the event stream came without the token of this run of the studio.',
+    fix: 'Open the URL `botflow studio` printed (it carries the token); a restarted studio has a new one.',
+  },
+  'studio.bad-origin': {
+    from: 'studio',
+    status: 403,
+    thrown: 'HttpError',
+    meaning: 'A write came from a page that is not the studio’s own (its `Origin` differs, or is missing).',
+    fix: 'Use the studio’s own page; other sites may not drive it.',
+  },
+  'studio.not-loaded': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning: 'The script has errors, so the simulator and coverage cannot run it.',
+    fix: 'Fix the problems the studio lists; the page updates when the file is saved.',
+  },
+  'studio.no-session': {
+    from: 'studio',
+    status: 404,
+    thrown: 'HttpError',
+    meaning: 'The simulator has no such conversation: it was never started, or the script changed since.',
+    fix: 'Start the conversation again.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 

@@ -50,6 +50,11 @@ const SECTIONS: Readonly<Record<Origin, { title: string; intro: string }>> = {
     title: 'The command line',
     intro: 'Diagnostics and errors of `botflow run` and `botflow serve`. See [serve](serve.md).',
   },
+  studio: {
+    title: 'The studio',
+    intro:
+      'The `code` of an error answer of the local server `botflow studio` runs for its page. See [the studio](studio.md#security).',
+  },
 };
 
 const HEADER = `# Error and diagnostic codes

@@ -8,7 +8,10 @@ export interface GraphNode {
 }
 
 /** The blocks reachable from the roots along edges that name existing blocks. */
-export function reachable(nodes: ReadonlyMap<string, GraphNode>, roots: readonly string[]): Set<string> {
+export function reachable(
+  nodes: ReadonlyMap<string, Pick<GraphNode, 'edges'>>,
+  roots: readonly string[],
+): Set<string> {
   const seen = new Set<string>();
   const stack = roots.filter((root) => nodes.has(root));
   for (let id = stack.pop(); id !== undefined; id = stack.pop()) {

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { startStudio } from '../../studio/server/server.js';
+import { UsageError } from '../exit.js';
+import { addRunOptions, collect, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
+import { complain, say } from '../terminal.js';
+
+interface StudioOptions extends RunOptions {
+  port?: string;
+  host: string;
+  open: boolean;
+  cases: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function studioCommand(): Command {
+  return addRunOptions(
+    new Command('studio')
+      .description('Open the studio: the script as a graph, a chat simulator, a link builder and coverage.')
+      .argument('<script>', 'YAML script file'),
+  )
+    .option('--port <port>', 'the port to serve on (default: a free one)')
+    .option('--host <address>', 'the address to serve on', '127.0.0.1')
+    .option('--no-open', 'print the URL without opening a browser')
+    .addOption(
+      new Option(
+        '--cases <file>',
+        'a case file for coverage and the simulator’s mocks (default: <script>.cases.yaml beside it); repeat for more',
+      )
+        .argParser(collect)
+        .default([]),
+    )
+    .action(async (file: string, options: StudioOptions) => {
+      const studio = await startStudio({
+        file,
+        host: options.host,
+        port: portOf(options.port),
+        env: await readEnv(options),
+        allowHosts: options.allowHost,
+        caseFiles: options.cases.length > 0 ? options.cases : await besideScript(file),
+        start: startOptions(options),
+        draws: drawsOf(options),
+        onFailure: (error) => {
+          complain(`botflow studio: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      });
+      if (!LOOPBACK.has(options.host)) {
+        complain(
+          `botflow studio: serving on ${options.host}: whoever reaches this address with the URL can run the script`,
+        );
+      }
+      say(`studio: ${studio.url}`);
+      if (options.open && hasDisplay()) openBrowser(studio.url);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop).off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop).on('SIGTERM', stop);
+      });
+      await studio.close();
+    });
+}
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new UsageError(`--port takes a number from 0 to 65535, got "${text}"`);
+  return port;
+}
+
+/** `order.yaml` → `order.cases.yaml`, when that file exists. */
+async function besideScript(file: string): Promise<string[]> {
+  const cases = file.replace(/\.ya?ml$/i, '') + '.cases.yaml';
+  return access(cases).then(
+    () => [cases],
+    () => [],
+  );
+}
+
+/** A desktop to open a browser on: always on macOS and Windows, on Linux when X or Wayland runs. */
+function hasDisplay(): boolean {
+  if (process.platform !== 'linux') return true;
+  return Boolean(process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY);
+}
+
+function openBrowser(url: string): void {
+  const [command, args]: [string, string[]] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
+  // The URL is one argument, never passed through a shell; a browser that fails to open is no error.
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+}

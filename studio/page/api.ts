@@ -1,0 +1,50 @@
+import { SCRIPT_EVENT, TOKEN_HEADER, type StudioModel } from '../protocol.js';
+
+/** A failed API call, with the server's one-sentence message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The studio's API, with this run's token (from the page's URL) on every call. */
+export class Api {
+  constructor(private readonly token: string) {}
+
+  get<T>(path: string): Promise<T> {
+    return this.call<T>(path, { method: 'GET' });
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** The script now and after each change on disk; EventSource reconnects by itself. */
+  onScript(listener: (model: StudioModel) => void): EventSource {
+    const source = new EventSource(`/api/events?token=${encodeURIComponent(this.token)}`);
+    source.addEventListener(SCRIPT_EVENT, (event) => {
+      listener(JSON.parse((event as MessageEvent<string>).data) as StudioModel);
+    });
+    return source;
+  }
+
+  private async call<T>(path: string, init: RequestInit): Promise<T> {
+    const response = await fetch(path, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string> | undefined), [TOKEN_HEADER]: this.token },
+    });
+    const value = (await response.json().catch(() => undefined)) as
+      { error?: { message?: string } } | undefined;
+    if (!response.ok) {
+      throw new ApiError(response.status, value?.error?.message ?? `the studio answered ${response.status}`);
+    }
+    return value as T;
+  }
+}

@@ -1,0 +1,88 @@
+import './studio.css';
+import { Api } from './api.js';
+import { TABS, type App, type CaseRef, type Tab } from './app.js';
+import { mountChat } from './chat/index.js';
+import { mountCoverage } from './coverage/index.js';
+import { h } from './dom.js';
+import { mountGraph } from './graph/index.js';
+import { mountLinks } from './links/index.js';
+import { mountBlockPanel } from './panel/block.js';
+import { mountProblems } from './panel/problems.js';
+import { Store } from './store.js';
+
+const token = new URLSearchParams(location.search).get('token') ?? '';
+const api = new Api(token);
+const store = new Store();
+
+const title = h('h1', {}, 'botflow studio');
+const header = h('header', { class: 'top' }, title);
+const canvas = h('section', { class: 'canvas', 'aria-label': 'Flow' });
+const tabList = h('div', { role: 'tablist', 'aria-label': 'Side panel' });
+const panels = new Map<Tab, HTMLElement>();
+const tabs = new Map<Tab, HTMLButtonElement>();
+for (const name of TABS) {
+  const id = name.toLowerCase();
+  const tab = h(
+    'button',
+    { role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, type: 'button' },
+    name,
+  );
+  const panel = h('section', {
+    role: 'tabpanel',
+    id: `panel-${id}`,
+    'aria-labelledby': `tab-${id}`,
+    hidden: true,
+  });
+  tab.addEventListener('click', () => {
+    show(name);
+  });
+  tabs.set(name, tab);
+  panels.set(name, panel);
+  tabList.append(tab);
+}
+const side = h('aside', { class: 'side' }, tabList, ...panels.values());
+document.body.append(header, h('main', {}, canvas, side));
+
+function show(name: Tab): void {
+  for (const [tab, button] of tabs) {
+    const selected = tab === name;
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+    const panel = panels.get(tab);
+    if (panel) panel.hidden = !selected;
+  }
+}
+
+const panel = (name: Tab) => panels.get(name) ?? h('section');
+let replay: (test: CaseRef) => void = () => undefined;
+const app: App = {
+  api,
+  store,
+  select: (id) => {
+    store.update({ selected: id });
+    if (id !== undefined) show('Block');
+  },
+  show,
+  replay: (test) => {
+    replay(test);
+  },
+};
+mountGraph(canvas, header, app);
+mountBlockPanel(panel('Block'), app);
+mountProblems(panel('Problems'), app);
+replay = mountChat(panel('Simulator'), app).replay;
+mountLinks(panel('Link'), app);
+mountCoverage(panel('Coverage'), app);
+show('Block');
+
+store.subscribe((state, previous) => {
+  if (state.model !== previous.model) title.textContent = `botflow studio · ${state.model?.name ?? ''}`;
+});
+api.onScript((model) => {
+  const selected = store.state.selected;
+  store.update({
+    model,
+    selected:
+      selected !== undefined && model.nodes.some((node) => node.id === selected) ? selected : undefined,
+  });
+});

@@ -1,0 +1,42 @@
+import type { StudioModel } from '../protocol.js';
+
+/** Blocks and edges to mark on the graph: a conversation's path, or what the tests reached. */
+export interface Marks {
+  readonly blocks: ReadonlySet<string>;
+  /** Edge ids (`block path`, as StudioEdge.id). */
+  readonly edges: ReadonlySet<string>;
+}
+
+/** Everything the page shows that can change; each part of the page draws itself from it. */
+export interface State {
+  readonly model: StudioModel | undefined;
+  /** The selected node's id. */
+  readonly selected: string | undefined;
+  /** The simulator's conversation: the block it stands in and the way it came. */
+  readonly run: (Marks & { readonly at: string | undefined }) | undefined;
+  /** What the case files reached, after a coverage run. */
+  readonly coverage: Marks | undefined;
+}
+
+type Listener = (state: State, previous: State) => void;
+
+/** One state, changed by `update`, listened to by the page's parts. */
+export class Store {
+  private current: State = { model: undefined, selected: undefined, run: undefined, coverage: undefined };
+  private readonly listeners = new Set<Listener>();
+
+  get state(): State {
+    return this.current;
+  }
+
+  update(change: Partial<State>): void {
+    const previous = this.current;
+    this.current = { ...previous, ...change };
+    for (const listener of this.listeners) listener(this.current, previous);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

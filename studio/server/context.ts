@@ -1,0 +1,42 @@
+import type { Script, StartOptions } from '../../engine/index.js';
+import { HttpError } from '../../channels/http/errors.js';
+import type { StudioModel } from '../protocol.js';
+
+/** What the studio was started with and where the script stands: what every route works from. */
+export interface StudioContext {
+  /** The script file as the command line named it. */
+  readonly file: string;
+  /** The host's env values, as `--env` and `--env-from` gave them. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Hosts a Server Request may reach at a private address (`--allow-host`). */
+  readonly allowHosts: readonly string[];
+  /** The case files coverage runs and the simulator takes mocks from. */
+  readonly caseFiles: readonly string[];
+  /** How the simulator starts when the page names no start (the command line's start options). */
+  readonly start: StartOptions;
+  /** `--draw` values: fixed draws for random blocks. */
+  readonly draws: Readonly<Record<string, number>>;
+  /** The script as last read from disk. */
+  current(): Loaded;
+}
+
+export interface Loaded {
+  readonly model: StudioModel;
+  /** The script when it loads without errors. */
+  readonly script: Script | undefined;
+}
+
+/** The loaded script, or a 409 that says why nothing can run. */
+export function runnable(context: StudioContext): Script {
+  const { script } = context.current();
+  if (!script) throw new HttpError('studio.not-loaded', 'the script has errors; fix them to run it');
+  return script;
+}
+
+/** One API route of the studio. */
+export interface StudioRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** The answer, sent as JSON. */
+  handle(input: { readonly body: unknown; readonly query: URLSearchParams }): unknown;
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readScriptFile, ScriptError, type StartOptions } from '../../engine/index.js';
+import { readJson } from '../../channels/http/body.js';
+import { errorReply, notFound } from '../../channels/http/errors.js';
+import { send, type Reply } from '../../channels/http/reply.js';
+import { SCRIPT_EVENT } from '../protocol.js';
+import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
+import type { Loaded, StudioContext, StudioRoute } from './context.js';
+import { EventHub } from './events.js';
+import { Guard } from './guard.js';
+import { ModelBuilder } from './model.js';
+import { featureRoutes } from './routes.js';
+import { watchFile } from './watch.js';
+
+export interface StudioOptions {
+  readonly file: string;
+  /** Default 127.0.0.1: reaching the studio from another machine is a choice. */
+  readonly host?: string;
+  /** Default 0: a free port. */
+  readonly port?: number;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly allowHosts?: readonly string[];
+  readonly caseFiles?: readonly string[];
+  readonly start?: StartOptions;
+  readonly draws?: Readonly<Record<string, number>>;
+  /** Told of a failure of the studio's own (a 500): the command line prints it. */
+  readonly onFailure?: (error: unknown) => void;
+}
+
+export interface Studio {
+  /** The page's address, with the run's token: what `botflow studio` prints. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A studio call's body is a few fields: a reply, a link's parts, a case file's name. */
+const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Serves the studio for one script: the page, its API and the event stream that pushes the script
+ * to the page each time the file changes on disk.
+ */
+export async function startStudio(options: StudioOptions): Promise<Studio> {
+  const assets = await readAssets();
+  const builder = new ModelBuilder();
+  const events = new EventHub();
+  const read = async (): Promise<Loaded> => {
+    let text: string;
+    try {
+      text = await readScriptFile(options.file);
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      return builder.unreadable(options.file, error.problems);
+    }
+    return builder.build(options.file, text);
+  };
+  let loaded = await read();
+  let reading = Promise.resolve();
+  const reload = () => {
+    // One read at a time, in order: the page must never get an older file after a newer one.
+    reading = reading.then(async () => {
+      loaded = await read();
+      events.send(SCRIPT_EVENT, loaded.model);
+    });
+  };
+
+  const context: StudioContext = {
+    file: options.file,
+    env: options.env ?? {},
+    allowHosts: options.allowHosts ?? [],
+    caseFiles: options.caseFiles ?? [],
+    start: options.start ?? { channel: 'studio' },
+    draws: options.draws ?? {},
+    current: () => loaded,
+  };
+  const routes = new Map<string, StudioRoute>(
+    featureRoutes(context).map((route) => [`${route.method} ${route.path}`, route]),
+  );
+
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {
+    answer(request, response).catch((error: unknown) => {
+      const failed = errorReply(error, (value) => value);
+      if (failed.failure !== undefined) options.onFailure?.(failed.failure);
+      if (!response.headersSent) reply(response, failed);
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const token = randomBytes(18).toString('base64url');
+  const guard = new Guard(authority, token);
+  const watcher = watchFile(options.file, reload);
+
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    guard.checkHost(request);
+    const url = new URL(request.url ?? '/', guard.origin);
+    const method = request.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/') {
+      reply(response, page(pageHtml(loaded.model.name || options.file)));
+      return;
+    }
+    if (method === 'GET' && url.pathname.startsWith('/assets/')) {
+      const asset = assets.get(url.pathname.slice('/assets/'.length));
+      if (!asset) throw notFound();
+      reply(response, { status: 200, body: asset.body.toString(), contentType: asset.type });
+      return;
+    }
+    if (!url.pathname.startsWith('/api/')) throw notFound();
+    guard.checkToken(request, url.searchParams);
+    if (method === 'GET' && url.pathname === '/api/events') {
+      events.open(response, SCRIPT_EVENT, loaded.model);
+      return;
+    }
+    const route = routes.get(`${method} ${url.pathname}`);
+    if (!route) throw notFound();
+    let body: unknown;
+    if (method === 'POST') {
+      guard.checkOrigin(request);
+      body = await readJson(request, BODY_LIMIT);
+    }
+    const value = await route.handle({ body, query: url.searchParams });
+    reply(response, {
+      status: 200,
+      body: JSON.stringify(value),
+      contentType: 'application/json; charset=utf-8',
+    });
+  }
+
+  return {
+    url: `${guard.origin}/?token=${token}`,
+    close: async () => {
+      watcher.close();
+      events.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+    },
+  };
+}
+
+function page(html: string): Reply {
+  return { status: 200, body: html, contentType: 'text/html; charset=utf-8' };
+}
+
+function reply(response: ServerResponse, answer: Reply): void {
+  send(response, answer, {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    // The page's URL carries the token: no link may pass it on.
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  });
+}

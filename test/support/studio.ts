@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { ROOT } from './cli.js';
+import { spawnNode, WatchedProcess } from './serve-process.js';
+
+const BIN = `${ROOT}dist/cli/bin.js`;
+
+/** Debian's chromium package, never a downloaded build; CHROMIUM_PATH points elsewhere. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Screenshots the browser tests keep, for people to look at (not committed). */
+export const ARTEFACTS = `${ROOT}test-artifacts/studio/`;
+
+/** A `botflow studio` process of the test's own, read through its stdout. */
+export class StudioProcess extends WatchedProcess<string> {
+  /** The URL printed, with its token. */
+  url = '';
+
+  get origin(): string {
+    return new URL(this.url).origin;
+  }
+
+  get token(): string {
+    return new URL(this.url).searchParams.get('token') ?? '';
+  }
+
+  /** Starts `botflow studio <script> --no-open ...args` and waits for its `studio: <url>` line. */
+  static async start(
+    script: string,
+    args: readonly string[] = [],
+    options: { readonly cwd?: string; readonly env?: Readonly<Record<string, string>> } = {},
+  ): Promise<StudioProcess> {
+    const studio = new StudioProcess(
+      spawnNode([BIN, 'studio', script, '--no-open', ...args], options),
+      (t) => t,
+    );
+    onTestFinished(async () => {
+      await studio.stop('SIGKILL');
+    });
+    const line = await studio.ready((text) => text.startsWith('studio: '));
+    studio.url = line.slice('studio: '.length);
+    return studio;
+  }
+
+  /** Calls the studio's API as its own page would: token, and Origin on writes. */
+  async call(path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${this.origin}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        'x-botflow-token': this.token,
+        ...(body !== undefined && { 'content-type': 'application/json', origin: this.origin }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+}
+
+/**
+ * One Chromium for the test file. A missing browser fails the suite: in CI `.ci/run` installs
+ * Debian's chromium, and a browser test that skipped would pass without testing anything.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package, or set CHROMIUM_PATH`);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not running');
+    return browser;
+  };
+}
+
+/** The studio's page in a fresh browser context; errors the page throws fail the test. */
+export async function openStudioPage(
+  browser: Browser,
+  studio: StudioProcess,
+  viewport = { width: 1400, height: 900 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  onTestFinished(async () => {
+    await context.close();
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  onTestFinished(() => {
+    if (errors.length > 0) throw new Error(`the page reported errors:\n${errors.join('\n')}`);
+  });
+  await page.goto(studio.url);
+  return page;
+}
+
+/** Keeps a screenshot of the page under test-artifacts/studio/. */
+export async function keepScreenshot(page: Page, name: string): Promise<string> {
+  await mkdir(ARTEFACTS, { recursive: true });
+  const path = `${ARTEFACTS}${name}.png`;
+  await page.screenshot({ path });
+  return path;
+}
