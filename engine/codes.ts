@@ -635,7 +635,8 @@ export const CODES = {
   'serve.listen': {
     from: 'cli',
     thrown: 'BotflowError',
-    meaning: '`botflow serve` cannot listen on its `--http` port (taken, or not allowed).',
+    meaning:
+      '`botflow serve` cannot listen on its `--http` port, or `botflow studio` on its `--port` (taken, or not allowed).',
     fix: 'Choose another port, or stop what holds it.',
   },
   'serve.telegram': {
