@@ -16,13 +16,13 @@ export interface Box extends Point {
 }
 
 /**
- * A node on the canvas: a block, a block an edge names but the script lacks (`missing`), or one
+ * A node on the canvas: a block, a block an edge names but the script lacks (`missing`), one
  * of the two markers where conversations come in (`start`) and where unrouted failures go
- * (`on_error`).
+ * (`on_error`), or the "go to" end of a long edge (`jump`, its summary the target's id).
  */
 export interface StudioNode extends Box {
   readonly id: string;
-  readonly kind: 'block' | 'missing' | 'start' | 'on_error';
+  readonly kind: 'block' | 'missing' | 'start' | 'on_error' | 'jump';
   /** The block type as written ('' when it names none). */
   readonly type: string;
   /** Undefined for an unknown type and for markers. */
@@ -42,7 +42,10 @@ export interface StudioEdge {
   /** Unique in the model: `from edgePath`, as coverage and traces name a way out. */
   readonly id: string;
   readonly from: string;
+  /** The node the line ends at: the target's node, or the edge's jump node. */
   readonly to: string;
+  /** The block id the script names as the target (it may be missing). */
+  readonly target: string;
   /** What takes the edge (a branch's expression, an outcome, a choice); '' for plain `next`. */
   readonly label: string;
   /** The YAML path inside the block where the target is written (`on.success`, `branches[0].next`). */

@@ -18,7 +18,7 @@ describe('the studio’s model of a script', () => {
     ]);
     const edges = scriptEdges(script).map(({ from, edge }) => [from, edge.target, edge.label ?? '']);
     expect(
-      model.edges.filter((edge) => !edge.from.startsWith('$')).map((e) => [e.from, e.to, e.label]),
+      model.edges.filter((edge) => !edge.from.startsWith('$')).map((e) => [e.from, e.target, e.label]),
     ).toEqual(edges);
     expect(model.edges.find((edge) => edge.from === '$start')?.to).toBe(script.start);
     expect(model.edges.find((edge) => edge.from === '$on_error')).toMatchObject({
@@ -89,5 +89,36 @@ describe('the studio’s model of a script', () => {
     expect(
       model.nodes.find((node) => node.id === 'check')?.problems.map((i) => model.problems[i]?.code),
     ).toEqual(['variable.undeclared', 'block.unknown-target']);
+  });
+});
+
+describe('long edges', () => {
+  test('an edge crossing more than three columns ends at a "go to" node beside its source, naming its target', async () => {
+    const lines = ['botflow: 1', 'name: chain', 'blocks:'];
+    for (let i = 0; i < 8; i++)
+      lines.push(`  b${i}: { type: ask, text: "Q${i}?", save: answer, next: c${i} }`);
+    for (let i = 0; i < 8; i++) {
+      lines.push(
+        `  c${i}:`,
+        '    type: condition',
+        `    branches: [{ if: "answer == 'stop'", next: done }]`,
+        `    else: ${i < 7 ? `b${i + 1}` : 'done'}`,
+      );
+    }
+    lines.push('  done: { type: end }');
+    const model = await build(`${lines.join('\n')}\n`);
+    const jumps = model.nodes.filter((node) => node.kind === 'jump');
+    const long = model.edges.filter((edge) => edge.to.startsWith('$jump:'));
+    expect(jumps.length).toBeGreaterThan(0);
+    expect(long.map((edge) => edge.to)).toEqual(jumps.map((node) => node.id));
+    for (const edge of long) {
+      expect(edge.target).toBe('done');
+      expect(model.nodes.find((node) => node.id === edge.to)?.summary).toBe('done');
+    }
+    // Short edges still reach their block: the last condition's branch is one column from done.
+    expect(model.edges.find((edge) => edge.id === 'c7 branches[0].next')?.to).toBe('done');
+    expect(model.edges.find((edge) => edge.id === 'c0 branches[0].next')?.to).toBe(
+      '$jump:c0 branches[0].next',
+    );
   });
 });
