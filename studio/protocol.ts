@@ -143,7 +143,8 @@ export interface Tally {
 export interface CoverageReport {
   /** The model's revision the run was made against: a later one makes the report stale. */
   readonly revision: number;
-  readonly filter: string | undefined;
+  /** The name filter the run had, when it had one. */
+  readonly filter?: string;
   readonly files: readonly CoverageFile[];
   readonly cases: readonly CoverageCase[];
   /** As `botflow test` counts: a case file that could not be run is one failure. */

@@ -60,7 +60,7 @@ async function measure(
   const missed = new Set(coverage.unreached.map(({ block, edge }) => `${block} ${edge}`));
   return {
     revision,
-    filter,
+    ...(filter !== undefined && { filter }),
     files,
     cases: suite.files.flatMap((entry) => entry.results.map(caseOf)),
     passed: suite.passed,
