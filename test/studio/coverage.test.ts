@@ -264,6 +264,19 @@ describe('the Coverage tab', () => {
     await expect.poll(() => page.locator('g.reached, g.unreached').count()).toBe(0);
   });
 
+  // Needs the graph's classes too.
+  test('a change on disk takes the colours off', async () => {
+    const dir = await orderStatusProject();
+    const studio = await StudioProcess.start('order-status.yaml', [], { cwd: dir });
+    const page = await openStudioPage(browser(), studio);
+    await runTests(page);
+    const marked = page.locator('g.reached, g.unreached');
+    await expect.poll(() => marked.count()).toBeGreaterThan(0);
+    const script = join(dir, 'order-status.yaml');
+    await writeFile(script, `${await readFile(script, 'utf8')}# saved again\n`);
+    await expect.poll(() => marked.count()).toBe(0);
+  });
+
   test('a failing case shows what was expected, what the bot said, and where', async () => {
     const dir = await orderStatusProject({ 'failing.cases.yaml': FAILING_CASES });
     const studio = await StudioProcess.start('order-status.yaml', ['--cases', 'failing.cases.yaml'], {
