@@ -97,3 +97,66 @@ export const TOKEN_HEADER = 'x-botflow-token';
 export interface ApiError {
   readonly error: string;
 }
+
+/** `POST /api/coverage`'s body: `{}` runs every case, `filter` only those whose name contains it. */
+export interface CoverageRequest {
+  readonly filter?: string;
+}
+
+/** A place in a case file: where a case failed, or why the file was not run. */
+export interface CasePlace {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Why a case file was not run: its own mistake, its script's, or a case file for another script. */
+export interface CoverageProblem extends CasePlace {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** One case file of the run, and why it was not run when it was not. */
+export interface CoverageFile {
+  readonly file: string;
+  /** Empty when its cases ran. */
+  readonly problems: readonly CoverageProblem[];
+}
+
+/** One case's outcome, as `botflow test` prints it. */
+export interface CoverageCase {
+  readonly file: string;
+  readonly name: string;
+  readonly passed: boolean;
+  readonly failure?: CasePlace & {
+    readonly message: string;
+    /** 1-based, when a step failed. */
+    readonly step?: number;
+    readonly expected?: string;
+    readonly got?: string;
+  };
+  readonly durationMs: number;
+}
+
+export interface Tally {
+  readonly reached: number;
+  readonly total: number;
+}
+
+/** What the case files reached, as `botflow test --coverage` counts it. */
+export interface CoverageReport {
+  /** The model's revision the run was made against: a later one makes the report stale. */
+  readonly revision: number;
+  /** The name filter the run had, when it had one. */
+  readonly filter?: string;
+  readonly files: readonly CoverageFile[];
+  readonly cases: readonly CoverageCase[];
+  /** As `botflow test` counts: a case file that could not be run is one failure. */
+  readonly passed: number;
+  readonly failed: number;
+  readonly blocks: Tally;
+  readonly branches: Tally;
+  /** Block ids and edge ids (`block path`, as StudioEdge.id) some case reached. */
+  readonly reached: { readonly blocks: readonly string[]; readonly edges: readonly string[] };
+  /** What no case reached, in file order; `edge` is '' for a block. */
+  readonly unreached: readonly { readonly block: string; readonly edge: string; readonly line: number }[];
+}
