@@ -10,17 +10,7 @@
 
 /** Where a code comes from: the stage of botflow that reports it. */
 export type Origin =
-  | 'load'
-  | 'start'
-  | 'turn'
-  | 'store'
-  | 'bot'
-  | 'link'
-  | 'channel'
-  | 'http'
-  | 'qa'
-  | 'cli'
-  | 'studio';
+  'load' | 'start' | 'turn' | 'store' | 'bot' | 'link' | 'channel' | 'http' | 'qa' | 'cli' | 'studio';
 
 export interface CodeInfo {
   readonly from: Origin;
@@ -689,6 +679,13 @@ export const CODES = {
     thrown: 'HttpError',
     meaning: 'The simulator has no such conversation: it was never started, or the script changed since.',
     fix: 'Start the conversation again.',
+  },
+  'studio.too-many-blocks': {
+    from: 'studio',
+    severity: 'warning',
+    meaning:
+      'The script has more blocks than the studio draws (2,000): laying them out would keep the page waiting for many seconds. Its problems are still listed.',
+    fix: 'Split the script; `botflow graph` prints the whole graph as text.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 

@@ -24,6 +24,26 @@ const missingNode = (id: string) => `$missing:${id}`;
 const jumpNode = (edge: string) => `$jump:${edge}`;
 const JUMP_HEIGHT = 28;
 
+/**
+ * The most blocks drawn: elkjs lays out 1,000 in a second or two, and the time grows faster than
+ * the count. A script past this still shows its problems; `botflow graph` prints any size.
+ */
+export const MAX_DRAWN_BLOCKS = 2000;
+
+function tooManyBlocks(outline: ScriptOutline): StudioProblem {
+  return {
+    severity: 'warning',
+    code: 'studio.too-many-blocks',
+    message: `the script has ${outline.blocks.length} blocks; the studio draws at most ${MAX_DRAWN_BLOCKS}`,
+    hint: 'split the script, or print its graph with botflow graph',
+    file: outline.file,
+    line: 1,
+    column: 1,
+    path: 'blocks',
+    block: undefined,
+  };
+}
+
 const shorten = (label: string) =>
   label.length > LABEL_LIMIT ? `${label.slice(0, LABEL_LIMIT - 1)}…` : label;
 
@@ -60,7 +80,7 @@ export class ModelBuilder {
   private async draw(text: string, outline: ScriptOutline): Promise<StudioModel> {
     this.revision += 1;
     const file = outline.file;
-    const problems = outline.problems.map((problem): StudioProblem => ({
+    const problems: StudioProblem[] = outline.problems.map((problem) => ({
       severity: problem.severity,
       code: problem.code,
       message: problem.message,
@@ -71,7 +91,9 @@ export class ModelBuilder {
       path: problem.path,
       block: problemBlock(problem),
     }));
-    const { nodes, edges } = graphOf(outline, problems);
+    const drawn = outline.blocks.length <= MAX_DRAWN_BLOCKS;
+    if (!drawn) problems.unshift(tooManyBlocks(outline));
+    const { nodes, edges } = drawn ? graphOf(outline, problems) : { nodes: [], edges: [] };
     const input: LayoutInput = { nodes, edges };
     const key = JSON.stringify([nodes.map((n) => [n.id, n.width, n.height]), edges]);
     const layout = this.last?.key === key ? this.last.layout : await layOut(input);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { loadScript, scriptEdges } from '../../engine/index.js';
 import type { StudioModel } from '../../studio/protocol.js';
-import { LABEL_LIMIT, ModelBuilder } from '../../studio/server/model.js';
+import { LABEL_LIMIT, MAX_DRAWN_BLOCKS, ModelBuilder } from '../../studio/server/model.js';
 
 const FILE = 'scripts/order-status.yaml';
 const build = async (text: string, builder = new ModelBuilder()) => (await builder.build(FILE, text)).model;
@@ -119,6 +119,22 @@ describe('long edges', () => {
     expect(model.edges.find((edge) => edge.id === 'c7 branches[0].next')?.to).toBe('done');
     expect(model.edges.find((edge) => edge.id === 'c0 branches[0].next')?.to).toBe(
       '$jump:c0 branches[0].next',
+    );
+  });
+});
+
+describe('bounds', () => {
+  test('a script with more blocks than the studio draws lists its problems and draws nothing', async () => {
+    const blocks = Array.from({ length: MAX_DRAWN_BLOCKS + 1 }, (_, i) => `  b${i}: { type: end }`);
+    const model = await build(['botflow: 1', 'name: huge', 'blocks:', ...blocks].join('\n'));
+    expect(model.nodes).toEqual([]);
+    expect(model.edges).toEqual([]);
+    expect(model.problems[0]).toMatchObject({
+      code: 'studio.too-many-blocks',
+      message: `the script has ${MAX_DRAWN_BLOCKS + 1} blocks; the studio draws at most ${MAX_DRAWN_BLOCKS}`,
+    });
+    expect(model.problems.filter((problem) => problem.code === 'block.unreachable')).toHaveLength(
+      MAX_DRAWN_BLOCKS,
     );
   });
 });
