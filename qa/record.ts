@@ -129,7 +129,9 @@ export class Recording {
     const caseDir = dirname(resolve(options.caseFile));
     const when = this.startedAt.toISOString();
     const oneCase = {
-      name: options.name ?? `recorded with ${options.recordedWith ?? 'botflow chat'} on ${when.slice(0, 16).replace('T', ' ')} UTC`,
+      name:
+        options.name ??
+        `recorded with ${options.recordedWith ?? 'botflow chat'} on ${when.slice(0, 16).replace('T', ' ')} UTC`,
       start: mask(startOf(options.start)),
       ...(Object.keys(env).length > 0 && { env }),
       clock: when,
