@@ -153,6 +153,12 @@ export interface SimulatorStarted {
   readonly turn: SimulatorTurn;
 }
 
+/** `POST /api/chat/send`: the reply as the log shows it (env values masked, as in the turn) and the turn. */
+export interface SimulatorSent {
+  readonly said: string;
+  readonly turn: SimulatorTurn;
+}
+
 /** `POST /api/chat/save`: where the case file was written, relative to the folder the studio runs in. */
 export interface SimulatorSaved {
   readonly file: string;

@@ -18,6 +18,7 @@ import { checkRecordTarget, writeCaseFile } from '../../qa/record.js';
 import { CASE_RETRY, caseStartOptions } from '../../qa/run-case.js';
 import type {
   SimulatorSaved,
+  SimulatorSent,
   SimulatorSetup,
   SimulatorStart,
   SimulatorStarted,
@@ -164,12 +165,13 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
     {
       method: 'POST',
       path: '/api/chat/send',
-      handle: async ({ body }): Promise<{ turn: SimulatorTurn }> => {
+      handle: async ({ body }): Promise<SimulatorSent> => {
         const input = parseBody(sendBody, body);
         const session = sessionOf(input.session);
         if (session.failed || session.chat.turn?.status !== 'waiting')
           throw new HttpError('studio.conversation-over', 'the conversation is over; restart it');
-        return { turn: turnOf(session, await session.chat.send(input.text)) };
+        const turn = turnOf(session, await session.chat.send(input.text));
+        return { said: session.chat.bot.redact(input.text), turn };
       },
     },
     {

@@ -2,6 +2,7 @@ import './chat.css';
 import type {
   SimulatorMessage,
   SimulatorSaved,
+  SimulatorSent,
   SimulatorSetup,
   SimulatorStart,
   SimulatorStarted,
@@ -196,9 +197,9 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
     alert.textContent = '';
     setBusy(true);
     try {
-      const { turn } = await app.api.post<{ turn: SimulatorTurn }>('/api/chat/send', { session, text: said });
-      bubble('user', said);
-      show(turn);
+      const sent = await app.api.post<SimulatorSent>('/api/chat/send', { session, text: said });
+      bubble('user', sent.said);
+      show(sent.turn);
       return true;
     } catch (error) {
       fail(error);
