@@ -10,17 +10,7 @@
 
 /** Where a code comes from: the stage of botflow that reports it. */
 export type Origin =
-  | 'load'
-  | 'start'
-  | 'turn'
-  | 'store'
-  | 'bot'
-  | 'link'
-  | 'channel'
-  | 'http'
-  | 'qa'
-  | 'cli'
-  | 'studio';
+  'load' | 'start' | 'turn' | 'store' | 'bot' | 'link' | 'channel' | 'http' | 'qa' | 'cli' | 'studio';
 
 export interface CodeInfo {
   readonly from: Origin;
