@@ -9,6 +9,7 @@ import type {
   SimulatorStarted,
   SimulatorTurn,
   StudioCases,
+  StudioModel,
 } from '../../studio/protocol.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { ExampleCrm } from '../support/crm-server.js';
@@ -293,6 +294,10 @@ describe('the simulator API', () => {
       block: 'done',
       edges: ['ask-email next', 'thanks next'],
     });
+    // The trace names edges as the graph does, so the page can mark them.
+    const model = (await studio.call('/api/script')).body as StudioModel;
+    const edges = new Set(model.edges.map((edge) => edge.id));
+    for (const edge of [...started.turn.edges, ...last.edges]) expect(edges).toContain(edge);
     const over = await studio.call('/api/chat/send', { session: started.session, text: 'more' });
     expect(over).toEqual({
       status: 409,
