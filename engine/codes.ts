@@ -722,14 +722,15 @@ export const CODES = {
     status: 400,
     thrown: 'HttpError',
     meaning:
-      '“Save as test case” was given a name that is not a new `*.cases.yaml` file in the script’s folder.',
+      'The name given to the simulator’s “Save as test case” is not a new `*.cases.yaml` file in the script’s folder.',
     fix: 'Give a plain file name ending in `.cases.yaml`, without folders.',
   },
   'studio.case-file-exists': {
     from: 'studio',
     status: 409,
     thrown: 'HttpError',
-    meaning: '“Save as test case” was given the name of a file that exists; the studio never overwrites one.',
+    meaning:
+      'The name given to the simulator’s “Save as test case” is a file that exists; the studio never overwrites one.',
     fix: 'Choose another name, or delete the file first.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
