@@ -160,3 +160,74 @@ export interface CoverageReport {
   /** What no case reached, in file order; `edge` is '' for a block. */
   readonly unreached: readonly { readonly block: string; readonly edge: string; readonly line: number }[];
 }
+
+/** How a simulated conversation starts: an invitation link, a short-key payload, or a plain id. */
+export type SimulatorStart =
+  { readonly link: string } | { readonly payload: unknown } | { readonly param: string };
+
+/** `GET /api/chat/setup`: the channels a conversation may report, and the command line's start. */
+export interface SimulatorSetup {
+  readonly channels: readonly string[];
+  readonly start: SimulatorStart;
+  /** The command line's `--channel` (or its link's); undefined: the default. */
+  readonly channel: string | undefined;
+}
+
+/** A case of a case file, as the simulator replays it and coverage lists it. */
+export interface StudioCase {
+  readonly file: string;
+  readonly name: string;
+  /** The case's `start`, as the file writes it (`{}` when it has none). */
+  readonly start: Readonly<Record<string, unknown>>;
+  /** The user's replies, in order. */
+  readonly steps: readonly string[];
+}
+
+/** `GET /api/cases`: every case of the studio's case files; a file that does not load gives its problems. */
+export interface StudioCases {
+  readonly cases: readonly StudioCase[];
+  readonly problems: readonly { readonly file: string; readonly message: string }[];
+}
+
+export interface SimulatorMessage {
+  readonly text: string;
+  readonly buttons: readonly string[];
+}
+
+/** One turn of a simulated conversation; every env value is masked as `***`. */
+export interface SimulatorTurn {
+  readonly messages: readonly SimulatorMessage[];
+  readonly status: 'waiting' | 'ended' | 'error';
+  /** The block the conversation waits in, or ended in. */
+  readonly block: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly result: string | null;
+  readonly diagnostics: readonly {
+    readonly severity: 'error' | 'warning';
+    readonly code: string;
+    readonly message: string;
+  }[];
+  /** The blocks the turn entered, in order. */
+  readonly blocks: readonly string[];
+  /** The edges the turn took (StudioEdge ids), in order. */
+  readonly edges: readonly string[];
+}
+
+/** `POST /api/chat/start`. */
+export interface SimulatorStarted {
+  readonly session: string;
+  readonly turn: SimulatorTurn;
+}
+
+/** `POST /api/chat/send`: the reply as the log shows it (env values masked, as in the turn) and the turn. */
+export interface SimulatorSent {
+  readonly said: string;
+  readonly turn: SimulatorTurn;
+}
+
+/** `POST /api/chat/save`: where the case file was written, relative to the folder the studio runs in. */
+export interface SimulatorSaved {
+  readonly file: string;
+  readonly steps: number;
+  readonly warnings: readonly string[];
+}
