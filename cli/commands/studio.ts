@@ -40,7 +40,12 @@ export function studioCommand(): Command {
         env: await readEnv(options),
         allowHosts: options.allowHost,
         caseFiles: options.cases.length > 0 ? options.cases : await besideScript(file),
-        start: startOptions(options),
+        // The simulator reports `studio` as its channel unless told otherwise (`chat` says `cli`).
+        start: startOptions(
+          options.channel === undefined && options.link === undefined
+            ? { ...options, channel: 'studio' }
+            : options,
+        ),
         draws: drawsOf(options),
         onFailure: (error) => {
           complain(`botflow studio: ${error instanceof Error ? error.message : String(error)}`);

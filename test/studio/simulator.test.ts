@@ -48,7 +48,7 @@ describe('the simulator on the page', () => {
     const studio = await StudioProcess.start('scripts/lead-capture.yaml');
     const page = await openStudioPage(browser(), studio);
     await page.getByRole('tab', { name: 'Simulator' }).click();
-    const log = page.getByRole('list', { name: 'Conversation' });
+    const log = page.getByRole('log', { name: 'Conversation' });
     const status = page.locator('.sim-status');
 
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -94,7 +94,7 @@ describe('the simulator on the page', () => {
     await page.getByRole('tab', { name: 'Simulator' }).click();
     await page.getByLabel('Server Requests').selectOption({ label: `mocks of case: ${NO_ORDER}` });
     await startFromForm(page, 'Payload (JSON)', '{"eId":"7"}');
-    const log = page.getByRole('list', { name: 'Conversation' });
+    const log = page.getByRole('log', { name: 'Conversation' });
     await expect.poll(() => log.textContent()).toContain('You have no open order.');
     await expect.poll(() => current(page)).toBe('ask-email');
     const variables = page.getByRole('table', { name: 'Variables' });
@@ -123,7 +123,7 @@ describe('the simulator on the page', () => {
       await expect.poll(() => page.getByLabel('Payload (JSON)').inputValue()).toBe('{"eId":"42"}');
       expect(await page.getByLabel('Server Requests').inputValue()).toBe('');
       await page.getByRole('button', { name: 'Start', exact: true }).click();
-      const log = page.getByRole('list', { name: 'Conversation' });
+      const log = page.getByRole('log', { name: 'Conversation' });
       await expect.poll(() => log.textContent()).toContain('Your order: Kettle (shipped).');
       await expect.poll(() => current(page)).toBe('done');
       expect(await page.locator('.sim-status').textContent()).toBe('Ended in done with result ok.');
@@ -143,7 +143,7 @@ describe('the simulator on the page', () => {
     const page = await openStudioPage(browser(), studio);
     await page.getByRole('tab', { name: 'Simulator' }).click();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    const log = page.getByRole('list', { name: 'Conversation' });
+    const log = page.getByRole('log', { name: 'Conversation' });
     await log.getByRole('button', { name: 'Something else' }).click();
     await expect.poll(() => current(page)).toBe('ask-name');
     await say(page, 'J');
@@ -173,7 +173,7 @@ describe('the simulator on the page', () => {
     const page = await openStudioPage(browser(), studio);
     await page.getByRole('tab', { name: 'Simulator' }).click();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    const log = page.getByRole('list', { name: 'Conversation' });
+    const log = page.getByRole('log', { name: 'Conversation' });
     await log.getByRole('button', { name: 'Buy a plan' }).click();
     await say(page, 'Anna');
     await log.getByRole('button', { name: 'Email' }).click();
@@ -221,7 +221,7 @@ describe('the simulator on the page', () => {
     await expect
       .poll(async () => ((await studio.call('/api/script')).body as { revision: number }).revision)
       .toBeGreaterThan(revision.revision);
-    await page.getByRole('list', { name: 'Conversation' }).getByRole('button', { name: 'Support' }).click();
+    await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Support' }).click();
     await expect
       .poll(() => alert.textContent())
       .toBe('the script changed since this conversation started; start it again');

@@ -53,7 +53,7 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
   );
   const caseProblems = h('ul', { class: 'sim-case-problems', 'aria-label': 'Case files that do not load' });
 
-  const log = h('ol', { class: 'sim-log', 'aria-label': 'Conversation', 'aria-live': 'polite' });
+  const log = h('ol', { class: 'sim-log', role: 'log', 'aria-label': 'Conversation' });
   const status = h('p', { class: 'sim-status', role: 'status' }, 'Not started.');
   const alert = h('p', { class: 'sim-error', role: 'alert' });
   const text = h('input', { type: 'text', 'aria-label': 'Message', autocomplete: 'off', disabled: true });
