@@ -120,6 +120,18 @@ function graphOf(
     nodes.push(marker(START_NODE, 'start'));
     edges.push({ id: `${START_NODE} start`, from: START_NODE, to: first, label: '', path: 'start' });
   }
+  // Before the blocks: the layout breaks cycles by model order, and would turn a marker that
+  // came after its target into the target's successor, drawn to its right with a backward edge.
+  if (outline.onError !== undefined) {
+    nodes.push(marker(ON_ERROR_NODE, 'on_error'));
+    edges.push({
+      id: `${ON_ERROR_NODE} on_error`,
+      from: ON_ERROR_NODE,
+      to: outline.onError,
+      label: 'on_error',
+      path: 'on_error',
+    });
+  }
   for (const block of outline.blocks) {
     nodes.push({
       id: block.id,
@@ -146,16 +158,6 @@ function graphOf(
         path,
       });
     }
-  }
-  if (outline.onError !== undefined) {
-    nodes.push(marker(ON_ERROR_NODE, 'on_error'));
-    edges.push({
-      id: `${ON_ERROR_NODE} on_error`,
-      from: ON_ERROR_NODE,
-      to: outline.onError,
-      label: 'on_error',
-      path: 'on_error',
-    });
   }
   // Edges to blocks the script lacks end at a node named for the block they expect.
   const missing = [...new Set(edges.map((edge) => edge.to).filter((to) => !ids.has(to)))];
