@@ -106,7 +106,8 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     event.preventDefault();
     event.stopPropagation();
   });
-  nodeLayer.addEventListener('focusin', (event) => {
+  // On the svg, which is focusable anyway: Chromium makes an SVG group with focus listeners a tab stop.
+  svg.addEventListener('focusin', (event) => {
     const id = nodeOf(event.target)?.dataset.id;
     const node = id === undefined ? undefined : nodeById.get(id);
     if (node && !viewport.shows(node))
