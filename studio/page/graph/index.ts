@@ -196,8 +196,7 @@ function mark(drawing: Drawing, state: State): void {
   }
   for (const [id, element] of drawing.edges) {
     const fromBlock = drawing.nodes.get(element.dataset.from ?? '')?.classList.contains('block') ?? false;
-    setClass(
-      element,
+    element.classList.toggle(
       'selected',
       selected !== undefined && (element.dataset.from === selected || element.dataset.to === selected),
     );
