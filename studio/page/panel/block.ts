@@ -24,6 +24,7 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
         syntaxHighlighting(defaultHighlightStyle),
         EditorState.readOnly.of(true),
         EditorView.editable.of(false),
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'Block YAML' }),
       ],
     }),
