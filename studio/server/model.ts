@@ -147,6 +147,12 @@ function graphOf(
     nodes.push(marker(START_NODE, 'start'));
     edge(START_NODE, first, '', 'start');
   }
+  // Before the blocks: the layout breaks cycles by model order, and would turn a marker that
+  // came after its target into the target's successor, drawn to its right with a backward edge.
+  if (outline.onError !== undefined) {
+    nodes.push(marker(ON_ERROR_NODE, 'on_error'));
+    edge(ON_ERROR_NODE, outline.onError, 'on_error', 'on_error');
+  }
   for (const block of outline.blocks) {
     nodes.push({
       id: block.id,
@@ -164,10 +170,6 @@ function graphOf(
       height: NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0),
     });
     for (const way of block.edges) edge(block.id, way.target, way.label ?? '', formatPath(way.path));
-  }
-  if (outline.onError !== undefined) {
-    nodes.push(marker(ON_ERROR_NODE, 'on_error'));
-    edge(ON_ERROR_NODE, outline.onError, 'on_error', 'on_error');
   }
   // Edges to blocks the script lacks end at a node named for the block they expect.
   const missing = [...new Set(edges.map((e) => e.target).filter((target) => !ids.has(target)))];

@@ -1,0 +1,101 @@
+import type { Box, Point } from '../../protocol.js';
+
+const MIN_SCALE = 0.1;
+const MAX_SCALE = 3;
+/** Room left around the graph when it is fitted, in screen pixels. */
+const FIT_MARGIN = 32;
+
+/**
+ * Pan and zoom of the graph: one transform on one group, so moving the view never touches the
+ * nodes (a 300-block graph pans as fast as a 3-block one).
+ */
+export class Viewport {
+  private x = 0;
+  private y = 0;
+  private k = 1;
+
+  constructor(
+    private readonly frame: SVGSVGElement,
+    private readonly content: SVGGElement,
+    private readonly changed: (view: Box, scale: number) => void,
+  ) {}
+
+  get scale(): number {
+    return this.k;
+  }
+
+  /** The part of the graph on screen, in the graph's coordinates. */
+  get view(): Box {
+    const { width, height } = this.size();
+    return { x: -this.x / this.k, y: -this.y / this.k, width: width / this.k, height: height / this.k };
+  }
+
+  /** A point of the frame (client coordinates) in the graph's coordinates. */
+  toGraph(clientX: number, clientY: number): Point {
+    const frame = this.frame.getBoundingClientRect();
+    return { x: (clientX - frame.left - this.x) / this.k, y: (clientY - frame.top - this.y) / this.k };
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.x += dx;
+    this.y += dy;
+    this.apply();
+  }
+
+  /** Zooms by `factor`, keeping the graph point under (clientX, clientY) where it is. */
+  zoomAt(factor: number, clientX?: number, clientY?: number): void {
+    const frame = this.frame.getBoundingClientRect();
+    const px = (clientX ?? frame.left + frame.width / 2) - frame.left;
+    const py = (clientY ?? frame.top + frame.height / 2) - frame.top;
+    const k = clamp(this.k * factor, MIN_SCALE, MAX_SCALE);
+    this.x = px - ((px - this.x) * k) / this.k;
+    this.y = py - ((py - this.y) * k) / this.k;
+    this.k = k;
+    this.apply();
+  }
+
+  /** Shows all of `bounds`, never zooming in past 100 %. */
+  fit(bounds: Box): void {
+    const { width, height } = this.size();
+    const k = clamp(
+      Math.min((width - 2 * FIT_MARGIN) / bounds.width, (height - 2 * FIT_MARGIN) / bounds.height, 1),
+      MIN_SCALE,
+      MAX_SCALE,
+    );
+    this.k = k;
+    this.x = (width - bounds.width * k) / 2 - bounds.x * k;
+    this.y = (height - bounds.height * k) / 2 - bounds.y * k;
+    this.apply();
+  }
+
+  /** Puts the graph point `at` in the middle of the frame. */
+  centre(at: Point): void {
+    const { width, height } = this.size();
+    this.x = width / 2 - at.x * this.k;
+    this.y = height / 2 - at.y * this.k;
+    this.apply();
+  }
+
+  /** Whether `box` is wholly on screen. */
+  shows(box: Box): boolean {
+    const view = this.view;
+    return (
+      box.x >= view.x &&
+      box.y >= view.y &&
+      box.x + box.width <= view.x + view.width &&
+      box.y + box.height <= view.y + view.height
+    );
+  }
+
+  /** Redraws after the frame changed size. */
+  apply(): void {
+    this.content.setAttribute('transform', `translate(${this.x} ${this.y}) scale(${this.k})`);
+    this.changed(this.view, this.k);
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: this.frame.clientWidth, height: this.frame.clientHeight };
+  }
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
