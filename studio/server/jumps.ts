@@ -1,11 +1,15 @@
 /**
- * Which edges are drawn as jumps: an edge that would cross more than MAX_SPAN columns of the
+ * Which edges are drawn as jumps: in a graph of JUMPS_FROM nodes or more, an edge that would
+ * cross more than MAX_SPAN columns of the
  * left-to-right layout ends at a small "go to" node beside its source instead of running across the
  * picture. A layered layout routes a long edge through a placeholder in every column it crosses,
  * so a 300-block flow whose blocks all lead to one `done` would cost the layout tens of thousands
  * of placeholders (and tens of seconds), and the page a bundle of parallel lines nobody can follow.
  */
 export const MAX_SPAN = 3;
+
+/** Below this many nodes every edge is drawn whole: the layout is quick and the picture small. */
+export const JUMPS_FROM = 60;
 
 interface Graph {
   readonly nodes: readonly { readonly id: string }[];
@@ -59,6 +63,7 @@ function columns(graph: Graph): Map<string, number> {
 
 /** The ids of the edges to draw as jumps. */
 export function jumpEdges(graph: Graph): Set<string> {
+  if (graph.nodes.length < JUMPS_FROM) return new Set();
   const column = columns(graph);
   const jumps = new Set<string>();
   for (const edge of graph.edges) {

@@ -56,7 +56,14 @@ describe.each(SAMPLES)('%s', (file) => {
     expect(edges.length).toBeGreaterThan(0);
     for (const { from, edge: way } of edges) {
       const drawn = edge(page, `${from} ${formatPath(way.path)}`);
-      await expect(drawn.getAttribute('data-to')).resolves.toBe(way.target);
+      await expect(drawn.getAttribute('data-target')).resolves.toBe(way.target);
+      // A long edge ends at a "go to" pill beside its source, named for the target.
+      const end = (await drawn.getAttribute('data-to')) ?? '';
+      if (end !== way.target) {
+        await expect(page.locator(`g.node[data-id="${end}"]`).getAttribute('aria-label')).resolves.toBe(
+          `↪ ${way.target} — go to`,
+        );
+      }
       const label = drawn.locator('.label text');
       if (way.label === undefined || way.label === '') {
         await expect(label.count()).resolves.toBe(0);

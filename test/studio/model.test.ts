@@ -93,16 +93,16 @@ describe('the studio’s model of a script', () => {
 });
 
 describe('long edges', () => {
-  test('an edge crossing more than three columns ends at a "go to" node beside its source, naming its target', async () => {
+  test('in a large script, an edge crossing more than three columns ends at a "go to" node beside its source, naming its target', async () => {
     const lines = ['botflow: 1', 'name: chain', 'blocks:'];
-    for (let i = 0; i < 8; i++)
+    for (let i = 0; i < 30; i++)
       lines.push(`  b${i}: { type: ask, text: "Q${i}?", save: answer, next: c${i} }`);
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 30; i++) {
       lines.push(
         `  c${i}:`,
         '    type: condition',
         `    branches: [{ if: "answer == 'stop'", next: done }]`,
-        `    else: ${i < 7 ? `b${i + 1}` : 'done'}`,
+        `    else: ${i < 29 ? `b${i + 1}` : 'done'}`,
       );
     }
     lines.push('  done: { type: end }');
@@ -116,7 +116,8 @@ describe('long edges', () => {
       expect(model.nodes.find((node) => node.id === edge.to)?.summary).toBe('done');
     }
     // Short edges still reach their block: the last condition's branch is one column from done.
-    expect(model.edges.find((edge) => edge.id === 'c7 branches[0].next')?.to).toBe('done');
+    // (A small script draws every edge whole: see the sample scripts.)
+    expect(model.edges.find((edge) => edge.id === 'c29 branches[0].next')?.to).toBe('done');
     expect(model.edges.find((edge) => edge.id === 'c0 branches[0].next')?.to).toBe(
       '$jump:c0 branches[0].next',
     );

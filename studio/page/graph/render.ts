@@ -80,6 +80,7 @@ function drawEdge(edge: StudioEdge, targetKind: StudioNode['kind'] | undefined):
     'data-id': edge.id,
     'data-from': edge.from,
     'data-to': edge.to,
+    'data-target': edge.target,
   });
   const [first, ...rest] = edge.points;
   if (first) {
