@@ -332,6 +332,8 @@ describe('the Coverage tab', () => {
     const page = await openStudioPage(browser(), studio);
     await runTests(page);
     await panel(page).getByRole('button', { name: 'an unknown client (404)' }).click();
-    await expect.poll(() => page.getByRole('log', { name: 'Conversation' }).innerText()).toContain('Sorry, we could not find you.');
+    await expect
+      .poll(() => page.getByRole('log', { name: 'Conversation' }).innerText())
+      .toContain('Sorry, we could not find you.');
   });
 });
