@@ -1,6 +1,7 @@
 import type { StudioContext, StudioRoute } from './context.js';
+import { linkRoutes } from './links.js';
 
 /** The studio's feature routes besides the script and its events: one line per feature. */
 export function featureRoutes(context: StudioContext): StudioRoute[] {
-  return [{ method: 'GET', path: '/api/script', handle: () => context.current().model }];
+  return [{ method: 'GET', path: '/api/script', handle: () => context.current().model }, ...linkRoutes()];
 }
