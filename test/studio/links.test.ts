@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -12,24 +12,44 @@ const browser = useBrowser();
 const SCRIPT = 'scripts/order-status.yaml';
 const BOT = 'MyCoolBot';
 
-/** The source document's four vectors and its plain id, as `botflow link` flags and as page fields. */
+/**
+ * The source document's four vectors, each as `botflow link` flags, the API's body, the page's
+ * fields, and its data and costliest field: the only one, whose removal leaves `{}` (3 characters), or
+ * for a variable `{"v":{}}` (11).
+ */
 const VECTORS = [
   {
     flags: ['--email', 'email@gmail.com'],
+    body: { email: 'email@gmail.com' },
     fields: { Email: 'email@gmail.com' },
     data: 'eyJlIjoiZW1haWxAZ21haWwuY29tIn0',
+    field: 'e',
+    saving: 28,
   },
-  { flags: ['--phone', '79000000000'], fields: { Phone: '79000000000' }, data: 'eyJwIjoiNzkwMDAwMDAwMDAifQ' },
+  {
+    flags: ['--phone', '79000000000'],
+    body: { phone: '79000000000' },
+    fields: { Phone: '79000000000' },
+    data: 'eyJwIjoiNzkwMDAwMDAwMDAifQ',
+    field: 'p',
+    saving: 23,
+  },
   {
     flags: ['--id', 'externalId'],
+    body: { id: 'externalId' },
     fields: { 'External id': 'externalId' },
     data: 'eyJlSWQiOiJleHRlcm5hbElkIn0',
+    field: 'eId',
+    saving: 24,
   },
   {
     flags: ['--var', 'city=Moscow'],
+    body: { variables: { city: 'Moscow' } },
     fields: {},
     variables: [['city', 'Moscow']],
     data: 'eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0',
+    field: 'v.city',
+    saving: 20,
   },
 ] as const;
 
@@ -67,26 +87,19 @@ async function fillBuilder(
 /** The QR code an image holds, read by a real decoder. */
 function readQr(png: Buffer): string | undefined {
   const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+  // jsqr is CommonJS: its function is the module's `default`.
+  return jsqr.default(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
 }
 
 describe('the link builder’s API', () => {
   it('builds the source vectors exactly as botflow link does, with the budget measured', async () => {
-    const studio = await StudioProcess.start(SCRIPT);
-    for (const vector of VECTORS) {
-      const variables = 'variables' in vector ? Object.fromEntries(vector.variables) : undefined;
-      const answer = await studio.call('/api/link', {
-        channel: 'telegram',
-        name: BOT,
-        ...Object.fromEntries(
-          Object.entries(vector.fields).map(([label, value]) => [
-            { Email: 'email', Phone: 'phone', 'External id': 'id' }[label] ?? label,
-            value,
-          ]),
-        ),
-        ...(variables && { variables }),
-      });
-      const expected = await cliLink(['telegram', BOT, ...vector.flags]);
+    const [studio, ...printed] = await Promise.all([
+      StudioProcess.start(SCRIPT),
+      ...VECTORS.map((vector) => cliLink(['telegram', BOT, ...vector.flags])),
+    ]);
+    for (const [index, vector] of VECTORS.entries()) {
+      const answer = await studio.call('/api/link', { channel: 'telegram', name: BOT, ...vector.body });
+      const expected = printed[index];
       expect(expected).toBe(`https://t.me/${BOT}?start=${vector.data}`);
       expect(answer).toEqual({
         status: 200,
@@ -95,7 +108,7 @@ describe('the link builder’s API', () => {
           data: vector.data,
           length: vector.data.length,
           limit: 64,
-          costliest: expect.objectContaining({ field: expect.any(String) }) as unknown,
+          costliest: { field: vector.field, saving: vector.saving },
         },
       });
     }
@@ -136,17 +149,21 @@ describe('the link builder’s API', () => {
 
   it('refuses a bad name or channel in botflow link’s words, still measuring the data', async () => {
     const studio = await StudioProcess.start(SCRIPT);
-    for (const [channel, name] of [
+    const inputs = [
       ['telegram', 'shop'],
       ['signal', BOT],
       ['whatsapp', '0123'],
-    ] as const) {
+    ] as const;
+    const printed = await Promise.all(
+      inputs.map(([channel, name]) => cliLink([channel, name, '--email', 'email@gmail.com'])),
+    );
+    for (const [index, [channel, name]] of inputs.entries()) {
       const { status, body } = await studio.call('/api/link', { channel, name, email: 'email@gmail.com' });
       expect(status).toBe(422);
       expect(body).toMatchObject({
         error: {
           code: 'studio.bad-link',
-          message: await cliLink([channel, name, '--email', 'email@gmail.com']),
+          message: printed[index],
         },
         data: 'eyJlIjoiZW1haWxAZ21haWwuY29tIn0',
         length: 31,
@@ -203,13 +220,17 @@ describe('the link builder’s API', () => {
   });
 
   it('decodes a link or its data as botflow decode does', async () => {
-    const studio = await StudioProcess.start(SCRIPT);
-    for (const input of [
+    const inputs = [
       'https://t.me/bot_name?start=eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0',
       'http://m.me/my.page?ref=1234567',
       'eyJ4IjoxfQ', // looks encoded, but has an unknown key: a plain id and an error diagnostic
-    ]) {
-      const cli = JSON.parse((await runCli(['decode', input, '--json'])).stdout) as Record<string, unknown>;
+    ];
+    const [studio, ...printed] = await Promise.all([
+      StudioProcess.start(SCRIPT),
+      ...inputs.map((input) => runCli(['decode', input, '--json'])),
+    ]);
+    for (const [index, input] of inputs.entries()) {
+      const cli = JSON.parse(printed[index]?.stdout ?? '') as Record<string, unknown>;
       const { status, body } = await studio.call('/api/decode', { link: input });
       expect(status).toBe(200);
       expect(body).toMatchObject(cli);
@@ -233,9 +254,15 @@ describe('the link builder’s API', () => {
   });
 });
 
-describe('the Link tab', () => {
+/** A real browser and the real CLI side by side, on two shared cores. */
+describe('the Link tab', { timeout: 60_000 }, () => {
   it('offers the six channels and builds each source vector as botflow link prints it', async () => {
-    const studio = await StudioProcess.start(SCRIPT);
+    const [studio, plain, group, ...printed] = await Promise.all([
+      StudioProcess.start(SCRIPT),
+      cliLink(['telegram', BOT, '--raw', '1234567']),
+      cliLink(['telegram', BOT, '--raw', '1234567', '--group']),
+      ...VECTORS.map((vector) => cliLink(['telegram', BOT, ...vector.flags])),
+    ]);
     const page = await openLinkTab(studio);
     const channels = await field(page, 'Channel')
       .locator('option')
@@ -243,22 +270,22 @@ describe('the Link tab', () => {
     expect(channels).toEqual([...CHANNEL_NAMES]);
     await field(page, 'Channel').selectOption('telegram');
     await field(page, 'Bot or page name').fill(BOT);
-    for (const vector of VECTORS) {
+    for (const [index, vector] of VECTORS.entries()) {
       await page.getByRole('button', { name: /^Remove variable/ }).evaluateAll((buttons) => {
         for (const button of buttons) (button as HTMLButtonElement).click();
       });
       await fillBuilder(page, vector.fields, 'variables' in vector ? vector.variables : []);
-      const expected = await cliLink(['telegram', BOT, ...vector.flags]);
-      await expect.poll(() => linkOnPage(page)).toBe(expected);
+      await expect.poll(() => linkOnPage(page)).toBe(printed[index]);
       const meter = page.getByRole('meter', { name: 'Link data length' });
       await expect.poll(() => meter.getAttribute('aria-valuenow')).toBe(String(vector.data.length));
       expect(await meter.textContent()).toContain(`${vector.data.length} / 64`);
     }
     await page.getByLabel('Plain id (as it is)').check();
     await field(page, 'Plain id').fill('1234567');
-    const plain = await cliLink(['telegram', BOT, '--raw', '1234567']);
     expect(plain).toBe(`https://t.me/${BOT}?start=1234567`);
     await expect.poll(() => linkOnPage(page)).toBe(plain);
+    await page.getByLabel('Add the bot to a group (startgroup)').check();
+    await expect.poll(() => linkOnPage(page)).toBe(group);
   });
 
   it('draws a QR code that decodes to the link, and downloads it as SVG and PNG that decode too', async () => {
@@ -325,20 +352,25 @@ describe('the Link tab', () => {
   });
 
   it('gives one clear message for a bad name, in botflow link’s words', async () => {
-    const studio = await StudioProcess.start(SCRIPT);
+    const phone = ['--phone', '79000000000'];
+    const [studio, telegram, whatsapp, whatsappLink, greeted] = await Promise.all([
+      StudioProcess.start(SCRIPT),
+      cliLink(['telegram', 'shop', ...phone]),
+      cliLink(['whatsapp', 'shop', ...phone]),
+      cliLink(['whatsapp', '+79000000000', ...phone]),
+      cliLink(['whatsapp', '+79000000000', ...phone, '--text', 'Hi, I want to order']),
+    ]);
     const page = await openLinkTab(studio);
     await fillBuilder(page, { Phone: '79000000000' });
     await field(page, 'Bot or page name').fill('shop');
-    const message = await cliLink(['telegram', 'shop', '--phone', '79000000000']);
-    await expect.poll(() => page.getByText(message, { exact: true }).count()).toBe(1);
+    await expect.poll(() => page.getByText(telegram, { exact: true }).count()).toBe(1);
     expect(await linkOnPage(page)).toBe('');
     await field(page, 'Channel').selectOption('whatsapp');
-    const whatsapp = await cliLink(['whatsapp', 'shop', '--phone', '79000000000']);
     await expect.poll(() => page.getByText(whatsapp, { exact: true }).count()).toBe(1);
     await field(page, 'Bot or page name').fill('+79000000000');
-    await expect
-      .poll(() => linkOnPage(page))
-      .toBe(await cliLink(['whatsapp', '+79000000000', '--phone', '79000000000']));
+    await expect.poll(() => linkOnPage(page)).toBe(whatsappLink);
+    await field(page, 'Greeting').fill('Hi, I want to order');
+    await expect.poll(() => linkOnPage(page)).toBe(greeted);
   });
 
   it('reads a pasted link back into the variables it seeds, with diagnostics', async () => {
