@@ -21,12 +21,7 @@ export { blockEdges, scriptEdges } from './script/edges.js';
 export { scriptJsonSchema } from './script/json-schema.js';
 export { checkScript, loadScript, parseScript, readScriptFile, type LoadOptions } from './script/load.js';
 export { formatProblem, ScriptError, type Position, type ScriptProblem } from './script/problem.js';
-export {
-  outlineScript,
-  problemBlock,
-  type OutlineBlock,
-  type ScriptOutline,
-} from './script/outline.js';
+export { outlineScript, problemBlock, type OutlineBlock, type ScriptOutline } from './script/outline.js';
 export { formatPath, type YamlPath } from './script/yaml-path.js';
 export type { Script, ScriptValue } from './script/script.js';
 export {
