@@ -6,6 +6,7 @@ import { scriptBenchmarks } from './script.bench.js';
 import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench.js';
 import { StoreBenchmarks } from './store.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
+import { studioFigures } from './studio.bench.js';
 
 console.log(
   `botflow benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
@@ -40,3 +41,6 @@ try {
 } finally {
   await stores.close();
 }
+
+console.log('\nstudio (Chromium; needs npm run build)');
+for (const line of await studioFigures()) console.log(line);

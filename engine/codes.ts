@@ -596,6 +596,13 @@ export const CODES = {
     meaning: 'A case’s `matches` pattern is refused (not a valid or safe regular expression).',
     fix: 'Rewrite the pattern; docs/script-language.md gives the pattern rules.',
   },
+  'qa.bad-start': {
+    from: 'qa',
+    thrown: 'BotflowError',
+    meaning:
+      'A case’s `start.update` names a channel botflow does not know, or is an update that starts no conversation.',
+    fix: 'Give a channel from docs/channels.md and an update that carries a start (Telegram’s `/start <data>`).',
+  },
   'record.no-folder': {
     from: 'qa',
     thrown: 'BotflowError',
@@ -625,7 +632,8 @@ export const CODES = {
   'serve.listen': {
     from: 'cli',
     thrown: 'BotflowError',
-    meaning: '`botflow serve` cannot listen on its `--http` port (taken, or not allowed).',
+    meaning:
+      '`botflow serve` cannot listen on its `--http` port, or `botflow studio` on its `--port` (taken, or not allowed).',
     fix: 'Choose another port, or stop what holds it.',
   },
   'serve.telegram': {
@@ -684,8 +692,62 @@ export const CODES = {
     from: 'studio',
     status: 404,
     thrown: 'HttpError',
-    meaning: 'The simulator has no such conversation: it was never started, or the script changed since.',
+    meaning:
+      'The simulator has no such conversation: it was never started, it was dropped for newer ones (the studio keeps the last 20), or the script changed since it started.',
     fix: 'Start the conversation again.',
+  },
+  'studio.too-many-blocks': {
+    from: 'studio',
+    severity: 'warning',
+    meaning:
+      'The script has more blocks than the studio draws (2,000): laying them out would keep the page waiting for many seconds. Its problems are still listed.',
+    fix: 'Split the script; `botflow graph` prints the whole graph as text.',
+  },
+  'studio.bad-start': {
+    from: 'studio',
+    status: 400,
+    thrown: 'HttpError',
+    meaning:
+      'The simulator cannot start from what it was given: an invitation link botflow cannot read, or a case whose start it refuses.',
+    fix: 'Paste the link as the messenger shows it, or start from a payload or a plain id.',
+  },
+  'studio.no-case': {
+    from: 'studio',
+    status: 404,
+    thrown: 'HttpError',
+    meaning:
+      'The simulator was asked for a case the studio does not have: its file is not one of the case files the studio was started with, or has no case of that name, or does not load.',
+    fix: 'Pick a case from the list the page shows; start the studio with `--cases <file>` for another file.',
+  },
+  'studio.conversation-over': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning: 'A reply was sent to a simulated conversation that has ended or failed.',
+    fix: 'Restart the conversation.',
+  },
+  'studio.unmatched-request': {
+    from: 'studio',
+    severity: 'error',
+    meaning:
+      'A Server Request of a conversation whose requests the simulator answers with a case’s mocks matched none of them, so the turn failed, as the case would in `botflow test`.',
+    fix: 'Add a mock for the request to the case file, or talk to the real service instead.',
+  },
+  'studio.bad-case-file': {
+    from: 'studio',
+    status: 400,
+    thrown: 'HttpError',
+    meaning:
+      'The name given to the simulator’s “Save as test case” is not a new `*.cases.yaml` file in the script’s folder.',
+    fix: 'Give a plain file name ending in `.cases.yaml`, without folders.',
+  },
+  'studio.case-file-exists': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The name given to the simulator’s “Save as test case” is a file that exists; the studio never overwrites one.',
+    fix: 'Choose another name, or delete the file first.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 

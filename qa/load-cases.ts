@@ -21,6 +21,8 @@ export interface CaseFile {
   readonly file: string;
   /** The script under test, resolved against the case file's folder. */
   readonly scriptFile: string;
+  /** Where the case file names its script (`script:`). */
+  readonly scriptPosition: Position;
   readonly cases: readonly TestCase[];
 }
 
@@ -66,6 +68,7 @@ export async function loadCaseFile(file: string): Promise<CaseFile> {
     });
   });
   const scriptFile = resolve(dirname(file), read.data.script);
+  const scriptPosition = read.locate(['script']);
   // A script that cannot be read is the case file's mistake: point at its `script:` line.
   const unreadable = await readScriptFile(scriptFile).then(
     () => undefined,
@@ -73,7 +76,7 @@ export async function loadCaseFile(file: string): Promise<CaseFile> {
   );
   if (unreadable) {
     problems.push({
-      ...read.locate(['script']),
+      ...scriptPosition,
       severity: 'error',
       code: unreadable.code,
       message: `the script ${read.data.script} cannot be read: ${unreadable.message}`,
@@ -81,7 +84,7 @@ export async function loadCaseFile(file: string): Promise<CaseFile> {
   }
   if (problems.length > 0)
     throw new ScriptError(uniqueProblems(problems).sort((a, b) => a.line - b.line || a.column - b.column));
-  return { file, scriptFile, cases };
+  return { file, scriptFile, scriptPosition, cases };
 }
 
 /** One problem per place and message: a broken template reports once, not once per row. */

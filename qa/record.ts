@@ -8,6 +8,7 @@ import {
   REPLY_LIMIT,
   type HttpOutcome,
   type OutgoingMessage,
+  type StartOptions,
   type Transport,
   type Turn,
 } from '../engine/index.js';
@@ -43,6 +44,14 @@ export interface RecordedStart {
   readonly channel: string;
 }
 
+/** The recorded form of a start: the link itself when it came from one, so the case shows it. */
+export function recordedStart(start: StartOptions, link?: string): RecordedStart {
+  const channel = start.channel ?? 'cli';
+  if (link !== undefined) return { link, channel };
+  if (start.payload !== undefined) return { payload: start.payload, channel };
+  return { param: start.startParam ?? '', channel };
+}
+
 export interface CaseOptions {
   /** Where the case file will be written: `script` and the schema comment are relative to it. */
   readonly caseFile: string;
@@ -55,6 +64,8 @@ export interface CaseOptions {
   /** The fixed draws the live bot ran with (`--draw`), for the replay to take the same branches. */
   readonly draws?: Readonly<Record<string, number>>;
   readonly name?: string;
+  /** What recorded it, for the default name (`botflow chat`). */
+  readonly recordedWith?: string;
 }
 
 /** A recorded case file: its YAML text, and what may keep it from replaying as it was recorded. */
@@ -118,7 +129,9 @@ export class Recording {
     const caseDir = dirname(resolve(options.caseFile));
     const when = this.startedAt.toISOString();
     const oneCase = {
-      name: options.name ?? `recorded with botflow chat on ${when.slice(0, 16).replace('T', ' ')} UTC`,
+      name:
+        options.name ??
+        `recorded with ${options.recordedWith ?? 'botflow chat'} on ${when.slice(0, 16).replace('T', ' ')} UTC`,
       start: mask(startOf(options.start)),
       ...(Object.keys(env).length > 0 && { env }),
       clock: when,

@@ -5,6 +5,7 @@ import {
   createBot,
   retrying,
   type OutgoingMessage,
+  type RetryOptions,
   type Position,
   type Script,
   type StartOptions,
@@ -41,6 +42,9 @@ export interface CaseResult {
  */
 export const LOCAL_KEY = 'local';
 
+/** A case retries at once, with a fixed jitter: a replay never waits and never varies. */
+export const CASE_RETRY: RetryOptions = { random: () => 0.5, sleep: () => Promise.resolve() };
+
 /** A case failed: thrown inside the runner, turned into the result at its edge. */
 class Failure extends Error {
   constructor(readonly failure: CaseFailure) {
@@ -73,19 +77,20 @@ function matches(message: OutgoingMessage, matcher: MessageMatcher): boolean {
   );
 }
 
-function startOptions(start: CaseData['start'], position: Position): StartOptions {
+/** How a case's `start` starts the bot; a start the channels refuse throws a BotflowError saying why. */
+export function caseStartOptions(start: CaseData['start']): StartOptions {
   if (!start) return { channel: 'test' };
   const channel = start.channel ?? 'test';
   if (start.link !== undefined) return startFromLink(start.link, start.channel);
   if (start.payload !== undefined) return { payload: start.payload, channel };
   if (start.update !== undefined) {
     if (!isChannelName(channel))
-      throw new Failure({ position, message: `"${channel}" is not a channel botflow knows` });
+      throw new BotflowError('qa.bad-start', `"${channel}" is not a channel botflow knows`);
     const options = start.username === undefined ? {} : { botUsername: start.username };
     const event = channels[channel]
       .parseUpdate(start.update, options)
       .find((e) => e.startParam !== undefined);
-    if (!event) throw new Failure({ position, message: `the ${channel} update starts no conversation` });
+    if (!event) throw new BotflowError('qa.bad-start', `the ${channel} update starts no conversation`);
     return { startParam: event.startParam ?? '', channel };
   }
   return { startParam: start.param ?? '', channel };
@@ -130,14 +135,10 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
       env: data.env ?? {},
       ...(clock && { clock: () => clock }),
       ...(data.draws && { draws: data.draws }),
-      http: retrying(http.transport, { random: () => 0.5, sleep: () => Promise.resolve() }),
+      http: retrying(http.transport, CASE_RETRY),
       trace: true,
     });
-    took(
-      await bot.start(LOCAL_KEY, startOptions(data.start, testCase.position)),
-      undefined,
-      testCase.position,
-    );
+    took(await bot.start(LOCAL_KEY, caseStartOptions(data.start)), undefined, testCase.position);
     for (const [index, step] of data.steps.entries()) {
       const number = index + 1;
       const position = testCase.stepPositions[index] ?? testCase.position;

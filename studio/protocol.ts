@@ -16,13 +16,13 @@ export interface Box extends Point {
 }
 
 /**
- * A node on the canvas: a block, a block an edge names but the script lacks (`missing`), or one
+ * A node on the canvas: a block, a block an edge names but the script lacks (`missing`), one
  * of the two markers where conversations come in (`start`) and where unrouted failures go
- * (`on_error`).
+ * (`on_error`), or the "go to" end of a long edge (`jump`, its summary the target's id).
  */
 export interface StudioNode extends Box {
   readonly id: string;
-  readonly kind: 'block' | 'missing' | 'start' | 'on_error';
+  readonly kind: 'block' | 'missing' | 'start' | 'on_error' | 'jump';
   /** The block type as written ('' when it names none). */
   readonly type: string;
   /** Undefined for an unknown type and for markers. */
@@ -42,7 +42,10 @@ export interface StudioEdge {
   /** Unique in the model: `from edgePath`, as coverage and traces name a way out. */
   readonly id: string;
   readonly from: string;
+  /** The node the line ends at: the target's node, or the edge's jump node. */
   readonly to: string;
+  /** The block id the script names as the target (it may be missing). */
+  readonly target: string;
   /** What takes the edge (a branch's expression, an outcome, a choice); '' for plain `next`. */
   readonly label: string;
   /** The YAML path inside the block where the target is written (`on.success`, `branches[0].next`). */
@@ -93,6 +96,140 @@ export const TOKEN_HEADER = 'x-botflow-token';
 /** An API failure: a one-sentence message for the page to show. */
 export interface ApiError {
   readonly error: string;
+}
+
+/** `POST /api/coverage`'s body: `{}` runs every case, `filter` only those whose name contains it. */
+export interface CoverageRequest {
+  readonly filter?: string;
+}
+
+/** A place in a case file: where a case failed, or why the file was not run. */
+export interface CasePlace {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Why a case file was not run: its own mistake, its script's, or a case file for another script. */
+export interface CoverageProblem extends CasePlace {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** One case file of the run, and why it was not run when it was not. */
+export interface CoverageFile {
+  readonly file: string;
+  /** Empty when its cases ran. */
+  readonly problems: readonly CoverageProblem[];
+}
+
+/** One case's outcome, as `botflow test` prints it. */
+export interface CoverageCase {
+  readonly file: string;
+  readonly name: string;
+  readonly passed: boolean;
+  readonly failure?: CasePlace & {
+    readonly message: string;
+    /** 1-based, when a step failed. */
+    readonly step?: number;
+    readonly expected?: string;
+    readonly got?: string;
+  };
+  readonly durationMs: number;
+}
+
+export interface Tally {
+  readonly reached: number;
+  readonly total: number;
+}
+
+/** What the case files reached, as `botflow test --coverage` counts it. */
+export interface CoverageReport {
+  /** The model's revision the run was made against: a later one makes the report stale. */
+  readonly revision: number;
+  /** The name filter the run had, when it had one. */
+  readonly filter?: string;
+  readonly files: readonly CoverageFile[];
+  readonly cases: readonly CoverageCase[];
+  /** As `botflow test` counts: a case file that could not be run is one failure. */
+  readonly passed: number;
+  readonly failed: number;
+  readonly blocks: Tally;
+  readonly branches: Tally;
+  /** Block ids and edge ids (`block path`, as StudioEdge.id) some case reached. */
+  readonly reached: { readonly blocks: readonly string[]; readonly edges: readonly string[] };
+  /** What no case reached, in file order; `edge` is '' for a block. */
+  readonly unreached: readonly { readonly block: string; readonly edge: string; readonly line: number }[];
+}
+
+/** How a simulated conversation starts: an invitation link, a short-key payload, or a plain id. */
+export type SimulatorStart =
+  { readonly link: string } | { readonly payload: unknown } | { readonly param: string };
+
+/** `GET /api/chat/setup`: the channels a conversation may report, and the command line's start. */
+export interface SimulatorSetup {
+  readonly channels: readonly string[];
+  readonly start: SimulatorStart;
+  /** The command line's `--channel` (or its link's); undefined: the default. */
+  readonly channel: string | undefined;
+}
+
+/** A case of a case file, as the simulator replays it and coverage lists it. */
+export interface StudioCase {
+  readonly file: string;
+  readonly name: string;
+  /** The case's `start`, as the file writes it (`{}` when it has none). */
+  readonly start: Readonly<Record<string, unknown>>;
+  /** The user's replies, in order. */
+  readonly steps: readonly string[];
+}
+
+/** `GET /api/cases`: every case of the studio's case files; a file that does not load gives its problems. */
+export interface StudioCases {
+  readonly cases: readonly StudioCase[];
+  readonly problems: readonly { readonly file: string; readonly message: string }[];
+}
+
+export interface SimulatorMessage {
+  readonly text: string;
+  readonly buttons: readonly string[];
+}
+
+/** One turn of a simulated conversation; every env value is masked as `***`. */
+export interface SimulatorTurn {
+  readonly messages: readonly SimulatorMessage[];
+  readonly status: 'waiting' | 'ended' | 'error';
+  /** The block the conversation waits in, or ended in. */
+  readonly block: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly result: string | null;
+  readonly diagnostics: readonly {
+    readonly severity: 'error' | 'warning';
+    readonly code: string;
+    readonly message: string;
+  }[];
+  /** The blocks the turn entered, in order. */
+  readonly blocks: readonly string[];
+  /** The edges the turn took (StudioEdge ids), in order. */
+  readonly edges: readonly string[];
+}
+
+/** `POST /api/chat/start`. */
+export interface SimulatorStarted {
+  readonly session: string;
+  readonly turn: SimulatorTurn;
+}
+
+/** `POST /api/chat/send`: the reply as the log shows it (env values masked, as in the turn) and the turn. */
+export interface SimulatorSent {
+  readonly said: string;
+  readonly turn: SimulatorTurn;
+}
+
+/** `POST /api/chat/save`: where the case file was written, relative to the folder the studio runs in. */
+export interface SimulatorSaved {
+  readonly file: string;
+  readonly steps: number;
+  readonly warnings: readonly string[];
 }
 
 /** A value a link's payload carries. */

@@ -9,6 +9,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js';
 import { conversationRoutes } from './conversations.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
+import { listenOn } from './listen.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
 import { send, type Reply } from './reply.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
@@ -113,14 +114,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
 
   return {
     server,
-    listen: (port, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve(server.address() as AddressInfo);
-        });
-      }),
+    listen: (port, host = '127.0.0.1') => listenOn(server, port, host),
     close: () =>
       new Promise((resolve, reject) => {
         closing = true;

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { createTransport, retrying, type Bot, type Turn } from '../../engine/index.js';
-import { checkRecordTarget, Recording, writeCaseFile, type RecordedStart } from '../../qa/record.js';
-import { LOCAL_KEY } from '../../qa/run-case.js';
+import { createTransport, loadScript, type Turn } from '../../engine/index.js';
+import { ChatSession } from '../../qa/chat-session.js';
+import { checkRecordTarget, writeCaseFile } from '../../qa/record.js';
 import { UsageError } from '../exit.js';
-import { addRunOptions, botFor, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
+import { addRunOptions, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
 import { say } from '../terminal.js';
 
@@ -18,53 +18,39 @@ interface ChatOptions extends RunOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** How the conversation starts, as a recorded case's `start` says it. */
-function recordedStart(options: RunOptions): RecordedStart {
-  const start = startOptions(options);
-  const channel = start.channel ?? 'cli';
-  if (options.link !== undefined) return { link: options.link, channel };
-  if (start.payload !== undefined) return { payload: start.payload, channel };
-  return { param: start.startParam ?? '', channel };
-}
-
-/** The chat's recorder (`--record`): a bot with a fixed clock and every HTTP attempt recorded. */
-async function recorderFor(
+/**
+ * The chat's conversation. With `--record`, its clock is fixed at each start and it is saved to
+ * the file when the chat ends; the file is checked before anything is said.
+ */
+async function chatFor(
   file: string,
   options: ChatOptions,
-): Promise<{ bot: Bot; recording: Recording; save: () => Promise<void> } | undefined> {
+): Promise<{ chat: ChatSession; save: () => Promise<void> }> {
   const target = options.record;
-  if (target === undefined) {
-    if (options.force || options.recordEnv.length > 0)
-      throw new UsageError(`--${options.force ? 'force' : 'record-env'} only goes with --record`);
-    return undefined;
-  }
+  if (target === undefined && (options.force || options.recordEnv.length > 0))
+    throw new UsageError(`--${options.force ? 'force' : 'record-env'} only goes with --record`);
   const env = await readEnv(options);
   const unknown = options.recordEnv.find((name) => !Object.hasOwn(env, name));
   if (unknown !== undefined) throw new UsageError(`--record-env ${unknown} names no env value`);
-  const start = recordedStart(options);
-  await checkRecordTarget(target, options.force === true);
-  const recording = new Recording();
-  const draws = drawsOf(options);
-  const bot = await botFor(file, options, {
+  const start = startOptions(options);
+  if (target !== undefined) await checkRecordTarget(target, options.force === true);
+  const chat = new ChatSession({
+    script: await loadScript(file),
     env,
-    draws,
-    clock: recording.clock,
-    http: retrying(recording.wrap(createTransport({ allowHosts: options.allowHost }))),
+    draws: drawsOf(options),
+    transport: createTransport({ allowHosts: options.allowHost }),
+    start,
+    ...(options.link !== undefined && { link: options.link }),
+    clock: target === undefined ? 'system' : 'fixed',
   });
   const save = async () => {
-    const recorded = recording.toCase({
-      caseFile: target,
-      scriptFile: file,
-      start,
-      env,
-      keepEnv: options.recordEnv,
-      draws,
-    });
+    if (target === undefined) return;
+    const recorded = chat.toCase({ caseFile: target, scriptFile: file, keepEnv: options.recordEnv });
     for (const warning of recorded.warnings) say(`  (warning: ${warning})`);
     await writeCaseFile(target, recorded.text, options.force === true);
     say(`recorded ${recorded.steps} step${recorded.steps === 1 ? '' : 's'} to ${target}`);
   };
-  return { bot, recording, save };
+  return { chat, save };
 }
 
 export function chatCommand(): Command {
@@ -85,13 +71,8 @@ export function chatCommand(): Command {
     )
     .option('--force', 'let --record overwrite an existing file')
     .action(async (file: string, options: ChatOptions) => {
-      const recorder = await recorderFor(file, options);
-      const bot = recorder?.bot ?? (await botFor(file, options, { draws: drawsOf(options) }));
-      const recording = recorder?.recording;
-      const start = startOptions(options);
-      const key = LOCAL_KEY;
+      const { chat, save } = await chatFor(file, options);
       const show = (turn: Turn) => {
-        recording?.botSaid(turn);
         for (const message of turn.messages) say(formatMessage(message));
         for (const diagnostic of turn.diagnostics) say(`  (${diagnostic.severity}: ${diagnostic.message})`);
         if (turn.status !== 'waiting') {
@@ -104,7 +85,7 @@ export function chatCommand(): Command {
 
       say(HELP);
       if (options.record !== undefined) say(`— recording to ${options.record}; Ctrl-D saves it`);
-      let turn = await bot.start(key, start);
+      let turn = await chat.start();
       show(turn);
       const lines = createInterface({
         input: process.stdin,
@@ -121,11 +102,8 @@ export function chatCommand(): Command {
           for (const [name, value] of Object.entries(turn.variables))
             say(`  ${name} = ${JSON.stringify(value)}`);
         } else if (command === '/restart') {
-          if (recording) {
-            recording.restart();
-            say('— the recording starts over');
-          }
-          turn = await bot.start(key, start);
+          if (options.record !== undefined) say('— the recording starts over');
+          turn = await chat.start();
           show(turn);
         } else if (turn.status !== 'waiting') {
           say('— the conversation is over; /restart to begin again');
@@ -133,13 +111,12 @@ export function chatCommand(): Command {
           // A number picks the button it labels, as messengers' keyboards would send its text.
           const buttons = turn.messages.at(-1)?.buttons;
           const picked = /^\d+$/.test(command) ? buttons?.[Number(command) - 1] : undefined;
-          recording?.userSaid(picked ?? line);
-          turn = await bot.send(key, picked ?? line);
+          turn = await chat.send(picked ?? line);
           show(turn);
         }
         lines.prompt();
       }
       say('');
-      await recorder?.save();
+      await save();
     });
 }

@@ -161,24 +161,11 @@ async function shutDown(
   log.info({}, 'stopped');
 }
 
-/** Starts listening; an address that cannot be used is one sentence, not a Node error. */
+/** Starts listening (an address that cannot be used is one sentence); the URL it listens at. */
 async function listen(server: BotServer, port: number, host: string): Promise<string> {
-  try {
-    const address = await server.listen(port, host);
-    return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  } catch (error) {
-    const why = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
-    if (why === undefined) throw error;
-    throw new BotflowError('serve.listen', `cannot listen on ${host}:${port}: ${why}`);
-  }
+  const address = await server.listen(port, host);
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
-
-const LISTEN_ERRORS: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'another process uses that port',
-  EACCES: 'this user may not use that port',
-  EADDRNOTAVAIL: 'this machine has no such address',
-  ENOTFOUND: 'no such host',
-};
 
 /** The password in a store URL (`redis://:pw@host`, `?password=pw`), masked in every log line. */
 function storeSecrets(spec: string): string[] {

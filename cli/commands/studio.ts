@@ -46,6 +46,14 @@ export function studioCommand(): Command {
           complain(`botflow studio: ${error instanceof Error ? error.message : String(error)}`);
         },
       });
+      // Listening for Ctrl-C before the URL is printed: whoever reads the URL may stop it at once.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop).off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop).on('SIGTERM', stop);
+      });
       if (!LOOPBACK.has(options.host)) {
         complain(
           `botflow studio: serving on ${options.host}: whoever reaches this address with the URL can run the script`,
@@ -53,13 +61,7 @@ export function studioCommand(): Command {
       }
       say(`studio: ${studio.url}`);
       if (options.open && hasDisplay()) openBrowser(studio.url);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop).off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop).on('SIGTERM', stop);
-      });
+      await stopped;
       await studio.close();
     });
 }

@@ -113,9 +113,11 @@ function describe(
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
   const definition = typeof type === 'string' ? blockDefinition(type) : undefined;
   const loaded = script?.blocks.get(id);
-  const parsed = definition?.schema.safeParse(raw);
+  // A script that loaded passed every block's schema and checks; otherwise each block is judged alone.
+  const parsed = loaded || !definition ? undefined : definition.schema.safeParse(raw);
   const block = loaded ?? (parsed?.success ? parsed.data : undefined);
-  const valid = block !== undefined && (definition?.check?.(block) ?? []).length === 0;
+  const valid =
+    loaded !== undefined || (block !== undefined && (definition?.check?.(block) ?? []).length === 0);
   // A block that failed its schema is read as it is, as far as its module's functions manage.
   const readAs = (block ?? raw) as { type: string };
   return {

@@ -7,7 +7,8 @@ import {
 } from '../../engine/index.js';
 import type { Loaded } from './context.js';
 import type { StudioEdge, StudioModel, StudioNode, StudioProblem } from '../protocol.js';
-import { layOut, type Layout, type LayoutInput } from './layout.js';
+import { jumpEdges } from './jumps.js';
+import { LABEL_CHAR_WIDTH, layOut, type Layout, type LayoutInput } from './layout.js';
 
 export const NODE_WIDTH = 240;
 const NODE_HEIGHT = 64;
@@ -20,6 +21,28 @@ export const LABEL_LIMIT = 28;
 export const START_NODE = '$start';
 export const ON_ERROR_NODE = '$on_error';
 const missingNode = (id: string) => `$missing:${id}`;
+const jumpNode = (edge: string) => `$jump:${edge}`;
+const JUMP_HEIGHT = 28;
+
+/**
+ * The most blocks drawn: elkjs lays out 1,000 in a second or two, and the time grows faster than
+ * the count. A script past this still shows its problems; `botflow graph` prints any size.
+ */
+export const MAX_DRAWN_BLOCKS = 2000;
+
+function tooManyBlocks(outline: ScriptOutline): StudioProblem {
+  return {
+    severity: 'warning',
+    code: 'studio.too-many-blocks',
+    message: `the script has ${outline.blocks.length} blocks; the studio draws at most ${MAX_DRAWN_BLOCKS}`,
+    hint: 'split the script, or print its graph with botflow graph',
+    file: outline.file,
+    line: 1,
+    column: 1,
+    path: 'blocks',
+    block: undefined,
+  };
+}
 
 const shorten = (label: string) =>
   label.length > LABEL_LIMIT ? `${label.slice(0, LABEL_LIMIT - 1)}…` : label;
@@ -57,7 +80,7 @@ export class ModelBuilder {
   private async draw(text: string, outline: ScriptOutline): Promise<StudioModel> {
     this.revision += 1;
     const file = outline.file;
-    const problems = outline.problems.map((problem): StudioProblem => ({
+    const problems: StudioProblem[] = outline.problems.map((problem) => ({
       severity: problem.severity,
       code: problem.code,
       message: problem.message,
@@ -68,7 +91,9 @@ export class ModelBuilder {
       path: problem.path,
       block: problemBlock(problem),
     }));
-    const { nodes, edges } = graphOf(outline, problems);
+    const drawn = outline.blocks.length <= MAX_DRAWN_BLOCKS;
+    if (!drawn) problems.unshift(tooManyBlocks(outline));
+    const { nodes, edges } = drawn ? graphOf(outline, problems) : { nodes: [], edges: [] };
     const input: LayoutInput = { nodes, edges };
     const key = JSON.stringify([nodes.map((n) => [n.id, n.width, n.height]), edges]);
     const layout = this.last?.key === key ? this.last.layout : await layOut(input);
@@ -98,7 +123,7 @@ function graphOf(
   const ids = new Set(outline.blocks.map((block) => block.id));
   const problemsOf = (id: string) =>
     problems.flatMap((problem, index) => (problem.block === id ? [index] : []));
-  const marker = (id: string, kind: 'start' | 'on_error' | 'missing', summary = ''): Draft => ({
+  const marker = (id: string, kind: Exclude<StudioNode['kind'], 'block'>, summary = ''): Draft => ({
     id,
     kind,
     type: '',
@@ -110,15 +135,17 @@ function graphOf(
     firstLine: 0,
     lastLine: 0,
     problems: [],
-    width: kind === 'missing' ? NODE_WIDTH : MARKER_WIDTH,
-    height: kind === 'missing' ? NODE_HEIGHT : MARKER_HEIGHT,
+    ...SIZES[kind](summary),
   });
   const nodes: Draft[] = [];
   const edges: EdgeDraft[] = [];
+  const edge = (from: string, target: string, label: string, path: string) => {
+    edges.push({ id: `${from} ${path}`, from, to: target, target, label: shorten(label), path });
+  };
   const first = outline.start ?? outline.blocks[0]?.id;
   if (first !== undefined) {
     nodes.push(marker(START_NODE, 'start'));
-    edges.push({ id: `${START_NODE} start`, from: START_NODE, to: first, label: '', path: 'start' });
+    edge(START_NODE, first, '', 'start');
   }
   for (const block of outline.blocks) {
     nodes.push({
@@ -136,32 +163,31 @@ function graphOf(
       width: NODE_WIDTH,
       height: NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0),
     });
-    for (const edge of block.edges) {
-      const path = formatPath(edge.path);
-      edges.push({
-        id: `${block.id} ${path}`,
-        from: block.id,
-        to: edge.target,
-        label: shorten(edge.label ?? ''),
-        path,
-      });
-    }
+    for (const way of block.edges) edge(block.id, way.target, way.label ?? '', formatPath(way.path));
   }
   if (outline.onError !== undefined) {
     nodes.push(marker(ON_ERROR_NODE, 'on_error'));
-    edges.push({
-      id: `${ON_ERROR_NODE} on_error`,
-      from: ON_ERROR_NODE,
-      to: outline.onError,
-      label: 'on_error',
-      path: 'on_error',
-    });
+    edge(ON_ERROR_NODE, outline.onError, 'on_error', 'on_error');
   }
   // Edges to blocks the script lacks end at a node named for the block they expect.
-  const missing = [...new Set(edges.map((edge) => edge.to).filter((to) => !ids.has(to)))];
+  const missing = [...new Set(edges.map((e) => e.target).filter((target) => !ids.has(target)))];
   nodes.push(...missing.map((id) => marker(missingNode(id), 'missing', id)));
-  return {
-    nodes,
-    edges: edges.map((edge) => (ids.has(edge.to) ? edge : { ...edge, to: missingNode(edge.to) })),
-  };
+  const drawn = edges.map((e) => (ids.has(e.target) ? e : { ...e, to: missingNode(e.target) }));
+  // Long edges end at a "go to" node beside their source (see jumps.ts).
+  const jumps = jumpEdges({ nodes, edges: drawn });
+  for (const e of drawn) if (jumps.has(e.id)) nodes.push(marker(jumpNode(e.id), 'jump', e.target));
+  return { nodes, edges: drawn.map((e) => (jumps.has(e.id) ? { ...e, to: jumpNode(e.id) } : e)) };
 }
+
+const SIZES: Readonly<
+  Record<Exclude<StudioNode['kind'], 'block'>, (summary: string) => { width: number; height: number }>
+> = {
+  start: () => ({ width: MARKER_WIDTH, height: MARKER_HEIGHT }),
+  on_error: () => ({ width: MARKER_WIDTH, height: MARKER_HEIGHT }),
+  missing: () => ({ width: NODE_WIDTH, height: NODE_HEIGHT }),
+  // "↪ target", as wide as its text.
+  jump: (target) => ({
+    width: Math.min(NODE_WIDTH, 36 + target.length * LABEL_CHAR_WIDTH),
+    height: JUMP_HEIGHT,
+  }),
+};

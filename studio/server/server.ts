@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readScriptFile, ScriptError, type StartOptions } from '../../engine/index.js';
 import { readJson } from '../../channels/http/body.js';
 import { errorReply, notFound } from '../../channels/http/errors.js';
+import { listenOn } from '../../channels/http/listen.js';
 import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
@@ -87,14 +87,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOn(server, options.port ?? 0, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const token = randomBytes(18).toString('base64url');
   const guard = new Guard(authority, token);
@@ -120,13 +113,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       events.open(response, SCRIPT_EVENT, loaded.model);
       return;
     }
+    if (method !== 'GET') guard.checkOrigin(request);
     const route = routes.get(`${method} ${url.pathname}`);
     if (!route) throw notFound();
-    let body: unknown;
-    if (method === 'POST') {
-      guard.checkOrigin(request);
-      body = await readJson(request, BODY_LIMIT);
-    }
+    const body = method === 'POST' ? await readJson(request, BODY_LIMIT) : undefined;
     const value = await route.handle({ body, query: url.searchParams });
     reply(response, {
       status: 200,

@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../support/cli.js';
-import { closedPort } from '../support/recording-server.js';
+import { runCli } from '../support/cli.js';
+import { ExampleCrm } from '../support/crm-server.js';
 
 const SCRIPT = 'scripts/order-status.yaml';
 const TOKEN = 'crm-secret-token-1234';
@@ -17,40 +14,17 @@ interface Report {
   diagnostics: { severity: string; code: string; message: string }[];
 }
 
-let crm: ChildProcess | undefined;
+let crm: ExampleCrm | undefined;
 let port: number;
 
-/** Starts examples/crm-server.js on a free port (argv) and waits until it listens. */
 async function startCrm(): Promise<void> {
-  port = await closedPort();
-  const child = spawn(process.execPath, [join(ROOT, 'examples/crm-server.js'), String(port)], {
-    env: { ...process.env, CRM_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  crm = child;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error('the CRM did not start within 10 s'));
-    }, 10_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (!chunk.toString().includes('CRM listening')) return;
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the CRM exited with ${String(code)}`));
-    });
-  });
+  crm = await ExampleCrm.start(TOKEN);
+  port = crm.port;
 }
 
 async function stopCrm(): Promise<void> {
-  const child = crm;
+  await crm?.stop();
   crm = undefined;
-  if (child?.exitCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill();
-  await exited;
 }
 
 beforeAll(startCrm);

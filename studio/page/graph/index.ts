@@ -5,7 +5,17 @@ import { s } from '../dom.js';
 export function mountGraph(host: HTMLElement, _header: HTMLElement, app: App): void {
   const svg = s('svg', { class: 'graph' });
   host.append(svg);
+  const mark = (run: typeof app.store.state.run) => {
+    for (const node of svg.querySelectorAll<SVGGElement>('g.node')) {
+      const id = node.dataset.id ?? '';
+      node.classList.toggle('current', run?.at === id);
+      node.classList.toggle('visited', run?.blocks.has(id) ?? false);
+      if (run?.at === id) node.setAttribute('aria-current', 'step');
+      else node.removeAttribute('aria-current');
+    }
+  };
   app.store.subscribe((state, previous) => {
+    if (state.run !== previous.run) mark(state.run);
     if (state.model === previous.model) return;
     const model = state.model;
     svg.replaceChildren();
@@ -19,6 +29,7 @@ export function mountGraph(host: HTMLElement, _header: HTMLElement, app: App): v
         'g',
         {
           class: `node ${node.kind}`,
+          'data-id': node.id,
           role: 'button',
           tabindex: 0,
           'aria-label': `${node.id} (${node.type})`,
@@ -31,5 +42,6 @@ export function mountGraph(host: HTMLElement, _header: HTMLElement, app: App): v
       });
       svg.append(group);
     }
+    mark(state.run);
   });
 }

@@ -1,0 +1,150 @@
+/**
+ * The studio's figures: layout beside parsing, the first render and a save reaching the page in
+ * Chromium (Debian's package, driven by playwright-core), and the page's script size. The page
+ * parts need the built package (`npm run build`): they run `botflow studio` as a user would.
+ */
+import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { parseScript } from '../engine/index.js';
+import { ModelBuilder } from '../studio/server/model.js';
+import { generatedScript } from './script.bench.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = 5;
+
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+
+async function timed(run: () => unknown): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+/** Layout of a generated 1,000-block script beside parseScript of the same text, alternating. */
+async function layoutFigure(): Promise<string> {
+  const text = generatedScript(1000);
+  const layout: number[] = [];
+  const parse: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    parse.push(await timed(() => parseScript(text, 'generated.yaml')));
+    layout.push(await timed(() => new ModelBuilder().build('generated.yaml', text)));
+  }
+  return `outline + layout, 1,000 blocks: ${ms(median(layout))} (parseScript of the same text ${ms(median(parse))}, ratio ${(median(layout) / median(parse)).toFixed(1)}×)`;
+}
+
+/** Starts the built `botflow studio` on a file and resolves with its URL. */
+async function studioOn(file: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [`${ROOT}dist/cli/bin.js`, 'studio', file, '--no-open'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    if (line.startsWith('studio: ')) return { url: line.slice('studio: '.length), stop: () => child.kill() };
+  }
+  throw new Error('botflow studio stopped before printing its URL');
+}
+
+const blockNodes = (page: Page, count: number) =>
+  page.waitForFunction((n) => document.querySelectorAll('g.node[data-id^="b"]').length >= n, count, {
+    polling: 'raf',
+    timeout: 60_000,
+  });
+
+/**
+ * The first render of a 300-block script (navigation to every node on the page), beside the same
+ * SVG served as a static page; then a save on disk until the page shows it, beside the moment the
+ * file watcher itself hears of the save.
+ */
+async function pageFigures(): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'botflow-bench-studio-'));
+  const file = join(dir, 'generated.yaml');
+  const text = generatedScript(300);
+  await writeFile(file, text);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  const studio = await studioOn(file);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const renders: number[] = [];
+    let svg = '';
+    for (let round = 0; round < ROUNDS; round++) {
+      await page.goto('about:blank');
+      const start = Date.now();
+      await page.goto(studio.url);
+      await blockNodes(page, 300);
+      renders.push(Date.now() - start);
+      svg = await page
+        .locator('svg')
+        .first()
+        .evaluate((element) => element.outerHTML);
+    }
+    const staticPage = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><body>${svg}</body>`);
+    });
+    await new Promise<void>((resolve) => staticPage.listen(0, '127.0.0.1', resolve));
+    const staticUrl = `http://127.0.0.1:${(staticPage.address() as AddressInfo).port}/`;
+    const baselines: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await page.goto('about:blank');
+      const start = Date.now();
+      await page.goto(staticUrl);
+      await blockNodes(page, 300);
+      baselines.push(Date.now() - start);
+    }
+    staticPage.close();
+
+    await page.goto(studio.url);
+    await blockNodes(page, 300);
+    const saves: number[] = [];
+    const heard: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const marker = `Saved ${round}`;
+      const changed = (await readFile(file, 'utf8')).replace(/Step 0[^"]*"/, `Step 0: ${marker}"`);
+      const watcher = watch(dir);
+      const start = performance.now();
+      const watched = new Promise<number>((resolve) =>
+        watcher.once('change', () => {
+          resolve(performance.now() - start);
+        }),
+      );
+      await writeFile(file, changed);
+      await page.waitForFunction((m) => document.body.textContent.includes(m), marker, { polling: 'raf' });
+      saves.push(performance.now() - start);
+      heard.push(await watched);
+      watcher.close();
+    }
+    return [
+      `first render, 300 blocks: ${ms(median(renders))} from navigation to every node (the same SVG as a static page ${ms(median(baselines))}, ratio ${(median(renders) / median(baselines)).toFixed(1)}×; aim: usable within 1 s)`,
+      `save to page, 300 blocks: ${ms(median(saves))} (the file watcher hears of it after ${ms(median(heard))}; aim: 300 ms)`,
+    ];
+  } finally {
+    studio.stop();
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function sizeFigure(): Promise<string> {
+  const script = await readFile(`${ROOT}dist/studio/page/studio.js`);
+  const css = await readFile(`${ROOT}dist/studio/page/studio.css`);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const gzipped = gzipSync(script).length;
+  return `page script: ${kb(script.length)}, ${kb(gzipped)} gzipped (${((100 * gzipped) / (400 * 1024)).toFixed(0)}% of the 400 KB aim); styles ${kb(gzipSync(css).length)} gzipped`;
+}
+
+export async function studioFigures(): Promise<string[]> {
+  return [await layoutFigure(), ...(await pageFigures()), await sizeFigure()];
+}
