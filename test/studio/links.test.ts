@@ -62,12 +62,15 @@ async function cliLink(args: readonly string[]): Promise<string> {
 }
 
 async function openLinkTab(studio: StudioProcess): Promise<Page> {
-  const page = await openStudioPage(browser(), studio);
+  // A 422 is the builder refusing what was typed, which the page shows: no page error.
+  const page = await openStudioPage(browser(), studio, undefined, [422]);
   await page.getByRole('tab', { name: 'Link' }).click();
   return page;
 }
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+/** The Link tab's panel: the simulator has fields of the same names in its own. */
+const inTab = (page: Page) => page.getByRole('tabpanel', { name: 'Link' });
+const field = (page: Page, label: string) => inTab(page).getByLabel(label, { exact: true });
 const linkOnPage = (page: Page) => field(page, 'Invitation link').inputValue();
 
 /** Fills the builder as a designer would: every client field, blank unless given, and variable rows. */
@@ -78,7 +81,7 @@ async function fillBuilder(
 ): Promise<void> {
   for (const label of ['Phone', 'Email', 'External id']) await field(page, label).fill(fields[label] ?? '');
   for (const [index, [name, value]] of variables.entries()) {
-    await page.getByRole('button', { name: 'Add variable' }).click();
+    await inTab(page).getByRole('button', { name: 'Add variable' }).click();
     await field(page, `Variable ${index + 1} name`).fill(name);
     await field(page, `Variable ${index + 1} value`).fill(value);
   }
@@ -271,20 +274,22 @@ describe('the Link tab', { timeout: 60_000 }, () => {
     await field(page, 'Channel').selectOption('telegram');
     await field(page, 'Bot or page name').fill(BOT);
     for (const [index, vector] of VECTORS.entries()) {
-      await page.getByRole('button', { name: /^Remove variable/ }).evaluateAll((buttons) => {
-        for (const button of buttons) (button as HTMLButtonElement).click();
-      });
+      await inTab(page)
+        .getByRole('button', { name: /^Remove variable/ })
+        .evaluateAll((buttons) => {
+          for (const button of buttons) (button as HTMLButtonElement).click();
+        });
       await fillBuilder(page, vector.fields, 'variables' in vector ? vector.variables : []);
       await expect.poll(() => linkOnPage(page)).toBe(printed[index]);
-      const meter = page.getByRole('meter', { name: 'Link data length' });
+      const meter = inTab(page).getByRole('meter', { name: 'Link data length' });
       await expect.poll(() => meter.getAttribute('aria-valuenow')).toBe(String(vector.data.length));
       expect(await meter.textContent()).toContain(`${vector.data.length} / 64`);
     }
-    await page.getByLabel('Plain id (as it is)').check();
+    await inTab(page).getByLabel('Plain id (as it is)').check();
     await field(page, 'Plain id').fill('1234567');
     expect(plain).toBe(`https://t.me/${BOT}?start=1234567`);
     await expect.poll(() => linkOnPage(page)).toBe(plain);
-    await page.getByLabel('Add the bot to a group (startgroup)').check();
+    await inTab(page).getByLabel('Add the bot to a group (startgroup)').check();
     await expect.poll(() => linkOnPage(page)).toBe(group);
   });
 
@@ -296,13 +301,13 @@ describe('the Link tab', { timeout: 60_000 }, () => {
     const expected = await cliLink(['telegram', BOT, '--email', 'email@gmail.com']);
     await expect.poll(() => linkOnPage(page)).toBe(expected);
 
-    const qr = page.getByRole('img', { name: `QR code of ${expected}` });
+    const qr = inTab(page).getByRole('img', { name: `QR code of ${expected}` });
     expect(readQr(await qr.screenshot())).toBe(expected);
     await keepScreenshot(page, 'links');
 
     const [svgDownload] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download SVG' }).click(),
+      inTab(page).getByRole('button', { name: 'Download SVG' }).click(),
     ]);
     expect(svgDownload.suggestedFilename()).toBe(`telegram-${BOT}-qr.svg`);
     const svg = await readFile(await svgDownload.path(), 'utf8');
@@ -316,7 +321,7 @@ describe('the Link tab', { timeout: 60_000 }, () => {
 
     const [pngDownload] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download PNG' }).click(),
+      inTab(page).getByRole('button', { name: 'Download PNG' }).click(),
     ]);
     expect(pngDownload.suggestedFilename()).toBe(`telegram-${BOT}-qr.png`);
     expect(readQr(await readFile(await pngDownload.path()))).toBe(expected);
@@ -327,7 +332,7 @@ describe('the Link tab', { timeout: 60_000 }, () => {
     const page = await openLinkTab(studio);
     await field(page, 'Bot or page name').fill(BOT);
     await fillBuilder(page, {}, Object.entries(OVER_BUDGET));
-    const meter = page.getByRole('meter', { name: 'Link data length' });
+    const meter = inTab(page).getByRole('meter', { name: 'Link data length' });
     await expect.poll(() => meter.getAttribute('aria-valuenow')).toBe('70');
     expect(await meter.getAttribute('aria-valuemax')).toBe('64');
     expect(await meter.textContent()).toContain('70 / 64');
@@ -340,14 +345,22 @@ describe('the Link tab', { timeout: 60_000 }, () => {
       'city=Moscow',
     ]);
     expect(refusal).toContain(PAYLOAD_ADVICE);
-    await expect.poll(() => page.getByText(PAYLOAD_ADVICE).count()).toBe(1);
-    expect(await page.getByText(/^Costliest field: v\.stage_name/).textContent()).toContain('saves 39');
+    await expect.poll(() => inTab(page).getByText(PAYLOAD_ADVICE).count()).toBe(1);
+    expect(
+      await inTab(page)
+        .getByText(/^Costliest field: v\.stage_name/)
+        .textContent(),
+    ).toContain('saves 39');
     expect(await linkOnPage(page)).toBe('');
-    expect(await page.getByRole('img', { name: /^QR code/ }).count()).toBe(0);
+    expect(
+      await inTab(page)
+        .getByRole('img', { name: /^QR code/ })
+        .count(),
+    ).toBe(0);
     await keepScreenshot(page, 'links-over-budget');
 
     // Dropping the costliest variable brings the link back.
-    await page.getByRole('button', { name: 'Remove variable 1' }).click();
+    await inTab(page).getByRole('button', { name: 'Remove variable 1' }).click();
     await expect.poll(() => linkOnPage(page)).toBe(await cliLink(['telegram', BOT, '--var', 'city=Moscow']));
   });
 
@@ -363,10 +376,10 @@ describe('the Link tab', { timeout: 60_000 }, () => {
     const page = await openLinkTab(studio);
     await fillBuilder(page, { Phone: '79000000000' });
     await field(page, 'Bot or page name').fill('shop');
-    await expect.poll(() => page.getByText(telegram, { exact: true }).count()).toBe(1);
+    await expect.poll(() => inTab(page).getByText(telegram, { exact: true }).count()).toBe(1);
     expect(await linkOnPage(page)).toBe('');
     await field(page, 'Channel').selectOption('whatsapp');
-    await expect.poll(() => page.getByText(whatsapp, { exact: true }).count()).toBe(1);
+    await expect.poll(() => inTab(page).getByText(whatsapp, { exact: true }).count()).toBe(1);
     await field(page, 'Bot or page name').fill('+79000000000');
     await expect.poll(() => linkOnPage(page)).toBe(whatsappLink);
     await field(page, 'Greeting').fill('Hi, I want to order');
@@ -378,21 +391,27 @@ describe('the Link tab', { timeout: 60_000 }, () => {
     const page = await openLinkTab(studio);
     const paste = field(page, 'Paste a link');
     await paste.fill('https://t.me/bot_name?start=eyJwIjoiNzkwMDAwMDAwMDAiLCJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0');
-    const table = page.getByRole('table', { name: 'Seeded variables' });
+    const table = inTab(page).getByRole('table', { name: 'Seeded variables' });
     await expect
       .poll(() => table.getByRole('row').allTextContents())
       .toEqual(['VariableValue', 'city"Moscow"', 'phone"79000000000"']);
-    expect(await page.getByText('telegram (bot_name)').count()).toBe(1);
+    expect(await inTab(page).getByText('telegram (bot_name)').count()).toBe(1);
 
     await paste.fill('t.me/bot_name?start=eyJ4IjoxfQ');
     await expect
       .poll(() => table.getByRole('row').allTextContents())
       .toEqual(['VariableValue', 'clientExternalId"eyJ4IjoxfQ"']);
-    expect(await page.getByRole('list', { name: 'Diagnostics' }).textContent()).toMatch(
+    expect(await inTab(page).getByRole('list', { name: 'Diagnostics' }).textContent()).toMatch(
       /^error: the start value looks like an encoded payload but the payload has the unknown key "x"/,
     );
 
     await paste.fill('https://example.com/?start=1');
-    await expect.poll(() => page.getByText(/is not a link botflow knows/).count()).toBe(1);
+    await expect
+      .poll(() =>
+        inTab(page)
+          .getByText(/is not a link botflow knows/)
+          .count(),
+      )
+      .toBe(1);
   });
 });
