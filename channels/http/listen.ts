@@ -14,7 +14,11 @@ export function listenOn(server: Server, port: number, host: string): Promise<Ad
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => {
       const why = LISTEN_ERRORS[error.code ?? ''];
-      reject(why === undefined ? error : new BotflowError('serve.listen', `cannot listen on ${host}:${port}: ${why}`));
+      reject(
+        why === undefined
+          ? error
+          : new BotflowError('serve.listen', `cannot listen on ${host}:${port}: ${why}`),
+      );
     };
     server.once('error', failed);
     server.listen(port, host, () => {

@@ -11,7 +11,9 @@ const tally = (what: string, part: Tally) => `${what} ${part.reached}/${part.tot
 
 /** The wording of `botflow test --coverage`, with the line first. */
 const describeUnreached = ({ block, edge, line }: CoverageReport['unreached'][number]) =>
-  edge === '' ? `line ${line}: block "${block}" is never reached` : `line ${line}: ${block} → ${edge} is never taken`;
+  edge === ''
+    ? `line ${line}: block "${block}" is never reached`
+    : `line ${line}: ${block} → ${edge} is never taken`;
 
 /**
  * Coverage: runs the script's case files on the server (the runner of `botflow test`), lists the
@@ -79,10 +81,20 @@ function render(report: CoverageReport, app: App): HTMLElement[] {
   const failing = report.cases.filter((test) => !test.passed);
   const problems = report.files.flatMap((file) => file.problems);
   return [
-    h('p', { class: 'coverage-counts' }, `${tally('blocks', report.blocks)}, ${tally('branches', report.branches)}`),
+    h(
+      'p',
+      { class: 'coverage-counts' },
+      `${tally('blocks', report.blocks)}, ${tally('branches', report.branches)}`,
+    ),
     h('p', { class: 'coverage-results' }, `${report.passed} passed, ${report.failed} failed`),
     ...(report.files.length === 0
-      ? [h('p', {}, 'No case file: put <script>.cases.yaml beside the script, or start the studio with --cases FILE.')]
+      ? [
+          h(
+            'p',
+            {},
+            'No case file: put <script>.cases.yaml beside the script, or start the studio with --cases FILE.',
+          ),
+        ]
       : []),
     ...section(
       'Case files not run',
@@ -101,7 +113,13 @@ function render(report: CoverageReport, app: App): HTMLElement[] {
         });
         const mark = test.passed ? '✓' : '✗';
         const outcome = test.passed ? 'passed' : 'failed';
-        return h('li', { class: outcome }, h('span', { role: 'img', 'aria-label': outcome }, mark), ' ', replay);
+        return h(
+          'li',
+          { class: outcome },
+          h('span', { role: 'img', 'aria-label': outcome }, mark),
+          ' ',
+          replay,
+        );
       }),
     ),
     ...section(
