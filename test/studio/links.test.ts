@@ -71,7 +71,7 @@ async function openLinkTab(studio: StudioProcess): Promise<Page> {
 /** The Link tab's panel: the simulator has fields of the same names in its own. */
 const inTab = (page: Page) => page.getByRole('tabpanel', { name: 'Link' });
 const field = (page: Page, label: string) => inTab(page).getByLabel(label, { exact: true });
-const linkOnPage = (page: Page) => field(page, 'Invitation link').inputValue();
+const linkOnPage = (page: Page) => field(page, 'Link to share').inputValue();
 
 /** Fills the builder as a designer would: every client field, blank unless given, and variable rows. */
 async function fillBuilder(
@@ -285,8 +285,8 @@ describe('the Link tab', { timeout: 60_000 }, () => {
       await expect.poll(() => meter.getAttribute('aria-valuenow')).toBe(String(vector.data.length));
       expect(await meter.textContent()).toContain(`${vector.data.length} / 64`);
     }
-    await inTab(page).getByLabel('Plain id (as it is)').check();
-    await field(page, 'Plain id').fill('1234567');
+    await inTab(page).getByLabel('Raw id (as it is)').check();
+    await field(page, 'Raw id').fill('1234567');
     expect(plain).toBe(`https://t.me/${BOT}?start=1234567`);
     await expect.poll(() => linkOnPage(page)).toBe(plain);
     await inTab(page).getByLabel('Add the bot to a group (startgroup)').check();

@@ -123,7 +123,7 @@ class LinkBuilder {
     );
     this.rawField = labelled(
       'link-raw',
-      'Plain id',
+      'Raw id',
       this.raw,
       h('p', { class: 'hint' }, 'Goes in the link as it is and seeds clientExternalId.'),
     );
@@ -154,7 +154,7 @@ class LinkBuilder {
         { class: 'data-kind' },
         h('legend', {}, 'Link data'),
         h('label', {}, this.clientData, ' Client data (encoded)'),
-        h('label', {}, this.plainData, ' Plain id (as it is)'),
+        h('label', {}, this.plainData, ' Raw id (as it is)'),
       ),
       this.payloadFields,
       this.rawField,
@@ -168,7 +168,7 @@ class LinkBuilder {
         this.costliest,
         this.message,
         this.advice,
-        h('div', { class: 'link-line' }, labelled('link-output', 'Invitation link', this.link), this.copy),
+        h('div', { class: 'link-line' }, labelled('link-output', 'Link to share', this.link), this.copy),
         this.qr,
       ),
     );
@@ -266,7 +266,7 @@ class LinkBuilder {
     this.rawField.hidden = !this.plainData.checked;
     const request = this.request();
     if (!request) {
-      this.show(undefined, undefined, 'Fill in the client’s data or a plain id to build a link.');
+      this.show(undefined, undefined, 'Fill in the client’s data or a raw id to build a link.');
       return;
     }
     this.pending.schedule(async (current) => {
