@@ -680,6 +680,14 @@ export const CODES = {
     meaning: 'The script has errors, so the simulator and coverage cannot run it.',
     fix: 'Fix the problems the studio lists; the page updates when the file is saved.',
   },
+  'studio.bad-link': {
+    from: 'studio',
+    status: 422,
+    thrown: 'HttpError',
+    meaning:
+      'The link builder or reader refused its input: an unknown channel, a bad bot or page name, link data outside the rule, nothing to put in the link, or a link of no messenger botflow knows.',
+    fix: 'Follow the message; docs/invitation-links.md gives each messenger’s rules.',
+  },
   'studio.no-session': {
     from: 'studio',
     status: 404,

@@ -231,3 +231,72 @@ export interface SimulatorSaved {
   readonly steps: number;
   readonly warnings: readonly string[];
 }
+
+/** A value a link's payload carries. */
+export type PayloadValue = string | number | boolean;
+
+/** `POST /api/link`: a client's data (or a plain id) and where the link leads, as `botflow link` takes them. */
+export interface LinkRequest {
+  readonly channel: string;
+  /** The bot username, page, account, chat URI, community or phone number. */
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+  /** The client's external id (`clientExternalId`). */
+  readonly id?: string;
+  /** Script variables; values are text, as with `botflow link --var`. */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** A plain client id put in the link as it is, instead of the fields above. */
+  readonly raw?: string;
+  /** Telegram: a `startgroup` link. */
+  readonly group?: boolean;
+  /** WhatsApp: the prefilled message the data rides in. */
+  readonly text?: string;
+}
+
+/** The link data measured against the budget of a link; in every answer that could measure it. */
+export interface LinkMeasure {
+  /** The link's data: the encoded payload (even over the limit) or the plain id. */
+  readonly data: string;
+  readonly length: number;
+  readonly limit: number;
+  /** The field whose removal saves the most characters (`p`, `e`, `eId`, `v.<name>`); payloads only. */
+  readonly costliest?: { readonly field: string; readonly saving: number };
+  /** What `botflow link` advises when the payload is over the limit. */
+  readonly advice?: string;
+}
+
+/** `POST /api/link` answered 200. */
+export interface LinkAnswer extends LinkMeasure {
+  readonly link: string;
+}
+
+/** `POST /api/link` refused (422): the reason, and the measure when the data could be measured. */
+export type LinkRefusal = {
+  readonly error: { readonly code: string; readonly message: string };
+} & Partial<LinkMeasure>;
+
+/** `POST /api/decode`: a link or its data alone (`link`), or data (`data`); `channel` names the one it arrives on. */
+export type DecodeRequest = ({ readonly link: string } | { readonly data: string }) & {
+  readonly channel?: string;
+};
+
+/** What a link seeds, as `botflow decode --json` prints it, with the link's bot or page name. */
+export interface DecodeAnswer {
+  readonly channel: string | null;
+  readonly name: string | null;
+  readonly startParam: string;
+  /** The decoded short-key payload; null for a plain id or no data. */
+  readonly payload: {
+    readonly p?: string;
+    readonly e?: string;
+    readonly eId?: string;
+    readonly v?: Readonly<Record<string, PayloadValue>>;
+  } | null;
+  readonly variables: Readonly<Record<string, PayloadValue>>;
+  readonly diagnostics: readonly {
+    readonly severity: 'error' | 'warning';
+    readonly code: string;
+    readonly message: string;
+  }[];
+}

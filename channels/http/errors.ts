@@ -20,6 +20,8 @@ export class HttpError extends BotflowError {
     override readonly code: HttpCode,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Fields the answer carries beside `error`, for a client that shows more than the message. */
+    readonly details: object = {},
   ) {
     super(code, message);
     this.status = httpStatus(code);
@@ -67,9 +69,9 @@ export function toHttpError(error: unknown, redact: <T>(value: T) => T): HttpErr
 
 /** The `{ error: { code, message } }` answer for an error; a server-side failure is kept for the log. */
 export function errorReply(error: unknown, redact: <T>(value: T) => T): Reply {
-  const { status, code, message, headers } = toHttpError(error, redact);
+  const { status, code, message, headers, details } = toHttpError(error, redact);
   return {
-    ...jsonReply(status, { error: { code, message } }),
+    ...jsonReply(status, { ...details, error: { code, message } }),
     headers,
     ...(status >= 500 && { failure: error }),
   };

@@ -1,13 +1,9 @@
 import { Command } from 'commander';
-import { parseInviteLink, type ChannelName } from '../../channels/index.js';
-import { decodeStartParam, type DecodedStart } from '../../engine/index.js';
+import type { ChannelName } from '../../channels/index.js';
+import { readInvite } from '../../channels/invite.js';
+import type { DecodedStart } from '../../engine/index.js';
 import { ExitCode } from '../exit.js';
 import { say } from '../terminal.js';
-
-/** Link data never holds a slash (docs/invitation-links.md, "The link data rule"), so anything with one is read as a link. */
-function looksLikeLink(text: string): boolean {
-  return text.includes('/');
-}
 
 function formatText(channel: ChannelName | null, name: string | null, decoded: DecodedStart): string {
   const lines = [
@@ -27,9 +23,7 @@ export function decodeCommand(): Command {
     .argument('<link-or-data>', 'an invitation link, or the data after its keyword')
     .option('--json', 'print one JSON object: { channel, startParam, payload, variables, diagnostics }')
     .action((input: string, options: { json?: boolean }) => {
-      const link = looksLikeLink(input) ? parseInviteLink(input) : undefined;
-      const decoded = decodeStartParam(link ? (link.data ?? '') : input);
-      const channel = link?.channel ?? null;
+      const { channel, name, decoded } = readInvite(input);
       say(
         options.json
           ? JSON.stringify(
@@ -43,7 +37,7 @@ export function decodeCommand(): Command {
               null,
               2,
             )
-          : formatText(channel, link?.name ?? null, decoded),
+          : formatText(channel, name, decoded),
       );
       // A broken payload still decodes (as a plain id), but the designer's link is wrong.
       if (decoded.diagnostics.some((d) => d.severity === 'error')) process.exitCode = ExitCode.Failure;

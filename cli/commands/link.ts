@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
-import { buildInviteLink, CHANNEL_NAMES, getChannel } from '../../channels/index.js';
-import { encodePayload, type PayloadValue } from '../../engine/index.js';
+import { CHANNEL_NAMES, getChannel } from '../../channels/index.js';
+import { buildInvite } from '../../channels/invite.js';
+import type { PayloadValue } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { collect } from '../options.js';
 
@@ -57,8 +58,10 @@ export function linkCommand(): Command {
       if (options.raw === undefined && Object.keys(payload).length === 0) {
         throw new UsageError('nothing to put in the link: give --phone, --email, --id, --var or --raw');
       }
-      const data = options.raw ?? encodePayload(payload);
-      const link = buildInviteLink(channel, name, data, {
+      const { link } = buildInvite({
+        channel,
+        name,
+        data: options.raw === undefined ? { payload } : { raw: options.raw },
         ...(options.group !== undefined && { group: options.group }),
         ...(options.text !== undefined && { text: options.text }),
       });

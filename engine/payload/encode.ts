@@ -5,6 +5,26 @@ import { PAYLOAD_LIMIT, type ShortKeyPayload, type StartPayload } from './types.
 
 const utf8 = new TextEncoder();
 
+/** What to do about a payload over the limit: the tips of docs/invitation-links.md, "Encoding". */
+export const PAYLOAD_ADVICE =
+  'use shorter variable names and values (e.g. {"v":{"stage":"1"}} instead of {"v":{"stage_name":"1.First stage"}}), ' +
+  'or pack several values into one variable such as cl_data ("John Smith 23") and split it with a BPL block';
+
+/** The field whose removal saves the most characters: `p`, `e`, `eId` or `v.<name>`. */
+export interface CostliestField {
+  readonly field: string;
+  readonly saving: number;
+}
+
+/** A payload's encoding, whatever its length, measured against the limit of a link. */
+export interface PayloadMeasure {
+  readonly data: string;
+  readonly length: number;
+  readonly limit: number;
+  /** Undefined for an empty payload. */
+  readonly costliest: CostliestField | undefined;
+}
+
 /** Short keys in a fixed order, so the same payload always encodes to the same string. */
 export function toShortKeys(payload: StartPayload): ShortKeyPayload {
   return {
@@ -19,48 +39,64 @@ function encodeJson(shortKeys: object): string {
   return encodeBase64Url(utf8.encode(JSON.stringify(shortKeys)));
 }
 
+/** The short keys of a payload the decoder would accept back; a PayloadError otherwise. */
+function checkedShortKeys(payload: StartPayload): ShortKeyPayload {
+  const shortKeys = toShortKeys(payload);
+  const read = readShortKeyPayload(shortKeys);
+  if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
+  const [firstWarning] = read.warnings;
+  if (firstWarning) throw new PayloadError(firstWarning.code, firstWarning.message);
+  return shortKeys;
+}
+
 /**
  * Encodes a payload for an invitation link: short-key JSON, UTF-8, Base64URL without padding.
  * Throws a PayloadError for a value the decoder would not accept back, and a PayloadTooLongError
  * when the result is over PAYLOAD_LIMIT characters; nothing is ever truncated.
  */
 export function encodePayload(payload: StartPayload): string {
-  const shortKeys = toShortKeys(payload);
-  const read = readShortKeyPayload(shortKeys);
-  if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
-  const [firstWarning] = read.warnings;
-  if (firstWarning) throw new PayloadError(firstWarning.code, firstWarning.message);
-
+  const shortKeys = checkedShortKeys(payload);
   const encoded = encodeJson(shortKeys);
   if (encoded.length > PAYLOAD_LIMIT) throw tooLong(shortKeys, encoded.length);
   return encoded;
 }
 
+/**
+ * Encodes a payload without refusing a long one, and names its costliest field: what a link
+ * builder shows while the designer types. Throws a PayloadError for an invalid payload, as
+ * encodePayload does.
+ */
+export function measurePayload(payload: StartPayload): PayloadMeasure {
+  const shortKeys = checkedShortKeys(payload);
+  const data = encodeJson(shortKeys);
+  return { data, length: data.length, limit: PAYLOAD_LIMIT, costliest: costliest(shortKeys, data.length) };
+}
+
 const without = (record: object, key: string) =>
   Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 
-/** How many encoded characters dropping each field would save; `v` is split per variable. */
-function fieldCosts(shortKeys: ShortKeyPayload, length: number): [field: string, saving: number][] {
+/** The field whose removal saves the most encoded characters; `v` is split per variable. */
+function costliest(shortKeys: ShortKeyPayload, length: number): CostliestField | undefined {
   const { v = {}, ...fixed } = shortKeys;
-  return [
-    ...Object.keys(fixed).map((key): [string, number] => [
-      key,
-      length - encodeJson(without(shortKeys, key)).length,
-    ]),
-    ...Object.keys(v).map((name): [string, number] => [
-      `v.${name}`,
-      length - encodeJson({ ...shortKeys, v: without(v, name) }).length,
-    ]),
+  const costs = [
+    ...Object.keys(fixed).map((key) => ({
+      field: key,
+      saving: length - encodeJson(without(shortKeys, key)).length,
+    })),
+    ...Object.keys(v).map((name) => ({
+      field: `v.${name}`,
+      saving: length - encodeJson({ ...shortKeys, v: without(v, name) }).length,
+    })),
   ];
+  return costs.reduce<CostliestField | undefined>((a, b) => (a && a.saving >= b.saving ? a : b), undefined);
 }
 
 function tooLong(shortKeys: ShortKeyPayload, length: number): PayloadTooLongError {
   const limit = PAYLOAD_LIMIT;
-  const [field, saving] = fieldCosts(shortKeys, length).reduce((a, b) => (b[1] > a[1] ? b : a));
+  // A payload over the limit is never empty, so it has a costliest field.
+  const { field, saving } = costliest(shortKeys, length) ?? { field: '', saving: 0 };
   const message =
     `the payload encodes to ${length} characters, ${length - limit} over the limit of ${limit}; ` +
-    `the costliest field is ${field} (dropping it saves ${saving}): use shorter variable names and values ` +
-    `(e.g. {"v":{"stage":"1"}} instead of {"v":{"stage_name":"1.First stage"}}), or pack several values ` +
-    `into one variable such as cl_data ("John Smith 23") and split it with a BPL block`;
+    `the costliest field is ${field} (dropping it saves ${saving}): ${PAYLOAD_ADVICE}`;
   return new PayloadTooLongError(message, length, limit, field, saving);
 }

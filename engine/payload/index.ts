@@ -1,6 +1,13 @@
 export { decodeBase64Url, encodeBase64Url } from './base64url.js';
 export { decodeStartParam, payloadVariables, type DecodedStart } from './decode.js';
-export { encodePayload, toShortKeys } from './encode.js';
+export {
+  encodePayload,
+  measurePayload,
+  PAYLOAD_ADVICE,
+  toShortKeys,
+  type CostliestField,
+  type PayloadMeasure,
+} from './encode.js';
 export { PayloadError, PayloadTooLongError } from './error.js';
 export { readShortKeyPayload, type ReadResult } from './read.js';
 export {

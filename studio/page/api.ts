@@ -1,10 +1,11 @@
 import { SCRIPT_EVENT, TOKEN_HEADER, type StudioModel } from '../protocol.js';
 
-/** A failed API call, with the server's one-sentence message. */
+/** A failed API call, with the server's one-sentence message and its whole answer (for the fields beside `error`). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly body: unknown,
   ) {
     super(message);
   }
@@ -43,7 +44,11 @@ export class Api {
     const value = (await response.json().catch(() => undefined)) as
       { error?: { message?: string } } | undefined;
     if (!response.ok) {
-      throw new ApiError(response.status, value?.error?.message ?? `the studio answered ${response.status}`);
+      throw new ApiError(
+        response.status,
+        value?.error?.message ?? `the studio answered ${response.status}`,
+        value,
+      );
     }
     return value as T;
   }

@@ -1,5 +1,6 @@
 import type { StudioContext, StudioRoute } from './context.js';
 import { coverageRoutes } from './coverage.js';
+import { linkRoutes } from './links.js';
 import { simulatorRoutes } from './simulator.js';
 
 /** The studio's feature routes besides the script and its events: one line per feature. */
@@ -8,5 +9,6 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     { method: 'GET', path: '/api/script', handle: () => context.current().model },
     ...coverageRoutes(context),
     ...simulatorRoutes(context),
+    ...linkRoutes(),
   ];
 }

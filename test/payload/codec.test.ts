@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeStartParam,
   encodePayload,
+  measurePayload,
   PayloadError,
   PayloadTooLongError,
   START_VALUE_LIMIT,
@@ -44,6 +45,26 @@ describe('encodePayload', () => {
         '{"v":{"stage_name":"1.First stage"}}), or pack several values into one variable such as cl_data ' +
         '("John Smith 23") and split it with a BPL block',
     );
+  });
+
+  it('measures a payload at any length, naming its costliest field, for a builder to show', () => {
+    const payload = { variables: { stage_name: '1.First stage', city: 'Moscow' } };
+    const measure = measurePayload(payload);
+    expect(measure).toEqual({
+      data: measure.data,
+      length: 70,
+      limit: 64,
+      costliest: { field: 'v.stage_name', saving: 39 },
+    });
+    expect(decodeStartParam(measure.data).variables).toEqual(payload.variables);
+    expect(measurePayload({ email: 'email@gmail.com' })).toEqual({
+      data: 'eyJlIjoiZW1haWxAZ21haWwuY29tIn0',
+      length: 31,
+      limit: 64,
+      costliest: { field: 'e', saving: 28 },
+    });
+    expect(measurePayload({}).costliest).toBeUndefined();
+    expect(() => measurePayload({ variables: { 'not a name': '1' } })).toThrow(PayloadError);
   });
 
   it('names a top-level field when it costs most', () => {
