@@ -113,7 +113,9 @@ async function pageFigures(): Promise<string[]> {
       const watcher = watch(dir);
       const start = performance.now();
       const watched = new Promise<number>((resolve) =>
-        watcher.once('change', () => resolve(performance.now() - start)),
+        watcher.once('change', () => {
+          resolve(performance.now() - start);
+        }),
       );
       await writeFile(file, changed);
       await page.waitForFunction((m) => document.body.textContent.includes(m), marker, { polling: 'raf' });
