@@ -375,9 +375,15 @@ describe('the Link tab', { timeout: 60_000 }, () => {
     ]);
     const page = await openLinkTab(studio);
     await fillBuilder(page, { Phone: '79000000000' });
+    const download = inTab(page).getByRole('button', { name: 'Download SVG' });
+    await field(page, 'Bot or page name').fill(BOT);
+    await expect.poll(() => download.isVisible()).toBe(true);
     await field(page, 'Bot or page name').fill('shop');
     await expect.poll(() => inTab(page).getByText(telegram, { exact: true }).count()).toBe(1);
     expect(await linkOnPage(page)).toBe('');
+    // No link, no QR code: the last good link's code must not stay on screen to be downloaded.
+    await expect.poll(() => inTab(page).locator('figure.qr').isVisible()).toBe(false);
+    expect(await download.isVisible()).toBe(false);
     await field(page, 'Channel').selectOption('whatsapp');
     await expect.poll(() => inTab(page).getByText(whatsapp, { exact: true }).count()).toBe(1);
     await field(page, 'Bot or page name').fill('+79000000000');
