@@ -21,6 +21,7 @@ const temp = useTempFolders('botflow-simulator-');
 
 const ORDER_CASES = 'scripts/order-status.cases.yaml';
 const NO_ORDER = 'a client with no order leaves an email after one typo';
+const KNOWN = 'a known client from a Telegram link sees the order';
 
 /** A copy of sample scripts (and case files) in a temp folder of the test's own. */
 async function copyOf(...names: string[]): Promise<string> {
@@ -102,6 +103,19 @@ describe('the simulator on the page', () => {
     await say(page, 'anna@example.com');
     await expect.poll(() => log.textContent()).toContain('Thank you! We will write to anna@example.com.');
     await expect.poll(() => current(page)).toBe('done');
+  });
+
+  test("with a case's mocks and nothing typed, the conversation starts as the case does, Restart included", async () => {
+    const studio = await StudioProcess.start('scripts/order-status.yaml');
+    const page = await openStudioPage(browser(), studio);
+    await page.getByRole('tab', { name: 'Simulator' }).click();
+    await page.getByLabel('Server Requests').selectOption({ label: `mocks of case: ${KNOWN}` });
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await expect.poll(() => log.textContent()).toContain('Your order: Kettle (shipped).');
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await expect.poll(() => log.getByRole('listitem').count()).toBe(1);
+    expect(await log.textContent()).toContain('Your order: Kettle (shipped).');
   });
 
   test('the real CRM with --allow-host', async () => {

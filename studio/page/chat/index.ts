@@ -233,14 +233,16 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
   });
   startForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const start = formStart();
+    const [file, name] = mocks.value === REAL_SERVICE ? [] : (JSON.parse(mocks.value) as [string, string]);
+    // With a case's mocks and nothing typed, the conversation starts as the case does.
+    const caseStart = file !== undefined && startValue.value.trim() === '';
+    const start = caseStart ? undefined : formStart();
     if (typeof start === 'string') {
       alert.textContent = start;
       return;
     }
-    const [file, name] = mocks.value === REAL_SERVICE ? [] : (JSON.parse(mocks.value) as [string, string]);
     void begin({
-      start,
+      ...(start !== undefined && { start }),
       ...(channel.value !== '' && { channel: channel.value }),
       ...(file !== undefined && name !== undefined && { case: { file, name } }),
     });
