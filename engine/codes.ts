@@ -696,6 +696,13 @@ export const CODES = {
       'The simulator has no such conversation: it was never started, it was dropped for newer ones (the studio keeps the last 20), or the script changed since it started.',
     fix: 'Start the conversation again.',
   },
+  'studio.cannot-watch': {
+    from: 'studio',
+    thrown: 'BotflowError',
+    meaning:
+      'The studio cannot watch the script’s folder for saves: the folder does not exist, or cannot be read.',
+    fix: 'Check the script’s path; a script that does not exist yet may be opened in an existing folder.',
+  },
   'studio.too-many-blocks': {
     from: 'studio',
     severity: 'warning',

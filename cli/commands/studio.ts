@@ -14,6 +14,8 @@ interface StudioOptions extends RunOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Addresses that mean "every interface": the page answers only at the address it prints, so it needs one. */
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
 export function studioCommand(): Command {
   return addRunOptions(
@@ -33,6 +35,11 @@ export function studioCommand(): Command {
         .default([]),
     )
     .action(async (file: string, options: StudioOptions) => {
+      if (WILDCARDS.has(options.host)) {
+        throw new UsageError(
+          `--host takes the one address the studio is opened at (e.g. 192.168.1.20), not ${JSON.stringify(options.host)}: the page answers only at the address it prints`,
+        );
+      }
       const studio = await startStudio({
         file,
         host: options.host,

@@ -3,6 +3,9 @@ import type { ServerResponse } from 'node:http';
 /** Longer than any proxy's idle timeout is likely to be short: a comment line keeps the stream open. */
 const HEARTBEAT_MS = 15_000;
 
+/** Open pages at once: a designer has a few tabs open; past this the oldest stream is closed. */
+export const STREAM_LIMIT = 16;
+
 /** Server-sent events to every open page: the current value on connect, each new one after. */
 export class EventHub {
   private readonly clients = new Set<ServerResponse>();
@@ -24,6 +27,11 @@ export class EventHub {
     });
     response.write(frame(event, first));
     this.clients.add(response);
+    const [oldest] = this.clients;
+    if (this.clients.size > STREAM_LIMIT && oldest) {
+      this.clients.delete(oldest);
+      oldest.end();
+    }
     response.on('close', () => this.clients.delete(response));
   }
 

@@ -30,10 +30,13 @@ export class Guard {
     }
   }
 
-  /** API calls: the token in the header, or in the query for the event stream (EventSource sends no headers). */
-  checkToken(request: IncomingMessage, query: URLSearchParams): void {
+  /**
+   * API calls: the token in the header; the event stream gives it in the query, since EventSource
+   * sends no headers (`query` is given for that route only, so no other URL carries the token).
+   */
+  checkToken(request: IncomingMessage, query?: URLSearchParams): void {
     const header = request.headers[TOKEN_HEADER];
-    const given = Buffer.from(typeof header === 'string' ? header : (query.get('token') ?? ''));
+    const given = Buffer.from(typeof header === 'string' ? header : (query?.get('token') ?? ''));
     if (given.length !== this.token.length || !timingSafeEqual(given, this.token)) {
       throw new HttpError('studio.bad-token', 'this call needs the token of the URL the studio printed');
     }

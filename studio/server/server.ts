@@ -60,11 +60,16 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   let reading = Promise.resolve();
   const reload = () => {
     // One read at a time, in order: the page must never get an older file after a newer one.
-    reading = reading.then(async () => {
-      loaded = await read();
-      events.send(SCRIPT_EVENT, loaded.model);
-    });
+    reading = reading
+      .then(async () => {
+        loaded = await read();
+        events.send(SCRIPT_EVENT, loaded.model);
+      })
+      // A failed read is told and the chain goes on: the next save is read again.
+      .catch((error: unknown) => options.onFailure?.(error));
   };
+  // Watching before listening: a folder that cannot be watched stops the studio before it serves.
+  const watcher = watchFile(options.file, reload);
 
   const context: StudioContext = {
     file: options.file,
@@ -91,7 +96,6 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const token = randomBytes(18).toString('base64url');
   const guard = new Guard(authority, token);
-  const watcher = watchFile(options.file, reload);
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     guard.checkHost(request);
@@ -108,8 +112,9 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       return;
     }
     if (!url.pathname.startsWith('/api/')) throw notFound();
-    guard.checkToken(request, url.searchParams);
-    if (method === 'GET' && url.pathname === '/api/events') {
+    const stream = method === 'GET' && url.pathname === '/api/events';
+    guard.checkToken(request, stream ? url.searchParams : undefined);
+    if (stream) {
       events.open(response, SCRIPT_EVENT, loaded.model);
       return;
     }

@@ -1,8 +1,10 @@
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { StudioModel } from '../../studio/protocol.js';
+import { STREAM_LIMIT } from '../../studio/server/events.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { StudioProcess } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
@@ -87,7 +89,7 @@ describe('the local server', () => {
     const studio = await StudioProcess.start('scripts/order-status.yaml');
     const port = new URL(studio.origin).port;
     for (const host of [`attacker.example:${port}`, `localhost:${port}`, '127.0.0.1']) {
-      for (const path of ['/', `/api/script?token=${studio.token}`]) {
+      for (const path of ['/', '/api/script']) {
         const answer = await raw(studio, path, { host, 'x-botflow-token': studio.token });
         expect(answer.status, `${host} ${path}`).toBe(421);
         expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'studio.wrong-host' } });
@@ -105,9 +107,24 @@ describe('the local server', () => {
     }
     expect((await raw(studio, '/api/events', { host })).status).toBe(403);
     expect((await raw(studio, '/api/events?token=nope', { host })).status).toBe(403);
+    // Only the event stream takes the token in its URL (EventSource sends no headers).
+    expect((await raw(studio, `/api/script?token=${studio.token}`, { host })).status).toBe(403);
     const model = await raw(studio, '/api/script', { host, 'x-botflow-token': studio.token });
     expect(model.status).toBe(200);
     expect((JSON.parse(model.body) as StudioModel).name).toBe('order-status');
+  });
+
+  test(`keeps at most ${STREAM_LIMIT} event streams open: one more closes the oldest`, async () => {
+    const studio = await StudioProcess.start('scripts/order-status.yaml');
+    const readers = [];
+    for (let i = 0; i <= STREAM_LIMIT; i++) {
+      const response = await fetch(`${studio.origin}/api/events?token=${studio.token}`);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read(); // the first event: the script
+      readers.push(reader);
+    }
+    expect((await readers[0]?.read())?.done).toBe(true);
+    for (const reader of readers.slice(1)) await reader.cancel();
   });
 
   test('a write must come from the studio’s own origin', async () => {
@@ -218,11 +235,30 @@ describe('the command line', () => {
     );
   });
 
-  test('serving beyond the loopback says so', async () => {
-    const studio = await StudioProcess.start('scripts/order-status.yaml', ['--host', '0.0.0.0']);
-    expect(studio.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\//);
+  test('serving beyond the loopback says so; a wildcard address is refused, since the page answers at one address', async () => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((item) => item?.family === 'IPv4' && !item.internal)?.address;
+    expect(address, 'this machine has no address beyond the loopback to serve on').toBeDefined();
+    const studio = await StudioProcess.start('scripts/order-status.yaml', ['--host', address ?? '']);
+    expect(studio.url.startsWith(`http://${address ?? ''}:`)).toBe(true);
     await expect
       .poll(() => studio.stderr)
-      .toContain('serving on 0.0.0.0: whoever reaches this address with the URL can run the script');
+      .toContain(`serving on ${address ?? ''}: whoever reaches this address with the URL can run the script`);
+    for (const wildcard of ['0.0.0.0', '::']) {
+      const result = await runCli(['studio', 'scripts/order-status.yaml', '--no-open', '--host', wildcard]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `botflow: --host takes the one address the studio is opened at (e.g. 192.168.1.20), not "${wildcard}": the page answers only at the address it prints\n`,
+      );
+    }
+  });
+
+  test('a script in a folder that does not exist is one sentence, and the studio does not stay running', async () => {
+    const result = await runCli(['studio', '/no/such/folder/bot.yaml', '--no-open']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'botflow: cannot watch /no/such/folder for changes to bot.yaml: there is no such folder\n',
+    );
   });
 });
