@@ -242,7 +242,6 @@ describe('the Coverage tab', () => {
     },
   );
 
-  // Needs the graph's `reached`/`unreached` classes (the graph's own work): fails until it lands.
   test.each(SAMPLES)('%s: colours every block and edge of the graph as reached or not', async (name) => {
     const studio = await StudioProcess.start(`scripts/${name}.yaml`);
     const page = await openStudioPage(browser(), studio);
@@ -264,7 +263,6 @@ describe('the Coverage tab', () => {
     await expect.poll(() => page.locator('g.reached, g.unreached').count()).toBe(0);
   });
 
-  // Needs the graph's classes too.
   test('a change on disk takes the colours off', async () => {
     const dir = await orderStatusProject();
     const studio = await StudioProcess.start('order-status.yaml', [], { cwd: dir });
@@ -326,7 +324,6 @@ describe('the Coverage tab', () => {
       .toBe('true');
   });
 
-  // Needs the simulator (its own work): fails until it lands.
   test('clicking a case replays it in the simulator', async () => {
     const studio = await StudioProcess.start('scripts/order-status.yaml');
     const page = await openStudioPage(browser(), studio);
