@@ -36,6 +36,8 @@ export interface StudioNode extends Box {
   readonly lastLine: number;
   /** Indexes into the model's problems. */
   readonly problems: readonly number[];
+  /** A jump's target: the node it stands for (clicking it goes there). */
+  readonly goesTo: string | undefined;
 }
 
 export interface StudioEdge {

@@ -35,7 +35,7 @@ const OPTIONS = {
   'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
   'elk.layered.crossingMinimization.forceNodeModelOrder': 'false',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '60',
   'elk.spacing.nodeNode': '36',
   'elk.spacing.edgeLabel': '4',
   'elk.edgeLabels.inline': 'false',

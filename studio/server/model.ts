@@ -18,10 +18,9 @@ const MARKER_HEIGHT = 36;
 /** A condition's expression is shortened on its edge; the side panel shows it whole. */
 export const LABEL_LIMIT = 28;
 
-export const START_NODE = '$start';
-export const ON_ERROR_NODE = '$on_error';
-const missingNode = (id: string) => `$missing:${id}`;
-const jumpNode = (edge: string) => `$jump:${edge}`;
+/** Ids of nodes that are not blocks start with `$`, which no valid block id does. */
+const START_NODE = '$start';
+const ON_ERROR_NODE = '$on_error';
 const JUMP_HEIGHT = 28;
 
 /**
@@ -121,11 +120,23 @@ function graphOf(
   problems: readonly StudioProblem[],
 ): { nodes: Draft[]; edges: EdgeDraft[] } {
   const ids = new Set(outline.blocks.map((block) => block.id));
+  // An invalid block id may start with `$` too: a marker's id steps aside rather than collide.
+  const free = (id: string) => {
+    let unique = id;
+    while (ids.has(unique)) unique += '~';
+    return unique;
+  };
   const problemsOf = (id: string) =>
     problems.flatMap((problem, index) => (problem.block === id ? [index] : []));
-  const marker = (id: string, kind: Exclude<StudioNode['kind'], 'block'>, summary = ''): Draft => ({
-    id,
+  const marker = (
+    id: string,
+    kind: Exclude<StudioNode['kind'], 'block'>,
+    summary = '',
+    goesTo: string | undefined = undefined,
+  ): Draft => ({
+    id: free(id),
     kind,
+    goesTo,
     type: '',
     shape: undefined,
     summary,
@@ -144,19 +155,22 @@ function graphOf(
   };
   const first = outline.start ?? outline.blocks[0]?.id;
   if (first !== undefined) {
-    nodes.push(marker(START_NODE, 'start'));
-    edge(START_NODE, first, '', 'start');
+    const start = marker(START_NODE, 'start');
+    nodes.push(start);
+    edge(start.id, first, '', 'start');
   }
   // Before the blocks: the layout breaks cycles by model order, and would turn a marker that
   // came after its target into the target's successor, drawn to its right with a backward edge.
   if (outline.onError !== undefined) {
-    nodes.push(marker(ON_ERROR_NODE, 'on_error'));
-    edge(ON_ERROR_NODE, outline.onError, 'on_error', 'on_error');
+    const onError = marker(ON_ERROR_NODE, 'on_error');
+    nodes.push(onError);
+    edge(onError.id, outline.onError, 'on_error', 'on_error');
   }
   for (const block of outline.blocks) {
     nodes.push({
       id: block.id,
       kind: 'block',
+      goesTo: undefined,
       type: block.type ?? '',
       shape: block.shape,
       summary: block.summary,
@@ -173,12 +187,20 @@ function graphOf(
   }
   // Edges to blocks the script lacks end at a node named for the block they expect.
   const missing = [...new Set(edges.map((e) => e.target).filter((target) => !ids.has(target)))];
-  nodes.push(...missing.map((id) => marker(missingNode(id), 'missing', id)));
-  const drawn = edges.map((e) => (ids.has(e.target) ? e : { ...e, to: missingNode(e.target) }));
-  // Long edges end at a "go to" node beside their source (see jumps.ts).
+  const missingNodes = new Map(missing.map((id) => [id, marker(`$missing:${id}`, 'missing', id)]));
+  nodes.push(...missingNodes.values());
+  const drawn = edges.map((e) => ({ ...e, to: missingNodes.get(e.target)?.id ?? e.target }));
+  // Long edges end at a "go to" node beside their source (see jumps.ts), which stands for the target.
   const jumps = jumpEdges({ nodes, edges: drawn });
-  for (const e of drawn) if (jumps.has(e.id)) nodes.push(marker(jumpNode(e.id), 'jump', e.target));
-  return { nodes, edges: drawn.map((e) => (jumps.has(e.id) ? { ...e, to: jumpNode(e.id) } : e)) };
+  return {
+    nodes,
+    edges: drawn.map((e) => {
+      if (!jumps.has(e.id)) return e;
+      const jump = marker(`$jump:${e.id}`, 'jump', e.target, e.to);
+      nodes.push(jump);
+      return { ...e, to: jump.id };
+    }),
+  };
 }
 
 const SIZES: Readonly<

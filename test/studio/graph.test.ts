@@ -136,6 +136,7 @@ test('a broken script shows each problem on its node and in the list; a click on
 test('a change on disk is drawn without a page reload, keeping the view and the selection', async () => {
   const dir = await folders.project({ 'order.yaml': await readFile('scripts/order-status.yaml', 'utf8') });
   const { page } = await open('order.yaml', dir);
+  await page.getByRole('button', { name: 'Fit' }).click();
   await page.getByRole('button', { name: 'Zoom in' }).click();
   await page.mouse.move(300, 500);
   await page.mouse.down();
@@ -179,6 +180,7 @@ test('finding a block centres, selects and focuses it', async () => {
 
 test('zoom, fit and the minimap change the view', async () => {
   const { page } = await open('scripts/client-identification.yaml');
+  await page.getByRole('button', { name: 'Fit' }).click();
   const fitted = await view(page);
   const frame = await page.locator('svg.graph').boundingBox();
   if (!frame) throw new Error('no graph on screen');
@@ -264,4 +266,34 @@ test("the block panel shows the block's YAML with the file's line numbers, and i
   const ways = page.getByRole('list', { name: 'Ways out' });
   await ways.getByRole('button', { name: 'ask-email' }).click();
   await expect(node(page, 'ask-email').getAttribute('class')).resolves.toContain('selected');
+});
+
+test('in a large script a long edge ends at a "go to" pill; clicking it or pressing Enter on it goes to its target', async () => {
+  const lines = ['botflow: 1', 'name: long', 'blocks:'];
+  for (let i = 0; i < 35; i++) {
+    lines.push(
+      `  ask${i}: { type: ask, text: "Question ${i}?", save: answer, next: check${i} }`,
+      `  check${i}:`,
+      '    type: condition',
+      `    branches: [{ if: "answer == 'stop'", next: done }]`,
+      `    else: ${i < 34 ? `ask${i + 1}` : 'done'}`,
+    );
+  }
+  lines.push('  done: { type: end, text: Bye }');
+  const dir = await folders.project({ 'long.yaml': `${lines.join('\n')}\n` });
+  const studio = await StudioProcess.start(join(dir, 'long.yaml'));
+  const page = await openStudioPage(browser(), studio);
+  const jump = edge(page, 'check0 branches[0].next');
+  const pill = node(page, (await jump.getAttribute('data-to')) ?? '');
+  await expect(pill.getAttribute('aria-label')).resolves.toBe('↪ done — go to');
+  // A flow too wide to read whole opens at a readable size, its start on the left.
+  await expect(page.getByLabel('Zoom level').textContent()).resolves.toBe('70%');
+  await pill.click();
+
+  await expect.poll(() => node(page, 'done').getAttribute('class')).toContain('selected');
+  await page.keyboard.press('Escape');
+  await expect.poll(() => node(page, 'done').getAttribute('class')).not.toContain('selected');
+  await pill.focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => node(page, 'done').getAttribute('class')).toContain('selected');
 });

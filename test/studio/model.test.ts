@@ -113,7 +113,10 @@ describe('long edges', () => {
     expect(long.map((edge) => edge.to)).toEqual(jumps.map((node) => node.id));
     for (const edge of long) {
       expect(edge.target).toBe('done');
-      expect(model.nodes.find((node) => node.id === edge.to)?.summary).toBe('done');
+      expect(model.nodes.find((node) => node.id === edge.to)).toMatchObject({
+        summary: 'done',
+        goesTo: 'done',
+      });
     }
     // Short edges still reach their block: the last condition's branch is one column from done.
     // (A small script draws every edge whole: see the sample scripts.)
@@ -137,5 +140,32 @@ describe('bounds', () => {
     expect(model.problems.filter((problem) => problem.code === 'block.unreachable')).toHaveLength(
       MAX_DRAWN_BLOCKS,
     );
+  });
+});
+
+describe('ids', () => {
+  test('a marker never takes the id of a block, even of an invalid one named like it', async () => {
+    const model = await build(
+      [
+        'botflow: 1',
+        'name: odd',
+        'on_error: $on_error',
+        'blocks:',
+        '  $start: { type: end }',
+        '  $on_error: { type: end }',
+        '  b: { type: message, text: Hi, next: $missing:x }',
+      ].join('\n'),
+    );
+    const ids = model.nodes.map((node) => node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(model.nodes.filter((node) => node.kind === 'start').map((node) => node.id)).toEqual(['$start~']);
+    expect(model.edges.find((edge) => edge.path === 'start')).toMatchObject({
+      from: '$start~',
+      to: '$start',
+    });
+    expect(model.edges.find((edge) => edge.path === 'on_error')).toMatchObject({
+      from: '$on_error~',
+      to: '$on_error',
+    });
   });
 });

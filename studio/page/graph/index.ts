@@ -68,7 +68,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       for (const node of model.nodes) nodeById.set(node.id, node);
       drawing = drawModel(model, edgeLayer, nodeLayer);
       minimap.draw(model);
-      if (first) viewport.fit(bounds());
+      if (first) viewport.open(bounds(), model.nodes.find((node) => node.kind === 'start') ?? model.nodes[0]);
       else viewport.apply();
       if (focused !== undefined) drawing.nodes.get(focused)?.focus({ preventScroll: true });
       canvas.dataset.revision = String(model.revision);
@@ -81,12 +81,9 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   });
 
   /** A jump stands for its target: clicking it goes there. */
-  const targetOf = (node: StudioNode) =>
-    node.kind !== 'jump' ? undefined : nodeById.has(node.summary) ? node.summary : `$missing:${node.summary}`;
   const choose = (node: StudioNode) => {
-    const target = targetOf(node);
-    if (target === undefined) app.select(node.id);
-    else jumpTo(target);
+    if (node.goesTo === undefined) app.select(node.id);
+    else jumpTo(node.goesTo);
   };
   nodeLayer.addEventListener('click', (event) => {
     const id = nodeOf(event.target)?.dataset.id;

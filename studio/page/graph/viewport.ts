@@ -9,6 +9,9 @@ const FIT_MARGIN = 32;
  * Pan and zoom of the graph: one transform on one group, so moving the view never touches the
  * nodes (a 300-block graph pans as fast as a 3-block one).
  */
+/** The smallest scale a block's text can be read at; the first view never starts below it. */
+export const READABLE = 0.7;
+
 export class Viewport {
   private x = 0;
   private y = 0;
@@ -65,6 +68,20 @@ export class Viewport {
     this.k = k;
     this.x = (width - bounds.width * k) / 2 - bounds.x * k;
     this.y = (height - bounds.height * k) / 2 - bounds.y * k;
+    this.apply();
+  }
+
+  /**
+   * The first view: the whole flow when it fits at a readable size; otherwise the readable size,
+   * with `start` (where conversations come in) at the left, since text at 30 % cannot be read.
+   */
+  open(bounds: Box, start: Box | undefined): void {
+    this.fit(bounds);
+    if (this.k >= READABLE || !start) return;
+    const { height } = this.size();
+    this.k = READABLE;
+    this.x = FIT_MARGIN - start.x * this.k;
+    this.y = height / 2 - (start.y + start.height / 2) * this.k;
     this.apply();
   }
 
