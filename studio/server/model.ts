@@ -132,7 +132,7 @@ function graphOf(
     id: string,
     kind: Exclude<StudioNode['kind'], 'block'>,
     summary = '',
-    goesTo: string | undefined = undefined,
+    goesTo?: string,
   ): Draft => ({
     id: free(id),
     kind,
