@@ -745,8 +745,8 @@ export const CODES = {
     status: 400,
     thrown: 'HttpError',
     meaning:
-      'The name given to the simulator’s “Save as test case” is not a new `*.cases.yaml` file in the script’s folder.',
-    fix: 'Give a plain file name ending in `.cases.yaml`, without folders.',
+      'The name given to the simulator’s “Save as test case” is not a plain `NAME.cases.yaml` file name (no folder, no hidden file, no other characters, 200 at most).',
+    fix: 'Give a plain file name of letters, digits, `_`, `.` and `-`, ending in `.cases.yaml`, 200 characters at most.',
   },
   'studio.case-file-exists': {
     from: 'studio',
@@ -755,6 +755,22 @@ export const CODES = {
     meaning:
       'The name given to the simulator’s “Save as test case” is a file that exists; the studio never overwrites one.',
     fix: 'Choose another name, or delete the file first.',
+  },
+  'studio.cannot-save': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The simulator’s “Save as test case” cannot write its file: a folder has that name, the script’s folder is gone, or the file system refused the write (no permission, no space).',
+    fix: 'Follow the message: choose another name, or make the script’s folder writable.',
+  },
+  'studio.coverage-running': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'Coverage was asked for with a name filter while a run with another filter was going; the studio runs one at a time.',
+    fix: 'Ask again when the running one finishes.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { link, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Document, isCollection, isScalar, visit } from 'yaml';
 import {
@@ -332,29 +332,52 @@ export async function checkRecordTarget(file: string, force: boolean): Promise<v
 
 /**
  * Writes a case file atomically: a temporary file in the same folder, then renamed over `file`
- * (`force`) or linked to it, which fails if it appeared meanwhile — then the recording is kept in
- * the temporary file, and the error says where.
+ * (`force`) or linked to it, which fails if it appeared meanwhile. Then, with `onConflict: 'keep'`
+ * (a recording that exists nowhere else), the text stays in the temporary file and the error says
+ * where; otherwise, and on any other failure, no temporary file is left.
  */
-export async function writeCaseFile(file: string, text: string, force: boolean): Promise<void> {
+export async function writeCaseFile(
+  file: string,
+  text: string,
+  force: boolean,
+  onConflict: 'keep' | 'discard' = 'keep',
+): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(temp, text, { flag: 'wx' });
-  if (force) {
-    await rename(temp, file);
-    return;
-  }
+  // Opened apart from the write: a failed open created nothing of ours to remove.
+  const handle = await open(temp, 'wx');
+  let kept = false;
   try {
-    await link(temp, file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const exists = code === 'EEXIST' || (await stat(file).catch(() => undefined)) !== undefined;
-    if (exists)
+    try {
+      await handle.writeFile(text);
+    } finally {
+      await handle.close();
+    }
+    if (force) await rename(temp, file);
+    else if (!(await linkNew(temp, file))) {
+      kept = onConflict === 'keep';
       throw new BotflowError(
         'record.exists',
-        `${file} appeared while recording, so it was not overwritten; the recording is in ${temp}`,
+        kept
+          ? `${file} appeared while recording, so it was not overwritten; the recording is in ${temp}`
+          : `${file} appeared while it was being written, so it was not overwritten`,
       );
+    }
+  } finally {
+    // Gone already when renamed; a link leaves it beside the file.
+    if (!kept) await rm(temp, { force: true });
+  }
+}
+
+/** Gives `temp` the name `file` unless a file has it: false then. */
+async function linkNew(temp: string, file: string): Promise<boolean> {
+  try {
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST' || (await stat(file).catch(() => undefined)) !== undefined) return false;
     // A file system without hard links: nothing is at `file`, so renaming cannot overwrite.
     await rename(temp, file);
-    return;
+    return true;
   }
-  await unlink(temp);
 }

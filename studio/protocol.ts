@@ -148,6 +148,8 @@ export interface Tally {
 export interface CoverageReport {
   /** The model's revision the run was made against: a later one makes the report stale. */
   readonly revision: number;
+  /** The script changed on disk while the cases ran: the report may mix two versions of it. */
+  readonly stale?: true;
   /** The name filter the run had, when it had one. */
   readonly filter?: string;
   readonly files: readonly CoverageFile[];

@@ -10,8 +10,8 @@ export interface StudioContext {
   readonly env: Readonly<Record<string, string>>;
   /** Hosts a Server Request may reach at a private address (`--allow-host`). */
   readonly allowHosts: readonly string[];
-  /** The case files coverage runs and the simulator takes mocks from. */
-  readonly caseFiles: readonly string[];
+  /** The case files coverage runs and the simulator takes mocks from; the simulator adds those it saves. */
+  readonly caseFiles: string[];
   /** How the simulator starts when the page names no start (the command line's start options). */
   readonly start: StartOptions;
   /** `--draw` values: fixed draws for random blocks. */

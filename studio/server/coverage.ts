@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ScriptError, type Script } from '../../engine/index.js';
+import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import { coverageOf } from '../../qa/coverage.js';
 import { loadCaseFile } from '../../qa/load-cases.js';
@@ -14,21 +15,30 @@ const coverageBody = z.strictObject({ filter: z.string().min(1).max(200).optiona
 
 /**
  * `POST /api/coverage`: runs the studio's case files with the runner of `botflow test` and answers
- * what they reached. One run at a time: a call while one runs gets that run's answer.
+ * what they reached. One run at a time: a call while one runs gets that run's answer when it asks
+ * for the same filter, and a 409 when not (that run's answer would not be the one it asked for).
  */
 export function coverageRoutes(context: StudioContext): StudioRoute[] {
-  let running: Promise<CoverageReport> | undefined;
+  let running: { readonly filter: string | undefined; readonly report: Promise<CoverageReport> } | undefined;
   return [
     {
       method: 'POST',
       path: '/api/coverage',
       handle: ({ body }) => {
         const { filter } = parseBody(coverageBody, body);
-        const script = runnable(context);
-        running ??= measure(context, script, filter).finally(() => {
-          running = undefined;
-        });
-        return running;
+        if (running && running.filter !== filter) {
+          throw new HttpError(
+            'studio.coverage-running',
+            'the tests are running with another filter; run them again when they finish',
+          );
+        }
+        if (!running) {
+          const report = measure(context, runnable(context), filter).finally(() => {
+            running = undefined;
+          });
+          running = { filter, report };
+        }
+        return running.report;
       },
     },
   ];
@@ -47,6 +57,9 @@ async function measure(
     checked.flatMap(({ file, foreign }) => (foreign ? [] : [file])),
     filter === undefined ? {} : { filter },
   );
+  // The suite read the script from disk: after a change, its counts may be of another version
+  // than `script`, whose ids the report names.
+  const stale = context.current().model.revision !== revision;
   const ran = new Map(suite.files.map((entry) => [entry.file, entry]));
   const files = checked.map(({ file, foreign }): CoverageFile => {
     const problems = foreign ? [foreign] : (ran.get(file)?.problems ?? []);
@@ -60,6 +73,7 @@ async function measure(
   const missed = new Set(coverage.unreached.map(({ block, edge }) => `${block} ${edge}`));
   return {
     revision,
+    ...(stale && { stale }),
     ...(filter !== undefined && { filter }),
     files,
     cases: suite.files.flatMap((entry) => entry.results.map(caseOf)),

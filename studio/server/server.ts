@@ -75,7 +75,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     file: options.file,
     env: options.env ?? {},
     allowHosts: options.allowHosts ?? [],
-    caseFiles: options.caseFiles ?? [],
+    caseFiles: [...(options.caseFiles ?? [])],
     start: options.start ?? { channel: 'studio' },
     draws: options.draws ?? {},
     current: () => loaded,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CHANNEL_NAMES, LinkError, startFromLink } from '../../channels/index.js';
 import { HttpError } from '../../channels/http/errors.js';
@@ -47,7 +47,12 @@ const startBody = z.strictObject({
 
 const sendBody = z.strictObject({ session: z.string().max(64), text: z.string().max(REPLY_LIMIT) });
 
-const saveBody = z.strictObject({ session: z.string().max(64), file: z.string().min(1).max(255) });
+// The name's own rules (CASE_FILE_NAME) give the clear message; this only bounds the body.
+const saveBody = z.strictObject({ session: z.string().max(64), file: z.string().max(4096) });
+
+/** A plain file name: no folder, no hidden file, nothing a shell or a YAML list would quote. */
+const CASE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.cases\.yaml$/;
+const CASE_FILE_NAME_LIMIT = 200;
 
 interface Session {
   readonly chat: ChatSession;
@@ -57,6 +62,8 @@ interface Session {
   readonly mocks: MockHttp | undefined;
   /** The conversation failed in the simulator (a request no mock matched), whatever the engine says. */
   failed: boolean;
+  /** The last turn or save asked for: each waits for the one before, so a recording never interleaves. */
+  queue: Promise<unknown>;
 }
 
 /**
@@ -79,6 +86,13 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
       );
     }
     return session;
+  };
+
+  /** Runs `work` once the session's earlier turns and saves are done, whatever became of them. */
+  const inTurn = <T>(session: Session, work: () => Promise<T>): Promise<T> => {
+    const done = session.queue.then(work, work);
+    session.queue = done.catch(() => undefined);
+    return done;
   };
 
   const turnOf = (session: Session, turn: Turn): SimulatorTurn => {
@@ -151,6 +165,7 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
           revision,
           mocks,
           failed: false,
+          queue: Promise.resolve(),
         };
         const turn = turnOf(session, await session.chat.start());
         const id = randomBytes(18).toString('base64url');
@@ -168,10 +183,12 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
       handle: async ({ body }): Promise<SimulatorSent> => {
         const input = parseBody(sendBody, body);
         const session = sessionOf(input.session);
-        if (session.failed || session.chat.turn?.status !== 'waiting')
-          throw new HttpError('studio.conversation-over', 'the conversation is over; restart it');
-        const turn = turnOf(session, await session.chat.send(input.text));
-        return { said: session.chat.bot.redact(input.text), turn };
+        return inTurn(session, async () => {
+          if (session.failed || session.chat.turn?.status !== 'waiting')
+            throw new HttpError('studio.conversation-over', 'the conversation is over; restart it');
+          const turn = turnOf(session, await session.chat.send(input.text));
+          return { said: session.chat.bot.redact(input.text), turn };
+        });
       },
     },
     {
@@ -181,19 +198,21 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
         const input = parseBody(saveBody, body);
         const session = sessionOf(input.session);
         const target = caseFileTarget(context.file, input.file);
-        const recorded = session.chat.toCase({
-          caseFile: target,
-          scriptFile: context.file,
-          recordedWith: 'botflow studio',
-        });
-        try {
+        const recorded = await inTurn(session, async () => {
+          const written = session.chat.toCase({
+            caseFile: target,
+            scriptFile: context.file,
+            recordedWith: 'botflow studio',
+          });
           await checkRecordTarget(target, false);
-          await writeCaseFile(target, recorded.text, false);
-        } catch (error) {
-          if (error instanceof BotflowError && error.code.startsWith('record.'))
-            throw new HttpError('studio.case-file-exists', `${target} already exists; choose another name`);
-          throw error;
-        }
+          await writeCaseFile(target, written.text, false, 'discard');
+          return written;
+        }).catch((error: unknown) => {
+          throw saveError(error, target);
+        });
+        // A file the designer named, in the script's folder: a case file of the studio from now on.
+        if (!context.caseFiles.some((file) => resolve(file) === resolve(target)))
+          context.caseFiles.push(target);
         return { file: target, steps: recorded.steps, warnings: recorded.warnings };
       },
     },
@@ -227,16 +246,41 @@ function startFrom(
 }
 
 /**
- * Where "Save as test case" writes: a new `*.cases.yaml` file in the script's folder, named as the
+ * Where "Save as test case" writes: a new file of a plain name in the script's folder, named as the
  * command line names the script's folder. Anything else is refused.
  */
 function caseFileTarget(scriptFile: string, name: string): string {
   const folder = dirname(scriptFile);
-  if (!name.endsWith('.cases.yaml') || dirname(resolve(folder, name)) !== resolve(folder)) {
+  if (name.length > CASE_FILE_NAME_LIMIT || !CASE_FILE_NAME.test(name)) {
     throw new HttpError(
       'studio.bad-case-file',
-      `save the case as a new NAME.cases.yaml file in the script's folder (${folder}), without a folder of its own`,
+      `name the case file NAME.cases.yaml, with letters, digits, "_", "." and "-" only and at most ${CASE_FILE_NAME_LIMIT} characters; it is saved in the script's folder (${folder})`,
     );
   }
-  return join(folder, basename(name));
+  return join(folder, name);
+}
+
+/** Why a save failed, in the page's words: a file or folder in the way, or what the file system said. */
+function saveError(error: unknown, target: string): unknown {
+  if (error instanceof BotflowError) {
+    switch (error.code) {
+      case 'record.exists':
+        return new HttpError('studio.case-file-exists', `${target} already exists; choose another name`);
+      case 'record.is-folder':
+        return new HttpError('studio.cannot-save', `${target} is a folder; choose another name`);
+      case 'record.no-folder':
+        return new HttpError('studio.cannot-save', `the script's folder ${dirname(target)} is gone`);
+    }
+    return error;
+  }
+  const reason = fileSystemReason(error);
+  return reason === undefined
+    ? error
+    : new HttpError('studio.cannot-save', `cannot write ${target}: ${reason}`);
+}
+
+/** What the file system said, without the path it named (maybe a temporary file's): "permission denied". */
+function fileSystemReason(error: unknown): string | undefined {
+  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return undefined;
+  return /^[A-Z]+: ([^,]+)/.exec(error.message)?.[1];
 }

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { envForCase } from '../../qa/record.js';
+import { envForCase, writeCaseFile } from '../../qa/record.js';
 import { ROOT, runCli } from '../support/cli.js';
 import {
   closeServers,
@@ -319,5 +319,36 @@ describe('envForCase', () => {
     expect(env).toEqual({ CRM_URL: 'https://crm.example.com/', HOOK_URL: 'https://hook-url.invalid' });
     // The mock URL of a request to the kept base: a cut-off piece of HOOK_URL, were it masked as one.
     expect(mask({ url: 'https://crm.example.com/' })).toEqual({ url: 'https://crm.example.com/' });
+  });
+});
+
+describe('writeCaseFile', () => {
+  const temporaries = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.tmp'));
+
+  it('leaves no temporary file when the write fails', async () => {
+    const dir = await temp.project({});
+    // A folder that is not empty stands where the file goes: renaming over it fails.
+    await mkdir(join(dir, 'taken.cases.yaml'));
+    await writeFile(join(dir, 'taken.cases.yaml', 'inside'), 'x\n');
+    await expect(writeCaseFile(join(dir, 'taken.cases.yaml'), 'cases: []\n', true)).rejects.toThrow();
+    expect(await temporaries(dir)).toEqual([]);
+  });
+
+  it('when the file appeared meanwhile, keeps the text in a temporary file it names, or discards it when told', async () => {
+    const dir = await temp.project({ 'new.cases.yaml': 'keep me\n' });
+    const file = join(dir, 'new.cases.yaml');
+    await expect(writeCaseFile(file, 'cases: []\n', false, 'discard')).rejects.toThrow(
+      `${file} appeared while it was being written, so it was not overwritten`,
+    );
+    expect(await temporaries(dir)).toEqual([]);
+
+    const kept = await writeCaseFile(file, 'cases: []\n', false).catch((error: unknown) => error);
+    expect(kept).toMatchObject({ code: 'record.exists' });
+    const [temporary = ''] = await temporaries(dir);
+    expect((kept as Error).message).toBe(
+      `${file} appeared while recording, so it was not overwritten; the recording is in ${join(dir, temporary)}`,
+    );
+    expect(await readFile(join(dir, temporary), 'utf8')).toBe('cases: []\n');
+    expect(await readFile(file, 'utf8')).toBe('keep me\n');
   });
 });

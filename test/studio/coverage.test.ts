@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { runSuite } from '../../qa/run-suite.js';
@@ -224,6 +225,56 @@ describe('POST /api/coverage', () => {
     expect(second).toEqual(first);
     const third = await coverage(studio);
     expect(third.cases.map((c) => c.durationMs)).not.toEqual(first.cases.map((c) => c.durationMs));
+  });
+});
+
+/** FAILING_CASES's first case with its mock answering slowly: a run takes over a second. */
+const SLOW_CASES = FAILING_CASES.replace('respond: { status: 404 }', 'respond: { status: 404, delay: 1500 }');
+
+describe('POST /api/coverage while a run is going', () => {
+  test('a call with the same filter shares the run; another filter gets a 409, never the other run’s report', async () => {
+    const dir = await orderStatusProject({ 'slow.cases.yaml': SLOW_CASES });
+    const studio = await StudioProcess.start('order-status.yaml', ['--cases', 'slow.cases.yaml'], {
+      cwd: dir,
+    });
+    const running = studio.call('/api/coverage', { filter: 'passes' });
+    await setTimeout(200);
+    const [same, other] = await Promise.all([
+      studio.call('/api/coverage', { filter: 'passes' }),
+      studio.call('/api/coverage', { filter: 'teapot' }),
+    ]);
+    expect(other).toEqual({
+      status: 409,
+      body: {
+        error: {
+          code: 'studio.coverage-running',
+          message: 'the tests are running with another filter; run them again when they finish',
+        },
+      },
+    });
+    expect(same).toEqual(await running);
+    expect((await coverage(studio, { filter: 'teapot' })).cases.map((c) => c.name)).toEqual([
+      'expects a teapot',
+    ]);
+  });
+
+  test('a report whose script changed on disk during the run is marked stale', async () => {
+    const dir = await orderStatusProject({ 'slow.cases.yaml': SLOW_CASES });
+    const studio = await StudioProcess.start('order-status.yaml', ['--cases', 'slow.cases.yaml'], {
+      cwd: dir,
+    });
+    const revisionOf = async () => ((await studio.call('/api/script')).body as StudioModel).revision;
+    const before = await revisionOf();
+    const running = coverage(studio);
+    await setTimeout(200);
+    const script = join(dir, 'order-status.yaml');
+    await writeFile(script, `${await readFile(script, 'utf8')}# saved during the run\n`);
+    await expect.poll(revisionOf).toBeGreaterThan(before);
+    const report = await running;
+    expect(report).toMatchObject({ revision: before, stale: true });
+    const again = await coverage(studio);
+    expect(again.revision).toBeGreaterThan(before);
+    expect(again.stale).toBeUndefined();
   });
 });
 

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import type {
+  CoverageReport,
   SimulatorSaved,
   SimulatorSent,
   SimulatorStarted,
@@ -29,6 +31,45 @@ async function copyOf(...names: string[]): Promise<string> {
   for (const name of names) files[name] = await readFile(join(ROOT, 'scripts', name), 'utf8');
   return temp.project(files);
 }
+
+/** A script whose every reply calls a service; with SLOW_ECHO's mock, each turn takes a while. */
+const ECHO = `botflow: 1
+name: echo
+start: ask
+variables:
+  said: ''
+blocks:
+  ask:
+    type: ask
+    text: 'Say something.'
+    save: said
+    next: call
+  call:
+    type: request
+    method: GET
+    url: '{{ env.API_URL }}/echo'
+    on:
+      success: heard
+  heard:
+    type: message
+    text: 'Heard: {{ said }}.'
+    next: ask
+`;
+
+const SLOW_ECHO = `script: echo.yaml
+cases:
+  - name: slow
+    env: { API_URL: 'http://api.test' }
+    http:
+      - match: { url: 'http://api.test/echo' }
+        respond: { status: 200, delay: 300 }
+    steps:
+      - bot: 'Say something.'
+`;
+
+/** The studio's answer to a case file name it refuses. */
+const badName = (dir: string) =>
+  `name the case file NAME.cases.yaml, with letters, digits, "_", "." and "-" only and at most 200 characters; it is saved in the script's folder (${dir})`;
 
 /** The node the graph marks as the block the conversation stands in. */
 const current = (page: Page) => page.locator('g.node.current').getAttribute('data-id');
@@ -223,11 +264,7 @@ describe('the simulator on the page', () => {
     expect(await alert.count()).toBe(0);
     await page.getByLabel('Case file name').fill('../outside.cases.yaml');
     await page.getByRole('button', { name: 'Save as test case' }).click();
-    await expect
-      .poll(() => alert.textContent())
-      .toBe(
-        `save the case as a new NAME.cases.yaml file in the script's folder (${dir}), without a folder of its own`,
-      );
+    await expect.poll(() => alert.textContent()).toBe(badName(dir));
     expect(existsSync(join(dir, '..', 'outside.cases.yaml'))).toBe(false);
 
     const revision = (await studio.call('/api/script')).body as { revision: number };
@@ -380,6 +417,101 @@ describe('the simulator API', () => {
     const replayed = await runCli(['test', join(dir, 'email.cases.yaml')]);
     expect(replayed.stdout).toContain('1 passed');
     expect(replayed.code).toBe(0);
+  });
+
+  test('a case file name is a plain NAME.cases.yaml of at most 200 characters: anything else is a 400 with one sentence', async () => {
+    const dir = await copyOf('lead-capture.yaml');
+    const studio = await StudioProcess.start(join(dir, 'lead-capture.yaml'));
+    const { session } = await start(studio, {});
+    const longest = `${'a'.repeat(200 - '.cases.yaml'.length)}.cases.yaml`;
+    for (const file of [
+      '',
+      '.cases.yaml',
+      '.hidden.cases.yaml',
+      'a\\b.cases.yaml',
+      'a\nb.cases.yaml',
+      'a\u0000b.cases.yaml',
+      'a b.cases.yaml',
+      'a.cases.yaml\n',
+      `b${longest}`,
+    ]) {
+      expect(await studio.call('/api/chat/save', { session, file }), JSON.stringify(file)).toEqual({
+        status: 400,
+        body: {
+          error: {
+            code: 'studio.bad-case-file',
+            message: badName(dir),
+          },
+        },
+      });
+    }
+    expect(await readdir(dir)).toEqual(['lead-capture.yaml']);
+    const saved = await studio.call('/api/chat/save', { session, file: longest });
+    expect(saved.status).toBe(200);
+    expect(await readdir(dir)).toEqual([longest, 'lead-capture.yaml']);
+  });
+
+  test('a save onto a folder says so, and leaves no temporary file', async () => {
+    const dir = await copyOf('lead-capture.yaml');
+    await mkdir(join(dir, 'taken.cases.yaml'));
+    const studio = await StudioProcess.start(join(dir, 'lead-capture.yaml'));
+    const { session } = await start(studio, {});
+    expect(await studio.call('/api/chat/save', { session, file: 'taken.cases.yaml' })).toEqual({
+      status: 409,
+      body: {
+        error: {
+          code: 'studio.cannot-save',
+          message: `${join(dir, 'taken.cases.yaml')} is a folder; choose another name`,
+        },
+      },
+    });
+    expect(await readdir(dir)).toEqual(['lead-capture.yaml', 'taken.cases.yaml']);
+  });
+
+  test('two replies sent at once are taken one after the other: the saved case has each answer after its reply', async () => {
+    const dir = await temp.project({ 'echo.yaml': ECHO, 'echo.cases.yaml': SLOW_ECHO });
+    const studio = await StudioProcess.start(join(dir, 'echo.yaml'), [
+      '--cases',
+      join(dir, 'echo.cases.yaml'),
+    ]);
+    const { session } = await start(studio, { case: { file: join(dir, 'echo.cases.yaml'), name: 'slow' } });
+    // Each reply waits for the slow mock: the second arrives while the first turn runs.
+    const both = await Promise.all(
+      ['one', 'two'].map((text) => studio.call('/api/chat/send', { session, text })),
+    );
+    expect(both.map((answer) => answer.status)).toEqual([200, 200]);
+    expect((await studio.call('/api/chat/save', { session, file: 'both.cases.yaml' })).status).toBe(200);
+    const recorded = parse(await readFile(join(dir, 'both.cases.yaml'), 'utf8')) as {
+      cases: [{ steps: unknown[] }];
+    };
+    // Either reply may be taken first; each is followed by the bot's answer to it.
+    const { steps } = recorded.cases[0];
+    const users = steps.flatMap((step) =>
+      typeof step === 'object' && step !== null && 'user' in step ? [step.user] : [],
+    );
+    expect(users.toSorted()).toEqual(['one', 'two']);
+    expect(steps).toEqual([
+      { bot: 'Say something.' },
+      ...users.flatMap((user) => [{ user }, { bot: `Heard: ${String(user)}.` }, { bot: 'Say something.' }]),
+    ]);
+    const replayed = await runCli(['test', join(dir, 'both.cases.yaml')]);
+    expect(replayed.stdout).toContain('1 passed');
+  });
+
+  test('a saved case file joins the case list and coverage at once', async () => {
+    const dir = await copyOf('lead-capture.yaml');
+    const studio = await StudioProcess.start(join(dir, 'lead-capture.yaml'));
+    expect((await studio.call('/api/cases')).body).toEqual({ cases: [], problems: [] });
+    const { session } = await start(studio, {});
+    await send(studio, session, 'Support');
+    const saved = (await studio.call('/api/chat/save', { session, file: 'support.cases.yaml' }))
+      .body as SimulatorSaved;
+    const { cases } = (await studio.call('/api/cases')).body as StudioCases;
+    expect(cases).toEqual([expect.objectContaining({ file: saved.file, steps: ['Support'] })]);
+    const report = (await studio.call('/api/coverage', {})).body as CoverageReport;
+    expect(report.files).toEqual([{ file: saved.file, problems: [] }]);
+    expect(report).toMatchObject({ passed: 1, failed: 0 });
+    expect(report.reached.blocks).toEqual(['topic', 'support']);
   });
 
   test('keeps the last 20 conversations: a 21st drops the oldest', async () => {

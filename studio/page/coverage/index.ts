@@ -37,7 +37,8 @@ export function mountCoverage(panel: HTMLElement, app: App): void {
     });
     clear.disabled = marks === undefined;
   };
-  const stale = () => shown !== undefined && shown.revision !== store.state.model?.revision;
+  const stale = () =>
+    shown !== undefined && (shown.stale === true || shown.revision !== store.state.model?.revision);
   const refresh = () => {
     const loads = store.state.model?.loads === true;
     run.disabled = running || !loads;
