@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
+import { BotflowError } from '../../engine/index.js';
 import { startStudio } from '../../studio/server/server.js';
 import { UsageError } from '../exit.js';
 import { addRunOptions, collect, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
@@ -40,6 +42,7 @@ export function studioCommand(): Command {
           `--host takes the one address the studio is opened at (e.g. 192.168.1.20), not ${JSON.stringify(options.host)}: the page answers only at the address it prints`,
         );
       }
+      await checkScriptPath(file);
       const studio = await startStudio({
         file,
         host: options.host,
@@ -76,6 +79,16 @@ export function studioCommand(): Command {
       await stopped;
       await studio.close();
     });
+}
+
+/** A folder is refused; a file that does not exist yet is said, since the page then shows nothing. */
+async function checkScriptPath(file: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw new BotflowError('file.unreadable', `${file} is a folder, not a script`);
+  // A missing folder is the watcher's one sentence; a missing file in a real folder is only said.
+  if (!info && (await stat(dirname(file)).catch(() => undefined))) {
+    complain(`botflow studio: ${file} does not exist yet; the page shows the script once it is saved there`);
+  }
 }
 
 function portOf(text: string | undefined): number {

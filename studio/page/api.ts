@@ -27,11 +27,18 @@ export class Api {
     });
   }
 
-  /** The script now and after each change on disk; EventSource reconnects by itself. */
-  onScript(listener: (model: StudioModel) => void): EventSource {
+  /**
+   * The script now and after each change on disk; EventSource reconnects by itself. `connected`
+   * says when the stream drops (the studio stopped) and when it is back.
+   */
+  onScript(listener: (model: StudioModel) => void, connected: (up: boolean) => void): EventSource {
     const source = new EventSource(`/api/events?token=${encodeURIComponent(this.token)}`);
     source.addEventListener(SCRIPT_EVENT, (event) => {
+      connected(true);
       listener(JSON.parse((event as MessageEvent<string>).data) as StudioModel);
+    });
+    source.addEventListener('error', () => {
+      connected(false);
     });
     return source;
   }

@@ -15,7 +15,12 @@ const api = new Api(token);
 const store = new Store();
 
 const title = h('h1', {}, 'botflow studio');
-const header = h('header', { class: 'top' }, title);
+const offline = h(
+  'p',
+  { class: 'offline', role: 'alert', hidden: true },
+  'The studio is not answering: it stopped, or restarted with a new URL. Saves no longer show here.',
+);
+const header = h('header', { class: 'top' }, title, offline);
 const canvas = h('section', { class: 'canvas', 'aria-label': 'Flow' });
 const tabList = h('div', { role: 'tablist', 'aria-label': 'Side panel' });
 const panels = new Map<Tab, HTMLElement>();
@@ -76,13 +81,19 @@ mountCoverage(panel('Coverage'), app);
 show('Block');
 
 store.subscribe((state, previous) => {
-  if (state.model !== previous.model) title.textContent = `botflow studio · ${state.model?.name ?? ''}`;
+  if (state.model !== previous.model)
+    title.textContent = `botflow studio · ${state.model?.name || state.model?.file || ''}`;
 });
-api.onScript((model) => {
-  const selected = store.state.selected;
-  store.update({
-    model,
-    selected:
-      selected !== undefined && model.nodes.some((node) => node.id === selected) ? selected : undefined,
-  });
-});
+api.onScript(
+  (model) => {
+    const selected = store.state.selected;
+    store.update({
+      model,
+      selected:
+        selected !== undefined && model.nodes.some((node) => node.id === selected) ? selected : undefined,
+    });
+  },
+  (up) => {
+    offline.hidden = up;
+  },
+);

@@ -6,10 +6,10 @@
  * so a 300-block flow whose blocks all lead to one `done` would cost the layout tens of thousands
  * of placeholders (and tens of seconds), and the page a bundle of parallel lines nobody can follow.
  */
-export const MAX_SPAN = 3;
+const MAX_SPAN = 3;
 
 /** Below this many nodes every edge is drawn whole: the layout is quick and the picture small. */
-export const JUMPS_FROM = 60;
+const JUMPS_FROM = 60;
 
 interface Graph {
   readonly nodes: readonly { readonly id: string }[];

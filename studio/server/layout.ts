@@ -21,7 +21,7 @@ export interface Layout {
 
 /** Label boxes are measured here, before any font exists: about 7 px a character at 12 px. */
 export const LABEL_CHAR_WIDTH = 7;
-export const LABEL_HEIGHT = 16;
+const LABEL_HEIGHT = 16;
 
 /**
  * Layered, left to right, as Botpress Studio draws flows. Model order (the file's block order)

@@ -10,7 +10,7 @@ import type { StudioEdge, StudioModel, StudioNode, StudioProblem } from '../prot
 import { jumpEdges } from './jumps.js';
 import { LABEL_CHAR_WIDTH, layOut, type Layout, type LayoutInput } from './layout.js';
 
-export const NODE_WIDTH = 240;
+const NODE_WIDTH = 240;
 const NODE_HEIGHT = 64;
 const WRITES_HEIGHT = 20;
 const MARKER_WIDTH = 96;

@@ -31,7 +31,7 @@ import { runnable, type StudioContext, type StudioRoute } from './context.js';
 const CHANNELS: readonly string[] = [...CHANNEL_NAMES, 'cli', 'studio'];
 
 /** Conversations kept at once; a new one past this drops the oldest (each holds a bot and its recording). */
-export const SESSION_LIMIT = 20;
+const SESSION_LIMIT = 20;
 
 const startBody = z.strictObject({
   start: z

@@ -297,3 +297,22 @@ test('in a large script a long edge ends at a "go to" pill; clicking it or press
   await page.keyboard.press('Enter');
   await expect.poll(() => node(page, 'done').getAttribute('class')).toContain('selected');
 });
+
+test('a script with nothing to draw says why on the canvas; a stopped studio is said at the top', async () => {
+  const dir = await folders.project({ 'bad.yaml': 'botflow: 1\nname: bad\nblocks: [\n' });
+  const { page, studio } = await open('bad.yaml', dir);
+  const note = page.locator('.canvas').getByRole('status');
+  await expect(note.textContent()).resolves.toBe(
+    'Nothing to draw: the script has 1 problem. See the problems',
+  );
+  await note.getByRole('button', { name: 'See the problems' }).click();
+  await expect(page.getByRole('tab', { name: /^Problems/ }).getAttribute('aria-selected')).resolves.toBe(
+    'true',
+  );
+  expect(await page.getByRole('alert').filter({ hasText: 'not answering' }).isVisible()).toBe(false);
+
+  await studio.stop('SIGINT');
+  await expect
+    .poll(() => page.getByRole('alert').filter({ hasText: 'The studio is not answering' }).isVisible())
+    .toBe(true);
+});

@@ -198,6 +198,9 @@ describe('the local server', () => {
     const dir = await temp.project({});
     const file = join(dir, 'later.yaml');
     const studio = await StudioProcess.start(file);
+    expect(studio.stderr).toBe(
+      `botflow studio: ${file} does not exist yet; the page shows the script once it is saved there\n`,
+    );
     const models = await readEvents(
       studio,
       (model) => model.loads,
@@ -252,6 +255,12 @@ describe('the command line', () => {
         `botflow: --host takes the one address the studio is opened at (e.g. 192.168.1.20), not "${wildcard}": the page answers only at the address it prints\n`,
       );
     }
+  });
+
+  test('a folder given as the script is one sentence', async () => {
+    const result = await runCli(['studio', 'scripts', '--no-open']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('botflow: scripts is a folder, not a script\n');
   });
 
   test('a script in a folder that does not exist is one sentence, and the studio does not stay running', async () => {

@@ -6,7 +6,7 @@ import type { State } from '../store.js';
 import { LEGEND } from './look.js';
 import { Minimap } from './minimap.js';
 import { ARROWS, neighbour } from './navigate.js';
-import { drawModel, shownId, type Drawing } from './render.js';
+import { drawModel, plural, shownId, type Drawing } from './render.js';
 import { Viewport } from './viewport.js';
 
 const ZOOM_STEP = 1.25;
@@ -38,7 +38,13 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     minimap.show(view);
     zoomLevel.textContent = `${Math.round(scale * 100)}%`;
   });
-  canvas.append(svg, legend(), minimap.element);
+  // Said on the canvas when there is nothing to draw, so an empty page never looks like a failure.
+  const showProblems = h('button', { type: 'button' }, 'See the problems');
+  showProblems.addEventListener('click', () => {
+    app.show('Problems');
+  });
+  const emptyNote = h('p', { class: 'empty-note', role: 'status', hidden: true });
+  canvas.append(svg, legend(), minimap.element, emptyNote);
 
   let model: StudioModel | undefined;
   let drawing: Drawing = { nodes: new Map(), edges: new Map() };
@@ -67,6 +73,11 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       nodeById.clear();
       for (const node of model.nodes) nodeById.set(node.id, node);
       drawing = drawModel(model, edgeLayer, nodeLayer);
+      emptyNote.hidden = model.nodes.length > 0;
+      emptyNote.replaceChildren(
+        `Nothing to draw: the script ${model.problems.length > 0 ? `has ${plural(model.problems.length, 'problem')}` : 'has no blocks'}. `,
+        ...(model.problems.length > 0 ? [showProblems] : []),
+      );
       minimap.draw(model);
       if (first) viewport.open(bounds(), model.nodes.find((node) => node.kind === 'start') ?? model.nodes[0]);
       else viewport.apply();

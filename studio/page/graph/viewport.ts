@@ -10,7 +10,7 @@ const FIT_MARGIN = 32;
  * nodes (a 300-block graph pans as fast as a 3-block one).
  */
 /** The smallest scale a block's text can be read at; the first view never starts below it. */
-export const READABLE = 0.7;
+const READABLE = 0.7;
 
 export class Viewport {
   private x = 0;
