@@ -81,8 +81,10 @@ mountCoverage(panel('Coverage'), app);
 show('Block');
 
 store.subscribe((state, previous) => {
-  if (state.model !== previous.model)
-    title.textContent = `botflow studio · ${state.model?.name || state.model?.file || ''}`;
+  if (state.model === previous.model || !state.model) return;
+  // A script that does not load may have no name yet: its file names it then.
+  const { name, file } = state.model;
+  title.textContent = `botflow studio · ${name === '' ? file : name}`;
 });
 api.onScript(
   (model) => {
