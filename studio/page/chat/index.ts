@@ -71,6 +71,8 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
   const fileName = h('input', { id: 'sim-save-file', type: 'text', autocomplete: 'off' });
   const save = h('button', { type: 'submit', disabled: true }, 'Save as test case');
   const saved = h('p', { class: 'sim-saved', role: 'status' });
+  // A refused save is said beside the button, not above a long conversation.
+  const saveError = h('p', { class: 'sim-error', role: 'alert' });
   const saveForm = h(
     'form',
     { class: 'sim-save' },
@@ -78,6 +80,7 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
     fileName,
     save,
     saved,
+    saveError,
   );
 
   panel.append(
@@ -259,7 +262,7 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
   saveForm.addEventListener('submit', (event) => {
     event.preventDefault();
     saved.textContent = '';
-    alert.textContent = '';
+    saveError.textContent = '';
     if (session === undefined) return;
     app.api
       .post<SimulatorSaved>('/api/chat/save', { session, file: fileName.value.trim() })
@@ -267,7 +270,9 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
         const warnings = result.warnings.length > 0 ? ` Warnings: ${result.warnings.join('; ')}` : '';
         saved.textContent = `Saved ${result.steps} steps to ${result.file}; botflow test replays it.${warnings}`;
       })
-      .catch(fail);
+      .catch((error: unknown) => {
+        saveError.textContent = message(error);
+      });
   });
 
   app.store.subscribe((state, previous) => {
