@@ -169,23 +169,12 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
     });
   };
 
-  const begin = async (body: {
-    start?: SimulatorStart;
-    channel?: string;
-    case?: CaseRef;
-  }): Promise<boolean> => {
+  /** Runs one call to the simulator with the form busy; a failure is shown, and answers false. */
+  const busyWith = async (call: () => Promise<void>): Promise<boolean> => {
     alert.textContent = '';
-    saved.textContent = '';
     setBusy(true);
     try {
-      const started = await app.api.post<SimulatorStarted>('/api/chat/start', body);
-      session = started.session;
-      revision = app.store.state.model?.revision;
-      log.replaceChildren();
-      visited.blocks.clear();
-      visited.edges.clear();
-      startButton.textContent = 'Restart';
-      show(started.turn);
+      await call();
       return true;
     } catch (error) {
       fail(error);
@@ -195,21 +184,28 @@ export function mountChat(panel: HTMLElement, app: App): { replay: (test: CaseRe
     }
   };
 
+  const begin = (body: { start?: SimulatorStart; channel?: string; case?: CaseRef }): Promise<boolean> => {
+    saved.textContent = '';
+    return busyWith(async () => {
+      const started = await app.api.post<SimulatorStarted>('/api/chat/start', body);
+      session = started.session;
+      revision = app.store.state.model?.revision;
+      log.replaceChildren();
+      visited.blocks.clear();
+      visited.edges.clear();
+      startButton.textContent = 'Restart';
+      show(started.turn);
+    });
+  };
+
   const reply = async (said: string): Promise<boolean> => {
     if (session === undefined || !waiting) return false;
-    alert.textContent = '';
-    setBusy(true);
-    try {
-      const sent = await app.api.post<SimulatorSent>('/api/chat/send', { session, text: said });
+    const current = session;
+    return busyWith(async () => {
+      const sent = await app.api.post<SimulatorSent>('/api/chat/send', { session: current, text: said });
       bubble('user', sent.said);
       show(sent.turn);
-      return true;
-    } catch (error) {
-      fail(error);
-      return false;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   /** The start the form describes, or a sentence saying what is wrong with it. */
