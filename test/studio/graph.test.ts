@@ -296,6 +296,20 @@ test('in a large script a long edge ends at a "go to" pill; clicking it or press
   await pill.focus();
   await page.keyboard.press('Enter');
   await expect.poll(() => node(page, 'done').getAttribute('class')).toContain('selected');
+
+  // The Block panel names the block a pill stands for, both ways.
+  const into = page.getByRole('list', { name: 'Ways in' });
+  // Every condition's branch, and the last one's else.
+  await expect.poll(() => into.getByRole('listitem').count()).toBe(36);
+  await expect(into.getByRole('listitem').first().textContent()).resolves.toBe("check0 answer == 'stop'");
+  await page.getByLabel('Find a block').fill('check0');
+  await page.getByLabel('Find a block').press('Enter');
+  await expect
+    .poll(() => page.getByRole('list', { name: 'Ways out' }).getByRole('listitem').allTextContents())
+    .toEqual(["answer == 'stop' → done", 'else → ask1']);
+  await page.getByLabel('Find a block').fill('ask0');
+  await page.getByLabel('Find a block').press('Enter');
+  await expect.poll(() => into.getByRole('listitem').allTextContents()).toEqual(['start']);
 });
 
 test('a script with nothing to draw says why on the canvas; a stopped studio is said at the top', async () => {

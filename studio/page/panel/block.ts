@@ -3,7 +3,7 @@ import { yaml } from '@codemirror/lang-yaml';
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
-import type { StudioModel, StudioNode } from '../../protocol.js';
+import type { StudioEdge, StudioModel, StudioNode } from '../../protocol.js';
 import type { App } from '../app.js';
 import { h } from '../dom.js';
 import { lookOf } from '../graph/look.js';
@@ -91,6 +91,8 @@ function describe(model: StudioModel, node: StudioNode, app: App): HTMLElement[]
   if (node.writes.length > 0) fact('Writes', node.writes.join(', '));
   const sections: HTMLElement[] = [facts];
 
+  // A long edge ends at a "go to" pill: its way out and in is the block the pill stands for.
+  const end = (id: string) => byId.get(id)?.goesTo ?? id;
   const out = model.edges.filter((edge) => edge.from === node.id);
   if (out.length > 0) {
     sections.push(
@@ -98,18 +100,21 @@ function describe(model: StudioModel, node: StudioNode, app: App): HTMLElement[]
       h(
         'ul',
         { class: 'ways', 'aria-label': 'Ways out' },
-        ...out.map((edge) => h('li', {}, h('code', {}, edge.label || edge.path), ' → ', link(edge.to))),
+        ...out.map((edge) => h('li', {}, h('code', {}, edge.label || edge.path), ' → ', link(end(edge.to)))),
       ),
     );
   }
-  const into = model.edges.filter((edge) => edge.to === node.id);
+  const into = model.edges.filter((edge) => end(edge.to) === node.id);
+  // The start and on_error markers name themselves; a block's way in says which of its ways it is.
+  const wayIn = (edge: StudioEdge) =>
+    byId.get(edge.from)?.kind === 'block' ? [' ', h('code', {}, edge.label || edge.path)] : [];
   if (into.length > 0) {
     sections.push(
       h('h3', {}, 'Ways in'),
       h(
         'ul',
         { class: 'ways', 'aria-label': 'Ways in' },
-        ...into.map((edge) => h('li', {}, link(edge.from), ' ', h('code', {}, edge.label || edge.path))),
+        ...into.map((edge) => h('li', {}, link(edge.from), ...wayIn(edge))),
       ),
     );
   }
