@@ -38,7 +38,11 @@ export function checkScript(
   limits: LoadOptions = {},
 ): { script?: Script; problems: ScriptProblem[] } {
   const source = readYaml(file, text, limits);
-  if (Array.isArray(source)) return { problems: source };
+  return Array.isArray(source) ? { problems: source } : checkSource(source);
+}
+
+/** Validates a script already read as YAML (outlineScript reads it once for both). */
+export function checkSource(source: YamlSource): { script?: Script; problems: ScriptProblem[] } {
   const findings: Finding[] = [];
   const script = validate(source, findings);
   const problems = findings

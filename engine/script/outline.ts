@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, type Node, type Pair } from 'yaml';
 import { blockDefinition } from '../../blocks/registry.js';
 import type { BlockDefinition, BlockShape, Edge } from '../block-api/contract.js';
 import { reachable } from './graph.js';
-import { checkScript, type LoadOptions } from './load.js';
+import { checkSource, type LoadOptions } from './load.js';
 import type { ScriptProblem } from './problem.js';
 import { readYaml, type YamlSource } from './read-yaml.js';
 import type { Script } from './script.js';
@@ -51,10 +51,11 @@ export function problemBlock(problem: Pick<ScriptProblem, 'path'>): string | und
  * it names, with the edges that can be read, so a designer sees the problems where they are.
  */
 export function outlineScript(text: string, file = '<script>', limits: LoadOptions = {}): ScriptOutline {
-  const { script, problems } = checkScript(text, file, limits);
   const source = readYaml(file, text, limits);
-  const empty = { file, name: undefined, start: undefined, onError: undefined, blocks: [], script };
-  if (Array.isArray(source)) return { ...empty, problems };
+  const blank = { file, name: undefined, start: undefined, onError: undefined, blocks: [] };
+  if (Array.isArray(source)) return { ...blank, script: undefined, problems: source };
+  const { script, problems } = checkSource(source);
+  const empty = { ...blank, script };
   const root = source.value as Record<string, unknown> | null;
   const header = typeof root === 'object' && root !== null && !Array.isArray(root) ? root : {};
   const blocksPair = pairAt(source.document.contents, 'blocks');
