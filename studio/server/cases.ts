@@ -1,24 +1,41 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { quote } from '../../channels/error.js';
 import { HttpError } from '../../channels/http/errors.js';
-import { formatProblem, ScriptError } from '../../engine/index.js';
+import { formatProblem, ScriptError, type ScriptProblem } from '../../engine/index.js';
 import { loadCaseFile, type CaseFile, type TestCase } from '../../qa/load-cases.js';
-import type { StudioCase, StudioCases } from '../protocol.js';
+import type { CoverageProblem, StudioCase, StudioCases } from '../protocol.js';
 import type { StudioContext } from './context.js';
 
-type Loaded = { readonly file: string } & ({ readonly loaded: CaseFile } | { readonly problems: string[] });
+/**
+ * One of the studio's case files as far as it can be read: its cases, the problems that keep it
+ * from loading, or the other script it tests (its cases would measure another graph).
+ */
+export type CaseFileRead = { readonly file: string } & (
+  | { readonly loaded: CaseFile }
+  | { readonly problems: readonly ScriptProblem[] }
+  | { readonly foreign: CoverageProblem }
+);
 
-/** Reads one of the studio's case files; a file that does not load, or tests another script, gives its problems. */
-async function readCaseFile(context: StudioContext, file: string): Promise<Loaded> {
+/** Reads one of the studio's case files afresh: the designer may have edited it. */
+export async function readCaseFile(context: StudioContext, file: string): Promise<CaseFileRead> {
   try {
     const loaded = await loadCaseFile(file);
-    if (resolve(loaded.scriptFile) !== resolve(context.file))
-      return { file, problems: [`${file} tests ${loaded.scriptFile}, not ${context.file}`] };
-    return { file, loaded };
+    if (resolve(loaded.scriptFile) === resolve(context.file)) return { file, loaded };
+    const { line, column } = loaded.scriptPosition;
+    const name = (path: string) => relative(process.cwd(), path);
+    const message = `this case file tests ${name(loaded.scriptFile)}, not the studio's script ${name(context.file)}`;
+    return { file, foreign: { file, line, column, message } };
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
-    return { file, problems: error.problems.filter((p) => p.severity === 'error').map(formatProblem) };
+    return { file, problems: error.problems };
   }
+}
+
+/** Why a case file cannot give cases, in sentences. */
+function problemsOf(read: CaseFileRead): string[] {
+  if ('foreign' in read) return [read.foreign.message];
+  if ('problems' in read) return read.problems.filter((p) => p.severity === 'error').map(formatProblem);
+  return [];
 }
 
 /** Every case of the studio's case files (read afresh: the designer may have edited them). */
@@ -27,8 +44,8 @@ export async function listCases(context: StudioContext): Promise<StudioCases> {
   const cases: StudioCase[] = [];
   const problems: { file: string; message: string }[] = [];
   for (const read of files) {
-    if ('problems' in read) {
-      problems.push(...read.problems.map((message) => ({ file: read.file, message })));
+    if (!('loaded' in read)) {
+      problems.push(...problemsOf(read).map((message) => ({ file: read.file, message })));
       continue;
     }
     for (const { name, data } of read.loaded.cases) {
@@ -51,8 +68,8 @@ export async function findCase(
   if (!context.caseFiles.includes(ref.file))
     throw new HttpError('studio.no-case', `${quote(ref.file)} is not one of the studio's case files`);
   const read = await readCaseFile(context, ref.file);
-  if ('problems' in read)
-    throw new HttpError('studio.no-case', `${ref.file} does not load: ${read.problems[0] ?? ''}`);
+  if (!('loaded' in read))
+    throw new HttpError('studio.no-case', `${ref.file} does not load: ${problemsOf(read)[0] ?? ''}`);
   const found = read.loaded.cases.find((testCase) => testCase.name === ref.name);
   if (!found) throw new HttpError('studio.no-case', `${ref.file} has no case named ${quote(ref.name)}`);
   return found;

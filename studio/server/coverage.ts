@@ -1,13 +1,12 @@
-import { relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ScriptError, type Script } from '../../engine/index.js';
+import type { Script } from '../../engine/index.js';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import { coverageOf } from '../../qa/coverage.js';
-import { loadCaseFile } from '../../qa/load-cases.js';
 import type { CaseResult } from '../../qa/run-case.js';
 import { runSuite } from '../../qa/run-suite.js';
-import type { CoverageCase, CoverageFile, CoverageProblem, CoverageReport } from '../protocol.js';
+import type { CoverageCase, CoverageFile, CoverageReport } from '../protocol.js';
+import { readCaseFile } from './cases.js';
 import { runnable, type StudioContext, type StudioRoute } from './context.js';
 
 /** A name filter is a few words typed on the page; 200 characters is far more than enough. */
@@ -50,8 +49,13 @@ async function measure(
   filter: string | undefined,
 ): Promise<CoverageReport> {
   const revision = context.current().model.revision;
+  // A case file for another script is not run; one that does not load is left to the runner,
+  // which reports its problems as `botflow test` does.
   const checked = await Promise.all(
-    context.caseFiles.map(async (file) => ({ file, foreign: await foreignScript(file, context.file) })),
+    context.caseFiles.map(async (file) => {
+      const read = await readCaseFile(context, file);
+      return { file, foreign: 'foreign' in read ? read.foreign : undefined };
+    }),
   );
   const suite = await runSuite(
     checked.flatMap(({ file, foreign }) => (foreign ? [] : [file])),
@@ -87,28 +91,6 @@ async function measure(
     },
     unreached: coverage.unreached,
   };
-}
-
-/**
- * Why a case file is not run here: it tests another script. A file that does not load is left
- * to the runner, which reports its problems as `botflow test` does.
- */
-async function foreignScript(file: string, script: string): Promise<CoverageProblem | undefined> {
-  try {
-    const caseFile = await loadCaseFile(file);
-    if (caseFile.scriptFile === resolve(script)) return undefined;
-    const { line, column } = caseFile.scriptPosition;
-    const name = (path: string) => relative(process.cwd(), path);
-    return {
-      file,
-      line,
-      column,
-      message: `this case file tests ${name(caseFile.scriptFile)}, not the studio's script ${name(script)}`,
-    };
-  } catch (error) {
-    if (error instanceof ScriptError) return undefined;
-    throw error;
-  }
 }
 
 function caseOf(result: CaseResult): CoverageCase {
