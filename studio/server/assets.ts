@@ -6,7 +6,7 @@ const BUNDLE = fileURLToPath(new URL('../page/', import.meta.url));
 
 export interface Asset {
   readonly type: string;
-  readonly body: Buffer;
+  readonly body: string;
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -19,7 +19,7 @@ export async function readAssets(): Promise<ReadonlyMap<string, Asset>> {
   const assets = new Map<string, Asset>();
   for (const [name, type] of Object.entries(TYPES)) {
     try {
-      assets.set(name, { type, body: await readFile(`${BUNDLE}${name}`) });
+      assets.set(name, { type, body: await readFile(`${BUNDLE}${name}`, 'utf8') });
     } catch {
       throw new Error(`the studio's page is not built (${name} is missing); run npm run build`);
     }

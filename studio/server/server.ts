@@ -108,7 +108,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     if (method === 'GET' && url.pathname.startsWith('/assets/')) {
       const asset = assets.get(url.pathname.slice('/assets/'.length));
       if (!asset) throw notFound();
-      reply(response, { status: 200, body: asset.body.toString(), contentType: asset.type });
+      reply(response, { status: 200, body: asset.body, contentType: asset.type });
       return;
     }
     if (!url.pathname.startsWith('/api/')) throw notFound();
