@@ -36,6 +36,7 @@ export {
 } from './runtime/bot.js';
 export type { HttpClient, HttpOutcome, HttpRequest } from './http/types.js';
 export { ConversationKeyError, isConversationKey, KEY_LIMIT } from './runtime/key.js';
+export { KeyedQueue } from './runtime/queue.js';
 export { DEFAULT_MAX_VARIABLE_BYTES, DEFAULT_MAX_VARIABLES, VariableLimitError } from './runtime/limits.js';
 export { compileScript } from './runtime/machine.js';
 export { secretMasker } from './runtime/mask.js';

@@ -7,6 +7,7 @@ import { parseBody } from '../../channels/http/schemas.js';
 import {
   BotflowError,
   createTransport,
+  KeyedQueue,
   REPLY_LIMIT,
   type StartOptions,
   type Turn,
@@ -62,8 +63,6 @@ interface Session {
   readonly mocks: MockHttp | undefined;
   /** The conversation failed in the simulator (a request no mock matched), whatever the engine says. */
   failed: boolean;
-  /** The last turn or save asked for: each waits for the one before, so a recording never interleaves. */
-  queue: Promise<unknown>;
 }
 
 /**
@@ -88,12 +87,8 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
     return session;
   };
 
-  /** Runs `work` once the session's earlier turns and saves are done, whatever became of them. */
-  const inTurn = <T>(session: Session, work: () => Promise<T>): Promise<T> => {
-    const done = session.queue.then(work, work);
-    session.queue = done.catch(() => undefined);
-    return done;
-  };
+  // A conversation's turns and saves run one at a time, in order, so a recording never interleaves.
+  const turns = new KeyedQueue();
 
   const turnOf = (session: Session, turn: Turn): SimulatorTurn => {
     const unmatched = session.mocks?.unmatched[0];
@@ -165,7 +160,6 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
           revision,
           mocks,
           failed: false,
-          queue: Promise.resolve(),
         };
         const turn = turnOf(session, await session.chat.start());
         const id = randomBytes(18).toString('base64url');
@@ -183,7 +177,7 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
       handle: async ({ body }): Promise<SimulatorSent> => {
         const input = parseBody(sendBody, body);
         const session = sessionOf(input.session);
-        return inTurn(session, async () => {
+        return turns.run(input.session, async () => {
           if (session.failed || session.chat.turn?.status !== 'waiting')
             throw new HttpError('studio.conversation-over', 'the conversation is over; restart it');
           const turn = turnOf(session, await session.chat.send(input.text));
@@ -198,18 +192,20 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
         const input = parseBody(saveBody, body);
         const session = sessionOf(input.session);
         const target = caseFileTarget(context.file, input.file);
-        const recorded = await inTurn(session, async () => {
-          const written = session.chat.toCase({
-            caseFile: target,
-            scriptFile: context.file,
-            recordedWith: 'botflow studio',
+        const recorded = await turns
+          .run(input.session, async () => {
+            const written = session.chat.toCase({
+              caseFile: target,
+              scriptFile: context.file,
+              recordedWith: 'botflow studio',
+            });
+            await checkRecordTarget(target, false);
+            await writeCaseFile(target, written.text, false, 'discard');
+            return written;
+          })
+          .catch((error: unknown) => {
+            throw saveError(error, target);
           });
-          await checkRecordTarget(target, false);
-          await writeCaseFile(target, written.text, false, 'discard');
-          return written;
-        }).catch((error: unknown) => {
-          throw saveError(error, target);
-        });
         // A file the designer named, in the script's folder: a case file of the studio from now on.
         if (!context.caseFiles.some((file) => resolve(file) === resolve(target)))
           context.caseFiles.push(target);
