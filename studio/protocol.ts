@@ -3,6 +3,16 @@
  * (the page's bundle and the server's code), so neither can drift from the other.
  */
 
+export type {
+  EditOperation,
+  EditResult,
+  JsonValue,
+  Port,
+  TextChange,
+  WayKind,
+} from '../engine/edit/operation.js';
+import type { EditOperation, Port, TextChange, WayKind } from '../engine/edit/operation.js';
+
 export type Shape = 'say' | 'question' | 'decide' | 'call' | 'compute' | 'stop';
 
 export interface Point {
@@ -38,6 +48,12 @@ export interface StudioNode extends Box {
   readonly problems: readonly number[];
   /** A jump's target: the node it stands for (clicking it goes there). */
   readonly goesTo: string | undefined;
+  /** Every way out of a block, connected or open, each drawn as its own port ([] for markers). */
+  readonly ports: readonly Port[];
+  /** The ways the designer may add (a condition's branch, an ask's choice, a request's outcome). */
+  readonly adds: readonly WayKind[];
+  /** The block's fields as written (YAML data as JSON), for its form; undefined for markers. */
+  readonly data: unknown;
 }
 
 export interface StudioEdge {
@@ -87,6 +103,57 @@ export interface StudioModel {
   readonly problems: readonly StudioProblem[];
   readonly width: number;
   readonly height: number;
+  /**
+   * The file on disk this model's text started from: a hash of its bytes ('' when there is no
+   * file yet). A save names it, and is refused when the file has changed since.
+   */
+  readonly disk: string;
+  /** True for a model of unsaved text (`POST /api/draft`, `/api/edit`), false for the file on disk. */
+  readonly draft: boolean;
+  /** Nodes the designer placed by hand, by block id: they keep their place over automatic layout. */
+  readonly pins: Readonly<Record<string, Point>>;
+}
+
+/** `POST /api/draft`: the model of unsaved text (validated and laid out, not written). */
+export interface DraftRequest {
+  readonly text: string;
+}
+
+/** `POST /api/edit`: one canvas operation applied to the page's current text. */
+export interface EditRequest {
+  readonly text: string;
+  readonly operation: EditOperation;
+}
+
+/** `/api/edit`'s answer: the changes to apply to the YAML pane (one undo step) and the new model. */
+export interface EditAnswer {
+  readonly text: string;
+  readonly changes: readonly TextChange[];
+  readonly focus?: string;
+  readonly port?: string;
+  readonly renamed?: Readonly<Record<string, string>>;
+  readonly model: StudioModel;
+}
+
+/** `POST /api/save`: writes `text` if the file on disk is still `base` (else 409 `studio.conflict`). */
+export interface SaveRequest {
+  readonly text: string;
+  readonly base: string;
+}
+
+/** `POST /api/copy`: the named blocks as a YAML snippet (comments kept), for the clipboard. */
+export interface CopyRequest {
+  readonly text: string;
+  readonly ids: readonly string[];
+}
+
+export interface CopyAnswer {
+  readonly blocks: string;
+}
+
+/** `POST /api/pins`: every pinned node (the sidecar file is rewritten whole). */
+export interface PinsRequest {
+  readonly pins: Readonly<Record<string, Point>>;
 }
 
 /** Server-sent events on `/api/events`: `event: script` carries a StudioModel. */

@@ -26,6 +26,8 @@ export interface OutlineBlock {
   readonly reachable: boolean;
   /** The lines the block spans in the file, its id's line first. */
   readonly lines: { readonly first: number; readonly last: number };
+  /** The block's fields as written (YAML data), valid or not. */
+  readonly data: unknown;
 }
 
 /** A script as far as it can be read: every block, every problem, and the script when it loads. */
@@ -71,6 +73,7 @@ export function outlineScript(text: string, file = '<script>', limits: LoadOptio
   const described = drafts.map((draft) => ({
     id: draft.id,
     lines: draft.lines,
+    data: draft.raw,
     ...describe(draft.id, draft.raw, script),
   }));
   const seen = reachable(
@@ -110,7 +113,7 @@ function describe(
   id: string,
   raw: unknown,
   script: Script | undefined,
-): Omit<OutlineBlock, 'id' | 'reachable' | 'lines'> {
+): Omit<OutlineBlock, 'id' | 'reachable' | 'lines' | 'data'> {
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
   const definition = typeof type === 'string' ? blockDefinition(type) : undefined;
   const loaded = script?.blocks.get(id);

@@ -5,6 +5,7 @@ import {
   type ScriptOutline,
   type ScriptProblem,
 } from '../../engine/index.js';
+import { createHash } from 'node:crypto';
 import type { Loaded } from './context.js';
 import type { StudioEdge, StudioModel, StudioNode, StudioProblem } from '../protocol.js';
 import { jumpEdges } from './jumps.js';
@@ -111,6 +112,9 @@ export class ModelBuilder {
       problems,
       width: layout.width,
       height: layout.height,
+      disk: diskHash(text),
+      draft: false,
+      pins: {},
     };
   }
 }
@@ -146,6 +150,9 @@ function graphOf(
     firstLine: 0,
     lastLine: 0,
     problems: [],
+    ports: [],
+    adds: [],
+    data: undefined,
     ...SIZES[kind](summary),
   });
   const nodes: Draft[] = [];
@@ -180,6 +187,14 @@ function graphOf(
       firstLine: block.lines.first,
       lastLine: block.lines.last,
       problems: problemsOf(block.id),
+      ports: block.edges.map((way) => ({
+        path: formatPath(way.path),
+        label: way.label ?? '',
+        target: way.target,
+        removable: false,
+      })),
+      adds: [],
+      data: block.data,
       width: NODE_WIDTH,
       height: NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0),
     });
@@ -215,3 +230,8 @@ const SIZES: Readonly<
     height: JUMP_HEIGHT,
   }),
 };
+
+/** What a save compares with the file on disk: a hash of the text read ('' for no file). */
+export function diskHash(text: string): string {
+  return text === '' ? '' : createHash('sha256').update(text).digest('base64url');
+}
