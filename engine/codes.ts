@@ -772,6 +772,15 @@ export const CODES = {
       'Coverage was asked for with a name filter while a run with another filter was going; the studio runs one at a time.',
     fix: 'Ask again when the running one finishes.',
   },
+  // Canvas edits of a script's text (engine/edit).
+  'edit.cannot-copy': {
+    from: 'studio',
+    status: 422,
+    thrown: 'BotflowError',
+    meaning:
+      'Blocks could not be copied from the script’s text: a block asked for is not in it (any more), or the text is not well-formed YAML.',
+    fix: 'Select the blocks again on the canvas, or fix the YAML first.',
+  },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 /** The engine's own codes. */

@@ -1,14 +1,15 @@
-import { isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
 import { blockDefinition, blockDefinitions } from '../../blocks/registry.js';
 import { BLOCK_ID } from '../script/fields.js';
 import { formatPath, type YamlPath } from '../script/yaml-path.js';
+import { insertBlocks, keyOf, renameKey, rootOf } from './blocks.js';
+import { pastePlan } from './copy.js';
 import { deleteDeep, isObject, nest, prunedPath, setDeep } from './data.js';
 import type { EditOperation, EditResult, JsonValue, TextChange } from './operation.js';
 import { parsePath } from './path.js';
-import { render, renderKey } from './render.js';
 import { pathTo, ScriptText, UNCHANGED, verified, type Plan } from './script.js';
-import { colonEndOf, contentEndOf, entryOf, ownLinesOf } from './syntax.js';
-import { insertLines, Refusal, removeAt, removeLines, rewriteFlow, setAt } from './write.js';
+import { entryOf, ownLinesOf } from './syntax.js';
+import { Refusal, insertLines, removeAt, removeLines, setAt } from './write.js';
 
 /**
  * Applies a canvas operation to a script's YAML text at the level of its concrete syntax: only
@@ -48,16 +49,8 @@ export function planOf(script: ScriptText, operation: EditOperation): Plan {
     case 'set-entry':
       return setEntry(script, operation.entry, operation.to);
     case 'paste':
-      throw new Refusal('pasting is not available yet');
+      return pastePlan(script, operation.blocks, operation.after);
   }
-}
-
-/** A block, new or pasted: its id, its data, and its own text (with comments) when it has one. */
-export interface NewBlock {
-  readonly id: string;
-  readonly value: JsonValue;
-  /** The block's lines as copied (`id:` at column 0), written as they are, indented for the file. */
-  readonly text?: string;
 }
 
 function addBlock(script: ScriptText, type: string, id: string | undefined, after: string | undefined): Plan {
@@ -69,112 +62,6 @@ function addBlock(script: ScriptText, type: string, id: string | undefined, afte
   const newId = id ?? script.freshId(type);
   script.checkNewId(newId);
   return { ...insertBlocks(script, [{ id: newId, value: definition.skeleton }], after), focus: newId };
-}
-
-/**
- * New blocks written into the script: after `after` (or the last block), at the blocks' column,
- * set apart by a blank line when the file sets its blocks apart. A script without blocks gets its
- * `blocks:`.
- */
-export function insertBlocks(
-  script: ScriptText,
-  blocks: readonly NewBlock[],
-  after: string | undefined,
-): Plan {
-  if (after !== undefined) script.block(after);
-  const { syntax } = script;
-  const { eol, unit } = syntax.style;
-  const map = script.blocks;
-  const expect = (document: Document) => {
-    const root = rootOf(document);
-    const existing = root.get('blocks', true);
-    if (!isMap(existing)) {
-      root.set(
-        'blocks',
-        document.createNode(Object.fromEntries(blocks.map((block) => [block.id, block.value]))),
-      );
-      return;
-    }
-    const at =
-      after === undefined
-        ? existing.items.length
-        : existing.items.findIndex((pair) => keyOf(pair) === after) + 1;
-    existing.items.splice(at, 0, ...blocks.map((block) => document.createPair(block.id, block.value)));
-  };
-  const linesAt = (column: number, separated: boolean) =>
-    blocks.map((block) => blockLines(script, block, column)).join(separated ? eol + eol : eol);
-  if (map?.flow && map.items.length > 0) {
-    const changes = rewriteFlow(syntax, map, (copy) => {
-      const at =
-        after === undefined
-          ? copy.items.length
-          : (copy as YAMLMap).items.findIndex((pair) => keyOf(pair) === after) + 1;
-      (copy as YAMLMap).items.splice(
-        at,
-        0,
-        ...blocks.map((block) => syntax.document.createPair(block.id, block.value)),
-      );
-    });
-    return { changes, expect };
-  }
-  if (map && map.items.length > 0) {
-    const column = syntax.lines.columnOf(
-      map.items[0]?.key ? ((map.items[0].key as Node).range?.[0] ?? 0) : 0,
-    );
-    const index =
-      after === undefined ? map.items.length - 1 : (entryOf(map, after)?.index ?? map.items.length - 1);
-    const separated = setApart(script, map);
-    const text = (separated ? eol : '') + linesAt(column, separated);
-    return {
-      changes: [insertLines(syntax, syntax.lines.afterOf(ownLinesOf(syntax, map, index).last), text)],
-      expect,
-    };
-  }
-  const root = script.root;
-  const entry = root ? entryOf(root, 'blocks') : undefined;
-  if (root && entry) {
-    // `blocks:` with nothing, `{}` or a scalar: the new blocks replace it.
-    const from = colonEndOf(syntax, entry.pair);
-    const to = Math.max(from, contentEndOf(syntax, root, entry.index));
-    return { changes: [{ from, to, insert: eol + linesAt(unit, true) }], expect };
-  }
-  const at =
-    root && root.items.length > 0
-      ? syntax.lines.afterOf(ownLinesOf(syntax, root, root.items.length - 1).last)
-      : syntax.text.length;
-  return { changes: [insertLines(syntax, at, 'blocks:' + eol + linesAt(unit, true))], expect };
-}
-
-function blockLines(script: ScriptText, block: NewBlock, column: number): string {
-  const { style } = script.syntax;
-  const pad = ' '.repeat(column);
-  if (block.text !== undefined)
-    return block.text
-      .split(/\r?\n/)
-      .map((line) => (line.trim() === '' ? '' : pad + line))
-      .join(style.eol);
-  return pad + renderKey(block.id, style) + ':' + render(block.value, { kind: 'key', column }, style);
-}
-
-/** The file sets its blocks apart with blank lines: any two blocks with one between them (a file with one block: yes). */
-function setApart(script: ScriptText, map: YAMLMap): boolean {
-  const { syntax } = script;
-  if (map.items.length < 2) return true;
-  for (let index = 1; index < map.items.length; index += 1) {
-    const before = ownLinesOf(syntax, map, index - 1).last;
-    const first = ownLinesOf(syntax, map, index).first;
-    for (let line = before + 1; line < first; line += 1) if (syntax.lines.isBlank(line)) return true;
-  }
-  return false;
-}
-
-function keyOf(pair: Pair): string | undefined {
-  return isScalar(pair.key) ? String(pair.key.value) : undefined;
-}
-
-function rootOf(document: Document): YAMLMap {
-  if (!isMap(document.contents)) document.contents = document.createNode({});
-  return document.contents as YAMLMap;
 }
 
 function blocksOf(script: ScriptText): YAMLMap {
@@ -213,7 +100,7 @@ function renameBlock(script: ScriptText, id: string, to: string): Plan {
   const key = entry?.pair.key;
   if (!isScalar(key) || !key.range) throw new Refusal(`the block "${id}" has a key the canvas cannot rename`);
   const changes: TextChange[] = [
-    { from: key.range[0], to: key.range[1], insert: renameKey(script, key.type, to) },
+    { from: key.range[0], to: key.range[1], insert: renameKey(syntax.style, key.type, to) },
   ];
   const references: YamlPath[] = [];
   for (const other of script.ids) {
@@ -238,13 +125,6 @@ function renameBlock(script: ScriptText, id: string, to: string): Plan {
       if (pair) pair.key = document.createNode(to);
     },
   };
-}
-
-/** A block's key renamed in its own quotes (an id has no character a quote would escape). */
-function renameKey(script: ScriptText, type: string | undefined, to: string): string {
-  if (type === 'QUOTE_SINGLE') return `'${to}'`;
-  if (type === 'QUOTE_DOUBLE') return `"${to}"`;
-  return renderKey(to, script.syntax.style);
 }
 
 /** The block's port named by `port`, as its module lists it. */

@@ -255,7 +255,13 @@ function appendItem(syntax: Syntax, seq: Collection, value: JsonValue): TextChan
     return change;
   }
   const column = syntax.lines.columnOf(startOf(seq, 0) ?? 0);
-  const lineText = ' '.repeat(column) + '-' + render(value, { kind: 'dash', column }, syntax.style);
+  // Items written as flow maps (`- { weight: 1, next: a }`) get one more of their kind.
+  const last = seq.items.at(-1);
+  const flowItem = isCollection(last) && last.flow && isCollectionValue(value) ? last : undefined;
+  const item = flowItem
+    ? ` ${render(value, { kind: 'flow' }, { ...syntax.style, flowPadding: paddedFlow(syntax, flowItem) })}`
+    : render(value, { kind: 'dash', column }, syntax.style);
+  const lineText = ' '.repeat(column) + '-' + item;
   return insertLines(
     syntax,
     syntax.lines.afterOf(ownLinesOf(syntax, seq, seq.items.length - 1).last),
@@ -307,8 +313,14 @@ export function rewriteFlow(
   const copy = collection.clone() as Collection;
   change(copy);
   const [from, to] = collection.range ?? [0, 0];
-  const flowPadding =
-    collection.items.length === 0 ? syntax.style.flowPadding : /^[[{]\s/.test(syntax.text.slice(from, to));
-  const style = { ...syntax.style, flowPadding };
+  const style = { ...syntax.style, flowPadding: paddedFlow(syntax, collection) };
   return [{ from, to, insert: render(copy, { kind: 'flow' }, style) }];
+}
+
+/** A flow collection's own spacing inside its brackets; the file's for an empty one. */
+function paddedFlow(syntax: Syntax, collection: Collection): boolean {
+  const [from, to] = collection.range ?? [0, 0];
+  return collection.items.length === 0
+    ? syntax.style.flowPadding
+    : /^[[{]\s/.test(syntax.text.slice(from, to));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { editScript, type EditOperation } from '../../engine/index.js';
+import { copyBlocks, editScript, type EditOperation } from '../../engine/index.js';
 import { yaml } from '../support/scripts.js';
 
 /** The text an operation leaves; its changes, applied to the old text, give the same text. */
@@ -273,6 +273,121 @@ describe('the file’s own conventions', () => {
   test('refuses broken YAML', () => {
     expect(refusal('blocks: [\n', { kind: 'add-block', type: 'end' })).toBe(
       'the YAML has an error on line 2, so the canvas cannot change it until it is fixed',
+    );
+  });
+});
+
+describe('add-way and remove-way', () => {
+  const REQUEST = yaml`
+    botflow: 1
+    name: calls
+    blocks:
+      lookup:
+        type: request
+        url: https://crm.example/clients
+        on:
+          success: show   # the usual way
+          '404': show
+      show: { type: end }
+      pick:
+        type: random
+        branches:
+          - { weight: 1, next: show }
+          - { weight: 1, next: lookup }
+  `;
+
+  test('an outcome is a key of `on`, named or the first free one, connected or open', () => {
+    const result = editScript(REQUEST, { kind: 'add-way', block: 'lookup', way: 'outcome', to: 'show' });
+    expect(result).toMatchObject({ ok: true, port: 'on.error' });
+    expect(result.ok && result.text).toBe(
+      REQUEST.replace("    '404': show\n", "    '404': show\n      error: show\n"),
+    );
+    expect(edited(REQUEST, { kind: 'add-way', block: 'lookup', way: 'outcome', name: 'timeout' })).toBe(
+      REQUEST.replace("    '404': show\n", "    '404': show\n      timeout:\n"),
+    );
+    expect(refusal(REQUEST, { kind: 'add-way', block: 'lookup', way: 'outcome', name: '404' })).toBe(
+      'the outcome 404 is routed already',
+    );
+    expect(refusal(REQUEST, { kind: 'add-way', block: 'show', way: 'branch' })).toBe(
+      'the block "show" takes no new branch',
+    );
+  });
+
+  test('a branch is appended to a list of flow items as one more flow item', () => {
+    const result = editScript(REQUEST, { kind: 'add-way', block: 'pick', way: 'branch' });
+    expect(result).toMatchObject({ ok: true, port: 'branches[2].next' });
+    expect(result.ok && result.text).toBe(
+      REQUEST.replace(
+        '      - { weight: 1, next: lookup }\n',
+        '      - { weight: 1, next: lookup }\n      - { weight: 50 }\n',
+      ),
+    );
+  });
+
+  test('removing a way takes its lines; the schema’s minimum stays', () => {
+    expect(edited(REQUEST, { kind: 'remove-way', block: 'lookup', port: 'on.success' })).toBe(
+      REQUEST.replace('      success: show   # the usual way\n', ''),
+    );
+    expect(refusal(REQUEST, { kind: 'remove-way', block: 'pick', port: 'branches[0].next' })).toBe(
+      'the way out "branches[0].next" of "pick" cannot be removed',
+    );
+  });
+});
+
+describe('set-entry', () => {
+  test('start and on_error are written in the format’s order, replaced in place, removed', () => {
+    expect(edited(SCRIPT, { kind: 'set-entry', entry: 'on_error', to: 'bye' })).toBe(
+      SCRIPT.replace('start: greet\n', 'start: greet\non_error: bye\n'),
+    );
+    expect(edited(SCRIPT, { kind: 'set-entry', entry: 'start', to: 'ask' })).toBe(
+      SCRIPT.replace('start: greet\n', 'start: ask\n'),
+    );
+    expect(edited(SCRIPT, { kind: 'set-entry', entry: 'start', to: undefined })).toBe(
+      SCRIPT.replace('start: greet\n', ''),
+    );
+  });
+});
+
+describe('copy and paste', () => {
+  test('copies blocks with their own comments, at column 0, in file order', () => {
+    expect(copyBlocks(SCRIPT, ['bye', 'greet'])).toBe(yaml`
+      # about greet
+      greet:
+        type: message
+        # the words
+        text: "Hello!"   # double quoted
+        next: ask
+
+      bye: { type: end, text: Bye }
+    `);
+    expect(() => copyBlocks(SCRIPT, ['nowhere'])).toThrow('there is no block "nowhere"');
+  });
+
+  test('pasting renames colliding ids, follows the copies’ own edges, keeps edges to blocks the script has', () => {
+    const snippet = copyBlocks(SCRIPT, ['greet', 'ask']);
+    const result = editScript(SCRIPT, { kind: 'paste', blocks: snippet, after: 'greet' });
+    expect(result).toMatchObject({ ok: true, focus: 'greet-2', renamed: { greet: 'greet-2', ask: 'ask-2' } });
+    expect(result.ok && result.text).toBe(
+      SCRIPT.replace(
+        '    next: ask\n',
+        '    next: ask\n\n' +
+          '  # about greet\n  greet-2:\n    type: message\n    # the words\n    text: "Hello!"   # double quoted\n    next: ask-2\n\n' +
+          "  # about ask, after a blank line\n  ask-2:\n    type: ask\n    text: 'Your name?'\n    save: name\n    on: { invalid: greet-2 }\n    # a note inside ask\n",
+      ),
+    );
+  });
+
+  test('an edge to a block the destination lacks is removed, an emptied map with it', () => {
+    const snippet = copyBlocks(SCRIPT, ['ask']);
+    const destination = 'botflow: 1\nname: other\nblocks:\n  start:\n    type: end\n';
+    expect(edited(destination, { kind: 'paste', blocks: snippet })).toBe(
+      `${destination}\n  # about ask, after a blank line\n  ask:\n    type: ask\n    text: 'Your name?'\n    save: name\n    # a note inside ask\n`,
+    );
+  });
+
+  test('refuses a clipboard without blocks', () => {
+    expect(refusal(SCRIPT, { kind: 'paste', blocks: 'just some text' })).toMatch(
+      /^the clipboard holds no blocks/,
     );
   });
 });
