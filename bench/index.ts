@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { editBenchmarks } from './edit.bench.js';
 import { compare, printTable } from './harness.js';
 import { payloadBenchmarks } from './payload.bench.js';
 import { qaBenchmarks, sampleSuite } from './qa.bench.js';
@@ -22,6 +23,7 @@ try {
       ...turnBenchmarks,
       ...requestBenchmarks(crmUrl),
       ...qaBenchmarks(await sampleSuite()),
+      ...editBenchmarks,
     ]),
   );
   console.log(`\n${await concurrentRequests(crmUrl)}`);
