@@ -114,6 +114,14 @@ export function prunedPath(data: unknown, path: YamlPath): YamlPath {
   return pruned;
 }
 
+/** The path is written in the data, with a value or without one (`next:`). */
+export function hasPath(data: unknown, path: YamlPath): boolean {
+  const parent = valueAt(data, path.slice(0, -1));
+  const key = path.at(-1);
+  if (Array.isArray(parent)) return typeof key === 'number' && key < parent.length;
+  return isObject(parent) && typeof key === 'string' && Object.hasOwn(parent, key);
+}
+
 export function valueAt(data: unknown, path: YamlPath): unknown {
   let value = data;
   for (const key of path) {

@@ -4,7 +4,7 @@ import { BLOCK_ID } from '../script/fields.js';
 import { formatPath, type YamlPath } from '../script/yaml-path.js';
 import { insertBlocks, keyOf, renameKey, rootOf } from './blocks.js';
 import { pastePlan } from './copy.js';
-import { deleteDeep, isObject, nest, prunedPath, setDeep } from './data.js';
+import { deleteDeep, hasPath, isObject, nest, prunedPath, setDeep } from './data.js';
 import type { EditOperation, EditResult, JsonValue, TextChange } from './operation.js';
 import { parsePath } from './path.js';
 import { pathTo, ScriptText, UNCHANGED, verified, type Plan } from './script.js';
@@ -169,16 +169,6 @@ function disconnect(script: ScriptText, block: string, port: string): Plan {
   const found = portOf(script, block, port);
   if (found.target === undefined && !hasPath(script.blockData(block), found.path)) return UNCHANGED;
   return removeInBlock(script, block, found.path);
-}
-
-function hasPath(data: unknown, path: YamlPath): boolean {
-  let value = data;
-  for (const key of path) {
-    if (Array.isArray(value) && typeof key === 'number' && key < value.length) value = value[key] as unknown;
-    else if (isObject(value) && typeof key === 'string' && Object.hasOwn(value, key)) value = value[key];
-    else return false;
-  }
-  return true;
 }
 
 function addWay(
