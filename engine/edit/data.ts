@@ -122,7 +122,7 @@ export function hasPath(data: unknown, path: YamlPath): boolean {
   return isObject(parent) && typeof key === 'string' && Object.hasOwn(parent, key);
 }
 
-export function valueAt(data: unknown, path: YamlPath): unknown {
+function valueAt(data: unknown, path: YamlPath): unknown {
   let value = data;
   for (const key of path) {
     if (Array.isArray(value) && typeof key === 'number') value = value[key] as unknown;

@@ -28,7 +28,7 @@ export function editScript(text: string, operation: EditOperation): EditResult {
   }
 }
 
-export function planOf(script: ScriptText, operation: EditOperation): Plan {
+function planOf(script: ScriptText, operation: EditOperation): Plan {
   switch (operation.kind) {
     case 'add-block':
       return addBlock(script, operation.type, operation.id, operation.after);

@@ -116,7 +116,7 @@ function isCollectionValue(value: JsonValue): value is readonly JsonValue[] | Re
 }
 
 /** A scalar's new value in its place, in its quotes or block style when they can hold it. */
-export function replaceScalar(
+function replaceScalar(
   syntax: Syntax,
   node: Scalar,
   value: string | number | boolean | null,
@@ -199,7 +199,7 @@ function replaceValue(syntax: Syntax, container: Collection, index: number, valu
 }
 
 /** A new entry in a map: in a block map as lines after `after` (or where `order` puts it), in a flow map rewritten. */
-export function insertEntry(
+function insertEntry(
   syntax: Syntax,
   map: YAMLMap,
   key: string,
@@ -278,7 +278,7 @@ export function insertLines(syntax: Syntax, at: number, text: string): TextChang
 }
 
 /** An item of a block collection removed with its own lines; the last one leaves the collection empty (`{}`, `[]`). */
-export function removeItem(syntax: Syntax, container: Collection, index: number): TextChange {
+function removeItem(syntax: Syntax, container: Collection, index: number): TextChange {
   if (container.items.length === 1) {
     const owner = parentOf(syntax, container);
     if (owner) return replaceValue(syntax, owner.container, owner.index, isMap(container) ? {} : []);
