@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import { editScript, readYamlData, SCRIPT_MAX_BYTES, scriptJsonSchema } from '../../engine/index.js';
-import type {
-  CopyAnswer,
-  EditAnswer,
-  EditOperation,
-  SaveConflict,
-  StudioModel,
-} from '../protocol.js';
+import type { CopyAnswer, EditAnswer, EditOperation, SaveConflict, StudioModel } from '../protocol.js';
 import type { StudioContext, StudioRoute } from './context.js';
 import { fileSystemReason, NO_FILE, readDisk, writeAtomically } from './disk.js';
 
