@@ -1,5 +1,6 @@
 import type { StudioContext, StudioRoute } from './context.js';
 import { coverageRoutes } from './coverage.js';
+import { editRoutes } from './edit.js';
 import { linkRoutes } from './links.js';
 import { simulatorRoutes } from './simulator.js';
 
@@ -10,5 +11,6 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     ...coverageRoutes(context),
     ...simulatorRoutes(context),
     ...linkRoutes(),
+    ...editRoutes(context),
   ];
 }
