@@ -1,22 +1,12 @@
 import { z } from 'zod';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
-import { readYamlData, SCRIPT_MAX_BYTES, scriptJsonSchema } from '../../engine/index.js';
-import type {
-  CopyAnswer,
-  EditAnswer,
-  EditOperation,
-  EditResult,
-  SaveConflict,
-  StudioModel,
-} from '../protocol.js';
+import { editScript, readYamlData, SCRIPT_MAX_BYTES, scriptJsonSchema } from '../../engine/index.js';
+import type { CopyAnswer, EditAnswer, EditOperation, SaveConflict, StudioModel } from '../protocol.js';
 import type { StudioContext, StudioRoute } from './context.js';
 import { fileSystemReason, NO_FILE, readDisk, writeAtomically } from './disk.js';
 
-// Interim, until engine/edit (editScript, copyBlocks) lands: every operation is refused.
-function editScript(_text: string, operation: EditOperation): EditResult {
-  return { ok: false, message: `the canvas cannot ${operation.kind} yet` };
-}
+// Interim, until engine/edit's copyBlocks lands.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 function copyBlocks(_text: string, _ids: readonly string[]): string {
   return '';
