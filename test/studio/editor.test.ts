@@ -213,6 +213,15 @@ describe('the YAML pane', () => {
     await accept();
     expect(await paneText(page)).toContain('    next: done\n    buttons:\n      - \n');
 
+    // In a request's `on` (success, 404 and error written), the outcomes left.
+    await pick(page, 'lookup');
+    await page.getByLabel('Script YAML').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Space');
+    await expect.poll(async () => (await options()).sort()).toEqual(['limit', 'network', 'timeout']);
+    await page.keyboard.press('Escape');
+
     await atEnd(page);
     await page.keyboard.insertText('  fresh:\n    type: ');
     await page.keyboard.press('Control+Space');
