@@ -242,6 +242,20 @@ describe('the YAML pane', () => {
     expect(await paneText(page)).toContain('  fresh:\n    type: ask\n    expect: email\n    next: thanks');
   });
 
+  test('Tab indents in the pane; Escape then Tab leaves it, so the keyboard is never trapped', async () => {
+    const { page, pane } = await editing();
+    await atEnd(page);
+    await page.keyboard.insertText('  farewell:');
+    await page.keyboard.press('Enter');
+    const indent = (await paneText(page)).split('\n').at(-1) ?? '';
+    await page.keyboard.press('Tab');
+    expect((await paneText(page)).split('\n').at(-1)).toBe(`${indent}  `);
+    expect(await pane.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await pane.evaluate((element) => element === document.activeElement)).toBe(false);
+  });
+
   test('the YAML toggle shows and hides the pane; a narrow window starts without it', async () => {
     const { page } = await editing({ width: 1000 });
     const toggle = page.getByRole('button', { name: 'YAML' });
