@@ -50,7 +50,7 @@ describe('the YAML pane', () => {
     await page.keyboard.insertText('  farewell:\n    type: message\n    text: Bye\n    next: nowhere\n');
     await node(page, 'farewell').waitFor();
     await node(page, '$missing:nowhere').waitFor();
-    const flagged = page.locator('.yaml-pane .cm-line:has(.cm-lintRange-error)');
+    const flagged = page.locator('.yaml-pane .cm-line:has(.cm-lintRange-error, .cm-lintPoint-error)');
     await expect.poll(() => flagged.allTextContents()).toEqual(['    next: nowhere']);
     await keepScreenshot(page, 'editor-diagnostic');
 
@@ -59,6 +59,14 @@ describe('the YAML pane', () => {
     await page.keyboard.press('Control+Backspace');
     await page.keyboard.type('done');
     await node(page, '$missing:nowhere').waitFor({ state: 'detached' });
+    await expect.poll(() => flagged.count()).toBe(0);
+
+    // Half-typed YAML: marked where the reader gave up; the flow keeps its picture meanwhile.
+    await page.keyboard.insertText('\n    buttons: [Ok');
+    await expect.poll(() => flagged.count()).toBe(1);
+    expect(await page.getByRole('tab', { name: /Problems/ }).textContent()).toContain('1');
+    expect(await node(page, 'farewell').count()).toBe(1);
+    await page.keyboard.insertText(']');
     await expect.poll(() => flagged.count()).toBe(0);
   });
 
