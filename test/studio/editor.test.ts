@@ -269,8 +269,14 @@ describe('the YAML pane', () => {
     const toggle = page.getByRole('button', { name: 'YAML' });
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     expect(await page.getByRole('region', { name: 'YAML pane' }).isVisible()).toBe(false);
+    const side = async () => (await page.locator('aside.side').boundingBox())?.width;
+    expect(await side()).toBe(420);
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByRole('region', { name: 'YAML pane' }).isVisible()).toBe(true);
+    expect(await side()).toBe(420);
+    await toggle.click();
+    expect(await page.getByRole('region', { name: 'YAML pane' }).isVisible()).toBe(false);
+    expect(await side()).toBe(420);
   });
 });

@@ -145,8 +145,19 @@ describe('POST /api/save', () => {
     expect(text.length).toBeGreaterThan(64 * 1024);
     expect((await studio.call('/api/save', { text, base: model.disk })).status).toBe(200);
     expect(await readFile(file, 'utf8')).toBe(text);
-    const huge = await studio.call('/api/draft', { text: 'x'.repeat(SCRIPT_BODY_LIMIT) });
+    const huge = await studio.raw(
+      '/api/draft',
+      {
+        host: new URL(studio.origin).host,
+        origin: studio.origin,
+        'x-botflow-token': studio.token,
+        'content-type': 'application/json',
+        'content-length': String(SCRIPT_BODY_LIMIT + 1),
+      },
+      'POST',
+    );
     expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toMatchObject({ error: { code: 'http.body-too-large' } });
   });
 });
 
