@@ -11,6 +11,9 @@ import { useTempFolders } from '../support/temp-folders.js';
 
 const temp = useTempFolders('botflow-studio-save-');
 const ORDER_STATUS = await readFile(join(ROOT, 'scripts/order-status.yaml'), 'utf8');
+interface ApiRefusal {
+  readonly error: { readonly code: string; readonly message: string };
+}
 const hashOf = (text: string) => createHash('sha256').update(text).digest('base64url');
 const temporaries = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.tmp'));
 
@@ -110,7 +113,7 @@ describe('POST /api/save', () => {
     const broken = ORDER_STATUS.replace('  show:\n', '  show:\n    text: [unclosed\n');
     const refused = await studio.call('/api/save', { text: broken, base: model.disk });
     expect(refused.status).toBe(422);
-    const { code, message } = (refused.body as SaveConflict).error;
+    const { code, message } = (refused.body as ApiRefusal).error;
     expect(code).toBe('studio.bad-yaml');
     expect(message).toMatch(new RegExp(`^not saved: ${file}:\\d+:\\d+: YAML syntax: `));
     expect(await readFile(file, 'utf8')).toBe(ORDER_STATUS);
@@ -238,9 +241,9 @@ describe('POST /api/edit', () => {
       operation: { kind: 'rename-block', id: 'show', to: 'done' },
     });
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({
-      error: { code: 'studio.edit-refused', message: expect.stringContaining('done') },
-    });
+    const { code, message } = (refused.body as ApiRefusal).error;
+    expect(code).toBe('studio.edit-refused');
+    expect(message).toContain('"done"');
   });
 
   test('an operation that is not one is a 400', async () => {

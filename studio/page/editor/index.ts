@@ -38,7 +38,11 @@ export function mountEditor(
 ): Editor {
   const { api, store } = app;
   let schema: JsonSchema | undefined;
-  void api.get<JsonSchema>('/api/schema').then((value) => (schema = value));
+  api
+    .get<JsonSchema>('/api/schema')
+    .then((value) => (schema = value))
+    // Without the schema the pane only goes without completion.
+    .catch(() => undefined);
 
   /** The file the pane's text started from: a save names its hash, and the text tells what is unsaved. */
   let base: DiskVersion = { hash: '', text: '' };
