@@ -8,6 +8,7 @@ import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench
 import { StoreBenchmarks } from './store.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 import { studioFigures } from './studio.bench.js';
+import { editorBenchmarks, keystrokeFigures } from './editor.bench.js';
 
 console.log(
   `botflow benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
@@ -24,6 +25,7 @@ try {
       ...requestBenchmarks(crmUrl),
       ...qaBenchmarks(await sampleSuite()),
       ...editBenchmarks,
+      ...editorBenchmarks,
     ]),
   );
   console.log(`\n${await concurrentRequests(crmUrl)}`);
@@ -46,3 +48,4 @@ try {
 
 console.log('\nstudio (Chromium; needs npm run build)');
 for (const line of await studioFigures()) console.log(line);
+for (const line of await keystrokeFigures()) console.log(line);

@@ -44,7 +44,7 @@ async function layoutFigure(): Promise<string> {
 }
 
 /** Starts the built `botflow studio` on a file and resolves with its URL. */
-async function studioOn(file: string): Promise<{ url: string; stop: () => void }> {
+export async function studioOn(file: string): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [`${ROOT}dist/cli/bin.js`, 'studio', file, '--no-open'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

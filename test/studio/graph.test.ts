@@ -23,6 +23,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 async function open(script: string, cwd?: string): Promise<{ page: Page; studio: StudioProcess }> {
   const studio = await StudioProcess.start(script, [], cwd === undefined ? {} : { cwd });
   const page = await openStudioPage(browser(), studio);
+  // These tests measure the canvas at the width it has without the YAML pane.
+  await page.getByRole('button', { name: 'YAML' }).click();
   await page.locator('.canvas[data-revision="1"]').waitFor();
   return { page, studio };
 }
@@ -282,7 +284,8 @@ test('in a large script a long edge ends at a "go to" pill; clicking it or press
   lines.push('  done: { type: end, text: Bye }');
   const dir = await folders.project({ 'long.yaml': `${lines.join('\n')}\n` });
   const studio = await StudioProcess.start(join(dir, 'long.yaml'));
-  const page = await openStudioPage(browser(), studio);
+  // Wide enough for the canvas beside the YAML pane to show the first pill at 70 %.
+  const page = await openStudioPage(browser(), studio, { width: 1800, height: 900 });
   const jump = edge(page, 'check0 branches[0].next');
   const pill = node(page, (await jump.getAttribute('data-to')) ?? '');
   await expect(pill.getAttribute('aria-label')).resolves.toBe('↪ done — go to');

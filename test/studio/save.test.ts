@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { SaveConflict, StudioModel } from '../../studio/protocol.js';
+import type { EditAnswer, SaveConflict, StudioModel } from '../../studio/protocol.js';
 import { writeAtomically } from '../../studio/server/disk.js';
 import { SCRIPT_BODY_LIMIT } from '../../studio/server/edit.js';
 import { ROOT } from '../support/cli.js';
@@ -11,6 +11,9 @@ import { useTempFolders } from '../support/temp-folders.js';
 
 const temp = useTempFolders('botflow-studio-save-');
 const ORDER_STATUS = await readFile(join(ROOT, 'scripts/order-status.yaml'), 'utf8');
+interface ApiRefusal {
+  readonly error: { readonly code: string; readonly message: string };
+}
 const hashOf = (text: string) => createHash('sha256').update(text).digest('base64url');
 const temporaries = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.tmp'));
 
@@ -110,7 +113,7 @@ describe('POST /api/save', () => {
     const broken = ORDER_STATUS.replace('  show:\n', '  show:\n    text: [unclosed\n');
     const refused = await studio.call('/api/save', { text: broken, base: model.disk });
     expect(refused.status).toBe(422);
-    const { code, message } = (refused.body as SaveConflict).error;
+    const { code, message } = (refused.body as ApiRefusal).error;
     expect(code).toBe('studio.bad-yaml');
     expect(message).toMatch(new RegExp(`^not saved: ${file}:\\d+:\\d+: YAML syntax: `));
     expect(await readFile(file, 'utf8')).toBe(ORDER_STATUS);
@@ -145,8 +148,19 @@ describe('POST /api/save', () => {
     expect(text.length).toBeGreaterThan(64 * 1024);
     expect((await studio.call('/api/save', { text, base: model.disk })).status).toBe(200);
     expect(await readFile(file, 'utf8')).toBe(text);
-    const huge = await studio.call('/api/draft', { text: 'x'.repeat(SCRIPT_BODY_LIMIT) });
+    const huge = await studio.raw(
+      '/api/draft',
+      {
+        host: new URL(studio.origin).host,
+        origin: studio.origin,
+        'x-botflow-token': studio.token,
+        'content-type': 'application/json',
+        'content-length': String(SCRIPT_BODY_LIMIT + 1),
+      },
+      'POST',
+    );
     expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toMatchObject({ error: { code: 'http.body-too-large' } });
   });
 });
 
@@ -193,6 +207,48 @@ describe('POST /api/draft', () => {
   test('a body that is not a text is a 400', async () => {
     const { studio } = await studioOn();
     const answer = await studio.call('/api/draft', { text: 1 });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'http.invalid-body' } } });
+  });
+});
+
+describe('POST /api/edit', () => {
+  test('answers the operation’s text, its changes to the text sent, and the draft model of the result', async () => {
+    const { file, studio, model } = await studioOn();
+    const answer = await studio.call('/api/edit', {
+      text: ORDER_STATUS,
+      operation: { kind: 'rename-block', id: 'show', to: 'show-order' },
+    });
+    expect(answer.status).toBe(200);
+    const { text, changes, focus, model: draft } = answer.body as EditAnswer;
+    expect(text).toBe(
+      ORDER_STATUS.replace('  show:', '  show-order:').replace('next: show\n', 'next: show-order\n'),
+    );
+    let applied = ORDER_STATUS;
+    for (const change of [...changes].reverse()) {
+      applied = applied.slice(0, change.from) + change.insert + applied.slice(change.to);
+    }
+    expect(applied).toBe(text);
+    expect(focus).toBe('show-order');
+    expect(draft).toMatchObject({ draft: true, text, revision: model.revision });
+    expect(draft.nodes.some((node) => node.id === 'show-order')).toBe(true);
+    expect(await readFile(file, 'utf8')).toBe(ORDER_STATUS);
+  });
+
+  test('an operation the text cannot take is 422 studio.edit-refused with the engine’s sentence', async () => {
+    const { studio } = await studioOn();
+    const refused = await studio.call('/api/edit', {
+      text: ORDER_STATUS,
+      operation: { kind: 'rename-block', id: 'show', to: 'done' },
+    });
+    expect(refused.status).toBe(422);
+    const { code, message } = (refused.body as ApiRefusal).error;
+    expect(code).toBe('studio.edit-refused');
+    expect(message).toContain('"done"');
+  });
+
+  test('an operation that is not one is a 400', async () => {
+    const { studio } = await studioOn();
+    const answer = await studio.call('/api/edit', { text: ORDER_STATUS, operation: { kind: 'explode' } });
     expect(answer).toMatchObject({ status: 400, body: { error: { code: 'http.invalid-body' } } });
   });
 });

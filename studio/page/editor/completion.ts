@@ -51,7 +51,9 @@ function keyOptions(root: JsonSchema, doc: Text, place: Place): Completion[] {
     for (const [key, field] of Object.entries(map.properties ?? {})) {
       if (place.written.has(key) || options.has(key)) continue;
       const shapes = alternatives(root, field);
-      const nested = shapes.some((shape) => typeOf(shape) === 'object' || typeOf(shape) === 'array');
+      // A field that is always a map or a list goes on the lines under its key.
+      const nested =
+        shapes.length > 0 && shapes.every((shape) => typeOf(shape) === 'object' || typeOf(shape) === 'array');
       const listed = shapes.every((shape) => typeOf(shape) === 'array');
       const under = ' '.repeat(place.column + 2);
       options.set(key, {
@@ -63,8 +65,19 @@ function keyOptions(root: JsonSchema, doc: Text, place: Place): Completion[] {
         apply: nested ? `${key}:\n${under}${listed ? '- ' : ''}` : `${key}: `,
       });
     }
+    // A map of names (a request's `on`): the names its pattern spells out.
+    for (const key of namesOf(map.propertyNames?.pattern)) {
+      if (!place.written.has(key) && !options.has(key))
+        options.set(key, { label: key, type: 'property', apply: `${key}: ` });
+    }
   }
   return [...options.values()];
+}
+
+/** The plain words of a pattern such as `^(success|error|[1-5]xx)$`: success, error. */
+function namesOf(pattern: string | undefined): string[] {
+  const words = /^\^\(([^()]*)\)\$$/.exec(pattern ?? '')?.[1]?.split('|') ?? [];
+  return words.filter((word) => /^[a-z]+$/.test(word));
 }
 
 function valueOptions(root: JsonSchema, doc: Text, place: Place): Completion[] {

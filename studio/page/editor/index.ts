@@ -38,7 +38,11 @@ export function mountEditor(
 ): Editor {
   const { api, store } = app;
   let schema: JsonSchema | undefined;
-  void api.get<JsonSchema>('/api/schema').then((value) => (schema = value));
+  api
+    .get<JsonSchema>('/api/schema')
+    .then((value) => (schema = value))
+    // Without the schema the pane only goes without completion.
+    .catch(() => undefined);
 
   /** The file the pane's text started from: a save names its hash, and the text tells what is unsaved. */
   let base: DiskVersion = { hash: '', text: '' };
@@ -164,11 +168,12 @@ export function mountEditor(
   const showModel = (model: StudioModel) => {
     clearTimeout(timer);
     shown = ++drafts;
+    const drawn = keepPicture(model, store.state.model);
     const selected = store.state.selected;
     store.update({
-      model,
+      model: drawn,
       selected:
-        selected !== undefined && model.nodes.some((node) => node.id === selected) ? selected : undefined,
+        selected !== undefined && drawn.nodes.some((node) => node.id === selected) ? selected : undefined,
     });
     pane.diagnose(diagnosticsOf(model.problems, pane.view.state.doc));
   };
@@ -319,6 +324,23 @@ export function mountEditor(
   refresh();
 
   return { edit, save, undo: doUndo, redo: doRedo, disk };
+}
+
+/**
+ * A draft that is not YAML (a quote not closed yet) has nothing to draw: the flow keeps its last
+ * picture, without problem badges, rather than vanish at every half-typed line. The pane and the
+ * Problems tab say what is wrong.
+ */
+function keepPicture(model: StudioModel, last: StudioModel | undefined): StudioModel {
+  const unreadable = model.problems.some((problem) => problem.code.startsWith('yaml.'));
+  if (!model.draft || !unreadable || model.nodes.length > 0 || !last || last.nodes.length === 0) return model;
+  return {
+    ...model,
+    nodes: last.nodes.map((node) => ({ ...node, problems: [] })),
+    edges: last.edges,
+    width: last.width,
+    height: last.height,
+  };
 }
 
 /** A file the studio could not read (too large, not a file): shown, never overwritten from the page. */

@@ -142,7 +142,7 @@ export function entriesUnder(doc: Text, lineNumber: number): Map<string, string>
     if (line.indent <= parent.content) break;
     column ??= line.content;
     if (line.content === column && line.dash === undefined && line.key !== undefined) {
-      entries.set(line.key, line.value.replace(/\s+#.*$/, '').trim());
+      entries.set(line.key, unquote(line.value.replace(/\s+#.*$/, '').trim()));
     }
   }
   return entries;
