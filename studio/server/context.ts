@@ -1,6 +1,7 @@
 import type { Script, StartOptions } from '../../engine/index.js';
 import { HttpError } from '../../channels/http/errors.js';
 import type { StudioModel } from '../protocol.js';
+import type { PinFile } from './pins.js';
 
 /** What the studio was started with and where the script stands: what every route works from. */
 export interface StudioContext {
@@ -16,6 +17,8 @@ export interface StudioContext {
   readonly start: StartOptions;
   /** `--draw` values: fixed draws for random blocks. */
   readonly draws: Readonly<Record<string, number>>;
+  /** The nodes the designer pinned, kept in the sidecar file beside the script. */
+  readonly pins: PinFile;
   /** The script as last read from disk. */
   current(): Loaded;
 }

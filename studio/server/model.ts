@@ -7,7 +7,15 @@ import {
 } from '../../engine/index.js';
 import { createHash } from 'node:crypto';
 import type { Loaded } from './context.js';
-import type { StudioEdge, StudioModel, StudioNode, StudioProblem } from '../protocol.js';
+import {
+  portOffset,
+  portsHeight,
+  type Point,
+  type StudioEdge,
+  type StudioModel,
+  type StudioNode,
+  type StudioProblem,
+} from '../protocol.js';
 import { jumpEdges } from './jumps.js';
 import { LABEL_CHAR_WIDTH, layOut, type Layout, type LayoutInput } from './layout.js';
 
@@ -54,7 +62,19 @@ type EdgeDraft = Omit<StudioEdge, 'points' | 'labelBox'>;
  * The page's model of a script: its outline drawn as nodes and edges. Blocks that edges name but
  * the script lacks become `missing` nodes, so a broken reference is seen, not silently dropped.
  */
+/** Where the model's pins come from: the sidecar file beside the script, and why it was ignored. */
+export interface PinSource {
+  readonly current: {
+    readonly pins: Readonly<Record<string, Point>>;
+    readonly problems: readonly StudioProblem[];
+  };
+}
+
+const NO_PINS: PinSource = { current: { pins: {}, problems: [] } };
+
 export class ModelBuilder {
+  constructor(private readonly pins: PinSource = NO_PINS) {}
+
   private revision = 0;
   /** The last layout and the graph it was made for: a text-only edit reuses it as it is. */
   private last: { key: string; layout: Layout } | undefined;
@@ -94,11 +114,11 @@ export class ModelBuilder {
     const drawn = outline.blocks.length <= MAX_DRAWN_BLOCKS;
     if (!drawn) problems.unshift(tooManyBlocks(outline));
     const { nodes, edges } = drawn ? graphOf(outline, problems) : { nodes: [], edges: [] };
-    const input: LayoutInput = { nodes, edges };
-    const key = JSON.stringify([nodes.map((n) => [n.id, n.width, n.height]), edges]);
+    const input = layoutInput(nodes, edges);
+    const key = JSON.stringify(input);
     const layout = this.last?.key === key ? this.last.layout : await layOut(input);
     this.last = { key, layout };
-    return {
+    return withPins(this.pins, {
       file,
       name: outline.name ?? '',
       revision: this.revision,
@@ -115,8 +135,22 @@ export class ModelBuilder {
       disk: diskHash(text),
       draft: false,
       pins: {},
-    };
+    });
   }
+}
+
+/** The sidecar's problem, when it was ignored: a warning of the page's, not of the script's. */
+const SIDECAR_PROBLEM = 'studio.bad-sidecar';
+
+/** `model` with the pins as they are now, and the sidecar's problem only if it still has one. */
+export function withPins(source: PinSource, model: StudioModel): StudioModel {
+  const { pins, problems } = source.current;
+  return {
+    ...model,
+    pins,
+    // Last, so the problem indexes the nodes hold stay right.
+    problems: [...model.problems.filter((problem) => problem.code !== SIDECAR_PROBLEM), ...problems],
+  };
 }
 
 function graphOf(
@@ -174,30 +208,30 @@ function graphOf(
     edge(onError.id, outline.onError, 'on_error', 'on_error');
   }
   for (const block of outline.blocks) {
-    nodes.push({
-      id: block.id,
-      kind: 'block',
-      goesTo: undefined,
-      type: block.type ?? '',
-      shape: block.shape,
-      summary: block.summary,
-      writes: block.writes,
-      valid: block.valid,
-      reachable: block.reachable,
-      firstLine: block.lines.first,
-      lastLine: block.lines.last,
-      problems: problemsOf(block.id),
-      ports: block.edges.map((way) => ({
-        path: formatPath(way.path),
-        label: way.label ?? '',
-        target: way.target,
-        removable: false,
-      })),
-      adds: [],
-      data: block.data,
-      width: NODE_WIDTH,
-      height: NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0),
-    });
+    nodes.push(
+      sized({
+        id: block.id,
+        kind: 'block',
+        goesTo: undefined,
+        type: block.type ?? '',
+        shape: block.shape,
+        summary: block.summary,
+        writes: block.writes,
+        valid: block.valid,
+        reachable: block.reachable,
+        firstLine: block.lines.first,
+        lastLine: block.lines.last,
+        problems: problemsOf(block.id),
+        ports: block.edges.map((way) => ({
+          path: formatPath(way.path),
+          label: way.label ?? '',
+          target: way.target,
+          removable: false,
+        })),
+        adds: [],
+        data: block.data,
+      }),
+    );
     for (const way of block.edges) edge(block.id, way.target, way.label ?? '', formatPath(way.path));
   }
   // Edges to blocks the script lacks end at a node named for the block they expect.
@@ -214,6 +248,49 @@ function graphOf(
       const jump = marker(`$jump:${e.id}`, 'jump', e.target, e.to);
       nodes.push(jump);
       return { ...e, to: jump.id };
+    }),
+  };
+}
+
+/** A block's card: tall enough for its lines of text and for its ports. */
+function sized(block: Omit<Draft, 'width' | 'height'>): Draft {
+  const text = NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0);
+  return {
+    ...block,
+    width: NODE_WIDTH,
+    height: Math.max(text, portsHeight(block.ports.length + block.adds.length)),
+  };
+}
+
+/** A block's ways out, then its adds; a marker's one way out. */
+function slotsOf(node: Draft): number {
+  if (node.kind === 'block') return node.ports.length + node.adds.length;
+  return node.kind === 'start' || node.kind === 'on_error' ? 1 : 0;
+}
+
+/** What the layout needs: every node with its ports, every edge leaving by its own port. */
+function layoutInput(nodes: readonly Draft[], edges: readonly EdgeDraft[]): LayoutInput {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  return {
+    nodes: nodes.map((node) => {
+      const slots = slotsOf(node);
+      return {
+        id: node.id,
+        width: node.width,
+        height: node.height,
+        ports: Array.from({ length: slots }, (_, slot) => portOffset(slot, slots, node.height)),
+      };
+    }),
+    edges: edges.map((edge) => {
+      const from = byId.get(edge.from);
+      const slot = from?.kind === 'block' ? from.ports.findIndex((port) => port.path === edge.path) : 0;
+      return {
+        id: edge.id,
+        from: edge.from,
+        port: from && slotsOf(from) > 0 && slot >= 0 ? slot : undefined,
+        to: edge.to,
+        label: edge.label,
+      };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import type { StudioContext, StudioRoute } from './context.js';
 import { coverageRoutes } from './coverage.js';
 import { linkRoutes } from './links.js';
+import { pinRoutes } from './pins.js';
 import { simulatorRoutes } from './simulator.js';
 
 /** The studio's feature routes besides the script and its events: one line per feature. */
@@ -10,5 +11,6 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     ...coverageRoutes(context),
     ...simulatorRoutes(context),
     ...linkRoutes(),
+    ...pinRoutes(context),
   ];
 }

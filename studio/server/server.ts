@@ -10,7 +10,8 @@ import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
 import type { Loaded, StudioContext, StudioRoute } from './context.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
-import { ModelBuilder } from './model.js';
+import { ModelBuilder, withPins } from './model.js';
+import { PinFile } from './pins.js';
 import { featureRoutes } from './routes.js';
 import { watchFile } from './watch.js';
 
@@ -44,9 +45,13 @@ const BODY_LIMIT = 64 * 1024;
  */
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   const assets = await readAssets();
-  const builder = new ModelBuilder();
+  const pins = new PinFile(options.file, () => {
+    loaded = { ...loaded, model: withPins(pins, loaded.model) };
+  });
+  const builder = new ModelBuilder(pins);
   const events = new EventHub();
   const read = async (): Promise<Loaded> => {
+    await pins.read();
     let text: string;
     try {
       text = await readScriptFile(options.file);
@@ -78,6 +83,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     caseFiles: [...(options.caseFiles ?? [])],
     start: options.start ?? { channel: 'studio' },
     draws: options.draws ?? {},
+    pins,
     current: () => loaded,
   };
   const routes = new Map<string, StudioRoute>(
