@@ -1,3 +1,4 @@
+import type { EditOperation, EditResult } from '../protocol.js';
 import type { Api } from './api.js';
 import type { Store } from './store.js';
 
@@ -21,4 +22,6 @@ export interface App {
   show(tab: Tab): void;
   /** Replays a case in the simulator. */
   replay(test: CaseRef): void;
+  /** Applies a canvas operation to the unsaved text as one undo step; resolves the result (the page shows a refusal). */
+  edit(operation: EditOperation): Promise<EditResult>;
 }

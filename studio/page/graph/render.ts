@@ -1,11 +1,15 @@
 import type { StudioEdge, StudioModel, StudioNode } from '../../protocol.js';
 import { s } from '../dom.js';
 import { lookOf } from './look.js';
+import { pathOf, type Placement } from './place.js';
+import { addWords, portPoint, portsOf, wayName } from './ports.js';
 
 /** The drawn graph: one element per node and per edge, by id, for marks to find. */
 export interface Drawing {
   readonly nodes: ReadonlyMap<string, SVGGElement>;
   readonly edges: ReadonlyMap<string, SVGGElement>;
+  /** The ports of each node that has any, by node id: moved with their node. */
+  readonly ports: ReadonlyMap<string, SVGGElement>;
 }
 
 /** Widths of the node's text at its font sizes, near enough to cut text before it overflows. */
@@ -61,14 +65,69 @@ export function problemCounts(node: StudioNode, model: StudioModel): { errors: n
   };
 }
 
-/** Draws every edge, then every node above them, into the two layers given. */
-export function drawModel(model: StudioModel, edgeLayer: SVGGElement, nodeLayer: SVGGElement): Drawing {
+/** The layers the graph is drawn in, bottom to top. */
+export interface Layers {
+  readonly edges: SVGGElement;
+  readonly nodes: SVGGElement;
+  readonly ports: SVGGElement;
+}
+
+/** Draws every edge, then every node above them, then the nodes' ports, each where `placement` puts it. */
+export function drawModel(model: StudioModel, placement: Placement, layers: Layers): Drawing {
   const kinds = new Map(model.nodes.map((node) => [node.id, node.kind]));
+  const names = new Map(model.nodes.map((node) => [node.id, shownId(node)]));
   const edges = new Map(model.edges.map((edge) => [edge.id, drawEdge(edge, kinds.get(edge.to))]));
   const nodes = new Map(model.nodes.map((node) => [node.id, drawNode(node, model)]));
-  edgeLayer.replaceChildren(...edges.values());
-  nodeLayer.replaceChildren(...nodes.values());
-  return { nodes, edges };
+  const ports = new Map(
+    model.nodes.flatMap((node) => {
+      const group = drawPorts(node, model, names);
+      return group ? [[node.id, group] as const] : [];
+    }),
+  );
+  const drawing = { nodes, edges, ports };
+  for (const edge of model.edges) routeEdge(drawing, placement, edge);
+  for (const id of nodes.keys()) placeNode(drawing, placement, id);
+  layers.edges.replaceChildren(...edges.values());
+  layers.nodes.replaceChildren(...nodes.values());
+  layers.ports.replaceChildren(...ports.values());
+  return drawing;
+}
+
+/** Moves the drawn nodes `moved` where `placement` now puts them, and redraws their edges only. */
+export function redrawMoved(drawing: Drawing, placement: Placement, moved: readonly string[]): void {
+  for (const id of moved) placeNode(drawing, placement, id);
+  for (const edge of placement.edgesAround(moved)) routeEdge(drawing, placement, edge);
+}
+
+function placeNode(drawing: Drawing, placement: Placement, id: string): void {
+  const { x, y } = placement.offset(id);
+  const transform = x === 0 && y === 0 ? null : `translate(${x} ${y})`;
+  for (const element of [drawing.nodes.get(id), drawing.ports.get(id)]) {
+    if (!element) continue;
+    if (transform === null) element.removeAttribute('transform');
+    else element.setAttribute('transform', transform);
+  }
+}
+
+function routeEdge(drawing: Drawing, placement: Placement, edge: StudioEdge): void {
+  const group = drawing.edges.get(edge.id);
+  if (!group) return;
+  const { points, labelBox } = placement.route(edge);
+  const d = pathOf(points);
+  for (const path of group.querySelectorAll('path')) path.setAttribute('d', d);
+  const end = points.at(-1);
+  const handle = group.querySelector('.end');
+  if (end && handle) {
+    handle.setAttribute('cx', String(end.x));
+    handle.setAttribute('cy', String(end.y));
+  }
+  const label = group.querySelector('.label');
+  if (label && labelBox) {
+    label.querySelector('rect')?.setAttribute('x', String(labelBox.x));
+    label.querySelector('rect')?.setAttribute('y', String(labelBox.y));
+    label.querySelector('text')?.setAttribute('x', String(labelBox.x + labelBox.width / 2));
+    label.querySelector('text')?.setAttribute('y', String(labelBox.y + labelBox.height / 2));
+  }
 }
 
 function drawEdge(edge: StudioEdge, targetKind: StudioNode['kind'] | undefined): SVGGElement {
@@ -81,22 +140,72 @@ function drawEdge(edge: StudioEdge, targetKind: StudioNode['kind'] | undefined):
     'data-from': edge.from,
     'data-to': edge.to,
     'data-target': edge.target,
+    'data-path': edge.path,
   });
-  const [first, ...rest] = edge.points;
-  if (first) {
-    const d = `M${first.x} ${first.y}${rest.map((p) => `L${p.x} ${p.y}`).join('')}`;
-    group.append(s('path', { class: 'line', d }));
-  }
+  // A wide invisible line to click, the line itself, and a handle on its end to drag elsewhere.
+  group.append(s('path', { class: 'hit' }), s('path', { class: 'line' }));
   if (edge.labelBox && edge.label !== '') {
     const box = edge.labelBox;
     group.append(
       s(
         'g',
         { class: 'label' },
-        s('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 4 }),
-        s('text', { x: box.x + box.width / 2, y: box.y + box.height / 2 }, edge.label),
+        s('rect', { width: box.width, height: box.height, rx: 4 }),
+        s('text', {}, edge.label),
       ),
     );
+  }
+  group.append(s('circle', { class: 'end', r: 6 }));
+  return group;
+}
+
+/** A node's ports on its right edge: a dot for each way out (hollow while open), a "+" per way to add. */
+function drawPorts(
+  node: StudioNode,
+  model: StudioModel,
+  names: ReadonlyMap<string, string>,
+): SVGGElement | undefined {
+  const spots = portsOf(node, model);
+  if (spots.length === 0) return undefined;
+  const group = s('g', { class: 'ports', 'data-id': node.id });
+  const owner = shownId(node);
+  for (const spot of spots) {
+    const { x, y } = portPoint(node, node, spot.slot);
+    if (spot.kind === 'add') {
+      group.append(
+        s(
+          'g',
+          {
+            class: 'port add',
+            'data-add': spot.way,
+            role: 'button',
+            'aria-label': `${owner}: add ${addWords(spot.way)}`,
+          },
+          s('title', {}, `Drag to a block to add ${addWords(spot.way)} leading there; click to add it open`),
+          s('circle', { cx: x, cy: y, r: 6 }),
+          s('path', { d: `M${x - 3} ${y}h6M${x} ${y - 3}v6` }),
+        ),
+      );
+      continue;
+    }
+    const name = wayName(spot.path, spot.label);
+    const target = spot.target === undefined ? 'not connected' : `→ ${names.get(spot.target) ?? spot.target}`;
+    const port = s(
+      'g',
+      {
+        class: `port way${spot.target === undefined ? ' open' : ''}`,
+        'data-port': spot.path,
+        role: 'button',
+        'aria-label': `${owner}: way out ${name} ${target}`,
+      },
+      s('title', {}, `${name}: drag to a block to connect`),
+      s('circle', { cx: x, cy: y, r: 5 }),
+    );
+    // An open way has no edge to carry its label: the port says it.
+    if (spot.target === undefined) {
+      port.append(s('text', { x: x + 9, y }, ellipsis(name, 120, SUMMARY_CHAR)));
+    }
+    group.append(port);
   }
   return group;
 }
