@@ -2,6 +2,7 @@ import type { Point, StudioEdge, StudioModel, StudioNode } from '../../protocol.
 import { s } from '../dom.js';
 import { pathOf, type Placement } from './place.js';
 import { portPoint, portsOf, type PortSpot } from './ports.js';
+import type { DragLayer } from './lift.js';
 import type { Viewport } from './viewport.js';
 
 /** A press that moves less than this many pixels is a click. */
@@ -10,16 +11,18 @@ const CLICK_SLOP = 4;
 /** What the pointer gestures read of the graph and what they ask of it. */
 export interface GestureHost {
   readonly svg: SVGSVGElement;
-  /** Above everything: the line drawn while connecting. */
-  readonly overlay: SVGGElement;
+  /** Over the graph: what is dragged, and the line drawn while connecting. */
+  readonly dragLayer: DragLayer;
   readonly viewport: Viewport;
   model(): StudioModel | undefined;
   placement(): Placement | undefined;
   node(id: string): StudioNode | undefined;
+  /** A block starts to be dragged. */
+  grab(id: string): void;
   /** A block dragged: drawn where the pointer takes it, nothing sent yet. */
   moving(id: string, at: Point): void;
-  /** A block dropped: it is pinned there. */
-  moved(id: string, at: Point): void;
+  /** A block dropped: pinned at `at`; undefined when the drag was called off (it goes back). */
+  release(id: string, at: Point | undefined): void;
   /** A port dropped on a block. */
   connect(from: PortSpot, to: string): void;
   /** An edge's end dropped on another block. */
@@ -32,7 +35,7 @@ export interface GestureHost {
 
 type Gesture =
   | { kind: 'pan'; last: Point; edge: string | undefined }
-  | { kind: 'move'; id: string; grab: Point; origin: Point }
+  | { kind: 'move'; id: string; grab: Point }
   | { kind: 'connect'; from: PortSpot; start: Point }
   | { kind: 'reconnect'; edge: StudioEdge; start: Point };
 
@@ -42,7 +45,7 @@ type Gesture =
  * and its edges; nothing reaches the server until the drop.
  */
 export function installGestures(host: GestureHost): void {
-  const { svg, overlay, viewport } = host;
+  const { svg, dragLayer, viewport } = host;
   let gesture: Gesture | undefined;
   let pressed: Point | undefined;
   let dragging = false;
@@ -99,7 +102,7 @@ export function installGestures(host: GestureHost): void {
     const node = nodeElement?.dataset.id === undefined ? undefined : host.node(nodeElement.dataset.id);
     const box = node && placement?.box(node.id);
     if (node?.kind === 'block' && box) {
-      return { kind: 'move', id: node.id, grab: { x: at.x - box.x, y: at.y - box.y }, origin: box };
+      return { kind: 'move', id: node.id, grab: { x: at.x - box.x, y: at.y - box.y } };
     }
     return { kind: 'pan', last: at, edge: edge?.id };
   };
@@ -121,13 +124,16 @@ export function installGestures(host: GestureHost): void {
         pressed = { x: event.clientX, y: event.clientY };
         return;
       case 'move':
-        svg.classList.add('moving');
+        if (!svg.classList.contains('moving')) {
+          svg.classList.add('moving');
+          host.grab(gesture.id);
+        }
         host.moving(gesture.id, { x: at.x - gesture.grab.x, y: at.y - gesture.grab.y });
         return;
       case 'connect':
       case 'reconnect':
         line.setAttribute('d', pathOf([gesture.start, at]));
-        if (!line.isConnected) overlay.append(line);
+        if (!line.isConnected) dragLayer.content.append(line);
         svg.classList.add('connecting');
         highlight(dropTarget(event.clientX, event.clientY)?.element);
         return;
@@ -143,6 +149,7 @@ export function installGestures(host: GestureHost): void {
     line.remove();
     highlight(undefined);
     svg.classList.remove('panning', 'moving', 'connecting');
+    if (done?.kind === 'move' && wasDragging && cancelled) host.release(done.id, undefined);
     if (!done || cancelled) return;
     const at = viewport.toGraph(event.clientX, event.clientY);
     if (!wasDragging) {
@@ -156,7 +163,7 @@ export function installGestures(host: GestureHost): void {
       case 'pan':
         return;
       case 'move':
-        host.moved(done.id, { x: at.x - done.grab.x, y: at.y - done.grab.y });
+        host.release(done.id, { x: at.x - done.grab.x, y: at.y - done.grab.y });
         return;
       case 'connect':
       case 'reconnect': {
@@ -181,7 +188,7 @@ export function installGestures(host: GestureHost): void {
       if (event.key !== 'Escape' || !gesture || !dragging) return;
       const done = gesture;
       gesture = undefined;
-      if (done.kind === 'move') host.moving(done.id, done.origin);
+      if (done.kind === 'move') host.release(done.id, undefined);
       line.remove();
       highlight(undefined);
       svg.classList.remove('moving', 'connecting');

@@ -5,6 +5,7 @@ import { h, s } from '../dom.js';
 import type { State } from '../store.js';
 import { installClipboard } from './clipboard.js';
 import { installGestures } from './gestures.js';
+import { DragLayer } from './lift.js';
 import { LEGEND } from './look.js';
 import { Minimap } from './minimap.js';
 import { ARROWS, neighbour } from './navigate.js';
@@ -35,8 +36,8 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   const edgeLayer = s('g', { class: 'edges' });
   const nodeLayer = s('g', { class: 'nodes' });
   const portLayer = s('g', { class: 'ports-layer' });
-  const overlay = s('g', { class: 'overlay' });
-  const content = s('g', { class: 'viewport' }, edgeLayer, nodeLayer, portLayer, overlay);
+  const content = s('g', { class: 'viewport' }, edgeLayer, nodeLayer, portLayer);
+  const dragLayer = new DragLayer();
   const svg = s(
     'svg',
     {
@@ -52,7 +53,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   const minimap = new Minimap((at) => {
     viewport.centre(at);
   });
-  const viewport = new Viewport(svg, content, (view, scale) => {
+  const viewport = new Viewport(svg, [content, dragLayer.content], (view, scale) => {
     minimap.show(view);
     zoomLevel.textContent = `${Math.round(scale * 100)}%`;
   });
@@ -87,6 +88,8 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   /** The model with every node where it is drawn: the minimap and the arrow keys go by it. */
   let placed: StudioModel | undefined;
   let drawing: Drawing = { nodes: new Map(), edges: new Map(), ports: new Map() };
+  /** Copies of a block being dragged and of its edges, over the graph. */
+  let lifted: Drawing | undefined;
   const nodeById = new Map<string, StudioNode>();
   /** Blocks added to the selection with Shift (the selected one is the store's). */
   const also = new Set<string>();
@@ -205,7 +208,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       (type, dropped) => void addBlock(type, dropped),
       autoLayout,
     ),
-    svg,
+    h('div', { class: 'stage' }, svg, dragLayer.element),
     legend(),
     minimap.element,
     emptyNote,
@@ -221,16 +224,30 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   installClipboard(canvas, app, selection, selectAll, say);
   installGestures({
     svg,
-    overlay,
+    dragLayer,
     viewport,
     model: () => model,
     placement: () => placement,
     node: (id) => nodeById.get(id),
-    moving: (id, at) => {
-      if (placement) redrawMoved(drawing, placement, placement.move(id, at));
+    grab: (id) => {
+      if (!placement) return;
+      const group = placement.group(id);
+      const edges = placement.edgesAround(group).map((edge) => edge.id);
+      lifted = dragLayer.lift(drawing, group, edges);
     },
-    moved: (id, at) => {
-      app.store.update({ pins: withPin(app.store.state.pins, id, at) });
+    moving: (id, at) => {
+      if (placement && lifted) redrawMoved(lifted, placement, placement.move(id, at));
+    },
+    release: (id, at) => {
+      lifted = undefined;
+      dragLayer.drop();
+      if (!placement) return;
+      // Dropped: the pin moves it (see the pins below). Called off: back where it stands.
+      if (at !== undefined) app.store.update({ pins: withPin(app.store.state.pins, id, at) });
+      else {
+        const home = app.store.state.pins[id] ?? nodeById.get(id);
+        if (home) placement.move(id, home);
+      }
     },
     connect: (from, to) => {
       const node = nodeById.get(from.node);

@@ -99,13 +99,21 @@ export function redrawMoved(drawing: Drawing, placement: Placement, moved: reado
   for (const edge of placement.edgesAround(moved)) routeEdge(drawing, placement, edge);
 }
 
+/**
+ * Sets an attribute only when it changes: any geometry change makes Chromium lay the whole SVG
+ * out again (tens of milliseconds at 300 blocks), so a value already there is not set again.
+ */
+function set(element: Element, name: string, value: string | null): void {
+  if (element.getAttribute(name) === value) return;
+  if (value === null) element.removeAttribute(name);
+  else element.setAttribute(name, value);
+}
+
 function placeNode(drawing: Drawing, placement: Placement, id: string): void {
   const { x, y } = placement.offset(id);
   const transform = x === 0 && y === 0 ? null : `translate(${x} ${y})`;
   for (const element of [drawing.nodes.get(id), drawing.ports.get(id)]) {
-    if (!element) continue;
-    if (transform === null) element.removeAttribute('transform');
-    else element.setAttribute('transform', transform);
+    if (element) set(element, 'transform', transform);
   }
 }
 
@@ -114,19 +122,20 @@ function routeEdge(drawing: Drawing, placement: Placement, edge: StudioEdge): vo
   if (!group) return;
   const { points, labelBox } = placement.route(edge);
   const d = pathOf(points);
-  for (const path of group.querySelectorAll('path')) path.setAttribute('d', d);
+  for (const path of group.querySelectorAll('path')) set(path, 'd', d);
   const end = points.at(-1);
   const handle = group.querySelector('.end');
   if (end && handle) {
-    handle.setAttribute('cx', String(end.x));
-    handle.setAttribute('cy', String(end.y));
+    set(handle, 'cx', String(end.x));
+    set(handle, 'cy', String(end.y));
   }
-  const label = group.querySelector('.label');
-  if (label && labelBox) {
-    label.querySelector('rect')?.setAttribute('x', String(labelBox.x));
-    label.querySelector('rect')?.setAttribute('y', String(labelBox.y));
-    label.querySelector('text')?.setAttribute('x', String(labelBox.x + labelBox.width / 2));
-    label.querySelector('text')?.setAttribute('y', String(labelBox.y + labelBox.height / 2));
+  const rect = group.querySelector('.label rect');
+  const text = group.querySelector('.label text');
+  if (rect && text && labelBox) {
+    set(rect, 'x', String(labelBox.x));
+    set(rect, 'y', String(labelBox.y));
+    set(text, 'x', String(labelBox.x + labelBox.width / 2));
+    set(text, 'y', String(labelBox.y + labelBox.height / 2));
   }
 }
 

@@ -19,7 +19,8 @@ export class Viewport {
 
   constructor(
     private readonly frame: SVGSVGElement,
-    private readonly content: SVGGElement,
+    /** The groups the view transform is set on: the graph, and the layer over it that moves in step. */
+    private readonly contents: readonly SVGGElement[],
     private readonly changed: (view: Box, scale: number) => void,
   ) {}
 
@@ -106,7 +107,8 @@ export class Viewport {
 
   /** Redraws after the frame changed size. */
   apply(): void {
-    this.content.setAttribute('transform', `translate(${this.x} ${this.y}) scale(${this.k})`);
+    const transform = `translate(${this.x} ${this.y}) scale(${this.k})`;
+    for (const content of this.contents) content.setAttribute('transform', transform);
     this.changed(this.view, this.k);
   }
 
