@@ -3,10 +3,11 @@ import {
   blockId,
   type CodeInfo,
   type BlockIssue,
+  type BlockPort,
   compilePattern,
   compileTemplate,
+  connectedPorts,
   defineBlock,
-  type Edge,
   scalar,
   type BlockStep,
   template,
@@ -42,6 +43,37 @@ declare module '../engine/block-api/index.js' {
 
 export const EXPECT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'choice'] as const;
 
+const schema = z.strictObject({
+  type: z.literal('ask'),
+  text: template,
+  save: variableName,
+  expect: z.union([z.enum(EXPECT_KINDS), z.strictObject({ pattern: z.string().min(1) })]).optional(),
+  choices: z
+    .array(z.strictObject({ label: template.min(1), value: scalar.optional(), next: blockId.optional() }))
+    .min(1)
+    .max(20)
+    .optional(),
+  retries: z.number().int().min(0).max(10).default(2),
+  invalid: template.optional(),
+  next: blockId.optional(),
+  on: z.strictObject({ invalid: blockId.optional() }).optional(),
+});
+
+export type AskBlock = z.output<typeof schema>;
+
+function ports(block: AskBlock): BlockPort[] {
+  return [
+    ...(block.choices ?? []).map((choice, i) => ({
+      path: ['choices', i, 'next'],
+      label: choice.label,
+      target: choice.next,
+      way: ['choices', i],
+    })),
+    { path: ['next'], label: '', target: block.next },
+    { path: ['on', 'invalid'], label: 'invalid', target: block.on?.invalid },
+  ];
+}
+
 /**
  * Sends `text`, waits for the reply, checks it against `expect` and saves the typed value in
  * `save`. A bad reply gets `invalid` (or the question again) and another try, `retries` times;
@@ -73,34 +105,21 @@ export const EXPECT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'cho
 export const askBlock = defineBlock({
   type: 'ask',
   description: 'Sends a question, waits for the reply, validates it and saves it in a variable.',
-  schema: z.strictObject({
-    type: z.literal('ask'),
-    text: template,
-    save: variableName,
-    expect: z.union([z.enum(EXPECT_KINDS), z.strictObject({ pattern: z.string().min(1) })]).optional(),
-    choices: z
-      .array(z.strictObject({ label: template.min(1), value: scalar.optional(), next: blockId.optional() }))
-      .min(1)
-      .max(20)
-      .optional(),
-    retries: z.number().int().min(0).max(10).default(2),
-    invalid: template.optional(),
-    next: blockId.optional(),
-    on: z.strictObject({ invalid: blockId.optional() }).optional(),
-  }),
+  schema,
   shape: 'question',
   codes: ASK_CODES,
   pauses: true,
-  edges: (block) => {
-    const edges: Edge[] = (block.choices ?? []).flatMap((choice, i) =>
-      choice.next === undefined
-        ? []
-        : [{ target: choice.next, label: choice.label, path: ['choices', i, 'next'] }],
-    );
-    if (block.next !== undefined) edges.push({ target: block.next, path: ['next'] });
-    if (block.on?.invalid !== undefined)
-      edges.push({ target: block.on.invalid, label: 'invalid', path: ['on', 'invalid'] });
-    return edges;
+  skeleton: { type: 'ask', text: '', save: 'answer' },
+  edges: (block) => connectedPorts(ports(block)),
+  ports,
+  adds: ['choice'],
+  newWay: (block, _kind, name) => {
+    const at = block.choices?.length ?? 0;
+    return {
+      path: ['choices', at],
+      value: { label: name ?? `Choice ${at + 1}` },
+      port: ['choices', at, 'next'],
+    };
   },
   // A choice picked and a re-prompt are branches of their own, whether or not they lead elsewhere.
   branches: (block) => [...(block.choices ?? []).map((_, i): YamlPath => ['choices', i]), ['invalid']],
@@ -261,5 +280,3 @@ function pickChoice(
   }
   return undefined;
 }
-
-export type AskBlock = z.output<typeof askBlock.schema>;

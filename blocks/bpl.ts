@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import {
   blockId,
+  type BlockPort,
   type CodeInfo,
   compileExpression,
+  connectedPorts,
   defineBlock,
-  type Edge,
   expression,
   type BlockStep,
   toText,
@@ -62,6 +63,13 @@ const schema = z.strictObject({
 export type BplBlock = z.output<typeof schema>;
 export type BplSplit = z.output<typeof split>;
 
+function ports(block: BplBlock): BlockPort[] {
+  return [
+    { path: ['next'], label: '', target: block.next },
+    { path: ['on', 'error'], label: 'error', target: block.on?.error },
+  ];
+}
+
 /** The block's splits as a list, whether it wrote one or several. */
 export function splits(value: BplBlock['split']): BplSplit[] {
   if (value === undefined) return [];
@@ -90,12 +98,10 @@ export const bplBlock = defineBlock({
   shape: 'compute',
   codes: BPL_CODES,
   pauses: false,
-  edges: (block) => {
-    const edges: Edge[] = block.next === undefined ? [] : [{ target: block.next, path: ['next'] }];
-    if (block.on?.error !== undefined)
-      edges.push({ target: block.on.error, label: 'error', path: ['on', 'error'] });
-    return edges;
-  },
+  // `set: {}` passes the check that a bpl block does something, and shows where assignments go.
+  skeleton: { type: 'bpl', set: {} },
+  edges: (block) => connectedPorts(ports(block)),
+  ports,
   sources: (block) => [
     // A split's `from` is a variable read, which a bare-name expression describes exactly.
     ...splits(block.split).map((s, i) => ({

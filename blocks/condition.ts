@@ -1,5 +1,41 @@
 import { z } from 'zod';
-import { blockId, compileExpression, defineBlock, expression, isTruthy } from '../engine/block-api/index.js';
+import {
+  blockId,
+  type BlockPort,
+  compileExpression,
+  connectedPorts,
+  defineBlock,
+  expression,
+  isTruthy,
+} from '../engine/block-api/index.js';
+
+const schema = z.strictObject({
+  type: z.literal('condition'),
+  branches: z
+    .array(z.strictObject({ if: expression, next: blockId }))
+    .min(1)
+    .max(50),
+  else: blockId,
+});
+
+export type ConditionBlock = z.output<typeof schema>;
+
+/** A branch's expression written when the designer adds one: true until they write theirs. */
+const NEW_BRANCH = { if: 'true' };
+
+function ports(block: ConditionBlock): BlockPort[] {
+  // The last branch stays: a condition needs one.
+  const removable = block.branches.length > 1;
+  return [
+    ...block.branches.map((branch, i) => ({
+      path: ['branches', i, 'next'],
+      label: branch.if,
+      target: branch.next,
+      ...(removable && { way: ['branches', i] }),
+    })),
+    { path: ['else'], label: 'else', target: block.else },
+  ];
+}
 
 /**
  * Goes to the first branch whose expression is true, else to `else` (required).
@@ -18,24 +54,17 @@ import { blockId, compileExpression, defineBlock, expression, isTruthy } from '.
 export const conditionBlock = defineBlock({
   type: 'condition',
   description: 'Goes to the first branch whose expression is true, else to `else`.',
-  schema: z.strictObject({
-    type: z.literal('condition'),
-    branches: z
-      .array(z.strictObject({ if: expression, next: blockId }))
-      .min(1)
-      .max(50),
-    else: blockId,
-  }),
+  schema,
   shape: 'decide',
   pauses: false,
-  edges: (block) => [
-    ...block.branches.map((branch, i) => ({
-      target: branch.next,
-      label: branch.if,
-      path: ['branches', i, 'next'],
-    })),
-    { target: block.else, label: 'else', path: ['else'] },
-  ],
+  skeleton: { type: 'condition', branches: [NEW_BRANCH] },
+  edges: (block) => connectedPorts(ports(block)),
+  ports,
+  adds: ['branch'],
+  newWay: (block) => {
+    const at = block.branches.length;
+    return { path: ['branches', at], value: NEW_BRANCH, port: ['branches', at, 'next'] };
+  },
   sources: (block) =>
     block.branches.map((branch, i) => ({
       kind: 'expression' as const,
@@ -65,5 +94,3 @@ export const conditionBlock = defineBlock({
     };
   },
 });
-
-export type ConditionBlock = z.output<typeof conditionBlock.schema>;

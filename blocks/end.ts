@@ -22,7 +22,9 @@ export const endBlock = defineBlock({
   }),
   shape: 'stop',
   pauses: false,
+  skeleton: { type: 'end' },
   edges: () => [],
+  ports: () => [],
   sources: (block) =>
     block.text === undefined ? [] : [{ kind: 'template', text: block.text, path: ['text'] }],
   writes: () => [],

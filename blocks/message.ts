@@ -1,5 +1,25 @@
 import { z } from 'zod';
-import { blockId, compileTemplate, defineBlock, template } from '../engine/block-api/index.js';
+import {
+  blockId,
+  type BlockPort,
+  compileTemplate,
+  connectedPorts,
+  defineBlock,
+  template,
+} from '../engine/block-api/index.js';
+
+const schema = z.strictObject({
+  type: z.literal('message'),
+  text: template,
+  buttons: z.array(template).min(1).max(20).optional(),
+  next: blockId.optional(),
+});
+
+export type MessageBlock = z.output<typeof schema>;
+
+function ports(block: MessageBlock): BlockPort[] {
+  return [{ path: ['next'], label: '', target: block.next }];
+}
 
 /**
  * Sends a message, then goes on at once. Without `next` the conversation ends after it.
@@ -15,15 +35,12 @@ import { blockId, compileTemplate, defineBlock, template } from '../engine/block
 export const messageBlock = defineBlock({
   type: 'message',
   description: 'Sends a message (with optional buttons), then goes on at once.',
-  schema: z.strictObject({
-    type: z.literal('message'),
-    text: template,
-    buttons: z.array(template).min(1).max(20).optional(),
-    next: blockId.optional(),
-  }),
+  schema,
   shape: 'say',
   pauses: false,
-  edges: (block) => (block.next === undefined ? [] : [{ target: block.next, path: ['next'] }]),
+  skeleton: { type: 'message', text: '' },
+  edges: (block) => connectedPorts(ports(block)),
+  ports,
   sources: (block) => [
     { kind: 'template', text: block.text, path: ['text'] },
     ...(block.buttons ?? []).map((text, i) => ({ kind: 'template' as const, text, path: ['buttons', i] })),
@@ -43,5 +60,3 @@ export const messageBlock = defineBlock({
     };
   },
 });
-
-export type MessageBlock = z.output<typeof messageBlock.schema>;

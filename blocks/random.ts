@@ -1,5 +1,44 @@
 import { z } from 'zod';
-import { blockId, defineBlock, scalar, variableName } from '../engine/block-api/index.js';
+import {
+  blockId,
+  type BlockPort,
+  connectedPorts,
+  defineBlock,
+  scalar,
+  variableName,
+} from '../engine/block-api/index.js';
+
+const schema = z.strictObject({
+  type: z.literal('random'),
+  branches: z
+    .array(
+      z.strictObject({
+        weight: z.number().positive().max(1_000_000),
+        next: blockId,
+        value: scalar.optional(),
+      }),
+    )
+    .min(2)
+    .max(50),
+  save: variableName.optional(),
+});
+
+export type RandomBlock = z.output<typeof schema>;
+
+/** The weight a branch is written with when the designer adds one. */
+const NEW_BRANCH = { weight: 50 };
+
+function ports(block: RandomBlock): BlockPort[] {
+  const total = totalWeight(block.branches);
+  // Two branches stay: a random block needs them.
+  const removable = block.branches.length > 2;
+  return block.branches.map((branch, i) => ({
+    path: ['branches', i, 'next'],
+    label: shareLabel((branch.weight / total) * 100),
+    target: branch.next,
+    ...(removable && { way: ['branches', i] }),
+  }));
+}
 
 /**
  * Goes down one of its branches at random, each as often as its weight says: an A/B split. A
@@ -20,29 +59,16 @@ export const randomBlock = defineBlock({
   type: 'random',
   description:
     'Goes down one of its branches at random, by weight (an A/B split); a conversation always takes the same one.',
-  schema: z.strictObject({
-    type: z.literal('random'),
-    branches: z
-      .array(
-        z.strictObject({
-          weight: z.number().positive().max(1_000_000),
-          next: blockId,
-          value: scalar.optional(),
-        }),
-      )
-      .min(2)
-      .max(50),
-    save: variableName.optional(),
-  }),
+  schema,
   shape: 'decide',
   pauses: false,
-  edges: (block) => {
-    const total = totalWeight(block.branches);
-    return block.branches.map((branch, i) => ({
-      target: branch.next,
-      label: shareLabel((branch.weight / total) * 100),
-      path: ['branches', i, 'next'],
-    }));
+  skeleton: { type: 'random', branches: [NEW_BRANCH, NEW_BRANCH] },
+  edges: (block) => connectedPorts(ports(block)),
+  ports,
+  adds: ['branch'],
+  newWay: (block) => {
+    const at = block.branches.length;
+    return { path: ['branches', at], value: NEW_BRANCH, port: ['branches', at, 'next'] };
   },
   sources: () => [],
   writes: (block) => (block.save === undefined ? [] : [block.save]),
@@ -75,5 +101,3 @@ function shareLabel(percent: number): string {
 function totalWeight(branches: readonly { weight: number }[]): number {
   return branches.reduce((total, branch) => total + branch.weight, 0);
 }
-
-export type RandomBlock = z.output<typeof randomBlock.schema>;

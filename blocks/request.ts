@@ -3,6 +3,9 @@ import {
   blockId,
   type CodeInfo,
   type BlockIssue,
+  type BlockPort,
+  connectedPorts,
+  type NewWay,
   type Code,
   compileExpression,
   compileTemplate,
@@ -112,6 +115,57 @@ export const RESPONSE_FIELDS = ['status', 'headers', 'body'] as const;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+const schema = z.strictObject({
+  type: z.literal('request'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+  url: template.min(1),
+  query: z.record(z.string().min(1).max(256), template).optional(),
+  headers: z
+    .record(z.string().regex(HEADER_NAME, { error: 'a header name is a token such as X-Api-Key' }), template)
+    .optional(),
+  body: z.json().optional(),
+  form: z.record(z.string().min(1).max(256), template).optional(),
+  timeout: duration(300_000)
+    .refine((ms) => ms > 0, { error: 'a timeout must be longer than 0' })
+    .default(10_000),
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).max(10).default(1),
+      backoff: duration(60_000).default(300),
+      on: z.array(retryOutcome).min(1).default(['5xx', 'timeout', 'network']),
+    })
+    .optional(),
+  save: z.record(variableName, expression).optional(),
+  on: z.record(outcome, blockId).optional(),
+  next: blockId.optional(),
+});
+
+export type RequestBlock = z.output<typeof schema>;
+
+function ports(block: RequestBlock): BlockPort[] {
+  return [
+    { path: ['next'], label: '', target: block.next },
+    ...Object.entries(block.on ?? {}).map(([outcome, target]) => ({
+      path: ['on', outcome],
+      label: outcome,
+      target,
+      way: ['on', outcome],
+    })),
+  ];
+}
+
+/** The outcomes offered, in this order, when the designer adds one without naming it. */
+const NEW_OUTCOMES = ['error', 'timeout', '404', 'network', '4xx', '5xx', 'limit', 'success'];
+
+function newOutcome(block: RequestBlock, name: string | undefined): NewWay | string {
+  const taken = new Set(Object.keys(block.on ?? {}));
+  const outcome = name ?? NEW_OUTCOMES.find((candidate) => !taken.has(candidate));
+  if (outcome === undefined) return 'every outcome is routed already';
+  if (!OUTCOME.test(outcome)) return `"${outcome}" is no outcome: ${OUTCOME_ERROR}`;
+  if (taken.has(outcome)) return `the outcome ${outcome} is routed already`;
+  return { path: ['on', outcome], value: null, port: ['on', outcome] };
+}
+
 /**
  * The Server Request block (docs/script-language.md, "request"): calls an HTTP API, typically the CRM by
  * `clientExternalId`, saves parts of the answer and routes on the outcome. The most specific
@@ -136,40 +190,15 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const requestBlock = defineBlock({
   type: 'request',
   description: 'Calls an HTTP API (the CRM), saves parts of the answer and routes on the outcome.',
-  schema: z.strictObject({
-    type: z.literal('request'),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-    url: template.min(1),
-    query: z.record(z.string().min(1).max(256), template).optional(),
-    headers: z
-      .record(
-        z.string().regex(HEADER_NAME, { error: 'a header name is a token such as X-Api-Key' }),
-        template,
-      )
-      .optional(),
-    body: z.json().optional(),
-    form: z.record(z.string().min(1).max(256), template).optional(),
-    timeout: duration(300_000)
-      .refine((ms) => ms > 0, { error: 'a timeout must be longer than 0' })
-      .default(10_000),
-    retry: z
-      .strictObject({
-        attempts: z.number().int().min(1).max(10).default(1),
-        backoff: duration(60_000).default(300),
-        on: z.array(retryOutcome).min(1).default(['5xx', 'timeout', 'network']),
-      })
-      .optional(),
-    save: z.record(variableName, expression).optional(),
-    on: z.record(outcome, blockId).optional(),
-    next: blockId.optional(),
-  }),
+  schema,
   shape: 'call',
   codes: REQUEST_CODES,
   pauses: true,
-  edges: (block) => [
-    ...(block.next === undefined ? [] : [{ target: block.next, path: ['next'] }]),
-    ...Object.entries(block.on ?? {}).map(([label, target]) => ({ target, label, path: ['on', label] })),
-  ],
+  skeleton: { type: 'request', method: 'GET', url: 'https://example.com/' },
+  edges: (block) => connectedPorts(ports(block)),
+  ports,
+  adds: ['outcome'],
+  newWay: (block, _kind, name) => newOutcome(block, name),
   sources: (block) => [
     { kind: 'template', text: block.url, path: ['url'] },
     ...templatesIn(block.query, ['query']),
@@ -503,8 +532,6 @@ function renderUrl(step: BlockStep, url: Template, query: Readonly<Record<string
   for (const [name, value] of Object.entries(query)) target.searchParams.append(name, step.render(value));
   return target;
 }
-
-export type RequestBlock = z.output<typeof requestBlock.schema>;
 
 /** Every string leaf of a JSON value (or a map of templates) is a template. */
 function templatesIn(value: unknown, path: YamlPath): Source[] {

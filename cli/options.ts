@@ -31,7 +31,8 @@ export interface RunOptions extends HostOptions {
 /** Commander's accumulator for repeatable options. */
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function addRunOptions(command: Command): Command {
+/** `defaultChannel` is what `channel` reports without a link or --channel (the studio's simulator says `studio`). */
+export function addRunOptions(command: Command, defaultChannel = 'cli'): Command {
   return addHostOptions(
     command
       .addOption(
@@ -46,7 +47,10 @@ export function addRunOptions(command: Command): Command {
         ).conflicts('payload'),
       )
       .option('--payload <json>', 'the short-key payload as JSON, e.g. {"eId":"42","v":{"city":"Moscow"}}')
-      .option('--channel <name>', 'the channel to report in `channel` (default: the link’s, else cli)')
+      .option(
+        '--channel <name>',
+        `the channel to report in \`channel\` (default: the link’s, else ${defaultChannel})`,
+      )
       .option(
         '--draw <block=number>',
         'a fixed draw from 0 up to 1 for a random block, to take a chosen branch; repeat for more',

@@ -23,6 +23,8 @@ export { checkScript, loadScript, parseScript, readScriptFile, type LoadOptions 
 export { formatProblem, ScriptError, type Position, type ScriptProblem } from './script/problem.js';
 export { outlineScript, problemBlock, type OutlineBlock, type ScriptOutline } from './script/outline.js';
 export { formatPath, type YamlPath } from './script/yaml-path.js';
+export { editScript } from './edit/edit.js';
+export type { EditOperation, EditResult, JsonValue, Port, TextChange, WayKind } from './edit/operation.js';
 export type { Script, ScriptValue } from './script/script.js';
 export {
   AmbiguousStartError,

@@ -24,6 +24,7 @@ export function studioCommand(): Command {
     new Command('studio')
       .description('Open the studio: the script as a graph, a chat simulator, a link builder and coverage.')
       .argument('<script>', 'YAML script file'),
+    'studio',
   )
     .option('--port <port>', 'the port to serve on (default: a free one)')
     .option('--host <address>', 'the address to serve on', '127.0.0.1')

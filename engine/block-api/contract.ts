@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import type { CodeInfo, LoadCode } from '../codes.js';
+import type { JsonValue, WayKind } from '../edit/operation.js';
 import type { HttpOutcome, HttpRequest } from '../http/types.js';
 import type { Step } from '../runtime/step.js';
 import type { YamlPath } from '../script/yaml-path.js';
 
-export type { YamlPath };
+export type { JsonValue, WayKind, YamlPath };
 
 /**
  * How a block type is drawn in exported graphs (Mermaid, DOT): a shape that says what it does,
@@ -19,6 +20,37 @@ export interface Edge {
   readonly label?: string;
   /** Where the target is written, relative to the block. */
   readonly path: YamlPath;
+}
+
+/**
+ * A way out of a block, connected or still open: what the studio's canvas draws as a port. A
+ * block's edges are its ports that have a target.
+ */
+export interface BlockPort {
+  /** Where its target is (or would be) written, relative to the block. */
+  readonly path: YamlPath;
+  /** What takes it: '' for `next`, a branch's expression, an outcome, a choice's label. */
+  readonly label: string;
+  readonly target: string | undefined;
+  /** The branch, choice or outcome it belongs to, when the designer may remove that one. */
+  readonly way?: YamlPath;
+}
+
+/** A way out a designer adds to a block: what is written where, and the port it makes. */
+export interface NewWay {
+  /** A map key to add (an outcome), or a list index one past the end (a branch or choice appended). */
+  readonly path: YamlPath;
+  /** What is written there before the way is connected (null for an outcome's target). */
+  readonly value: JsonValue;
+  /** Where the new way's target goes: `path` itself, or a field inside the item. */
+  readonly port: YamlPath;
+}
+
+/** A block's edges: its ports that have a target, labelled unless they are plain `next`. */
+export function connectedPorts(ports: readonly BlockPort[]): Edge[] {
+  return ports.flatMap(({ path, label, target }) =>
+    target === undefined ? [] : [label === '' ? { target, path } : { target, label, path }],
+  );
 }
 
 /** An expression or template inside a block, parsed when the script loads. */
@@ -104,7 +136,18 @@ export interface BlockDefinition<Block extends { type: string } = { type: string
   readonly shape: BlockShape;
   /** True when the block gives control back (a reply, a server answer): a cycle through it can end. */
   readonly pauses: boolean;
+  /** The fields a new block of this type is written with: valid but for ways out still to connect. */
+  readonly skeleton: { readonly type: Block['type'] } & Readonly<Record<string, JsonValue>>;
   edges(block: Block): Edge[];
+  /**
+   * Every way out, connected or open, in the order of `edges`. The studio also reads it from
+   * blocks that fail their schema, so a missing field is an open port, not a failure.
+   */
+  ports(block: Block): BlockPort[];
+  /** The kinds of ways out a designer may add to a block of this type (none when absent). */
+  readonly adds?: readonly WayKind[];
+  /** A new way of one of `adds`, named as the designer asked if they did; a sentence when it cannot be added. */
+  newWay?(block: Block, kind: WayKind, name: string | undefined): NewWay | string;
   /**
    * Branches the block can take besides its edges, for coverage: paths inside the block that
    * `step.took` records (an ask's choice picked, its re-prompt after a bad reply).

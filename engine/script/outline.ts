@@ -1,11 +1,14 @@
 import { isMap, isPair, isScalar, type Node, type Pair } from 'yaml';
 import { blockDefinition } from '../../blocks/registry.js';
 import type { BlockDefinition, BlockShape, Edge } from '../block-api/contract.js';
+import type { Port, WayKind } from '../edit/operation.js';
+import { readable, readPorts } from './lenient.js';
 import { reachable } from './graph.js';
 import { checkSource, type LoadOptions } from './load.js';
 import type { ScriptProblem } from './problem.js';
 import { readYaml, type YamlSource } from './read-yaml.js';
 import type { Script } from './script.js';
+import { formatPath } from './yaml-path.js';
 
 /** One block as a page draws it, also when the script (or the block itself) does not load. */
 export interface OutlineBlock {
@@ -18,6 +21,10 @@ export interface OutlineBlock {
   readonly valid: boolean;
   /** Its ways out; for an invalid block, those that could still be read. */
   readonly edges: readonly Edge[];
+  /** Every way out, connected or open, as the canvas draws it; for an invalid block, those that could be read. */
+  readonly ports: readonly Port[];
+  /** The kinds of ways out the designer may add (a condition's branch, an ask's choice, a request's outcome). */
+  readonly adds: readonly WayKind[];
   /** Variables it assigns. */
   readonly writes: readonly string[];
   /** The first line of its first text or expression: what it says or decides. */
@@ -124,27 +131,22 @@ function describe(
     loaded !== undefined || (block !== undefined && (definition?.check?.(block) ?? []).length === 0);
   // A block that failed its schema is read as it is, as far as its module's functions manage.
   const readAs = (block ?? raw) as { type: string };
+  const ports = definition ? readPorts(definition, readAs) : [];
   return {
     type: typeof type === 'string' ? type : undefined,
     shape: definition?.shape,
     valid,
     edges: definition ? readable(() => definition.edges(readAs), isEdge) : [],
+    ports: ports.map((port) => ({
+      path: formatPath(port.path),
+      label: port.label,
+      target: port.target,
+      removable: port.way !== undefined,
+    })),
+    adds: definition?.adds ?? [],
     writes: definition ? readable(() => definition.writes(readAs), isText) : [],
     summary: definition ? summaryOf(definition, readAs) : '',
   };
-}
-
-/**
- * What a block's module reads from a block that may not have passed its schema. Its functions
- * are written for valid blocks, so a malformed one may throw or give odd values: those are left out.
- */
-function readable<T>(read: () => readonly unknown[], keep: (item: unknown) => item is T): T[] {
-  try {
-    const items = read();
-    return Array.isArray(items) ? items.filter(keep) : [];
-  } catch {
-    return [];
-  }
 }
 
 const isText = (item: unknown): item is string => typeof item === 'string';

@@ -222,13 +222,8 @@ function graphOf(
         firstLine: block.lines.first,
         lastLine: block.lines.last,
         problems: problemsOf(block.id),
-        ports: block.edges.map((way) => ({
-          path: formatPath(way.path),
-          label: way.label ?? '',
-          target: way.target,
-          removable: false,
-        })),
-        adds: [],
+        ports: block.ports,
+        adds: block.adds,
         data: block.data,
       }),
     );

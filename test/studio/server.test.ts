@@ -217,6 +217,14 @@ describe('the local server', () => {
 });
 
 describe('the command line', () => {
+  test('help names the channel each command reports by default', async () => {
+    const squeeze = (text: string) => text.replace(/\s+/g, ' ');
+    const studio = await runCli(['studio', '--help']);
+    expect(squeeze(studio.stdout)).toContain('(default: the link’s, else studio)');
+    const chat = await runCli(['chat', '--help']);
+    expect(squeeze(chat.stdout)).toContain('(default: the link’s, else cli)');
+  });
+
   test('a bad --port is a usage error', async () => {
     const result = await runCli(['studio', 'scripts/order-status.yaml', '--no-open', '--port', 'eighty']);
     expect(result.code).toBe(2);

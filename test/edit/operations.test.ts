@@ -1,0 +1,278 @@
+import { describe, expect, test } from 'vitest';
+import { editScript, type EditOperation } from '../../engine/index.js';
+import { yaml } from '../support/scripts.js';
+
+/** The text an operation leaves; its changes, applied to the old text, give the same text. */
+function edited(text: string, operation: EditOperation): string {
+  const result = editScript(text, operation);
+  if (!result.ok) throw new Error(`refused: ${result.message}`);
+  let replayed = '';
+  let at = 0;
+  for (const change of result.changes) {
+    replayed += text.slice(at, change.from) + change.insert;
+    at = change.to;
+  }
+  expect(replayed + text.slice(at)).toBe(result.text);
+  return result.text;
+}
+
+function refusal(text: string, operation: EditOperation): string {
+  const result = editScript(text, operation);
+  if (result.ok) throw new Error('the operation was not refused');
+  return result.message;
+}
+
+const SCRIPT = yaml`
+  # The fixture: comments everywhere.
+  botflow: 1
+  name: fixture   # a trailing comment
+  start: greet
+  blocks:
+    # about greet
+    greet:
+      type: message
+      # the words
+      text: "Hello!"   # double quoted
+      next: ask
+
+    # about ask, after a blank line
+    ask:
+      type: ask
+      text: 'Your name?'
+      save: name
+      on: { invalid: greet }
+      # a note inside ask
+
+    # ----- the end -----
+
+    bye: { type: end, text: Bye }
+  # the last comment
+`;
+
+describe('add-block', () => {
+  test('a skeleton after a block, at the blocks’ column, set apart by a blank line', () => {
+    expect(edited(SCRIPT, { kind: 'add-block', type: 'condition', after: 'greet' })).toBe(
+      SCRIPT.replace(
+        '    next: ask\n',
+        "    next: ask\n\n  condition:\n    type: condition\n    branches:\n      - if: 'true'\n",
+      ),
+    );
+  });
+
+  test('at the end, after the last block’s own lines; a taken id gets -2', () => {
+    const once = edited(SCRIPT, { kind: 'add-block', type: 'end' });
+    expect(once).toBe(
+      SCRIPT.replace(
+        '  bye: { type: end, text: Bye }\n',
+        '  bye: { type: end, text: Bye }\n\n  end:\n    type: end\n',
+      ),
+    );
+    const result = editScript(once, { kind: 'add-block', type: 'end' });
+    expect(result).toMatchObject({ ok: true, focus: 'end-2' });
+  });
+
+  test('a script without blocks gets its blocks map', () => {
+    expect(edited('botflow: 1\nname: empty\n', { kind: 'add-block', type: 'message' })).toBe(
+      "botflow: 1\nname: empty\nblocks:\n  message:\n    type: message\n    text: ''\n",
+    );
+    expect(
+      edited('botflow: 1\nname: empty\nblocks: {}\n', { kind: 'add-block', type: 'end', id: 'done' }),
+    ).toBe('botflow: 1\nname: empty\nblocks:\n  done:\n    type: end\n');
+  });
+
+  test('refuses an unknown type, a taken id, an id off the pattern and an unknown anchor', () => {
+    expect(refusal(SCRIPT, { kind: 'add-block', type: 'video' })).toBe(
+      'there is no block type "video": the types are message, ask, condition, request, bpl, end, random',
+    );
+    expect(refusal(SCRIPT, { kind: 'add-block', type: 'end', id: 'bye' })).toBe(
+      'there is already a block "bye"',
+    );
+    expect(refusal(SCRIPT, { kind: 'add-block', type: 'end', id: '9lives' })).toMatch(
+      /^"9lives" is not a block id/,
+    );
+    expect(refusal(SCRIPT, { kind: 'add-block', type: 'end', after: 'nowhere' })).toBe(
+      'there is no block "nowhere"',
+    );
+  });
+});
+
+describe('delete-block', () => {
+  test('removes the block, the comments directly above it and one blank line; the references stay', () => {
+    expect(edited(SCRIPT, { kind: 'delete-block', id: 'ask' })).toBe(
+      SCRIPT.replace(
+        "  # about ask, after a blank line\n  ask:\n    type: ask\n    text: 'Your name?'\n    save: name\n    on: { invalid: greet }\n    # a note inside ask\n\n",
+        '',
+      ),
+    );
+  });
+
+  test('the first block takes its comment; the last takes the blank line before it', () => {
+    expect(edited(SCRIPT, { kind: 'delete-block', id: 'greet' })).toBe(
+      SCRIPT.replace(
+        '  # about greet\n  greet:\n    type: message\n    # the words\n    text: "Hello!"   # double quoted\n    next: ask\n\n',
+        '',
+      ),
+    );
+    expect(edited(SCRIPT, { kind: 'delete-block', id: 'bye' })).toBe(
+      SCRIPT.replace(
+        '  # ----- the end -----\n\n  bye: { type: end, text: Bye }\n',
+        '  # ----- the end -----\n',
+      ),
+    );
+  });
+});
+
+describe('rename-block', () => {
+  test('changes the key and every reference, each in its own quotes', () => {
+    const text = yaml`
+      botflow: 1
+      name: refs
+      start: 'ask'
+      on_error: ask
+      blocks:
+        "ask":
+          type: ask
+          text: Name?
+          save: name
+          choices:
+            - { label: Again, next: ask }
+            - label: Other
+              next: "ask"
+          on: { invalid: ask }
+    `;
+    expect(edited(text, { kind: 'rename-block', id: 'ask', to: 'question' })).toBe(yaml`
+      botflow: 1
+      name: refs
+      start: 'question'
+      on_error: question
+      blocks:
+        "question":
+          type: ask
+          text: Name?
+          save: name
+          choices:
+            - { label: Again, next: question }
+            - label: Other
+              next: "question"
+          on: { invalid: question }
+    `);
+  });
+
+  test('refuses a taken id and an id off the pattern', () => {
+    expect(refusal(SCRIPT, { kind: 'rename-block', id: 'ask', to: 'bye' })).toBe(
+      'there is already a block "bye"',
+    );
+    expect(refusal(SCRIPT, { kind: 'rename-block', id: 'ask', to: 'two words' })).toMatch(
+      /^"two words" is not a block id: it starts with a letter/,
+    );
+  });
+});
+
+describe('connect and disconnect', () => {
+  test('a port already written is pointed elsewhere in place', () => {
+    expect(edited(SCRIPT, { kind: 'connect', block: 'greet', port: 'next', to: 'bye' })).toBe(
+      SCRIPT.replace('    next: ask\n', '    next: bye\n'),
+    );
+    expect(edited(SCRIPT, { kind: 'connect', block: 'ask', port: 'on.invalid', to: 'bye' })).toBe(
+      SCRIPT.replace('on: { invalid: greet }', 'on: { invalid: bye }'),
+    );
+  });
+
+  test('an open port is written where the block’s schema puts it', () => {
+    expect(edited(SCRIPT, { kind: 'connect', block: 'ask', port: 'next', to: 'bye' })).toBe(
+      SCRIPT.replace('    save: name\n', '    save: name\n    next: bye\n'),
+    );
+    expect(edited(SCRIPT, { kind: 'add-way', block: 'ask', way: 'choice', name: 'Later', to: 'bye' })).toBe(
+      SCRIPT.replace(
+        '    save: name\n',
+        '    save: name\n    choices:\n      - label: Later\n        next: bye\n',
+      ),
+    );
+  });
+
+  test('disconnecting removes the target; a map left empty goes with it', () => {
+    expect(edited(SCRIPT, { kind: 'disconnect', block: 'greet', port: 'next' })).toBe(
+      SCRIPT.replace('    next: ask\n', ''),
+    );
+    expect(edited(SCRIPT, { kind: 'disconnect', block: 'ask', port: 'on.invalid' })).toBe(
+      SCRIPT.replace('    on: { invalid: greet }\n', ''),
+    );
+  });
+
+  test('refuses a port the block does not have', () => {
+    expect(refusal(SCRIPT, { kind: 'connect', block: 'greet', port: 'else', to: 'bye' })).toBe(
+      'the block "greet" has no way out "else"',
+    );
+  });
+});
+
+describe('set-field', () => {
+  test('replaces a scalar in its own quotes, keeping the comment after it', () => {
+    expect(edited(SCRIPT, { kind: 'set-field', block: 'greet', path: 'text', value: 'Hi, "you"' })).toBe(
+      SCRIPT.replace('text: "Hello!"   # double quoted', 'text: "Hi, \\"you\\""   # double quoted'),
+    );
+  });
+
+  test('inserts a missing key in the schema’s order, removes one, writes a map in block style', () => {
+    expect(edited(SCRIPT, { kind: 'set-field', block: 'ask', path: 'retries', value: 3 })).toBe(
+      SCRIPT.replace('    save: name\n', '    save: name\n    retries: 3\n'),
+    );
+    expect(edited(SCRIPT, { kind: 'set-field', block: 'greet', path: 'next', value: undefined })).toBe(
+      SCRIPT.replace('    next: ask\n', ''),
+    );
+    expect(
+      edited(SCRIPT, { kind: 'set-field', block: 'ask', path: 'expect', value: { pattern: '^[A-Z]' } }),
+    ).toBe(SCRIPT.replace('    save: name\n', "    save: name\n    expect:\n      pattern: '^[A-Z]'\n"));
+  });
+
+  test('a flow collection stays flow, its other values untouched', () => {
+    expect(edited(SCRIPT, { kind: 'set-field', block: 'bye', path: 'result', value: 'done' })).toBe(
+      SCRIPT.replace('bye: { type: end, text: Bye }', 'bye: { type: end, text: Bye, result: done }'),
+    );
+  });
+});
+
+describe('the file’s own conventions', () => {
+  test('CRLF line endings stay CRLF', () => {
+    const crlf = SCRIPT.replaceAll('\n', '\r\n');
+    expect(edited(crlf, { kind: 'add-block', type: 'end', id: 'done', after: 'greet' })).toBe(
+      crlf.replace('    next: ask\r\n', '    next: ask\r\n\r\n  done:\r\n    type: end\r\n'),
+    );
+    expect(edited(crlf, { kind: 'delete-block', id: 'bye' })).toBe(
+      crlf.replace(
+        '  # ----- the end -----\r\n\r\n  bye: { type: end, text: Bye }\r\n',
+        '  # ----- the end -----\r\n',
+      ),
+    );
+  });
+
+  test('a file without a final line break stays without one', () => {
+    const text = 'botflow: 1\nname: t\nblocks:\n  a:\n    type: end';
+    expect(edited(text, { kind: 'add-block', type: 'end', id: 'b' })).toBe(`${text}\n\n  b:\n    type: end`);
+    expect(edited(`${text}\n\n  b:\n    type: end`, { kind: 'delete-block', id: 'b' })).toBe(text);
+    expect(edited(text, { kind: 'set-field', block: 'a', path: 'result', value: 'ok' })).toBe(
+      `${text}\n    result: ok`,
+    );
+  });
+
+  test('four-space indentation is kept for new blocks and fields', () => {
+    const text = yaml`
+      botflow: 1
+      name: wide
+      blocks:
+          greet:
+              type: message
+              text: Hi
+              branches: []
+    `.replace('        branches: []\n', '');
+    expect(edited(text, { kind: 'add-block', type: 'condition' })).toBe(
+      `${text}\n    condition:\n        type: condition\n        branches:\n            - if: 'true'\n`,
+    );
+  });
+
+  test('refuses broken YAML', () => {
+    expect(refusal('blocks: [\n', { kind: 'add-block', type: 'end' })).toBe(
+      'the YAML has an error on line 2, so the canvas cannot change it until it is fixed',
+    );
+  });
+});
