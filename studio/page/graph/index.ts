@@ -242,12 +242,15 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       lifted = undefined;
       dragLayer.drop();
       if (!placement) return;
-      // Dropped: the pin moves it (see the pins below). Called off: back where it stands.
-      if (at !== undefined) app.store.update({ pins: withPin(app.store.state.pins, id, at) });
-      else {
+      if (at === undefined) {
+        // Called off: back where it stood (the originals never moved).
         const home = app.store.state.pins[id] ?? nodeById.get(id);
         if (home) placement.move(id, home);
+        return;
       }
+      app.store.update({ pins: withPin(app.store.state.pins, id, at) });
+      // The originals are moved once, now, to where the pin puts them.
+      redrawMoved(drawing, placement, placement.group(id));
     },
     connect: (from, to) => {
       const node = nodeById.get(from.node);

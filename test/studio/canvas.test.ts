@@ -1,0 +1,163 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import type { StudioModel } from '../../studio/protocol.js';
+import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
+import { useTempFolders } from '../support/temp-folders.js';
+
+const browser = useBrowser();
+const folders = useTempFolders('botflow-studio-canvas-');
+
+const quoted = (value: string) => JSON.stringify(value);
+const node = (page: Page, id: string) => page.locator(`.canvas .graph g.node[data-id=${quoted(id)}]`);
+const edge = (page: Page, id: string) => page.locator(`.canvas .graph g.edge[data-id=${quoted(id)}]`);
+
+/** A copy of a sample script in a folder of its own, and a studio and a page on it. */
+async function open(sample: string) {
+  const text = await readFile(`scripts/${sample}`, 'utf8');
+  const dir = await folders.project({ 'bot.yaml': text });
+  const file = join(dir, 'bot.yaml');
+  const studio = await StudioProcess.start(file);
+  const page = await openStudioPage(browser(), studio);
+  await page.locator('.canvas[data-revision="1"]').waitFor();
+  const model = (await studio.call('/api/script')).body as StudioModel;
+  return { dir, file, text, studio, page, model };
+}
+
+/** The view's scale: screen pixels per graph unit. */
+async function scale(page: Page): Promise<number> {
+  const transform = (await page.locator('.graph g.viewport').getAttribute('transform')) ?? '';
+  return Number(/scale\(([-\d.e]+)\)/.exec(transform)?.[1]);
+}
+
+async function sidecar(dir: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'bot.studio.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drags with the mouse from the middle of the top of `from`'s box by (dx, dy) screen pixels. */
+async function drag(page: Page, id: string, dx: number, dy: number): Promise<void> {
+  const box = await node(page, id).boundingBox();
+  if (!box) throw new Error(`${id} is not on screen`);
+  const x = box.x + 40;
+  const y = box.y + 12;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 10; step++) await page.mouse.move(x + (dx * step) / 10, y + (dy * step) / 10);
+  await page.mouse.up();
+}
+
+/** The last point of an edge's drawn line. */
+async function edgeEnd(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const d = (await edge(page, id).locator('path.line').getAttribute('d')) ?? '';
+  const numbers = [...d.matchAll(/[-\d.]+/g)].map((match) => Number(match[0]));
+  return { x: numbers.at(-2) ?? Number.NaN, y: numbers.at(-1) ?? Number.NaN };
+}
+
+describe('moving and pinning blocks', () => {
+  test('a dragged block stays where it is dropped, with its edges re-routed; the pin lives in the sidecar only and survives a reload', async () => {
+    const { dir, file, text, page, model } = await open('order-status.yaml');
+    const show = model.nodes.find((n) => n.id === 'show');
+    if (!show) throw new Error('no show block');
+    const k = await scale(page);
+    await drag(page, 'show', 70, 210);
+    const expected = { x: show.x + 70 / k, y: show.y + 210 / k };
+    await expect.poll(() => sidecar(dir)).toMatchObject({ 'botflow-studio': 1, pins: { show: {} } });
+    const { pins } = (await sidecar(dir)) as { pins: Record<string, { x: number; y: number }> };
+    expect(Object.keys(pins)).toEqual(['show']);
+    expect(pins.show?.x).toBeCloseTo(expected.x, -0.5);
+    expect(pins.show?.y).toBeCloseTo(expected.y, -0.5);
+    // The YAML is not touched, and nothing else is written beside it.
+    await expect(readFile(file, 'utf8')).resolves.toBe(text);
+    expect((await readdir(dir)).sort()).toEqual(['bot.studio.json', 'bot.yaml']);
+    // The edge into it ends on its left side, where it now is.
+    const end = await edgeEnd(page, 'has-order branches[0].next');
+    expect(end.x).toBe(pins.show?.x);
+    expect(end.y).toBe((pins.show?.y ?? 0) + show.height / 2);
+    await keepScreenshot(page, 'canvas-pinned');
+
+    await page.reload();
+    await page.locator('.canvas[data-revision]').waitFor();
+    await expect
+      .poll(() => node(page, 'show').getAttribute('transform'))
+      .toBe(`translate(${(pins.show?.x ?? 0) - show.x} ${(pins.show?.y ?? 0) - show.y})`);
+    expect(await edgeEnd(page, 'has-order branches[0].next')).toEqual(end);
+  });
+
+  test('Unpin gives a block back to the layout; Auto layout unpins every block and removes the sidecar', async () => {
+    const { dir, page } = await open('order-status.yaml');
+    await drag(page, 'show', 0, 200);
+    await drag(page, 'lookup', 0, 150);
+    await expect
+      .poll(async () => Object.keys(((await sidecar(dir)) as { pins?: object } | undefined)?.pins ?? {}))
+      .toEqual(['lookup', 'show']);
+    await node(page, 'show').click();
+    await page.getByRole('button', { name: 'Unpin' }).click();
+    await expect.poll(() => node(page, 'show').getAttribute('transform')).toBeNull();
+    await expect
+      .poll(async () => Object.keys(((await sidecar(dir)) as { pins: object }).pins))
+      .toEqual(['lookup']);
+    await expect(page.getByRole('button', { name: 'Unpin' }).isHidden()).resolves.toBe(true);
+
+    await page.getByRole('button', { name: 'Auto layout' }).click();
+    await expect.poll(() => node(page, 'lookup').getAttribute('transform')).toBeNull();
+    await expect.poll(() => readdir(dir)).toEqual(['bot.yaml']);
+  });
+
+  test('Alt+arrow keys move the focused block and pin it', async () => {
+    const { dir, page, model } = await open('order-status.yaml');
+    const lookup = model.nodes.find((n) => n.id === 'lookup');
+    await page.getByLabel('Find a block').fill('lookup');
+    await page.getByLabel('Find a block').press('Enter');
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.keyboard.press('Alt+ArrowRight');
+    // Pins are whole pixels.
+    const pin = { x: Math.round((lookup?.x ?? 0) + 20), y: Math.round((lookup?.y ?? 0) + 40) };
+    await expect.poll(() => sidecar(dir)).toEqual({ 'botflow-studio': 1, pins: { lookup: pin } });
+    await expect(node(page, 'lookup').getAttribute('transform')).resolves.toBe(
+      `translate(${pin.x - (lookup?.x ?? 0)} ${pin.y - (lookup?.y ?? 0)})`,
+    );
+    // The focus stays on the block, for more steps.
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-id'))).resolves.toBe(
+      'lookup',
+    );
+  });
+
+  test('dragging touches only the dragged block and its edges; the rest of the graph is left alone', async () => {
+    const { page } = await open('client-identification.yaml');
+    await page.evaluate(() => {
+      const graph = document.querySelector('.canvas svg.graph');
+      const touched = new Set<string>();
+      (window as unknown as { touched: Set<string> }).touched = touched;
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const owner = (record.target as Element).closest('g.node, g.edge, g.ports');
+          touched.add(
+            owner
+              ? `${owner.getAttribute('class')?.split(' ')[0]} ${owner.getAttribute('data-id')}`
+              : (record.target as Element).tagName,
+          );
+        }
+      }).observe(graph as Node, { subtree: true, attributes: true, childList: true });
+    });
+    const box = await node(page, 'greet').boundingBox();
+    if (!box) throw new Error('greet is not on screen');
+    await page.mouse.move(box.x + 40, box.y + 12);
+    await page.mouse.down();
+    for (let step = 1; step <= 20; step++)
+      await page.mouse.move(box.x + 40 + step * 4, box.y + 12 + step * 6);
+    const during = await page.evaluate(() =>
+      [...(window as unknown as { touched: Set<string> }).touched].sort(),
+    );
+    await page.mouse.up();
+    // While the block moves only it, its ports and its edges are hidden in the graph (copies move over it).
+    expect(during).toEqual(
+      ['edge unpack next', 'node greet', 'ports greet', 'edge greet next', 'svg'].sort(),
+    );
+  });
+});
