@@ -8,6 +8,8 @@ export const BLOCK_TYPES = ['message', 'ask', 'condition', 'request', 'bpl', 'en
 
 const DRAG_SLOP = 4;
 
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
 /**
  * The palette above the canvas: a button per block type. A click (or Enter) adds the block after
  * the selected one; dragging a button onto the canvas adds it where it is dropped.
@@ -24,8 +26,8 @@ export function palette(
       {
         type: 'button',
         class: `palette-item look-${look.name}`,
-        'aria-label': `Add a ${type} block`,
-        title: `Add a ${type} block after the selected one, or drag it onto the canvas`,
+        'aria-label': `Add ${article(type)} ${type} block`,
+        title: `Add ${article(type)} ${type} block after the selected one, or drag it onto the canvas`,
       },
       s(
         'svg',

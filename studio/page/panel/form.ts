@@ -445,7 +445,8 @@ export class BlockForm {
         ),
       );
     });
-    return h('div', { class: 'ways-field' }, h('h4', {}, label), ...rows);
+    const none = h('p', { class: 'empty' }, `None yet: add one under Connections.`);
+    return h('div', { class: 'ways-field' }, h('h4', {}, label), ...(rows.length > 0 ? rows : [none]));
   }
 }
 
