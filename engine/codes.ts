@@ -761,8 +761,32 @@ export const CODES = {
     status: 409,
     thrown: 'HttpError',
     meaning:
-      'The simulator’s “Save as test case” cannot write its file: a folder has that name, the script’s folder is gone, or the file system refused the write (no permission, no space).',
+      'The studio cannot write a file: the script on Save, or the simulator’s “Save as test case”. A folder has that name, the script’s folder is gone, or the file system refused the write (no permission, no space). The file on disk is as it was.',
     fix: 'Follow the message: choose another name, or make the script’s folder writable.',
+  },
+  'studio.conflict': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The script was not saved: the file on disk changed (or appeared, or went away) since the text being saved was read from it, and saving would overwrite that change.',
+    fix: 'Choose in the conflict dialog: keep your text (the next save overwrites the file) or take the file’s.',
+  },
+  'studio.bad-yaml': {
+    from: 'studio',
+    status: 422,
+    thrown: 'HttpError',
+    meaning:
+      'The script was not saved: its text is not YAML botflow can read (a syntax error, a key twice in one map, a file over the size limit). The message gives the line and column.',
+    fix: 'Fix the YAML at the place the message names, then save again; the file on disk is unchanged.',
+  },
+  'studio.edit-refused': {
+    from: 'studio',
+    status: 422,
+    thrown: 'HttpError',
+    meaning:
+      'A change made on the canvas cannot be applied to the script’s text as it stands (the block is gone, the text is not readable YAML, the new id is taken, …); the text is unchanged.',
+    fix: 'Follow the message: fix the YAML or choose another id, then try again.',
   },
   'studio.coverage-running': {
     from: 'studio',

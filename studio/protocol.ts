@@ -158,6 +158,16 @@ export interface SaveRequest {
   readonly base: string;
 }
 
+/**
+ * `/api/save` refused with 409 `studio.conflict`: the file as it is on disk now, for the page to
+ * show beside its own text (`text` is '' when there is no file).
+ */
+export interface SaveConflict {
+  readonly error: { readonly code: string; readonly message: string };
+  readonly disk: string;
+  readonly text: string;
+}
+
 /** `POST /api/copy`: the named blocks as a YAML snippet (comments kept), for the clipboard. */
 export interface CopyRequest {
   readonly text: string;

@@ -23,5 +23,10 @@ export interface App {
   /** Replays a case in the simulator. */
   replay(test: CaseRef): void;
   /** Applies a canvas operation to the unsaved text as one undo step; resolves the result (the page shows a refusal). */
-  edit(operation: EditOperation): Promise<EditResult>;
+  readonly edit: (operation: EditOperation) => Promise<EditResult>;
+  /** Writes the unsaved text to the file; a change on disk since opens the conflict dialog instead. */
+  readonly save: () => Promise<void>;
+  /** Undoes the last change to the text, typed or made on the canvas. */
+  readonly undo: () => void;
+  readonly redo: () => void;
 }

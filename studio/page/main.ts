@@ -4,6 +4,7 @@ import { TABS, type App, type CaseRef, type Tab } from './app.js';
 import { mountChat } from './chat/index.js';
 import { mountCoverage } from './coverage/index.js';
 import { h } from './dom.js';
+import { mountEditor } from './editor/index.js';
 import { mountGraph } from './graph/index.js';
 import { mountLinks } from './links/index.js';
 import { mountBlockPanel } from './panel/block.js';
@@ -60,19 +61,23 @@ function show(name: Tab): void {
 
 const panel = (name: Tab) => panels.get(name) ?? h('section');
 let replay: (test: CaseRef) => void = () => undefined;
+const select = (id: string | undefined) => {
+  store.update({ selected: id });
+  if (id !== undefined) show('Block');
+};
+const editor = mountEditor({ api, store, select }, header, canvas);
 const app: App = {
   api,
   store,
-  select: (id) => {
-    store.update({ selected: id });
-    if (id !== undefined) show('Block');
-  },
+  select,
   show,
   replay: (test) => {
     replay(test);
   },
-  // Until the YAML pane lands: the canvas's operations are refused.
-  edit: () => Promise.resolve({ ok: false, message: 'editing is not available yet' }),
+  edit: editor.edit,
+  save: editor.save,
+  undo: editor.undo,
+  redo: editor.redo,
 };
 mountGraph(canvas, header, app);
 mountBlockPanel(panel('Block'), app);
@@ -90,12 +95,7 @@ store.subscribe((state, previous) => {
 });
 api.onScript(
   (model) => {
-    const selected = store.state.selected;
-    store.update({
-      model,
-      selected:
-        selected !== undefined && model.nodes.some((node) => node.id === selected) ? selected : undefined,
-    });
+    editor.disk(model);
   },
   (up) => {
     offline.hidden = up;

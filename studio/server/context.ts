@@ -21,6 +21,13 @@ export interface StudioContext {
   readonly pins: PinFile;
   /** The script as last read from disk. */
   current(): Loaded;
+  /**
+   * The file changed: reads it again (or takes `written`, the text the studio itself just wrote),
+   * in turn with the watcher's reads, tells every page, and answers the new model.
+   */
+  reload(written?: string): Promise<Loaded>;
+  /** The model of unsaved text, laid out as the file's would be (the layout of an unchanged graph is reused). */
+  draft(text: string): Promise<StudioModel>;
 }
 
 export interface Loaded {
@@ -40,6 +47,8 @@ export function runnable(context: StudioContext): Script {
 export interface StudioRoute {
   readonly method: 'GET' | 'POST';
   readonly path: string;
+  /** The most bytes its JSON body may have, when it is not the studio's default (64 KiB). */
+  readonly bodyLimit?: number;
   /** The answer, sent as JSON. */
   handle(input: { readonly body: unknown; readonly query: URLSearchParams }): unknown;
 }

@@ -5,8 +5,8 @@ import {
   type ScriptOutline,
   type ScriptProblem,
 } from '../../engine/index.js';
-import { createHash } from 'node:crypto';
 import type { Loaded } from './context.js';
+import { diskHash } from './disk.js';
 import {
   portOffset,
   portsHeight,
@@ -57,11 +57,9 @@ const shorten = (label: string) =>
 
 type Draft = Omit<StudioNode, 'x' | 'y' | 'width' | 'height'> & { width: number; height: number };
 type EdgeDraft = Omit<StudioEdge, 'points' | 'labelBox'>;
+/** What a model says of where its text comes from, beside what the text itself gives. */
+type Origin = Pick<StudioModel, 'revision' | 'disk' | 'draft'>;
 
-/**
- * The page's model of a script: its outline drawn as nodes and edges. Blocks that edges name but
- * the script lacks become `missing` nodes, so a broken reference is seen, not silently dropped.
- */
 /** Where the model's pins come from: the sidecar file beside the script, and why it was ignored. */
 export interface PinSource {
   readonly current: {
@@ -72,6 +70,11 @@ export interface PinSource {
 
 const NO_PINS: PinSource = { current: { pins: {}, problems: [] } };
 
+/**
+ * The page's model of a script: its outline drawn as nodes and edges. Blocks that edges name but
+ * the script lacks become `missing` nodes, so a broken reference is seen, not silently dropped.
+ * Every model carries the pins as they are when it is made.
+ */
 export class ModelBuilder {
   constructor(private readonly pins: PinSource = NO_PINS) {}
 
@@ -79,13 +82,23 @@ export class ModelBuilder {
   /** The last layout and the graph it was made for: a text-only edit reuses it as it is. */
   private last: { key: string; layout: Layout } | undefined;
 
+  /** The file as read from disk: a new revision. */
   async build(file: string, text: string): Promise<Loaded> {
     const outline = outlineScript(text, file);
-    return { model: await this.draw(text, outline), script: outline.script };
+    return { model: await this.draw(text, outline, this.next(diskHash(text))), script: outline.script };
+  }
+
+  /**
+   * Unsaved text (the page's): validated and laid out like the file, but of the same revision as
+   * `disk`, the file's model, since the file did not change.
+   */
+  async draft(text: string, disk: StudioModel): Promise<StudioModel> {
+    const { revision } = disk;
+    return this.draw(text, outlineScript(text, disk.file), { revision, disk: disk.disk, draft: true });
   }
 
   /** A file that could not be read (missing, too large): no graph, only the problem. */
-  async unreadable(file: string, problems: readonly ScriptProblem[]): Promise<Loaded> {
+  async unreadable(file: string, problems: readonly ScriptProblem[], disk: string): Promise<Loaded> {
     const outline = {
       file,
       name: undefined,
@@ -94,11 +107,15 @@ export class ModelBuilder {
       blocks: [],
       script: undefined,
     };
-    return { model: await this.draw('', { ...outline, problems }), script: undefined };
+    return { model: await this.draw('', { ...outline, problems }, this.next(disk)), script: undefined };
   }
 
-  private async draw(text: string, outline: ScriptOutline): Promise<StudioModel> {
+  private next(disk: string): Origin {
     this.revision += 1;
+    return { revision: this.revision, disk, draft: false };
+  }
+
+  private async draw(text: string, outline: ScriptOutline, origin: Origin): Promise<StudioModel> {
     const file = outline.file;
     const problems: StudioProblem[] = outline.problems.map((problem) => ({
       severity: problem.severity,
@@ -121,7 +138,7 @@ export class ModelBuilder {
     return withPins(this.pins, {
       file,
       name: outline.name ?? '',
-      revision: this.revision,
+      revision: origin.revision,
       text,
       loads: outline.script !== undefined,
       nodes: nodes.map((node) => ({ ...node, ...(layout.nodes.get(node.id) ?? { x: 0, y: 0 }) })),
@@ -132,8 +149,8 @@ export class ModelBuilder {
       problems,
       width: layout.width,
       height: layout.height,
-      disk: diskHash(text),
-      draft: false,
+      disk: origin.disk,
+      draft: origin.draft,
       pins: {},
     });
   }
@@ -302,8 +319,3 @@ const SIZES: Readonly<
     height: JUMP_HEIGHT,
   }),
 };
-
-/** What a save compares with the file on disk: a hash of the text read ('' for no file). */
-export function diskHash(text: string): string {
-  return text === '' ? '' : createHash('sha256').update(text).digest('base64url');
-}

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import { quote } from '../../channels/error.js';
 import type { Point, StudioProblem } from '../protocol.js';
 import type { StudioContext, StudioRoute } from './context.js';
+import { fileSystemReason, writeAtomically } from './disk.js';
 import { MAX_DRAWN_BLOCKS, type PinSource } from './model.js';
 
 /** The sidecar's format version: a file of another version is left alone, not misread. */
@@ -99,12 +98,12 @@ export class PinFile implements PinSource {
       try {
         if (Object.keys(sorted).length === 0) await rm(this.file, { force: true });
         else
-          await writeWhole(
+          await writeAtomically(
             this.file,
             `${JSON.stringify({ [VERSION_KEY]: VERSION, pins: sorted }, null, 2)}\n`,
           );
       } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+        const reason = fileSystemReason(error) ?? String(error);
         throw new HttpError(
           'studio.cannot-pin',
           `cannot write ${this.file} (${reason}); the pins are kept until the studio stops`,
@@ -185,22 +184,6 @@ export class PinFile implements PinSource {
       path: '',
       block: undefined,
     };
-  }
-}
-
-/** Writes a temporary file beside `file` and renames it over `file`: a reader sees the old or the new, whole. */
-async function writeWhole(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(text);
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
   }
 }
 

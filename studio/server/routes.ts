@@ -1,5 +1,6 @@
 import type { StudioContext, StudioRoute } from './context.js';
 import { coverageRoutes } from './coverage.js';
+import { editRoutes } from './edit.js';
 import { linkRoutes } from './links.js';
 import { pinRoutes } from './pins.js';
 import { simulatorRoutes } from './simulator.js';
@@ -12,5 +13,6 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     ...simulatorRoutes(context),
     ...linkRoutes(),
     ...pinRoutes(context),
+    ...editRoutes(context),
   ];
 }

@@ -8,6 +8,7 @@ import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
 import type { Loaded, StudioContext, StudioRoute } from './context.js';
+import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
 import { ModelBuilder, withPins } from './model.js';
@@ -57,24 +58,28 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       text = await readScriptFile(options.file);
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
-      return builder.unreadable(options.file, error.problems);
+      return builder.unreadable(options.file, error.problems, (await readDisk(options.file)).hash);
     }
     return builder.build(options.file, text);
   };
   let loaded = await read();
-  let reading = Promise.resolve();
-  const reload = () => {
+  let reading: Promise<unknown> = Promise.resolve();
+  const reload = (written?: string): Promise<Loaded> => {
     // One read at a time, in order: the page must never get an older file after a newer one.
-    reading = reading
-      .then(async () => {
-        loaded = await read();
-        events.send(SCRIPT_EVENT, loaded.model);
-      })
-      // A failed read is told and the chain goes on: the next save is read again.
-      .catch((error: unknown) => options.onFailure?.(error));
+    const done = reading.then(async () => {
+      loaded = written === undefined ? await read() : await builder.build(options.file, written);
+      events.send(SCRIPT_EVENT, loaded.model);
+      return loaded;
+    });
+    // A failed read is told and the chain goes on: the next save is read again.
+    reading = done.catch((error: unknown) => options.onFailure?.(error));
+    return done;
   };
   // Watching before listening: a folder that cannot be watched stops the studio before it serves.
-  const watcher = watchFile(options.file, reload);
+  const watcher = watchFile(options.file, () => {
+    // The chain tells the failure; the watcher has no one else to tell.
+    reload().catch(() => undefined);
+  });
 
   const context: StudioContext = {
     file: options.file,
@@ -85,6 +90,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     draws: options.draws ?? {},
     pins,
     current: () => loaded,
+    reload,
+    draft: (text) => builder.draft(text, loaded.model),
   };
   const routes = new Map<string, StudioRoute>(
     featureRoutes(context).map((route) => [`${route.method} ${route.path}`, route]),
@@ -127,7 +134,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     if (method !== 'GET') guard.checkOrigin(request);
     const route = routes.get(`${method} ${url.pathname}`);
     if (!route) throw notFound();
-    const body = method === 'POST' ? await readJson(request, BODY_LIMIT) : undefined;
+    const body = method === 'POST' ? await readJson(request, route.bodyLimit ?? BODY_LIMIT) : undefined;
     const value = await route.handle({ body, query: url.searchParams });
     reply(response, {
       status: 200,

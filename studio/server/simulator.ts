@@ -27,6 +27,7 @@ import type {
 } from '../protocol.js';
 import { findCase, listCases } from './cases.js';
 import { runnable, type StudioContext, type StudioRoute } from './context.js';
+import { fileSystemReason } from './disk.js';
 
 /** The channels a simulated conversation may report: the messengers', the terminal's and the studio's own. */
 const CHANNELS: readonly string[] = [...CHANNEL_NAMES, 'cli', 'studio'];
@@ -273,10 +274,4 @@ function saveError(error: unknown, target: string): unknown {
   return reason === undefined
     ? error
     : new HttpError('studio.cannot-save', `cannot write ${target}: ${reason}`);
-}
-
-/** What the file system said, without the path it named (maybe a temporary file's): "permission denied". */
-function fileSystemReason(error: unknown): string | undefined {
-  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return undefined;
-  return /^[A-Z]+: ([^,]+)/.exec(error.message)?.[1];
 }

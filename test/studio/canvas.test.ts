@@ -39,8 +39,15 @@ async function sidecar(dir: string): Promise<unknown> {
   }
 }
 
-/** Drags with the mouse from the middle of the top of `from`'s box by (dx, dy) screen pixels. */
+/** Centres a block (Find a block), which also selects it and gives it the focus. */
+async function find(page: Page, id: string): Promise<void> {
+  await page.getByLabel('Find a block').fill(id);
+  await page.getByLabel('Find a block').press('Enter');
+}
+
+/** Drags a block with the mouse by (dx, dy) screen pixels, from near its top left corner, once it is centred. */
 async function drag(page: Page, id: string, dx: number, dy: number): Promise<void> {
+  await find(page, id);
   const box = await node(page, id).boundingBox();
   if (!box) throw new Error(`${id} is not on screen`);
   const x = box.x + 40;
@@ -95,7 +102,7 @@ describe('moving and pinning blocks', () => {
     await expect
       .poll(async () => Object.keys(((await sidecar(dir)) as { pins?: object } | undefined)?.pins ?? {}))
       .toEqual(['lookup', 'show']);
-    await node(page, 'show').click();
+    await find(page, 'show');
     await page.getByRole('button', { name: 'Unpin' }).click();
     await expect.poll(() => node(page, 'show').getAttribute('transform')).toBeNull();
     await expect
@@ -111,8 +118,7 @@ describe('moving and pinning blocks', () => {
   test('Alt+arrow keys move the focused block and pin it', async () => {
     const { dir, page, model } = await open('order-status.yaml');
     const lookup = model.nodes.find((n) => n.id === 'lookup');
-    await page.getByLabel('Find a block').fill('lookup');
-    await page.getByLabel('Find a block').press('Enter');
+    await find(page, 'lookup');
     await page.keyboard.press('Alt+ArrowDown');
     await page.keyboard.press('Alt+ArrowDown');
     await page.keyboard.press('Alt+ArrowRight');
@@ -130,6 +136,7 @@ describe('moving and pinning blocks', () => {
 
   test('dragging touches only the dragged block and its edges; the rest of the graph is left alone', async () => {
     const { page } = await open('client-identification.yaml');
+    await find(page, 'greet');
     await page.evaluate(() => {
       const graph = document.querySelector('.canvas svg.graph');
       const touched = new Set<string>();

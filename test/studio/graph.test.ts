@@ -282,7 +282,8 @@ test('in a large script a long edge ends at a "go to" pill; clicking it or press
   lines.push('  done: { type: end, text: Bye }');
   const dir = await folders.project({ 'long.yaml': `${lines.join('\n')}\n` });
   const studio = await StudioProcess.start(join(dir, 'long.yaml'));
-  const page = await openStudioPage(browser(), studio);
+  // Wide enough for the canvas beside the YAML pane to show the first pill at 70 %.
+  const page = await openStudioPage(browser(), studio, { width: 1800, height: 900 });
   const jump = edge(page, 'check0 branches[0].next');
   const pill = node(page, (await jump.getAttribute('data-to')) ?? '');
   await expect(pill.getAttribute('aria-label')).resolves.toBe('↪ done — go to');

@@ -159,7 +159,7 @@ describe('pins', () => {
     expect(answer.body).toEqual({
       error: {
         code: 'studio.cannot-pin',
-        message: `cannot write ${join(dir, 'bot.studio.json')} (EISDIR); the pins are kept until the studio stops`,
+        message: `cannot write ${join(dir, 'bot.studio.json')} (illegal operation on a directory); the pins are kept until the studio stops`,
       },
     });
     expect((await readdir(dir)).sort()).toEqual(['bot.studio.json', 'bot.yaml']);

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,28 +9,6 @@ import { StudioProcess } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 const temp = useTempFolders('botflow-studio-server-');
-
-/** A raw request, so the test can send any Host and Origin (fetch fixes Host itself). */
-function raw(
-  studio: StudioProcess,
-  path: string,
-  headers: Record<string, string>,
-  method = 'GET',
-  body?: string,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  const url = new URL(studio.origin);
-  return new Promise((resolve, reject) => {
-    const call = request({ host: url.hostname, port: url.port, path, method, headers }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text });
-      });
-    });
-    call.on('error', reject);
-    call.end(body);
-  });
-}
 
 /** The events the stream has sent so far, read until `done` accepts one. */
 async function readEvents(
@@ -75,12 +52,12 @@ describe('the local server', () => {
   test('prints one URL on 127.0.0.1 with a token, and serves the page there', async () => {
     const studio = await StudioProcess.start('scripts/order-status.yaml');
     expect(studio.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{24}$/);
-    const page = await raw(studio, '/', { host: new URL(studio.origin).host });
+    const page = await studio.raw('/', { host: new URL(studio.origin).host });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script type="module" src="/assets/studio.js">');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    const script = await raw(studio, '/assets/studio.js', { host: new URL(studio.origin).host });
+    const script = await studio.raw('/assets/studio.js', { host: new URL(studio.origin).host });
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
@@ -90,7 +67,7 @@ describe('the local server', () => {
     const port = new URL(studio.origin).port;
     for (const host of [`attacker.example:${port}`, `localhost:${port}`, '127.0.0.1']) {
       for (const path of ['/', '/api/script']) {
-        const answer = await raw(studio, path, { host, 'x-botflow-token': studio.token });
+        const answer = await studio.raw(path, { host, 'x-botflow-token': studio.token });
         expect(answer.status, `${host} ${path}`).toBe(421);
         expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'studio.wrong-host' } });
       }
@@ -101,15 +78,15 @@ describe('the local server', () => {
     const studio = await StudioProcess.start('scripts/order-status.yaml');
     const host = new URL(studio.origin).host;
     for (const headers of [{}, { 'x-botflow-token': 'wrong' }, { 'x-botflow-token': `${studio.token}x` }]) {
-      const answer = await raw(studio, '/api/script', { host, ...headers });
+      const answer = await studio.raw('/api/script', { host, ...headers });
       expect(answer.status).toBe(403);
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'studio.bad-token' } });
     }
-    expect((await raw(studio, '/api/events', { host })).status).toBe(403);
-    expect((await raw(studio, '/api/events?token=nope', { host })).status).toBe(403);
+    expect((await studio.raw('/api/events', { host })).status).toBe(403);
+    expect((await studio.raw('/api/events?token=nope', { host })).status).toBe(403);
     // Only the event stream takes the token in its URL (EventSource sends no headers).
-    expect((await raw(studio, `/api/script?token=${studio.token}`, { host })).status).toBe(403);
-    const model = await raw(studio, '/api/script', { host, 'x-botflow-token': studio.token });
+    expect((await studio.raw(`/api/script?token=${studio.token}`, { host })).status).toBe(403);
+    const model = await studio.raw('/api/script', { host, 'x-botflow-token': studio.token });
     expect(model.status).toBe(200);
     expect((JSON.parse(model.body) as StudioModel).name).toBe('order-status');
   });
@@ -136,8 +113,7 @@ describe('the local server', () => {
       'http://attacker.example',
       `http://localhost:${new URL(studio.origin).port}`,
     ]) {
-      const answer = await raw(
-        studio,
+      const answer = await studio.raw(
         '/api/chat/start',
         { ...headers, ...(origin !== undefined && { origin }) },
         'POST',
@@ -152,7 +128,7 @@ describe('the local server', () => {
     const studio = await StudioProcess.start('scripts/order-status.yaml');
     const host = new URL(studio.origin).host;
     for (const path of ['/favicon.ico', '/assets/../package.json', '/assets/studio.js.map', '/api/nothing']) {
-      const answer = await raw(studio, path, { host, 'x-botflow-token': studio.token });
+      const answer = await studio.raw(path, { host, 'x-botflow-token': studio.token });
       expect(answer.status, path).toBe(404);
     }
   });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { ROOT } from './cli.js';
@@ -55,6 +56,27 @@ export class StudioProcess extends WatchedProcess<string> {
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: await response.json() };
+  }
+
+  /** A raw request, so a test can send any Host and Origin (fetch fixes Host itself). */
+  raw(
+    path: string,
+    headers: Record<string, string>,
+    method = 'GET',
+    body?: string,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+    const url = new URL(this.origin);
+    return new Promise((resolve, reject) => {
+      const call = request({ host: url.hostname, port: url.port, path, method, headers }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text });
+        });
+      });
+      call.on('error', reject);
+      call.end(body);
+    });
   }
 }
 

@@ -32,10 +32,7 @@ export function installClipboard(
     const before = new Set(blockIds(app));
     const after = selection().at(-1);
     const result = await app.edit({ kind: 'paste', blocks, ...(after !== undefined && { after }) });
-    if (!result.ok) {
-      say(`Cannot paste: ${result.message}`);
-      return;
-    }
+    if (!result.ok) return;
     pasted(
       blockIds(app).filter((id) => !before.has(id)),
       result.focus,

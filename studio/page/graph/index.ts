@@ -125,12 +125,8 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     return next;
   };
 
-  /** Runs a canvas operation; a refusal is said on the canvas. */
-  const run = async (operation: EditOperation): Promise<EditResult> => {
-    const result = await app.edit(operation);
-    if (!result.ok) say(result.message);
-    return result;
-  };
+  /** Runs a canvas operation (`app.edit` says a refusal). */
+  const run = (operation: EditOperation): Promise<EditResult> => app.edit(operation);
   const selection = (): string[] => {
     const selected = app.store.state.selected;
     const ids = [...(selected === undefined ? [] : [selected]), ...also];
@@ -371,8 +367,16 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     event.preventDefault();
     event.stopPropagation();
   });
+  // A block focused by the keyboard comes into view; one pressed with the pointer stays under it
+  // (moving the view between press and release would make the click land elsewhere).
+  let pressing = false;
+  svg.addEventListener('pointerdown', () => (pressing = true), { capture: true });
+  const released = () => (pressing = false);
+  svg.addEventListener('pointerup', released, { capture: true });
+  svg.addEventListener('pointercancel', released, { capture: true });
   // On the svg, which is focusable anyway: Chromium makes an SVG group with focus listeners a tab stop.
   svg.addEventListener('focusin', (event) => {
+    if (pressing) return;
     const id = nodeOf(event.target)?.dataset.id;
     const box = id === undefined ? undefined : placement?.box(id);
     if (box && !viewport.shows(box)) viewport.centre({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
@@ -409,7 +413,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     { passive: false },
   );
   new ResizeObserver(() => {
-    viewport.apply();
+    viewport.resized();
   }).observe(svg);
 }
 

@@ -14,7 +14,7 @@ export class DragLayer {
   private hidden: Element[] = [];
 
   constructor() {
-    this.content = s('g', { class: 'viewport' });
+    this.content = s('g', {});
     this.element = s('svg', { class: 'drag-layer', 'aria-hidden': 'true' }, this.content);
   }
 

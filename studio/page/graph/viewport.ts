@@ -16,6 +16,8 @@ export class Viewport {
   private x = 0;
   private y = 0;
   private k = 1;
+  /** The first view, while the designer has not moved it: a frame that changes size shows it again. */
+  private opening: { bounds: Box; start: Box | undefined } | undefined;
 
   constructor(
     private readonly frame: SVGSVGElement,
@@ -41,6 +43,7 @@ export class Viewport {
   }
 
   panBy(dx: number, dy: number): void {
+    this.opening = undefined;
     this.x += dx;
     this.y += dy;
     this.apply();
@@ -52,6 +55,7 @@ export class Viewport {
     const px = (clientX ?? frame.left + frame.width / 2) - frame.left;
     const py = (clientY ?? frame.top + frame.height / 2) - frame.top;
     const k = clamp(this.k * factor, MIN_SCALE, MAX_SCALE);
+    this.opening = undefined;
     this.x = px - ((px - this.x) * k) / this.k;
     this.y = py - ((py - this.y) * k) / this.k;
     this.k = k;
@@ -60,6 +64,7 @@ export class Viewport {
 
   /** Shows all of `bounds`, never zooming in past 100 %. */
   fit(bounds: Box): void {
+    this.opening = undefined;
     const { width, height } = this.size();
     const k = clamp(
       Math.min((width - 2 * FIT_MARGIN) / bounds.width, (height - 2 * FIT_MARGIN) / bounds.height, 1),
@@ -78,6 +83,7 @@ export class Viewport {
    */
   open(bounds: Box, start: Box | undefined): void {
     this.fit(bounds);
+    this.opening = { bounds, start };
     if (this.k >= READABLE || !start) return;
     const { height } = this.size();
     this.k = READABLE;
@@ -88,6 +94,7 @@ export class Viewport {
 
   /** Puts the graph point `at` in the middle of the frame. */
   centre(at: Point): void {
+    this.opening = undefined;
     const { width, height } = this.size();
     this.x = width / 2 - at.x * this.k;
     this.y = height / 2 - at.y * this.k;
@@ -105,7 +112,13 @@ export class Viewport {
     );
   }
 
-  /** Redraws after the frame changed size. */
+  /** After the frame changed size: the first view is made again for the new size, any other kept. */
+  resized(): void {
+    if (this.opening) this.open(this.opening.bounds, this.opening.start);
+    else this.apply();
+  }
+
+  /** Sets the transform (and tells the minimap and the zoom level). */
   apply(): void {
     const transform = `translate(${this.x} ${this.y}) scale(${this.k})`;
     for (const content of this.contents) content.setAttribute('transform', transform);
