@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { StudioModel } from '../../studio/protocol.js';
+import { runCli } from '../support/cli.js';
 import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
@@ -20,6 +21,8 @@ async function open(sample: string) {
   const file = join(dir, 'bot.yaml');
   const studio = await StudioProcess.start(file);
   const page = await openStudioPage(browser(), studio);
+  // A step that cannot happen fails at once, naming the step, before the test's own time runs out.
+  page.setDefaultTimeout(5000);
   await page.locator('.canvas[data-revision="1"]').waitFor();
   const model = (await studio.call('/api/script')).body as StudioModel;
   return { dir, file, text, studio, page, model };
@@ -166,5 +169,70 @@ describe('moving and pinning blocks', () => {
     expect(during).toEqual(
       ['edge unpack next', 'node greet', 'ports greet', 'edge greet next', 'svg'].sort(),
     );
+  });
+});
+
+/** The Block tab's form field of that name (a label's exact text). */
+const field = (page: Page, name: string) => page.locator('.block-form').getByLabel(name, { exact: true });
+
+/** Saves with the keyboard and waits for the file to be `expected`. */
+async function saveAndRead(page: Page, file: string): Promise<string> {
+  const before = await readFile(file, 'utf8');
+  await page.keyboard.press('Control+s');
+  await expect.poll(() => readFile(file, 'utf8')).not.toBe(before);
+  await expect(page.locator('header .unsaved').isHidden()).resolves.toBe(true);
+  return readFile(file, 'utf8');
+}
+
+describe('editing on the canvas', () => {
+  test('add an ask block from the palette, connect the greeting to it by dragging from its port, rename it, fill its form, save: the file has exactly that change and validates', async () => {
+    const { file, text, page, dir } = await open('client-identification.yaml');
+    await find(page, 'greet');
+    await page.getByRole('button', { name: 'Add an ask block' }).click();
+    // The new block is selected, its id field ready.
+    await expect.poll(() => page.getByLabel('Id', { exact: true }).inputValue()).toBe('ask');
+    await expect(node(page, 'ask').getAttribute('class')).resolves.toContain('selected');
+
+    // Drag from the greeting's `next` port to the new block: both in view first.
+    await page.getByRole('button', { name: 'Fit' }).click();
+    const port = page.getByLabel(/^greet: way out next /);
+    await expect(port.getAttribute('aria-label')).resolves.toBe('greet: way out next → adult');
+    await port.dragTo(node(page, 'ask'));
+    await expect.poll(() => port.getAttribute('aria-label')).toBe('greet: way out next → ask');
+
+    await find(page, 'ask');
+    await page.getByLabel('Id', { exact: true }).fill('ask-city');
+    await page.getByLabel('Id', { exact: true }).press('Enter');
+    await expect.poll(() => node(page, 'ask-city').count()).toBe(1);
+    await expect(page.getByRole('heading', { level: 2 }).first().textContent()).resolves.toBe('ask-city');
+
+    await field(page, 'text').fill('Which city do you live in?');
+    await field(page, 'save').fill('city');
+    // Leaving a field writes it at once.
+    await field(page, 'save').press('Tab');
+    // The way on, picked from the list (the keyboard's way to connect).
+    await page.getByLabel('Target of next').selectOption('adult');
+    await expect
+      .poll(() => page.getByLabel(/^ask-city: way out next/).getAttribute('aria-label'))
+      .toBe('ask-city: way out next → adult');
+    await keepScreenshot(page, 'canvas-edited');
+
+    const saved = await saveAndRead(page, file);
+    expect(saved).toBe(
+      text.replace(
+        "    text: 'Hello, {{ firstName }} {{ lastName }}! Glad to see you again.'\n    next: adult\n",
+        "    text: 'Hello, {{ firstName }} {{ lastName }}! Glad to see you again.'\n    next: ask-city\n\n" +
+          "  ask-city:\n    type: ask\n    text: 'Which city do you live in?'\n    save: city\n    next: adult\n",
+      ),
+    );
+    // Every comment line is there, in order.
+    const comments = (lines: string) => lines.split('\n').filter((line) => line.trimStart().startsWith('#'));
+    expect(comments(saved)).toEqual(comments(text));
+    expect(comments(text).length).toBeGreaterThan(5);
+    const validated = await runCli(['validate', file]);
+    expect(validated.stderr).toBe('');
+    expect(validated.code).toBe(0);
+    // Nothing was pinned: no sidecar.
+    expect((await readdir(dir)).sort()).toEqual(['bot.yaml']);
   });
 });
