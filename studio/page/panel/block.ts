@@ -348,7 +348,8 @@ function keepFocus(container: HTMLElement, rebuild: () => void): void {
   again?.focus();
   if (kept && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) {
     again.value = kept.value;
-    again.setSelectionRange(kept.start, kept.end);
+    // A number field has no selection to put back.
+    if (kept.start !== null) again.setSelectionRange(kept.start, kept.end);
   }
 }
 
