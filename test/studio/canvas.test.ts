@@ -180,7 +180,7 @@ async function saveAndRead(page: Page, file: string): Promise<string> {
   const before = await readFile(file, 'utf8');
   await page.keyboard.press('Control+s');
   await expect.poll(() => readFile(file, 'utf8')).not.toBe(before);
-  await expect(page.locator('header .unsaved').isHidden()).resolves.toBe(true);
+  await expect.poll(() => page.locator('header .unsaved').isHidden()).toBe(true);
   return readFile(file, 'utf8');
 }
 
@@ -234,5 +234,129 @@ describe('editing on the canvas', () => {
     expect(validated.code).toBe(0);
     // Nothing was pinned: no sidecar.
     expect((await readdir(dir)).sort()).toEqual(['bot.yaml']);
+  });
+});
+
+describe('connecting with the pointer', () => {
+  test('an edge’s end dragged to another block reconnects it; a clicked edge is disconnected with Delete; the start marker’s port sets the start; a drop on the background does nothing', async () => {
+    const { file, text, page } = await open('order-status.yaml');
+    await page.getByRole('button', { name: 'Fit' }).click();
+    // Reconnect: the end of has-order's else, from ask-email to crm-down.
+    const elseEdge = edge(page, 'has-order else');
+    await elseEdge.hover();
+    await elseEdge.locator('.end').dragTo(node(page, 'crm-down'));
+    await expect.poll(() => elseEdge.getAttribute('data-target')).toBe('crm-down');
+    // A port dropped on the background: nothing changes.
+    const showNext = page.getByLabel(/^show: way out next /);
+    const empty = await page.locator('.canvas .graph').boundingBox();
+    if (!empty) throw new Error('no graph on screen');
+    await showNext.dragTo(page.locator('.canvas .graph'), {
+      targetPosition: { x: 10, y: empty.height - 10 },
+    });
+    await expect(showNext.getAttribute('aria-label')).resolves.toBe('show: way out next → done');
+    // Pick an edge and delete it: the way is disconnected.
+    const middle = await edge(page, 'show next')
+      .locator('path.hit')
+      .evaluate((path: SVGPathElement) => {
+        const point = path.getPointAtLength(path.getTotalLength() / 2);
+        const screen = point.matrixTransform(path.getScreenCTM() ?? undefined);
+        return { x: screen.x, y: screen.y };
+      });
+    await page.mouse.click(middle.x, middle.y);
+    await expect(edge(page, 'show next').getAttribute('class')).resolves.toContain('picked');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => edge(page, 'show next').count()).toBe(0);
+    await expect(showNext.getAttribute('aria-label')).resolves.toBe('show: way out next not connected');
+    // The start marker's port, dragged to a block, makes it the start.
+    await page.getByLabel('start: way out start', { exact: false }).dragTo(node(page, 'ask-email'));
+    await expect.poll(() => edge(page, '$start start').getAttribute('data-target')).toBe('ask-email');
+
+    await expect(saveAndRead(page, file)).resolves.toBe(
+      text
+        .replace('    else: ask-email\n', '    else: crm-down\n')
+        .replace("{{ status }}).'\n    next: done\n", "{{ status }}).'\n")
+        .replace('start: lookup\n', 'start: ask-email\n'),
+    );
+  });
+
+  test('a palette item dragged onto the canvas adds its block where it is dropped, pinned there', async () => {
+    const { dir, page } = await open('order-status.yaml');
+    const graph = await page.locator('.canvas .graph').boundingBox();
+    if (!graph) throw new Error('no graph on screen');
+    const drop = { x: graph.x + 60, y: graph.y + graph.height - 120 };
+    const item = page.getByRole('button', { name: 'Add an end block' });
+    const from = await item.boundingBox();
+    if (!from) throw new Error('no palette on screen');
+    await page.mouse.move(from.x + 10, from.y + 10);
+    await page.mouse.down();
+    for (let step = 1; step <= 8; step++) {
+      await page.mouse.move(
+        from.x + 10 + ((drop.x - from.x - 10) * step) / 8,
+        from.y + 10 + ((drop.y - from.y - 10) * step) / 8,
+      );
+    }
+    await page.mouse.up();
+    await expect.poll(() => node(page, 'end').count()).toBe(1);
+    const box = await node(page, 'end').locator('rect.body').boundingBox();
+    // Its top left corner where the pointer let go.
+    expect(Math.abs((box?.x ?? 0) - drop.x)).toBeLessThan(2);
+    expect(Math.abs((box?.y ?? 0) - drop.y)).toBeLessThan(2);
+    await expect.poll(() => sidecar(dir)).toMatchObject({ pins: { end: {} } });
+    await expect(page.getByLabel('Id', { exact: true }).inputValue()).resolves.toBe('end');
+  });
+});
+
+describe('the keyboard alone', () => {
+  test('adds a block after the selected one, renames it with F2, connects it with the target list and deletes a block with Delete; the edge to the deleted block shows as a problem', async () => {
+    const { file, text, page } = await open('client-identification.yaml');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-id') ?? document.activeElement?.id);
+    await find(page, 'greet');
+    await expect(focused()).resolves.toBe('greet');
+    // The palette's buttons are in the tab order; Enter on one adds its block after the selected one.
+    await page.getByRole('button', { name: 'Add a message block' }).press('Enter');
+    await expect.poll(focused).toBe('message');
+    await page.keyboard.press('F2');
+    await expect(focused()).resolves.toBe('block-id');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('ask-name');
+    await expect(page.locator('#block-id-note').textContent()).resolves.toBe(
+      '“ask-name” is the id of another block.',
+    );
+    await expect(page.getByLabel('Id', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('9lives');
+    await expect(page.locator('#block-id-note').textContent()).resolves.toBe('An id starts with a letter.');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('thanks');
+    await expect(page.locator('#block-id-note').textContent()).resolves.toBe('');
+    await page.keyboard.press('Enter');
+    // Renamed, and back on the canvas on the block.
+    await expect.poll(focused).toBe('thanks');
+    await page.getByLabel('Target of next').focus();
+    await page.getByLabel('Target of next').selectOption('adult');
+    await page.locator('.block-form').getByLabel('text', { exact: true }).fill('Thanks!');
+    await page.locator('.block-form').getByLabel('text', { exact: true }).press('Tab');
+
+    await find(page, 'young');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => node(page, 'young').count()).toBe(0);
+    // adult's else names a block that is gone: a missing node and a problem, not a silent removal.
+    await expect.poll(() => node(page, '$missing:young').count()).toBe(1);
+    await page.getByRole('tab', { name: /Problems/ }).click();
+    await expect(page.getByRole('list', { name: 'Problems', exact: true }).textContent()).resolves.toContain(
+      '"young"',
+    );
+
+    const saved = await saveAndRead(page, file);
+    const after = (id: string) => new RegExp(`\\n  ${id}:\\n(?:    .*\\n)+\\n?`);
+    expect(saved).toBe(
+      text
+        .replace(
+          "Glad to see you again.'\n    next: adult\n",
+          "Glad to see you again.'\n    next: adult\n\n  thanks:\n    type: message\n    text: 'Thanks!'\n    next: adult\n",
+        )
+        .replace(after('young'), '\n'),
+    );
   });
 });

@@ -37,17 +37,18 @@ export function palette(
       ),
       type,
     );
-    let pressed: (Point & { id: number }) | undefined;
+    let pressed: Point | undefined;
     let ghost: HTMLElement | undefined;
     button.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
-      pressed = { x: event.clientX, y: event.clientY, id: event.pointerId };
+      pressed = { x: event.clientX, y: event.clientY };
+      // Every move comes here, wherever the pointer goes, until it is let go.
+      button.setPointerCapture(event.pointerId);
     });
     button.addEventListener('pointermove', (event) => {
       if (!pressed) return;
       if (!ghost) {
         if (Math.hypot(event.clientX - pressed.x, event.clientY - pressed.y) < DRAG_SLOP) return;
-        button.setPointerCapture(pressed.id);
         ghost = h('div', { class: `palette-ghost look-${look.name}`, 'aria-hidden': 'true' }, type);
         document.body.append(ghost);
       }
