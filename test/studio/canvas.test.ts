@@ -118,6 +118,19 @@ describe('moving and pinning blocks', () => {
     await expect.poll(() => readdir(dir)).toEqual(['bot.yaml']);
   });
 
+  test('a renamed block keeps its place: its pin goes with it', async () => {
+    const { dir, page } = await open('order-status.yaml');
+    await drag(page, 'thanks', 0, 120);
+    await expect.poll(() => sidecar(dir)).toMatchObject({ pins: { thanks: {} } });
+    const { pins } = (await sidecar(dir)) as { pins: Record<string, unknown> };
+    await page.getByLabel('Id', { exact: true }).fill('thank-you');
+    await page.getByLabel('Id', { exact: true }).press('Enter');
+    await expect
+      .poll(() => sidecar(dir))
+      .toEqual({ 'botflow-studio': 1, pins: { 'thank-you': pins.thanks } });
+    await expect(node(page, 'thank-you').getAttribute('transform')).resolves.not.toBeNull();
+  });
+
   test('Alt+arrow keys move the focused block and pin it', async () => {
     const { dir, page, model } = await open('order-status.yaml');
     const lookup = model.nodes.find((n) => n.id === 'lookup');
@@ -267,13 +280,21 @@ describe('connecting with the pointer', () => {
     await page.keyboard.press('Delete');
     await expect.poll(() => edge(page, 'show next').count()).toBe(0);
     await expect(showNext.getAttribute('aria-label')).resolves.toBe('show: way out next not connected');
+    // A "+" dragged to a block adds a way leading there.
+    await page.getByLabel('has-order: add a branch').dragTo(node(page, 'unknown-client'));
+    await expect
+      .poll(() => page.getByLabel(/^has-order: way out true /).getAttribute('aria-label'))
+      .toBe('has-order: way out true → unknown-client');
     // The start marker's port, dragged to a block, makes it the start.
     await page.getByLabel('start: way out start', { exact: false }).dragTo(node(page, 'ask-email'));
     await expect.poll(() => edge(page, '$start start').getAttribute('data-target')).toBe('ask-email');
 
     await expect(saveAndRead(page, file)).resolves.toBe(
       text
-        .replace('    else: ask-email\n', '    else: crm-down\n')
+        .replace(
+          '        next: show\n    else: ask-email\n',
+          "        next: show\n      - if: 'true'\n        next: unknown-client\n    else: crm-down\n",
+        )
         .replace("{{ status }}).'\n    next: done\n", "{{ status }}).'\n")
         .replace('start: lookup\n', 'start: ask-email\n'),
     );
