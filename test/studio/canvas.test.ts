@@ -381,3 +381,54 @@ describe('the keyboard alone', () => {
     );
   });
 });
+
+describe('copy and paste', () => {
+  test('blocks copied on one studio’s canvas paste into another studio’s, and into their own with fresh ids, their edges among themselves kept', async () => {
+    const from = await open('order-status.yaml');
+    const into = await open('client-identification.yaml');
+    for (const page of [from.page, into.page]) {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: new URL(page.url()).origin,
+      });
+    }
+    // Two blocks: ask-email, and with Shift thanks, where its next leads.
+    await find(from.page, 'thanks');
+    await find(from.page, 'ask-email');
+    await node(from.page, 'thanks').click({ modifiers: ['Shift'] });
+    await expect(node(from.page, 'thanks').getAttribute('class')).resolves.toContain('selected');
+    await node(from.page, 'ask-email').focus();
+    await from.page.keyboard.press('Control+c');
+    const clipboard = () => from.page.evaluate(() => navigator.clipboard.readText());
+    await expect.poll(clipboard).toMatch(/^ {2}ask-email:\n[^]*\n {2}thanks:\n/);
+    const copied = await clipboard();
+
+    // Another studio: the blocks come in under their own ids, selected.
+    await find(into.page, 'done');
+    await into.page.keyboard.press('Control+v');
+    await expect.poll(() => node(into.page, 'ask-email').count()).toBe(1);
+    for (const id of ['ask-email', 'thanks']) {
+      await expect(node(into.page, id).getAttribute('class')).resolves.toContain('selected');
+    }
+    await expect(into.page.getByLabel(/^ask-email: way out next /).getAttribute('aria-label')).resolves.toBe(
+      'ask-email: way out next → thanks',
+    );
+    const saved = await saveAndRead(into.page, into.file);
+    expect(saved.startsWith(into.text.trimEnd())).toBe(true);
+    expect(saved).toContain(copied.split('\n').slice(0, 3).join('\n'));
+    expect((await runCli(['validate', into.file])).code).toBe(0);
+
+    // The same studio: the ids are taken, so the copies get fresh ones and lead to each other.
+    await find(from.page, 'done');
+    await from.page.keyboard.press('Control+v');
+    await expect.poll(() => from.page.locator('.graph g.node.selected').count()).toBe(2);
+    const pasted = await from.page
+      .locator('.graph g.node.selected')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id') ?? ''));
+    expect(pasted.sort()).not.toEqual(['ask-email', 'thanks']);
+    const [askCopy = '', thanksCopy = ''] = pasted.sort();
+    expect(askCopy.startsWith('ask-email')).toBe(true);
+    await expect(
+      from.page.getByLabel(new RegExp(`^${askCopy}: way out next `)).getAttribute('aria-label'),
+    ).resolves.toBe(`${askCopy}: way out next → ${thanksCopy}`);
+  });
+});

@@ -134,6 +134,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   };
   const selectAll = (ids: readonly string[], focus: string | undefined) => {
     const primary = focus ?? ids[0];
+    also.clear();
     app.select(primary);
     for (const id of ids) if (id !== primary) also.add(id);
     if (primary !== undefined) focusNode(primary);
