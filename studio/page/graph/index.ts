@@ -278,11 +278,12 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       for (const node of model.nodes) nodeById.set(node.id, node);
       for (const id of also) if (nodeById.get(id)?.kind !== 'block') also.delete(id);
       if (picked !== undefined && !model.edges.some((edge) => edge.id === picked)) picked = undefined;
-      drawing = drawModel(model, replace(model), {
-        edges: edgeLayer,
-        nodes: nodeLayer,
-        ports: portLayer,
-      });
+      drawing = drawModel(
+        model,
+        replace(model),
+        { edges: edgeLayer, nodes: nodeLayer, ports: portLayer },
+        drawing,
+      );
       emptyNote.hidden = model.nodes.length > 0;
       emptyNote.replaceChildren(
         `Nothing to draw: the script ${model.problems.length > 0 ? `has ${plural(model.problems.length, 'problem')}` : 'has no blocks; add one from the palette'}. `,
@@ -293,7 +294,13 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       else viewport.apply();
       const focus = focusWhenDrawn ?? focused;
       focusWhenDrawn = undefined;
-      if (focus !== undefined) drawing.nodes.get(focus)?.focus({ preventScroll: true });
+      const again = focus === undefined ? undefined : drawing.nodes.get(focus);
+      // Once every part of the page has taken the model: focusing lays the page out, once.
+      if (again && document.activeElement !== again) {
+        queueMicrotask(() => {
+          if (again.isConnected) again.focus({ preventScroll: true });
+        });
+      }
       canvas.dataset.revision = String(model.revision);
     } else if (state.pins !== previous.pins && model && placement) {
       // Only the blocks whose pin changed (and their "go to" pills) are drawn again.
@@ -413,8 +420,8 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     },
     { passive: false },
   );
-  new ResizeObserver(() => {
-    viewport.resized();
+  new ResizeObserver(([entry]) => {
+    if (entry) viewport.resized(entry.contentRect.width, entry.contentRect.height);
   }).observe(svg);
 }
 
@@ -444,8 +451,10 @@ function mark(drawing: Drawing, state: State, also: ReadonlySet<string>, picked:
   const { selected, run, coverage } = state;
   for (const [id, element] of drawing.nodes) {
     const block = element.classList.contains('block');
-    element.classList.toggle('selected', id === selected || also.has(id));
-    element.setAttribute('aria-pressed', String(id === selected || also.has(id)));
+    const chosen = id === selected || also.has(id);
+    element.classList.toggle('selected', chosen);
+    if (element.getAttribute('aria-pressed') !== String(chosen))
+      element.setAttribute('aria-pressed', String(chosen));
     element.classList.toggle('current', run?.at === id);
     if (run?.at === id) element.setAttribute('aria-current', 'step');
     else element.removeAttribute('aria-current');

@@ -18,6 +18,7 @@ export class Viewport {
   private k = 1;
   /** The first view, while the designer has not moved it: a frame that changes size shows it again. */
   private opening: { bounds: Box; start: Box | undefined } | undefined;
+  private measured: { width: number; height: number } | undefined;
 
   constructor(
     private readonly frame: SVGSVGElement,
@@ -112,8 +113,12 @@ export class Viewport {
     );
   }
 
-  /** After the frame changed size: the first view is made again for the new size, any other kept. */
-  resized(): void {
+  /**
+   * After the frame changed size (as a ResizeObserver measured it): the first view is made again
+   * for the new size, any other kept.
+   */
+  resized(width: number, height: number): void {
+    this.measured = { width, height };
     if (this.opening) this.open(this.opening.bounds, this.opening.start);
     else this.apply();
   }
@@ -125,8 +130,13 @@ export class Viewport {
     this.changed(this.view, this.k);
   }
 
+  /**
+   * The frame's size, as last measured: reading clientWidth would make the browser lay the whole
+   * graph out at once, in the middle of a redraw.
+   */
   private size(): { width: number; height: number } {
-    return { width: this.frame.clientWidth, height: this.frame.clientHeight };
+    this.measured ??= { width: this.frame.clientWidth, height: this.frame.clientHeight };
+    return this.measured;
   }
 }
 
