@@ -1,5 +1,5 @@
 import './graph.css';
-import type { EditOperation, EditResult, StudioModel, StudioNode } from '../../protocol.js';
+import type { StudioModel, StudioNode } from '../../protocol.js';
 import type { App } from '../app.js';
 import { h, s } from '../dom.js';
 import type { State } from '../store.js';
@@ -125,8 +125,6 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     return next;
   };
 
-  /** Runs a canvas operation (`app.edit` says a refusal). */
-  const run = (operation: EditOperation): Promise<EditResult> => app.edit(operation);
   const selection = (): string[] => {
     const selected = app.store.state.selected;
     const ids = [...(selected === undefined ? [] : [selected]), ...also];
@@ -143,7 +141,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
 
   const addBlock = async (type: string, dropped?: { clientX: number; clientY: number }) => {
     const selected = selection()[0];
-    const result = await run({
+    const result = await app.edit({
       kind: 'add-block',
       type,
       ...(dropped === undefined && selected !== undefined && { after: selected }),
@@ -158,7 +156,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
 
   const deleteBlocks = async (ids: readonly string[]) => {
     for (const id of ids) {
-      const result = await run({ kind: 'delete-block', id });
+      const result = await app.edit({ kind: 'delete-block', id });
       if (!result.ok) return;
       also.delete(id);
       if (app.store.state.pins[id] !== undefined) {
@@ -178,15 +176,15 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     if (from.kind === 'start') {
       say('A script always has a start: drag the start’s line to another block instead.');
     } else if (from.kind === 'on_error') {
-      await run({ kind: 'set-entry', entry: 'on_error', to: undefined });
+      await app.edit({ kind: 'set-entry', entry: 'on_error', to: undefined });
     } else {
-      await run({ kind: 'disconnect', block: edge.from, port: edge.path });
+      await app.edit({ kind: 'disconnect', block: edge.from, port: edge.path });
     }
   };
 
   /** Points a way (a port, an edge's start) at a block. */
   const connect = (from: StudioNode, path: string, to: string) => {
-    void run(
+    void app.edit(
       isEntry(from)
         ? { kind: 'set-entry', entry: from.kind, to }
         : { kind: 'connect', block: from.id, port: path, to },
@@ -252,7 +250,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     connect: (from, to) => {
       const node = nodeById.get(from.node);
       if (!node) return;
-      if (from.kind === 'add') void run({ kind: 'add-way', block: from.node, way: from.way, to });
+      if (from.kind === 'add') void app.edit({ kind: 'add-way', block: from.node, way: from.way, to });
       else connect(node, from.path, to);
     },
     reconnect: (edge, to) => {
@@ -260,7 +258,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
       if (node) connect(node, edge.path, to);
     },
     add: (from) => {
-      void run({ kind: 'add-way', block: from.node, way: from.way });
+      void app.edit({ kind: 'add-way', block: from.node, way: from.way });
     },
     pick: (id) => {
       picked = id;
