@@ -327,6 +327,24 @@ describe('connecting with the pointer', () => {
   });
 });
 
+test('a block half out of view is selected by a click: the view does not move between the press and the release', async () => {
+  const { page } = await open('order-status.yaml');
+  const graph = await page.locator('.canvas .graph').boundingBox();
+  const box = await node(page, 'has-order').boundingBox();
+  if (!graph || !box) throw new Error('nothing on screen');
+  // Pan until has-order sticks out of the right edge of the graph by half its width.
+  await page.mouse.move(graph.x + 20, graph.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(graph.x + 20 + (graph.x + graph.width - box.x - box.width / 2), graph.y + 20, {
+    steps: 4,
+  });
+  await page.mouse.up();
+  const visible = await node(page, 'has-order').locator('rect.body').boundingBox();
+  if (!visible) throw new Error('has-order is not on screen');
+  await page.mouse.click(visible.x + 20, visible.y + visible.height / 2);
+  await expect(node(page, 'has-order').getAttribute('class')).resolves.toContain('selected');
+});
+
 describe('the keyboard alone', () => {
   test('adds a block after the selected one, renames it with F2, connects it with the target list and deletes a block with Delete; the edge to the deleted block shows as a problem', async () => {
     const { file, text, page } = await open('client-identification.yaml');
