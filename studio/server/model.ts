@@ -5,12 +5,11 @@ import {
   type ScriptOutline,
   type ScriptProblem,
 } from '../../engine/index.js';
-import type { Loaded } from './context.js';
+import type { Loaded, PinStore } from './context.js';
 import { diskHash } from './disk.js';
 import {
   portOffset,
   portsHeight,
-  type Point,
   type StudioEdge,
   type StudioModel,
   type StudioNode,
@@ -61,12 +60,7 @@ type EdgeDraft = Omit<StudioEdge, 'points' | 'labelBox'>;
 type Origin = Pick<StudioModel, 'revision' | 'disk' | 'draft'>;
 
 /** Where the model's pins come from: the sidecar file beside the script, and why it was ignored. */
-export interface PinSource {
-  readonly current: {
-    readonly pins: Readonly<Record<string, Point>>;
-    readonly problems: readonly StudioProblem[];
-  };
-}
+type PinSource = Pick<PinStore, 'current'>;
 
 const NO_PINS: PinSource = { current: { pins: {}, problems: [] } };
 

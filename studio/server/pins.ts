@@ -4,9 +4,9 @@ import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import { quote } from '../../channels/error.js';
 import type { Point, StudioProblem } from '../protocol.js';
-import type { StudioContext, StudioRoute } from './context.js';
+import type { PinStore, StudioContext, StudioRoute } from './context.js';
 import { fileSystemReason, writeAtomically } from './disk.js';
-import { MAX_DRAWN_BLOCKS, type PinSource } from './model.js';
+import { MAX_DRAWN_BLOCKS } from './model.js';
 
 /** The sidecar's format version: a file of another version is left alone, not misread. */
 const VERSION = 1;
@@ -63,7 +63,7 @@ export function sidecarOf(file: string): string {
  * YAML). Reads and writes take turns, so a read never sees half of a write's effect; a sidecar
  * that cannot be read is a warning on the page and counts as no pins.
  */
-export class PinFile implements PinSource {
+export class PinFile implements PinStore {
   readonly file: string;
   private pins: Pins = {};
   private problem: StudioProblem | undefined;
