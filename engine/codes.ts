@@ -805,6 +805,21 @@ export const CODES = {
       'Blocks could not be copied from the script’s text: a block asked for is not in it (any more), or the text is not well-formed YAML.',
     fix: 'Select the blocks again on the canvas, or fix the YAML first.',
   },
+  'studio.cannot-pin': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The studio cannot write the sidecar file that keeps the nodes placed by hand (`<script>.studio.json`): the folder is not writable, or the disk is full. The nodes stay where they were put until the studio stops.',
+    fix: 'Make the script’s folder writable, then move a node again.',
+  },
+  'studio.bad-sidecar': {
+    from: 'studio',
+    severity: 'warning',
+    meaning:
+      'The sidecar file beside the script (`<script>.studio.json`, where the studio keeps the nodes placed by hand) is not one the studio can read: not JSON, another version of the format, or fields it does not know. Its pins are ignored; the graph is laid out automatically.',
+    fix: 'Fix or delete the file; moving a node on the canvas writes it anew.',
+  },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 /** The engine's own codes. */

@@ -26,6 +26,23 @@ export interface Box extends Point {
 }
 
 /**
+ * A block's ports (its ways out, then a "+" for each kind of way it may add) are spread evenly
+ * down its right edge, at least this far apart: the server sizes a node to hold them and starts
+ * its edges there, the page draws them there.
+ */
+export const PORT_GAP = 18;
+
+/** The height a node needs for `slots` ports. */
+export function portsHeight(slots: number): number {
+  return (slots + 1) * PORT_GAP;
+}
+
+/** How far below the top of a node `height` high its port `slot` (of `slots`) sits. */
+export function portOffset(slot: number, slots: number, height: number): number {
+  return Math.round((height * (slot + 1)) / (slots + 1));
+}
+
+/**
  * A node on the canvas: a block, a block an edge names but the script lacks (`missing`), one
  * of the two markers where conversations come in (`start`) and where unrouted failures go
  * (`on_error`), or the "go to" end of a long edge (`jump`, its summary the target's id).

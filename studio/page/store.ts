@@ -1,4 +1,4 @@
-import type { StudioModel } from '../protocol.js';
+import type { Point, StudioModel } from '../protocol.js';
 
 /** Blocks and edges to mark on the graph: a conversation's path, or what the tests reached. */
 export interface Marks {
@@ -16,13 +16,21 @@ export interface State {
   readonly run: (Marks & { readonly at: string | undefined }) | undefined;
   /** What the case files reached, after a coverage run. */
   readonly coverage: Marks | undefined;
+  /** Blocks the designer placed by hand, by id (the canvas writes them to the sidecar file). */
+  readonly pins: Readonly<Record<string, Point>>;
 }
 
 type Listener = (state: State, previous: State) => void;
 
 /** One state, changed by `update`, listened to by the page's parts. */
 export class Store {
-  private current: State = { model: undefined, selected: undefined, run: undefined, coverage: undefined };
+  private current: State = {
+    model: undefined,
+    selected: undefined,
+    run: undefined,
+    coverage: undefined,
+    pins: {},
+  };
   private readonly listeners = new Set<Listener>();
 
   get state(): State {

@@ -1,6 +1,6 @@
 import type { Script, StartOptions } from '../../engine/index.js';
 import { HttpError } from '../../channels/http/errors.js';
-import type { StudioModel } from '../protocol.js';
+import type { Point, StudioModel, StudioProblem } from '../protocol.js';
 
 /** What the studio was started with and where the script stands: what every route works from. */
 export interface StudioContext {
@@ -16,6 +16,8 @@ export interface StudioContext {
   readonly start: StartOptions;
   /** `--draw` values: fixed draws for random blocks. */
   readonly draws: Readonly<Record<string, number>>;
+  /** The nodes the designer pinned, kept in the sidecar file beside the script. */
+  readonly pins: PinStore;
   /** The script as last read from disk. */
   current(): Loaded;
   /**
@@ -25,6 +27,17 @@ export interface StudioContext {
   reload(written?: string): Promise<Loaded>;
   /** The model of unsaved text, laid out as the file's would be (the layout of an unchanged graph is reused). */
   draft(text: string): Promise<StudioModel>;
+}
+
+/** Where the nodes the designer placed by hand are kept (pins.ts: a sidecar file beside the script). */
+export interface PinStore {
+  /** The pins as last read or written, and why the sidecar was ignored when it was. */
+  readonly current: {
+    readonly pins: Readonly<Record<string, Point>>;
+    readonly problems: readonly StudioProblem[];
+  };
+  /** Replaces every pin. */
+  write(pins: Readonly<Record<string, Point>>): Promise<void>;
 }
 
 export interface Loaded {

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
-import { editScript, readYamlData, SCRIPT_MAX_BYTES, scriptJsonSchema } from '../../engine/index.js';
+import {
+  BotflowError,
+  copyBlocks,
+  editScript,
+  readYamlData,
+  SCRIPT_MAX_BYTES,
+  scriptJsonSchema,
+} from '../../engine/index.js';
 import type { CopyAnswer, EditAnswer, EditOperation, SaveConflict, StudioModel } from '../protocol.js';
 import type { StudioContext, StudioRoute } from './context.js';
 import { fileSystemReason, NO_FILE, readDisk, writeAtomically } from './disk.js';
-
-// Interim, until engine/edit's copyBlocks lands.
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-function copyBlocks(_text: string, _ids: readonly string[]): string {
-  return '';
-}
 
 /**
  * A script travels whole in these bodies: two of them at most (a paste's blocks beside the
@@ -102,7 +103,13 @@ function operationOf(given: z.output<typeof operation>): EditOperation {
 }
 
 function copy(request: z.output<typeof copyBody>): CopyAnswer {
-  return { blocks: copyBlocks(request.text, request.ids) };
+  try {
+    return { blocks: copyBlocks(request.text, request.ids) };
+  } catch (error) {
+    // A block gone from the text, or text that is not YAML: the page says it as a refused edit.
+    if (error instanceof BotflowError) throw new HttpError('studio.edit-refused', error.message);
+    throw error;
+  }
 }
 
 /**

@@ -3,10 +3,18 @@ import type { Box, Point } from '../protocol.js';
 
 /** What the layout places: boxes of a known size, joined by labelled edges. */
 export interface LayoutInput {
-  readonly nodes: readonly { readonly id: string; readonly width: number; readonly height: number }[];
+  readonly nodes: readonly {
+    readonly id: string;
+    readonly width: number;
+    readonly height: number;
+    /** The node's ports on its right edge: how far below its top each sits. */
+    readonly ports: readonly number[];
+  }[];
   readonly edges: readonly {
     readonly id: string;
     readonly from: string;
+    /** The port of `from` the edge leaves by; none: anywhere on its right. */
+    readonly port: number | undefined;
     readonly to: string;
     readonly label: string;
   }[];
@@ -48,14 +56,32 @@ const elk = new elkjs.default();
 
 /** Places the nodes and routes the edges; the same input always gives the same layout. */
 export async function layOut(input: LayoutInput): Promise<Layout> {
+  // elkjs names nodes and ports by position (`n3`, `n3.1`): any text may be a block's id, and
+  // edge ids (`from path`) always hold a space, so none of them can collide.
+  const index = new Map(input.nodes.map((node, i) => [node.id, `n${i}`]));
+  const elkId = (id: string) => index.get(id) ?? id;
   const graph: ElkNode = {
     id: 'root',
     layoutOptions: OPTIONS,
-    children: input.nodes.map((node) => ({ id: node.id, width: node.width, height: node.height })),
+    children: input.nodes.map((node) => ({
+      id: elkId(node.id),
+      width: node.width,
+      height: node.height,
+      ...(node.ports.length > 0 && {
+        layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+        ports: node.ports.map((y, slot) => ({
+          id: `${elkId(node.id)}.${slot}`,
+          x: node.width,
+          y,
+          width: 0,
+          height: 0,
+        })),
+      }),
+    })),
     edges: input.edges.map((edge): ElkExtendedEdge => ({
       id: edge.id,
-      sources: [edge.from],
-      targets: [edge.to],
+      sources: [`${elkId(edge.from)}${edge.port === undefined ? '' : `.${edge.port}`}`],
+      targets: [elkId(edge.to)],
       labels:
         edge.label === ''
           ? []
@@ -63,11 +89,20 @@ export async function layOut(input: LayoutInput): Promise<Layout> {
     })),
   };
   const placed = await elk.layout(graph);
+  const boxes = new Map((placed.children ?? []).map((node) => [node.id, node]));
   const nodes = new Map<string, Box>(
-    (placed.children ?? []).map((node) => [
-      node.id,
-      { x: node.x ?? 0, y: node.y ?? 0, width: node.width ?? 0, height: node.height ?? 0 },
-    ]),
+    input.nodes.map((node) => {
+      const box = boxes.get(elkId(node.id));
+      return [
+        node.id,
+        {
+          x: box?.x ?? 0,
+          y: box?.y ?? 0,
+          width: box?.width ?? node.width,
+          height: box?.height ?? node.height,
+        },
+      ];
+    }),
   );
   const edges = new Map(
     (placed.edges ?? []).map((edge) => {

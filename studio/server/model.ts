@@ -5,9 +5,16 @@ import {
   type ScriptOutline,
   type ScriptProblem,
 } from '../../engine/index.js';
-import type { Loaded } from './context.js';
+import type { Loaded, PinStore } from './context.js';
 import { diskHash } from './disk.js';
-import type { StudioEdge, StudioModel, StudioNode, StudioProblem } from '../protocol.js';
+import {
+  portOffset,
+  portsHeight,
+  type StudioEdge,
+  type StudioModel,
+  type StudioNode,
+  type StudioProblem,
+} from '../protocol.js';
 import { jumpEdges } from './jumps.js';
 import { LABEL_CHAR_WIDTH, layOut, type Layout, type LayoutInput } from './layout.js';
 
@@ -50,13 +57,21 @@ const shorten = (label: string) =>
 type Draft = Omit<StudioNode, 'x' | 'y' | 'width' | 'height'> & { width: number; height: number };
 type EdgeDraft = Omit<StudioEdge, 'points' | 'labelBox'>;
 /** What a model says of where its text comes from, beside what the text itself gives. */
-type Origin = Pick<StudioModel, 'revision' | 'disk' | 'draft' | 'pins'>;
+type Origin = Pick<StudioModel, 'revision' | 'disk' | 'draft'>;
+
+/** Where the model's pins come from: the sidecar file beside the script, and why it was ignored. */
+type PinSource = Pick<PinStore, 'current'>;
+
+const NO_PINS: PinSource = { current: { pins: {}, problems: [] } };
 
 /**
  * The page's model of a script: its outline drawn as nodes and edges. Blocks that edges name but
  * the script lacks become `missing` nodes, so a broken reference is seen, not silently dropped.
+ * Every model carries the pins as they are when it is made.
  */
 export class ModelBuilder {
+  constructor(private readonly pins: PinSource = NO_PINS) {}
+
   private revision = 0;
   /** The last layout and the graph it was made for: a text-only edit reuses it as it is. */
   private last: { key: string; layout: Layout } | undefined;
@@ -72,8 +87,8 @@ export class ModelBuilder {
    * `disk`, the file's model, since the file did not change.
    */
   async draft(text: string, disk: StudioModel): Promise<StudioModel> {
-    const { revision, pins } = disk;
-    return this.draw(text, outlineScript(text, disk.file), { revision, disk: disk.disk, draft: true, pins });
+    const { revision } = disk;
+    return this.draw(text, outlineScript(text, disk.file), { revision, disk: disk.disk, draft: true });
   }
 
   /** A file that could not be read (missing, too large): no graph, only the problem. */
@@ -91,7 +106,7 @@ export class ModelBuilder {
 
   private next(disk: string): Origin {
     this.revision += 1;
-    return { revision: this.revision, disk, draft: false, pins: {} };
+    return { revision: this.revision, disk, draft: false };
   }
 
   private async draw(text: string, outline: ScriptOutline, origin: Origin): Promise<StudioModel> {
@@ -110,11 +125,11 @@ export class ModelBuilder {
     const drawn = outline.blocks.length <= MAX_DRAWN_BLOCKS;
     if (!drawn) problems.unshift(tooManyBlocks(outline));
     const { nodes, edges } = drawn ? graphOf(outline, problems) : { nodes: [], edges: [] };
-    const input: LayoutInput = { nodes, edges };
-    const key = JSON.stringify([nodes.map((n) => [n.id, n.width, n.height]), edges]);
+    const input = layoutInput(nodes, edges);
+    const key = JSON.stringify(input);
     const layout = this.last?.key === key ? this.last.layout : await layOut(input);
     this.last = { key, layout };
-    return {
+    return withPins(this.pins, {
       file,
       name: outline.name ?? '',
       revision: origin.revision,
@@ -130,9 +145,23 @@ export class ModelBuilder {
       height: layout.height,
       disk: origin.disk,
       draft: origin.draft,
-      pins: origin.pins,
-    };
+      pins: {},
+    });
   }
+}
+
+/** The sidecar's problem, when it was ignored: a warning of the page's, not of the script's. */
+const SIDECAR_PROBLEM = 'studio.bad-sidecar';
+
+/** `model` with the pins as they are now, and the sidecar's problem only if it still has one. */
+export function withPins(source: PinSource, model: StudioModel): StudioModel {
+  const { pins, problems } = source.current;
+  return {
+    ...model,
+    pins,
+    // Last, so the problem indexes the nodes hold stay right.
+    problems: [...model.problems.filter((problem) => problem.code !== SIDECAR_PROBLEM), ...problems],
+  };
 }
 
 function graphOf(
@@ -190,25 +219,25 @@ function graphOf(
     edge(onError.id, outline.onError, 'on_error', 'on_error');
   }
   for (const block of outline.blocks) {
-    nodes.push({
-      id: block.id,
-      kind: 'block',
-      goesTo: undefined,
-      type: block.type ?? '',
-      shape: block.shape,
-      summary: block.summary,
-      writes: block.writes,
-      valid: block.valid,
-      reachable: block.reachable,
-      firstLine: block.lines.first,
-      lastLine: block.lines.last,
-      problems: problemsOf(block.id),
-      ports: block.ports,
-      adds: block.adds,
-      data: block.data,
-      width: NODE_WIDTH,
-      height: NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0),
-    });
+    nodes.push(
+      sized({
+        id: block.id,
+        kind: 'block',
+        goesTo: undefined,
+        type: block.type ?? '',
+        shape: block.shape,
+        summary: block.summary,
+        writes: block.writes,
+        valid: block.valid,
+        reachable: block.reachable,
+        firstLine: block.lines.first,
+        lastLine: block.lines.last,
+        problems: problemsOf(block.id),
+        ports: block.ports,
+        adds: block.adds,
+        data: block.data,
+      }),
+    );
     for (const way of block.edges) edge(block.id, way.target, way.label ?? '', formatPath(way.path));
   }
   // Edges to blocks the script lacks end at a node named for the block they expect.
@@ -225,6 +254,49 @@ function graphOf(
       const jump = marker(`$jump:${e.id}`, 'jump', e.target, e.to);
       nodes.push(jump);
       return { ...e, to: jump.id };
+    }),
+  };
+}
+
+/** A block's card: tall enough for its lines of text and for its ports. */
+function sized(block: Omit<Draft, 'width' | 'height'>): Draft {
+  const text = NODE_HEIGHT + (block.writes.length > 0 ? WRITES_HEIGHT : 0);
+  return {
+    ...block,
+    width: NODE_WIDTH,
+    height: Math.max(text, portsHeight(block.ports.length + block.adds.length)),
+  };
+}
+
+/** A block's ways out, then its adds; a marker's one way out. */
+function slotsOf(node: Draft): number {
+  if (node.kind === 'block') return node.ports.length + node.adds.length;
+  return node.kind === 'start' || node.kind === 'on_error' ? 1 : 0;
+}
+
+/** What the layout needs: every node with its ports, every edge leaving by its own port. */
+function layoutInput(nodes: readonly Draft[], edges: readonly EdgeDraft[]): LayoutInput {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  return {
+    nodes: nodes.map((node) => {
+      const slots = slotsOf(node);
+      return {
+        id: node.id,
+        width: node.width,
+        height: node.height,
+        ports: Array.from({ length: slots }, (_, slot) => portOffset(slot, slots, node.height)),
+      };
+    }),
+    edges: edges.map((edge) => {
+      const from = byId.get(edge.from);
+      const slot = from?.kind === 'block' ? from.ports.findIndex((port) => port.path === edge.path) : 0;
+      return {
+        id: edge.id,
+        from: edge.from,
+        port: from && slotsOf(from) > 0 && slot >= 0 ? slot : undefined,
+        to: edge.to,
+        label: edge.label,
+      };
     }),
   };
 }

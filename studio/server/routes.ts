@@ -2,6 +2,7 @@ import type { StudioContext, StudioRoute } from './context.js';
 import { coverageRoutes } from './coverage.js';
 import { editRoutes } from './edit.js';
 import { linkRoutes } from './links.js';
+import { pinRoutes } from './pins.js';
 import { simulatorRoutes } from './simulator.js';
 
 /** The studio's feature routes besides the script and its events: one line per feature. */
@@ -11,6 +12,7 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     ...coverageRoutes(context),
     ...simulatorRoutes(context),
     ...linkRoutes(),
+    ...pinRoutes(context),
     ...editRoutes(context),
   ];
 }

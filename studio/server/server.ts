@@ -11,7 +11,8 @@ import type { Loaded, StudioContext, StudioRoute } from './context.js';
 import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
-import { ModelBuilder } from './model.js';
+import { ModelBuilder, withPins } from './model.js';
+import { PinFile } from './pins.js';
 import { featureRoutes } from './routes.js';
 import { watchFile } from './watch.js';
 
@@ -45,9 +46,13 @@ const BODY_LIMIT = 64 * 1024;
  */
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   const assets = await readAssets();
-  const builder = new ModelBuilder();
+  const pins = new PinFile(options.file, () => {
+    loaded = { ...loaded, model: withPins(pins, loaded.model) };
+  });
+  const builder = new ModelBuilder(pins);
   const events = new EventHub();
   const read = async (): Promise<Loaded> => {
+    await pins.read();
     let text: string;
     try {
       text = await readScriptFile(options.file);
@@ -83,6 +88,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     caseFiles: [...(options.caseFiles ?? [])],
     start: options.start ?? { channel: 'studio' },
     draws: options.draws ?? {},
+    pins,
     current: () => loaded,
     reload,
     draft: (text) => builder.draft(text, loaded.model),

@@ -16,10 +16,14 @@ export class Viewport {
   private x = 0;
   private y = 0;
   private k = 1;
+  /** The first view, while the designer has not moved it: a frame that changes size shows it again. */
+  private opening: { bounds: Box; start: Box | undefined } | undefined;
+  private measured: { width: number; height: number } | undefined;
 
   constructor(
     private readonly frame: SVGSVGElement,
-    private readonly content: SVGGElement,
+    /** The groups the view transform is set on: the graph, and the layer over it that moves in step. */
+    private readonly contents: readonly SVGGElement[],
     private readonly changed: (view: Box, scale: number) => void,
   ) {}
 
@@ -40,6 +44,7 @@ export class Viewport {
   }
 
   panBy(dx: number, dy: number): void {
+    this.opening = undefined;
     this.x += dx;
     this.y += dy;
     this.apply();
@@ -51,6 +56,7 @@ export class Viewport {
     const px = (clientX ?? frame.left + frame.width / 2) - frame.left;
     const py = (clientY ?? frame.top + frame.height / 2) - frame.top;
     const k = clamp(this.k * factor, MIN_SCALE, MAX_SCALE);
+    this.opening = undefined;
     this.x = px - ((px - this.x) * k) / this.k;
     this.y = py - ((py - this.y) * k) / this.k;
     this.k = k;
@@ -59,6 +65,7 @@ export class Viewport {
 
   /** Shows all of `bounds`, never zooming in past 100 %. */
   fit(bounds: Box): void {
+    this.opening = undefined;
     const { width, height } = this.size();
     const k = clamp(
       Math.min((width - 2 * FIT_MARGIN) / bounds.width, (height - 2 * FIT_MARGIN) / bounds.height, 1),
@@ -77,6 +84,7 @@ export class Viewport {
    */
   open(bounds: Box, start: Box | undefined): void {
     this.fit(bounds);
+    this.opening = { bounds, start };
     if (this.k >= READABLE || !start) return;
     const { height } = this.size();
     this.k = READABLE;
@@ -87,6 +95,7 @@ export class Viewport {
 
   /** Puts the graph point `at` in the middle of the frame. */
   centre(at: Point): void {
+    this.opening = undefined;
     const { width, height } = this.size();
     this.x = width / 2 - at.x * this.k;
     this.y = height / 2 - at.y * this.k;
@@ -104,14 +113,30 @@ export class Viewport {
     );
   }
 
-  /** Redraws after the frame changed size. */
+  /**
+   * After the frame changed size (as a ResizeObserver measured it): the first view is made again
+   * for the new size, any other kept.
+   */
+  resized(width: number, height: number): void {
+    this.measured = { width, height };
+    if (this.opening) this.open(this.opening.bounds, this.opening.start);
+    else this.apply();
+  }
+
+  /** Sets the transform (and tells the minimap and the zoom level). */
   apply(): void {
-    this.content.setAttribute('transform', `translate(${this.x} ${this.y}) scale(${this.k})`);
+    const transform = `translate(${this.x} ${this.y}) scale(${this.k})`;
+    for (const content of this.contents) content.setAttribute('transform', transform);
     this.changed(this.view, this.k);
   }
 
+  /**
+   * The frame's size, as last measured: reading clientWidth would make the browser lay the whole
+   * graph out at once, in the middle of a redraw.
+   */
   private size(): { width: number; height: number } {
-    return { width: this.frame.clientWidth, height: this.frame.clientHeight };
+    this.measured ??= { width: this.frame.clientWidth, height: this.frame.clientHeight };
+    return this.measured;
   }
 }
 
