@@ -205,7 +205,8 @@ describe('the YAML pane', () => {
 
   test('completes keys the block may still take, a field’s values, block types and block ids', async () => {
     const { page } = await editing();
-    const options = async () => page.getByRole('option').allTextContents();
+    const options = async () =>
+      page.locator('.cm-tooltip-autocomplete').getByRole('option').allTextContents();
     // The list takes no key for its first moments (so a fast typist's Enter is not a choice).
     const accept = async () => {
       await page.waitForTimeout(150);
