@@ -7,23 +7,7 @@ import type {
 import type { Text } from '@codemirror/state';
 import { blockIds, entriesUnder, placeAt, type Place, type Step } from './yaml-place.js';
 
-/** The parts of a draft-07 JSON Schema that botflow.schema.json uses. */
-export interface JsonSchema {
-  readonly type?: string | readonly string[];
-  readonly properties?: Readonly<Record<string, JsonSchema>>;
-  readonly additionalProperties?: JsonSchema | boolean;
-  readonly items?: JsonSchema;
-  readonly anyOf?: readonly JsonSchema[];
-  readonly allOf?: readonly JsonSchema[];
-  readonly $ref?: string;
-  readonly enum?: readonly unknown[];
-  readonly const?: unknown;
-  readonly pattern?: string;
-  readonly description?: string;
-  readonly required?: readonly string[];
-  readonly definitions?: Readonly<Record<string, JsonSchema>>;
-  readonly propertyNames?: JsonSchema;
-}
+import type { JsonSchema } from '../json-schema.js';
 
 /**
  * Completion from the script's JSON Schema: the keys a map may still take at the cursor (those of

@@ -4,7 +4,7 @@ import type { EditAnswer, EditOperation, EditResult, SaveConflict, StudioModel }
 import { ApiError } from '../api.js';
 import type { App } from '../app.js';
 import { h } from '../dom.js';
-import type { JsonSchema } from './completion.js';
+import type { JsonSchema } from '../json-schema.js';
 import { ConflictDialog, type DiskVersion } from './conflict.js';
 import { diagnosticsOf } from './diagnostics.js';
 import { Pane } from './pane.js';

@@ -15,7 +15,8 @@ import {
   type ViewUpdate,
 } from '@codemirror/view';
 import type { TextChange } from '../../protocol.js';
-import { schemaCompletion, type JsonSchema } from './completion.js';
+import type { JsonSchema } from '../json-schema.js';
+import { schemaCompletion } from './completion.js';
 import { difference, lineBreakOf, positionsIn } from './text.js';
 
 /** Marks a change whose model the page has already (a canvas edit, the file's text taken): no draft for it. */

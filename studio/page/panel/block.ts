@@ -13,7 +13,8 @@ import { addWords, isEntry, portsOf, wayName } from '../graph/ports.js';
 import { shownId } from '../graph/render.js';
 import { BlockForm } from './form.js';
 import { problemItem } from './problems.js';
-import { blockFields, blockSchema, type JsonSchema } from './schema.js';
+import type { JsonSchema } from '../json-schema.js';
+import { blockFields, blockSchema } from './schema.js';
 
 const BLOCK_ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const ID_LIMIT = 64;

@@ -1,23 +1,4 @@
-/** The parts of botflow.schema.json (draft-07) the Block tab's form reads. */
-export interface JsonSchema {
-  readonly type?: string | readonly string[];
-  readonly properties?: Readonly<Record<string, JsonSchema>>;
-  readonly additionalProperties?: JsonSchema | boolean;
-  readonly items?: JsonSchema;
-  readonly anyOf?: readonly JsonSchema[];
-  readonly allOf?: readonly JsonSchema[];
-  readonly $ref?: string;
-  readonly enum?: readonly unknown[];
-  readonly const?: unknown;
-  readonly pattern?: string;
-  readonly required?: readonly string[];
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly default?: unknown;
-  readonly definitions?: Readonly<Record<string, JsonSchema>>;
-}
+import type { JsonSchema } from '../json-schema.js';
 
 /** A block id, as the schema writes its pattern: a field of this shape is a way out, not a form field. */
 const BLOCK_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_-]*$';
