@@ -25,7 +25,15 @@ export { outlineScript, problemBlock, type OutlineBlock, type ScriptOutline } fr
 export { formatPath, type YamlPath } from './script/yaml-path.js';
 export { copyBlocks } from './edit/copy.js';
 export { editScript } from './edit/edit.js';
-export type { EditOperation, EditResult, JsonValue, Port, TextChange, WayKind } from './edit/operation.js';
+export type {
+  EditContext,
+  EditOperation,
+  EditResult,
+  JsonValue,
+  Port,
+  TextChange,
+  WayKind,
+} from './edit/operation.js';
 export { DEFAULT_MAX_BYTES as SCRIPT_MAX_BYTES } from './script/read-yaml.js';
 export type { Script, ScriptValue } from './script/script.js';
 export {

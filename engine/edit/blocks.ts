@@ -1,4 +1,5 @@
 import { isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { rootOf } from './data.js';
 import type { JsonValue } from './operation.js';
 import { render, renderKey } from './render.js';
 import type { Plan, ScriptText } from './script.js';
@@ -16,7 +17,7 @@ export interface NewBlock {
 /**
  * New blocks written into the script: after `after` (or the last block), at the blocks' column,
  * set apart by a blank line when the file sets its blocks apart. A script without blocks gets its
- * `blocks:`.
+ * `blocks:`, and a file with nothing in it the format's header first.
  */
 export function insertBlocks(
   script: ScriptText,
@@ -84,7 +85,16 @@ export function insertBlocks(
     root && root.items.length > 0
       ? syntax.lines.afterOf(ownLinesOf(syntax, root, root.items.length - 1).last)
       : syntax.text.length;
-  return { changes: [insertLines(syntax, at, 'blocks:' + eol + linesAt(unit, true))], expect };
+  const header = script.header();
+  return {
+    changes: [
+      insertLines(syntax, at, (header ? header.text + eol : '') + 'blocks:' + eol + linesAt(unit, true)),
+    ],
+    expect: (document) => {
+      header?.expect(document);
+      expect(document);
+    },
+  };
 }
 
 function blockLines(script: ScriptText, block: NewBlock, column: number): string {
@@ -112,11 +122,6 @@ function setApart(script: ScriptText, map: YAMLMap): boolean {
 
 export function keyOf(pair: Pair): string | undefined {
   return isScalar(pair.key) ? String(pair.key.value) : undefined;
-}
-
-export function rootOf(document: Document): YAMLMap {
-  if (!isMap(document.contents)) document.contents = document.createNode({});
-  return document.contents as YAMLMap;
 }
 
 /** A block's key renamed in its own quotes (an id has no character a quote would escape). */

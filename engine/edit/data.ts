@@ -1,4 +1,4 @@
-import { isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { YamlPath } from '../script/yaml-path.js';
 import type { JsonValue } from './operation.js';
 import type { Collection } from './syntax.js';
@@ -7,6 +7,12 @@ import type { Collection } from './syntax.js';
  * The same changes as the text edits make, made through the yaml Document API on nodes: what an
  * edit is checked against, and how a flow collection (`{ a: 1 }`) is rewritten whole.
  */
+
+/** The document's top-level map, made when the document has none yet. */
+export function rootOf(document: Document): YAMLMap {
+  if (!isMap(document.contents)) document.contents = document.createNode({});
+  return document.contents as YAMLMap;
+}
 
 /** `value` under the rest of a path that does not exist yet: `['on', 'invalid']`, x → `{ on: { invalid: x } }`. */
 export function nest(path: YamlPath, value: JsonValue): JsonValue {

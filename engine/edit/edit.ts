@@ -2,10 +2,11 @@ import { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
 import { blockDefinition, blockDefinitions } from '../../blocks/registry.js';
 import { BLOCK_ID } from '../script/fields.js';
 import { formatPath, type YamlPath } from '../script/yaml-path.js';
-import { insertBlocks, keyOf, renameKey, rootOf } from './blocks.js';
+import { insertBlocks, keyOf, renameKey } from './blocks.js';
 import { pastePlan } from './copy.js';
-import { deleteDeep, hasPath, isObject, nest, prunedPath, setDeep } from './data.js';
-import type { EditOperation, EditResult, JsonValue, TextChange } from './operation.js';
+import { deleteDeep, hasPath, isObject, nest, prunedPath, rootOf, setDeep } from './data.js';
+import type { EditContext, EditOperation, EditResult, JsonValue, TextChange } from './operation.js';
+import { render } from './render.js';
 import { parsePath } from './path.js';
 import { pathTo, ScriptText, UNCHANGED, verified, type Plan } from './script.js';
 import { entryOf, ownLinesOf } from './syntax.js';
@@ -17,8 +18,8 @@ import { Refusal, insertLines, removeAt, removeLines, setAt } from './write.js';
  * key order, indentation, flow or block style) stays byte for byte. The result is checked: the
  * new text parses and holds exactly the data the operation means, else the operation is refused.
  */
-export function editScript(text: string, operation: EditOperation): EditResult {
-  const script = ScriptText.read(text);
+export function editScript(text: string, operation: EditOperation, context: EditContext = {}): EditResult {
+  const script = ScriptText.read(text, context);
   if (typeof script === 'string') return { ok: false, message: script };
   try {
     return verified(script, planOf(script, operation));
@@ -46,6 +47,8 @@ function planOf(script: ScriptText, operation: EditOperation): Plan {
       return removeWay(script, operation.block, operation.port);
     case 'set-field':
       return setField(script, operation.block, operation.path, operation.value);
+    case 'set-script-field':
+      return setScriptField(script, operation.path, operation.value);
     case 'set-entry':
       return setEntry(script, operation.entry, operation.to);
     case 'paste':
@@ -239,4 +242,42 @@ function setEntry(script: ScriptText, entry: 'start' | 'on_error', to: string | 
   };
   if (!root) return { changes: [insertLines(syntax, syntax.text.length, `${entry}: ${to}`)], expect };
   return { changes: setAt(syntax, root, [entry], to, script.rootOrder()), expect };
+}
+
+/** The script's own fields the form sets; `start` and `on_error` are set as entries, `blocks` block by block. */
+const SCRIPT_FIELDS = ['name', 'description', 'variables'];
+
+function setScriptField(script: ScriptText, field: string, value: JsonValue | undefined): Plan {
+  const path = parsePath(field);
+  const [key] = path ?? [];
+  if (!path || typeof key !== 'string' || !SCRIPT_FIELDS.includes(key))
+    throw new Refusal(`"${field}" is not a field of the script the form sets: ${SCRIPT_FIELDS.join(', ')}`);
+  const { syntax } = script;
+  const root = script.root;
+  if (value === undefined) {
+    if (!root || !hasPath(script.data, path)) return UNCHANGED;
+    return {
+      changes: removeAt(syntax, root, prunedPath(script.data, path)),
+      expect: (document) => {
+        deleteDeep(rootOf(document), prunedPath(script.data, path));
+      },
+    };
+  }
+  const expect = (document: Document) => {
+    setDeep(document, rootOf(document), path, value);
+  };
+  if (root) return { changes: setAt(syntax, root, path, value, script.rootOrder()), expect };
+  // A file with nothing in it: the header first, the field (unless it is the name) after it.
+  const [, ...rest] = path;
+  const header = script.header(key === 'name' ? nest(rest, value) : undefined);
+  const own =
+    key === 'name' ? '' : `${key}:${render(nest(rest, value), { kind: 'key', column: 0 }, syntax.style)}`;
+  const lines = [header?.text, own].filter((part) => part !== undefined && part !== '');
+  return {
+    changes: [insertLines(syntax, syntax.text.length, lines.join(syntax.style.eol))],
+    expect: (document) => {
+      header?.expect(document);
+      expect(document);
+    },
+  };
 }

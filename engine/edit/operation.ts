@@ -36,10 +36,18 @@ export type EditOperation =
       readonly path: string;
       readonly value: JsonValue | undefined;
     }
+  /** Sets a field of the script itself (`name`, `description`, `variables.city`); undefined removes it. */
+  | { readonly kind: 'set-script-field'; readonly path: string; readonly value: JsonValue | undefined }
   /** Sets the script's `start` or `on_error` (undefined removes `on_error`). */
   | { readonly kind: 'set-entry'; readonly entry: 'start' | 'on_error'; readonly to: string | undefined }
   /** Adds blocks copied with copyBlocks; colliding ids are renamed and the copies' edges among themselves follow. */
   | { readonly kind: 'paste'; readonly blocks: string; readonly after?: string };
+
+/** What an edit knows of the file beyond its text. */
+export interface EditContext {
+  /** The name a script with nothing in it gets with its first block or field (`botflow: 1`, `name:`). */
+  readonly name?: string;
+}
 
 export type WayKind = 'branch' | 'choice' | 'outcome';
 

@@ -16,15 +16,23 @@ type ScalarType = NonNullable<Scalar['type']>;
 /**
  * How a string is written: as it was (`kept`) when that style can hold it, else plain when it is
  * a word, in the file's quotes when it is one line, as a block (`|`) when it has several and a
- * block can stand there, else in double quotes.
+ * block can stand there, else in double quotes. Quotes that would have to escape the value's own
+ * give way to the other kind, as a hand-written file does.
  */
 function stringType(value: string, style: Style, block: boolean, kept?: Scalar['type']): ScalarType {
   if (value.includes('\n')) {
     if (!block) return 'QUOTE_DOUBLE';
     return kept === 'BLOCK_FOLDED' ? kept : 'BLOCK_LITERAL';
   }
-  if (kept !== undefined) return kept;
-  return PLAIN_WORD.test(value) ? 'PLAIN' : style.quote;
+  if (kept !== undefined) return otherQuoteIfCleaner(value, kept);
+  return PLAIN_WORD.test(value) ? 'PLAIN' : otherQuoteIfCleaner(value, style.quote);
+}
+
+/** The other quotes when these would have to escape the value's own and those would not (`"a != ''"`). */
+function otherQuoteIfCleaner(value: string, type: ScalarType): ScalarType {
+  if (type === 'QUOTE_SINGLE' && value.includes("'") && !/["\\]/.test(value)) return 'QUOTE_DOUBLE';
+  if (type === 'QUOTE_DOUBLE' && value.includes('"') && !value.includes("'")) return 'QUOTE_SINGLE';
+  return type;
 }
 
 function stringifyOptions(style: Style) {
@@ -42,7 +50,10 @@ function stringifyOptions(style: Style) {
 
 /** A value as a node whose strings (keys too) are written as this file writes new text. */
 function nodeOf(document: Document, value: JsonValue | Node | null, place: Place, style: Style): Node {
-  const node = isNode(value) ? value : (document.createNode(value, { flow: place.kind === 'flow' }) as Node);
+  // A value that holds one object twice (a skeleton's two equal branches) is written twice, not aliased.
+  const node = isNode(value)
+    ? value
+    : (document.createNode(value, { flow: place.kind === 'flow', aliasDuplicateObjects: false }) as Node);
   visit(node, {
     Scalar(_, scalar) {
       if (typeof scalar.value === 'string' && scalar.type === undefined)

@@ -7,25 +7,50 @@ import { header } from '../script/header.js';
 import { readPorts } from '../script/lenient.js';
 import { BLOCK_ID } from '../script/fields.js';
 import type { YamlPath } from '../script/yaml-path.js';
-import { isObject } from './data.js';
-import type { EditResult, TextChange } from './operation.js';
+import { isObject, rootOf } from './data.js';
+import type { EditContext, EditResult, JsonValue, TextChange } from './operation.js';
+import { render } from './render.js';
 import { PARSE_OPTIONS, entryOf, readSyntax, type Syntax } from './syntax.js';
 import { applyChanges, ordered } from './text.js';
 import { Refusal, type KeyOrder } from './write.js';
+
+/** The name a script with nothing in it gets when the edit is not told the file's. */
+const NEW_SCRIPT_NAME = 'new-script';
 
 /** A script's text read for editing: its syntax, its data, and its blocks. */
 export class ScriptText {
   readonly data: Record<string, unknown>;
 
-  private constructor(readonly syntax: Syntax) {
+  private constructor(
+    readonly syntax: Syntax,
+    private readonly newName: string,
+  ) {
     const data: unknown = syntax.document.toJS({ maxAliasCount: 100 });
     this.data = isObject(data) ? data : {};
   }
 
   /** The text read, or why it cannot be edited. */
-  static read(text: string): ScriptText | string {
+  static read(text: string, context: EditContext = {}): ScriptText | string {
     const syntax = readSyntax(text);
-    return typeof syntax === 'string' ? syntax : new ScriptText(syntax);
+    return typeof syntax === 'string' ? syntax : new ScriptText(syntax, context.name ?? NEW_SCRIPT_NAME);
+  }
+
+  /**
+   * For a file with nothing in it yet (blank, or comments only): the lines the format requires
+   * first (`botflow: 1`, `name:`, without a final line break), and the same change on a document. Undefined once there is a
+   * top level. `name` is the script's name when the edit itself sets it.
+   */
+  header(name: JsonValue = this.newName): { text: string; expect: (document: Document) => void } | undefined {
+    if (this.syntax.document.contents !== null) return undefined;
+    const { style } = this.syntax;
+    return {
+      text: `botflow: 1${style.eol}name:${render(name, { kind: 'key', column: 0 }, style)}`,
+      expect: (document) => {
+        const root = rootOf(document);
+        root.set('botflow', 1);
+        root.set('name', name);
+      },
+    };
   }
 
   /** The top-level map; undefined for a file with nothing in it yet. */
@@ -131,8 +156,9 @@ export function verified(script: ScriptText, plan: Plan): EditResult {
   // of a 300-block script costs a third of a parse).
   const expected = script.syntax.document;
   plan.expect(expected);
-  if (!sameData(after.toJS({ maxAliasCount: 100 }), expected.toJS({ maxAliasCount: 100 })))
-    return { ok: false, message: MISMATCH };
+  // A file emptied of its last entry reads as nothing, which is the empty map the expected change leaves.
+  const read = (document: Document): unknown => document.toJS({ maxAliasCount: 100 }) ?? {};
+  if (!sameData(read(after), read(expected))) return { ok: false, message: MISMATCH };
   return {
     ok: true,
     text,

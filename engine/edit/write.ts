@@ -60,7 +60,9 @@ export function setAt(
     return [insertEntry(syntax, container, String(key), nest(rest, value), order)];
   }
   const node = valueNode(container, index);
-  if (rest.length > 0 && isCollection(node)) return setAt(syntax, node, rest, value, order);
+  // An empty `{}` or `[]` (a skeleton's) is replaced: its first entry is written in the block style around it.
+  if (rest.length > 0 && isCollection(node) && !(node.flow && node.items.length === 0))
+    return setAt(syntax, node, rest, value, order);
   return writeValue(syntax, container, index, nest(rest, value));
 }
 
@@ -102,6 +104,8 @@ function writeValue(syntax: Syntax, container: Collection, index: number, value:
   const place = placeOf(syntax, container, index);
   if (node && isScalar(node) && !isEmptyScalar(node) && !isCollectionValue(value))
     return [replaceScalar(syntax, node, value, place)];
+  if (isCollection(node) && node.flow && node.items.length === 0)
+    return [replaceValue(syntax, container, index, value)];
   if (isCollection(node) && node.flow && isCollectionValue(value))
     return rewriteFlow(syntax, node, (copy) => {
       mergeNode(syntax.document, copy, value);
@@ -128,7 +132,9 @@ function replaceScalar(
   const to = block ? syntax.lines.trimBack(end, from) : end;
   const line = syntax.lines.lineAt(to);
   const restOfLine = syntax.text.slice(to, syntax.lines.endOf(line));
-  return { from, to, insert: renderScalar(value, node.type, place, syntax.style, restOfLine.trim() === '') };
+  // An empty text (a placeholder the form wrote) has no style worth keeping: the new value takes a new one's.
+  const kept = node.value === '' ? undefined : node.type;
+  return { from, to, insert: renderScalar(value, kept, place, syntax.style, restOfLine.trim() === '') };
 }
 
 /** A map's keys the new value lacks are removed, its other keys written; new keys go after the last kept one. */

@@ -208,8 +208,27 @@ describe('connect and disconnect', () => {
 
 describe('set-field', () => {
   test('replaces a scalar in its own quotes, keeping the comment after it', () => {
+    expect(edited(SCRIPT, { kind: 'set-field', block: 'greet', path: 'text', value: 'Hi, you' })).toBe(
+      SCRIPT.replace('text: "Hello!"   # double quoted', 'text: "Hi, you"   # double quoted'),
+    );
+    expect(
+      edited(SCRIPT, { kind: 'set-field', block: 'greet', path: 'text', value: `Hi, "you" and 'me'` }),
+    ).toBe(
+      SCRIPT.replace('text: "Hello!"   # double quoted', `text: "Hi, \\"you\\" and 'me'"   # double quoted`),
+    );
+  });
+
+  test('quotes that would escape the new value’s own give way to the other kind; an empty text takes a new one’s style', () => {
     expect(edited(SCRIPT, { kind: 'set-field', block: 'greet', path: 'text', value: 'Hi, "you"' })).toBe(
-      SCRIPT.replace('text: "Hello!"   # double quoted', 'text: "Hi, \\"you\\""   # double quoted'),
+      SCRIPT.replace('text: "Hello!"   # double quoted', `text: 'Hi, "you"'   # double quoted`),
+    );
+    const placeholder = edited(SCRIPT, { kind: 'set-field', block: 'greet', path: 'text', value: '' });
+    expect(placeholder).toBe(SCRIPT.replace('text: "Hello!"', 'text: ""'));
+    expect(edited(placeholder, { kind: 'set-field', block: 'greet', path: 'text', value: 'body.name' })).toBe(
+      SCRIPT.replace('text: "Hello!"', 'text: body.name'),
+    );
+    expect(edited(placeholder, { kind: 'set-field', block: 'greet', path: 'text', value: "a != ''" })).toBe(
+      SCRIPT.replace('text: "Hello!"', `text: "a != ''"`),
     );
   });
 
@@ -388,6 +407,84 @@ describe('copy and paste', () => {
   test('refuses a clipboard without blocks', () => {
     expect(refusal(SCRIPT, { kind: 'paste', blocks: 'just some text' })).toMatch(
       /^the clipboard holds no blocks/,
+    );
+  });
+});
+
+describe('a script started from nothing', () => {
+  test('the first block of an empty file writes the header, named as the edit is told', () => {
+    expect(edited('', { kind: 'add-block', type: 'message' })).toBe(
+      "botflow: 1\nname: new-script\nblocks:\n  message:\n    type: message\n    text: ''\n",
+    );
+    const result = editScript('', { kind: 'add-block', type: 'end' }, { name: 'client identification' });
+    expect(result.ok && result.text).toBe(
+      "botflow: 1\nname: 'client identification'\nblocks:\n  end:\n    type: end\n",
+    );
+  });
+
+  test('a file of comments keeps them above the header', () => {
+    expect(edited('# A new script.\n', { kind: 'add-block', type: 'end', id: 'done' })).toBe(
+      '# A new script.\nbotflow: 1\nname: new-script\nblocks:\n  done:\n    type: end\n',
+    );
+  });
+
+  test('a skeleton with two equal branches writes both, never a YAML alias', () => {
+    expect(edited('', { kind: 'add-block', type: 'random' })).toBe(
+      'botflow: 1\nname: new-script\nblocks:\n  random:\n    type: random\n    branches:\n      - weight: 50\n      - weight: 50\n',
+    );
+  });
+});
+
+describe('set-script-field', () => {
+  test('name, description and variables are written in the format’s order, replaced in place, removed', () => {
+    const described = edited(SCRIPT, {
+      kind: 'set-script-field',
+      path: 'description',
+      value: 'Greets the client.',
+    });
+    expect(described).toBe(
+      SCRIPT.replace('start: greet\n', "description: 'Greets the client.'\nstart: greet\n"),
+    );
+    const declared = edited(described, { kind: 'set-script-field', path: 'variables.age', value: 0 });
+    expect(declared).toBe(described.replace('blocks:\n', 'variables:\n  age: 0\nblocks:\n'));
+    expect(edited(declared, { kind: 'set-script-field', path: 'variables.city', value: '' })).toBe(
+      described.replace('blocks:\n', "variables:\n  age: 0\n  city: ''\nblocks:\n"),
+    );
+    expect(edited(declared, { kind: 'set-script-field', path: 'name', value: 'greeter' })).toBe(
+      declared.replace('name: fixture   #', 'name: greeter   #'),
+    );
+    expect(edited(declared, { kind: 'set-script-field', path: 'variables.age', value: undefined })).toBe(
+      described,
+    );
+  });
+
+  test('on an empty file the field comes after the header, and a name is the header’s', () => {
+    expect(edited('', { kind: 'set-script-field', path: 'variables.cl_data', value: '' })).toBe(
+      "botflow: 1\nname: new-script\nvariables:\n  cl_data: ''\n",
+    );
+    expect(edited('', { kind: 'set-script-field', path: 'name', value: 'greeter' })).toBe(
+      'botflow: 1\nname: greeter\n',
+    );
+  });
+
+  test('refuses the fields other operations own', () => {
+    for (const path of ['blocks.greet', 'start', 'botflow', 'on_error', 'names'])
+      expect(refusal(SCRIPT, { kind: 'set-script-field', path, value: 'x' })).toMatch(
+        /is not a field of the script the form sets: name, description, variables$/,
+      );
+  });
+});
+
+describe('an empty flow collection', () => {
+  test('a skeleton’s `{}` takes its first entry in the block style around it; a non-empty flow map stays flow', () => {
+    const script = edited('', { kind: 'add-block', type: 'bpl', id: 'unpack' });
+    expect(script).toBe('botflow: 1\nname: new-script\nblocks:\n  unpack:\n    type: bpl\n    set: {}\n');
+    expect(
+      edited(script, { kind: 'set-field', block: 'unpack', path: 'set.age', value: 'toNumber(age)' }),
+    ).toBe(script.replace('    set: {}\n', "    set:\n      age: 'toNumber(age)'\n"));
+    const flow = script.replace('set: {}', 'set: { a: b }');
+    expect(edited(flow, { kind: 'set-field', block: 'unpack', path: 'set.age', value: '1' })).toBe(
+      flow.replace('{ a: b }', "{ a: b, age: '1' }"),
     );
   });
 });

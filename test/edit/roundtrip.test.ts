@@ -44,11 +44,12 @@ const FIELDS: Record<string, string[]> = {
   end: ['text', 'result'],
   random: ['branches[0].weight', 'save'],
 };
+const SCRIPT_FIELDS = ['name', 'description', 'variables.city', 'variables.age'];
 
 /** An operation's choices, read against the text it applies to when the sequence runs. */
 const steps = fc.array(
   fc.record({
-    kind: fc.nat(9),
+    kind: fc.nat(10),
     a: fc.nat(),
     b: fc.nat(),
     c: fc.nat(),
@@ -119,6 +120,8 @@ function operationOf(
         entry: step.b % 2 === 0 ? 'start' : 'on_error',
         to: step.c % 4 === 0 ? undefined : target,
       };
+    case 9:
+      return { kind: 'set-script-field', path: at(SCRIPT_FIELDS, step.b) ?? 'name', value };
     default: {
       const copied = ids.filter((_, index) => (step.b >> index) % 2 === 1).slice(0, 3);
       if (copied.length === 0) return undefined;
@@ -245,7 +248,8 @@ function expectOnlyItsLines(
         expect(change.insert).toBe(old.replace(operation.id, operation.to));
       }
       return;
-    case 'set-entry': {
+    case 'set-entry':
+    case 'set-script-field': {
       const inside = [...region.values()].some((block) =>
         changes.some((change) => change.from < block.to && change.to > block.from),
       );
@@ -310,7 +314,12 @@ const SAMPLES = readdirSync(join(ROOT, 'scripts'))
   .map((file) => [file, readFileSync(join(ROOT, 'scripts', file), 'utf8')] as const);
 
 describe('canvas operations round trip', () => {
-  test.each(SAMPLES)(
+  // Besides the samples, files with nothing in them yet: the first block or field writes the header.
+  test.each<readonly [string, string]>([
+    ...SAMPLES,
+    ['an empty file', ''],
+    ['a file of comments only', '# A new script.\n\n# Its blocks come here.\n'],
+  ])(
     '%s: each operation changes only its lines, and undoing them all restores the file',
     (_, original) => {
       fc.assert(
