@@ -3,14 +3,7 @@
  * (the page's bundle and the server's code), so neither can drift from the other.
  */
 
-export type {
-  EditOperation,
-  EditResult,
-  JsonValue,
-  Port,
-  TextChange,
-  WayKind,
-} from '../engine/edit/operation.js';
+export type * from '../engine/edit/operation.js';
 import type { EditOperation, Port, TextChange, WayKind } from '../engine/edit/operation.js';
 
 export type Shape = 'say' | 'question' | 'decide' | 'call' | 'compute' | 'stop';
@@ -109,6 +102,8 @@ export interface StudioModel {
   /** The script file as the command line named it. */
   readonly file: string;
   readonly name: string;
+  /** The script's own fields as written (`name`, `description`, `variables`…), for the Script form. */
+  readonly header: Readonly<Record<string, unknown>>;
   /** Counts reloads from 1, so the page can ignore an older model arriving late. */
   readonly revision: number;
   /** The file's text, for the YAML view. */

@@ -43,6 +43,8 @@ export interface ScriptOutline {
   readonly name: string | undefined;
   readonly start: string | undefined;
   readonly onError: string | undefined;
+  /** The script's own fields as written (`name`, `variables`…), `blocks` left out. */
+  readonly header: Readonly<Record<string, unknown>>;
   readonly blocks: readonly OutlineBlock[];
   readonly problems: readonly ScriptProblem[];
   readonly script: Script | undefined;
@@ -61,12 +63,16 @@ export function problemBlock(problem: Pick<ScriptProblem, 'path'>): string | und
  */
 export function outlineScript(text: string, file = '<script>', limits: LoadOptions = {}): ScriptOutline {
   const source = readYaml(file, text, limits);
-  const blank = { file, name: undefined, start: undefined, onError: undefined, blocks: [] };
+  const blank = { file, name: undefined, start: undefined, onError: undefined, header: {}, blocks: [] };
   if (Array.isArray(source)) return { ...blank, script: undefined, problems: source };
   const { script, problems } = checkSource(source);
-  const empty = { ...blank, script };
   const root = source.value as Record<string, unknown> | null;
   const header = typeof root === 'object' && root !== null && !Array.isArray(root) ? root : {};
+  const empty = {
+    ...blank,
+    script,
+    header: Object.fromEntries(Object.entries(header).filter(([key]) => key !== 'blocks')),
+  };
   const blocksPair = pairAt(source.document.contents, 'blocks');
   if (!isMap(blocksPair?.value)) return { ...empty, ...names(header), problems };
 

@@ -1,4 +1,5 @@
 import { SCRIPT_EVENT, TOKEN_HEADER, type StudioModel } from '../protocol.js';
+import type { JsonSchema } from './json-schema.js';
 
 /** A failed API call, with the server's one-sentence message and its whole answer (for the fields beside `error`). */
 export class ApiError extends Error {
@@ -13,7 +14,14 @@ export class ApiError extends Error {
 
 /** The studio's API, with this run's token (from the page's URL) on every call. */
 export class Api {
+  private schemaAnswer: Promise<JsonSchema> | undefined;
+
   constructor(private readonly token: string) {}
+
+  /** The script format's JSON Schema, asked for once: the form and the YAML pane's completion share it. */
+  schema(): Promise<JsonSchema> {
+    return (this.schemaAnswer ??= this.get<JsonSchema>('/api/schema'));
+  }
 
   get<T>(path: string): Promise<T> {
     return this.call<T>(path, { method: 'GET' });

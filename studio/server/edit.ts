@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
@@ -9,7 +10,14 @@ import {
   SCRIPT_MAX_BYTES,
   scriptJsonSchema,
 } from '../../engine/index.js';
-import type { CopyAnswer, EditAnswer, EditOperation, SaveConflict, StudioModel } from '../protocol.js';
+import type {
+  CopyAnswer,
+  EditAnswer,
+  EditContext,
+  EditOperation,
+  SaveConflict,
+  StudioModel,
+} from '../protocol.js';
 import type { StudioContext, StudioRoute } from './context.js';
 import { fileSystemReason, NO_FILE, readDisk, writeAtomically } from './disk.js';
 
@@ -44,6 +52,7 @@ const operation = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('remove-way'), block: id, port }),
   // No `value` removes the field (no `to`, the entry): JSON has no undefined to send.
   z.strictObject({ kind: z.literal('set-field'), block: id, path: port, value: z.json().exactOptional() }),
+  z.strictObject({ kind: z.literal('set-script-field'), path: port, value: z.json().exactOptional() }),
   z.strictObject({
     kind: z.literal('set-entry'),
     entry: z.enum(['start', 'on_error']),
@@ -83,7 +92,7 @@ export function editRoutes(context: StudioContext): StudioRoute[] {
 }
 
 async function edit(context: StudioContext, request: z.output<typeof editBody>): Promise<EditAnswer> {
-  const result = editScript(request.text, operationOf(request.operation));
+  const result = editScript(request.text, operationOf(request.operation), editContext(context.file));
   if (!result.ok) throw new HttpError('studio.edit-refused', result.message);
   return {
     text: result.text,
@@ -97,9 +106,16 @@ async function edit(context: StudioContext, request: z.output<typeof editBody>):
 
 /** The operation as the engine takes it: JSON leaves out a field that is undefined, the type names it. */
 function operationOf(given: z.output<typeof operation>): EditOperation {
-  if (given.kind === 'set-field') return { ...given, value: given.value };
+  if (given.kind === 'set-field' || given.kind === 'set-script-field')
+    return { ...given, value: given.value };
   if (given.kind === 'set-entry') return { ...given, to: given.to };
   return given;
+}
+
+/** A script started in an empty file is named for the file: `flows/welcome.yaml` → `welcome`. */
+function editContext(file: string): EditContext {
+  const name = basename(file).replace(/\.ya?ml$/i, '');
+  return name === '' ? {} : { name };
 }
 
 function copy(request: z.output<typeof copyBody>): CopyAnswer {

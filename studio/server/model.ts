@@ -98,6 +98,7 @@ export class ModelBuilder {
       name: undefined,
       start: undefined,
       onError: undefined,
+      header: {},
       blocks: [],
       script: undefined,
     };
@@ -132,6 +133,7 @@ export class ModelBuilder {
     return withPins(this.pins, {
       file,
       name: outline.name ?? '',
+      header: outline.header,
       revision: origin.revision,
       text,
       loads: outline.script !== undefined,

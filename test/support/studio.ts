@@ -139,3 +139,13 @@ export async function keepScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path });
   return path;
 }
+
+/** The text the studio's YAML pane holds now (unsaved edits included), read from its CodeMirror view. */
+export function paneText(page: Page): Promise<string> {
+  return page.locator('.yaml-pane .cm-content').evaluate((element) => {
+    const tile = (element as unknown as { cmTile?: { view: { state: { doc: { toString(): string } } } } })
+      .cmTile;
+    if (!tile) throw new Error('no CodeMirror editor on the YAML pane');
+    return tile.view.state.doc.toString();
+  });
+}

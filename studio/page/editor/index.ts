@@ -39,7 +39,7 @@ export function mountEditor(
   const { api, store } = app;
   let schema: JsonSchema | undefined;
   api
-    .get<JsonSchema>('/api/schema')
+    .schema()
     .then((value) => (schema = value))
     // Without the schema the pane only goes without completion.
     .catch(() => undefined);
@@ -209,6 +209,14 @@ export function mountEditor(
 
   const conflict = new ConflictDialog({ keep: rebase, take });
 
+  /** Edits and saves run one at a time, in the order the designer made them. */
+  let queue: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const turn = queue.then(run);
+    queue = turn.catch(() => undefined);
+    return turn;
+  }
+
   async function save(): Promise<void> {
     if (saving || readOnly || !dirty) return;
     saving = true;
@@ -260,6 +268,10 @@ export function mountEditor(
   }
 
   async function edit(operation: EditOperation): Promise<EditResult> {
+    return inTurn(() => editNow(operation));
+  }
+
+  async function editNow(operation: EditOperation): Promise<EditResult> {
     if (readOnly) {
       const message = 'The file cannot be read, so it cannot be edited here.';
       tell(message);
@@ -307,7 +319,10 @@ export function mountEditor(
     const key = event.key.toLowerCase();
     if (key === 's') {
       event.preventDefault();
-      void save();
+      // A form field being typed in is written first (leaving it writes it), then the save in its turn.
+      const field = document.activeElement;
+      if (field instanceof HTMLElement && field.closest('form')) field.blur();
+      void inTurn(save);
       return;
     }
     // The pane runs its own history; form fields keep their own undo; a dialog is not the page.
@@ -323,7 +338,7 @@ export function mountEditor(
   });
   refresh();
 
-  return { edit, save, undo: doUndo, redo: doRedo, disk };
+  return { edit, save: () => inTurn(save), undo: doUndo, redo: doRedo, disk };
 }
 
 /**

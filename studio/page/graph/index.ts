@@ -283,9 +283,15 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
         drawing,
       );
       emptyNote.hidden = model.nodes.length > 0;
+      // A file with nothing in it yet is a script to start, not one with a problem to fix.
+      const blank = Object.keys(model.header).length === 0 && !/^\s*[^#\s]/m.test(model.text);
       emptyNote.replaceChildren(
-        `Nothing to draw: the script ${model.problems.length > 0 ? `has ${plural(model.problems.length, 'problem')}` : 'has no blocks; add one from the palette'}. `,
-        ...(model.problems.length > 0 ? [showProblems] : []),
+        ...(blank
+          ? ['The script is empty: add its first block from the palette above.']
+          : [
+              `Nothing to draw: the script ${model.problems.length > 0 ? `has ${plural(model.problems.length, 'problem')}` : 'has no blocks; add one from the palette'}. `,
+              ...(model.problems.length > 0 ? [showProblems] : []),
+            ]),
       );
       if (first)
         viewport.open(bounds(), placed?.nodes.find((node) => node.kind === 'start') ?? placed?.nodes[0]);

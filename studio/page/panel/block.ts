@@ -11,10 +11,10 @@ import { lookOf } from '../graph/look.js';
 import { renamedPins, withPin } from '../graph/pins.js';
 import { addWords, isEntry, portsOf, wayName } from '../graph/ports.js';
 import { shownId } from '../graph/render.js';
-import { BlockForm } from './form.js';
+import { isObject, pathKey, SchemaForm, type FormSubject } from './form.js';
 import { problemItem } from './problems.js';
 import type { JsonSchema } from '../json-schema.js';
-import { blockFields, blockSchema } from './schema.js';
+import { blockFields, blockSchema, scriptFields, type Named } from './schema.js';
 
 const BLOCK_ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const ID_LIMIT = 64;
@@ -68,9 +68,9 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
   panel.append(empty);
 
   let schema: JsonSchema | undefined;
-  let schemaAsked = false;
-  let form: { element: BlockForm; shape: string } | undefined;
+  let form: { element: SchemaForm; shape: string } | undefined;
   const rename = renameField(app);
+  const script = scriptPanel(app, empty);
   let shown: { model: StudioModel; node: StudioNode; pinned: boolean } | undefined;
 
   const render = () => {
@@ -79,7 +79,8 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
     if (!node || !model) {
       shown = undefined;
       form = undefined;
-      panel.replaceChildren(empty);
+      if (model && schema) script.show(panel, model, schema);
+      else panel.replaceChildren(empty);
       return;
     }
     const pinned = pins[node.id] !== undefined;
@@ -88,29 +89,18 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
     shown = { model, node, pinned };
     heading.replaceChildren(h('span', { class: `chip look-${lookOf(node).name}` }), shownId(node));
     identity.replaceChildren(...(node.kind === 'block' ? rename.show(node, model, pinned) : []));
-    if (!schemaAsked && node.kind === 'block') {
-      schemaAsked = true;
-      // Without the schema the tab still shows the block, its connections and its YAML.
-      void app.api
-        .get<JsonSchema>('/api/schema')
-        .then((value) => {
-          schema = value;
-          shown = undefined;
-          render();
-        })
-        .catch(() => undefined);
-    }
     const typeSchema = schema && node.kind === 'block' ? blockSchema(schema, node.type) : undefined;
     if (typeSchema && schema) {
+      const subject = blockSubject(node);
       const fields = blockFields(schema, typeSchema);
-      const shape = BlockForm.shape(node, fields);
+      const shape = SchemaForm.shape(subject, fields);
       if (form?.shape !== shape) {
         keepFocus(fieldsSection, () => {
-          form = { element: new BlockForm(app, node, fields), shape };
+          form = { element: new SchemaForm(app, subject, fields, 'Fields'), shape };
           fieldsSection.replaceChildren(h('h3', {}, 'Fields'), form.element.element);
         });
       }
-      form?.element.update(node, model);
+      form?.element.update(subject, model);
     } else {
       form = undefined;
       fieldsSection.replaceChildren();
@@ -139,6 +129,59 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
     else if (blockText !== '' && !yamlView.isConnected) connections.after(yamlView);
   };
   app.store.subscribe(render);
+  // Without the schema the tab still shows the block, its connections and its YAML.
+  void app.api
+    .schema()
+    .then((value) => {
+      schema = value;
+      shown = undefined;
+      render();
+    })
+    .catch(() => undefined);
+}
+
+function blockSubject(node: StudioNode): FormSubject {
+  return {
+    key: node.id,
+    data: isObject(node.data) ? node.data : {},
+    ports: node.ports,
+    path: pathKey('blocks', node.id),
+    set: (path, value) => ({ kind: 'set-field', block: node.id, path, value }),
+  };
+}
+
+/**
+ * With no block selected, the tab shows the script itself: its name, description and variables
+ * in a form like a block's, so a script can be started and declared without typing YAML.
+ */
+function scriptPanel(
+  app: App,
+  hint: HTMLElement,
+): { show(panel: HTMLElement, model: StudioModel, schema: JsonSchema): void } {
+  const section = h('section', { class: 'fields script', 'aria-label': 'Script' });
+  let fields: Named[] | undefined;
+  let form: { element: SchemaForm; shape: string } | undefined;
+  return {
+    show: (panel, model, schema) => {
+      fields ??= scriptFields(schema);
+      const subject: FormSubject = {
+        key: '',
+        data: model.header,
+        ports: [],
+        path: '',
+        set: (path, value) => ({ kind: 'set-script-field', path, value }),
+      };
+      const shape = SchemaForm.shape(subject, fields);
+      if (form?.shape !== shape) {
+        keepFocus(section, () => {
+          form = { element: new SchemaForm(app, subject, fields ?? [], 'Script'), shape };
+          section.replaceChildren(h('h2', {}, 'Script'), form.element.element);
+        });
+      }
+      form?.element.update(subject, model);
+      if (panel.firstChild !== hint || !section.isConnected) panel.replaceChildren(hint, section);
+    },
+  };
 }
 
 /** The id field (rename as you type: the new id is checked at once, written on Enter) and the block's buttons. */

@@ -1,4 +1,4 @@
-import type { JsonValue, StudioModel, StudioNode, StudioProblem } from '../../protocol.js';
+import type { EditOperation, JsonValue, Port, StudioModel, StudioProblem } from '../../protocol.js';
 import type { App } from '../app.js';
 import { h } from '../dom.js';
 import type { Field, Named } from './schema.js';
@@ -13,16 +13,26 @@ export function pathKey(parent: string, key: string | number): string {
   return parent === '' ? name : `${parent}.${name}`;
 }
 
+/** What a form edits: a block, or the script's own fields. */
+export interface FormSubject {
+  /** Which block (its id), or '' for the script: a form is made again for another one. */
+  readonly key: string;
+  /** The fields as written. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Its ways out: a list of branches or choices removes its items as ways. */
+  readonly ports: readonly Port[];
+  /** Where its fields are in the file: `blocks.greet`, or '' for the script's own. */
+  readonly path: string;
+  /** The edit that sets one of its fields (`text`, `variables.city`); undefined removes it. */
+  set(path: string, value: JsonValue | undefined): EditOperation;
+}
+
 /** The problems of one field: those at its path or inside it. */
-export function problemsAt(model: StudioModel, node: StudioNode, path: string): StudioProblem[] {
-  const block = pathKey('blocks', node.id);
-  const full = path === '' ? block : `${block}.${path}`;
-  return node.problems.flatMap((index) => {
-    const problem = model.problems[index];
-    if (!problem) return [];
-    const { path: at } = problem;
-    return at === full || at.startsWith(`${full}.`) || at.startsWith(`${full}[`) ? [problem] : [];
-  });
+function problemsAt(model: StudioModel, subject: FormSubject, path: string): StudioProblem[] {
+  const full = subject.path === '' ? path : `${subject.path}.${path}`;
+  return model.problems.filter(
+    ({ path: at }) => at === full || at.startsWith(`${full}.`) || at.startsWith(`${full}[`),
+  );
 }
 
 interface Control {
@@ -36,26 +46,29 @@ let unique = 0;
 const nextId = () => `form-field-${(unique += 1)}`;
 
 /**
- * A block's fields as a form generated from its schema. Each change is one `set-field` edit of
- * the text (typing is written after a pause, or when the field is left); the model that comes back
- * refills the fields the designer is not in, and says each field's problems under it.
+ * A block's fields, or the script's, as a form generated from their schema. Each change is one
+ * edit of the text (typing is written after a pause, or when the field is left); the model that
+ * comes back refills the fields the designer is not in, and says each field's problems under it.
  */
-export class BlockForm {
+export class SchemaForm {
   readonly element: HTMLElement;
   private readonly controls = new Map<string, Control>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private node: StudioNode;
+  /** Fields whose text cannot be read (not JSON yet), and why: said until it can, whatever models come. */
+  private readonly unread = new Map<string, string>();
+  private subject: FormSubject;
 
   constructor(
     private readonly app: App,
-    node: StudioNode,
+    subject: FormSubject,
     fields: readonly Named[],
+    label: string,
   ) {
-    this.node = node;
+    this.subject = subject;
     this.element = h(
       'form',
-      { class: 'block-form', 'aria-label': 'Fields' },
-      ...fields.map((named) => this.row(named.name, named.field, data(node)[named.name])),
+      { class: 'block-form', 'aria-label': label },
+      ...fields.map((named) => this.row(named.name, named.field, subject.data[named.name])),
     );
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -63,7 +76,7 @@ export class BlockForm {
   }
 
   /** What decides the form's rows: the fields and how many items and keys each list and map has. */
-  static shape(node: StudioNode, fields: readonly Named[]): string {
+  static shape(subject: FormSubject, fields: readonly Named[]): string {
     const measure = (field: Field, value: unknown): unknown => {
       switch (field.kind) {
         case 'list':
@@ -77,23 +90,27 @@ export class BlockForm {
           );
         case 'enum-or-object':
           return isObject(value);
+        case 'one-or-list':
+          return Array.isArray(value) ? 'list' : measure({ ...field, kind: 'group' }, value);
         default:
           return null;
       }
     };
     return JSON.stringify([
-      node.id,
-      fields.map((named) => [named.name, measure(named.field, data(node)[named.name])]),
+      subject.key,
+      fields.map((named) => [named.name, measure(named.field, subject.data[named.name])]),
     ]);
   }
 
   /** Takes the new model: values of the fields not being edited, and every field's problems. */
-  update(node: StudioNode, model: StudioModel): void {
-    this.node = node;
+  update(subject: FormSubject, model: StudioModel): void {
+    this.subject = subject;
     for (const [path, control] of this.controls) {
-      control.show(valueAt(data(node), path));
-      const problems = problemsAt(model, node, path);
+      control.show(valueAt(subject.data, path));
+      const problems = problemsAt(model, subject, path);
+      const unread = this.unread.get(path);
       control.note.replaceChildren(
+        ...(unread === undefined ? [] : [h('span', { class: 'error' }, unread)]),
         ...problems.map((problem) => h('span', { class: problem.severity }, problem.message)),
       );
     }
@@ -105,7 +122,7 @@ export class BlockForm {
     const send = () => {
       this.timers.delete(path);
       const note = this.controls.get(path)?.note;
-      void this.app.edit({ kind: 'set-field', block: this.node.id, path, value }).then((result) => {
+      void this.app.edit(this.subject.set(path, value)).then((result) => {
         if (!result.ok && note) note.replaceChildren(h('span', { class: 'error' }, result.message));
       });
     };
@@ -125,6 +142,10 @@ export class BlockForm {
             this.row(named.name, named.field, isObject(value) ? value[named.name] : undefined, path),
           ),
         );
+      case 'one-or-list':
+        return Array.isArray(value)
+          ? this.single(path, label, { kind: 'json', required: field.required }, value)
+          : this.row(name, { ...field, kind: 'group' }, value, parent, label);
       case 'list':
         return this.list(path, label, field, Array.isArray(value) ? value : []);
       case 'map':
@@ -178,9 +199,11 @@ export class BlockForm {
       const read = (at: 'now' | 'pause') => {
         const value = parse(element.value);
         if (value instanceof Error) {
+          this.unread.set(path, value.message);
           note.replaceChildren(h('span', { class: 'error' }, value.message));
           return;
         }
+        this.unread.delete(path);
         this.write(path, value, at);
       };
       element.addEventListener('input', () => {
@@ -336,9 +359,10 @@ export class BlockForm {
         },
         '×',
       );
+      // Read when clicked: the form is not made again for a changed item, only for a changed count.
       remove.addEventListener('click', () => {
-        const rest = items.filter((_, i) => i !== index) as JsonValue[];
-        this.write(path, rest.length === 0 && !field.required ? undefined : rest, 'now');
+        const only = this.itemsAt(path).length === 1;
+        this.write(only && !field.required ? path : pathKey(path, index), undefined, 'now');
       });
       return h(
         'div',
@@ -349,9 +373,15 @@ export class BlockForm {
     });
     const add = h('button', { type: 'button', class: 'add', 'data-key': `${path}-add` }, `Add to ${label}`);
     add.addEventListener('click', () => {
-      this.write(path, [...(items as JsonValue[]), field.item.kind === 'number' ? 0 : ''], 'now');
+      this.write(pathKey(path, this.itemsAt(path).length), field.item.kind === 'number' ? 0 : '', 'now');
     });
     return h('fieldset', { class: 'list' }, h('legend', {}, label), ...rows, add);
+  }
+
+  /** The list at `path` as the text has it now. */
+  private itemsAt(path: string): readonly unknown[] {
+    const items = valueAt(this.subject.data, path);
+    return Array.isArray(items) ? items : [];
   }
 
   /** A map of names to values: a row per entry (name and value), Remove on each, and a row to add one. */
@@ -398,6 +428,8 @@ export class BlockForm {
         return;
       }
       this.write(pathKey(path, key), field.value.kind === 'number' ? 0 : '', 'now');
+      // Emptied before the form is made again with the new entry, so the next name starts afresh.
+      name.value = '';
     };
     add.addEventListener('click', adding);
     name.addEventListener('keydown', (event) => {
@@ -424,7 +456,7 @@ export class BlockForm {
   ): HTMLElement {
     const rows = items.map((item, index) => {
       const itemPath = pathKey(path, index);
-      const port = this.node.ports.find((p) => p.removable && p.path.startsWith(`${itemPath}.`));
+      const port = this.subject.ports.find((p) => p.removable && p.path.startsWith(`${itemPath}.`));
       const remove = h('button', {
         type: 'button',
         class: 'remove',
@@ -434,7 +466,7 @@ export class BlockForm {
       });
       remove.append('×');
       remove.addEventListener('click', () => {
-        if (port) void this.app.edit({ kind: 'remove-way', block: this.node.id, port: port.path });
+        if (port) void this.app.edit({ kind: 'remove-way', block: this.subject.key, port: port.path });
       });
       return h(
         'fieldset',
@@ -450,11 +482,7 @@ export class BlockForm {
   }
 }
 
-function data(node: StudioNode): Readonly<Record<string, unknown>> {
-  return isObject(node.data) ? node.data : {};
-}
-
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

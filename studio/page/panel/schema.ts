@@ -40,6 +40,8 @@ export type Field =
   | { readonly kind: 'ways'; readonly fields: readonly Named[]; readonly required: boolean }
   | { readonly kind: 'map'; readonly value: Field; readonly required: boolean }
   | { readonly kind: 'group'; readonly fields: readonly Named[]; readonly required: boolean }
+  /** One object or a list of them (a BPL's `split`): one is a group of fields, a list is edited as JSON. */
+  | { readonly kind: 'one-or-list'; readonly fields: readonly Named[]; readonly required: boolean }
   /** Anything else (a request's body, a BPL split): edited as JSON, which is YAML too. */
   | { readonly kind: 'json'; readonly required: boolean };
 
@@ -58,6 +60,11 @@ export function blockSchema(root: JsonSchema, type: string): JsonSchema | undefi
 /** The block's fields in the schema's order, `type` and the ways out left out. */
 export function blockFields(root: JsonSchema, block: JsonSchema): Named[] {
   return fieldsOf(root, block).filter((named) => named.name !== 'type');
+}
+
+/** The script's own fields, in the schema's order: its version and its blocks left out (entries are ways out). */
+export function scriptFields(root: JsonSchema): Named[] {
+  return fieldsOf(root, root).filter((named) => named.name !== 'botflow' && named.name !== 'blocks');
 }
 
 function fieldsOf(root: JsonSchema, object: JsonSchema): Named[] {
@@ -83,6 +90,10 @@ function fieldOf(root: JsonSchema, schema: JsonSchema, required: boolean): Field
     strings[0]?.pattern !== undefined
   ) {
     return { kind: 'duration', required };
+  }
+  const [one, many] = shapes;
+  if (shapes.length === 2 && one?.properties && typeOf(one) === 'object' && isListOf(root, many, one)) {
+    return { kind: 'one-or-list', fields: fieldsOf(root, one), required };
   }
   const named = strings.find((shape) => shape.enum !== undefined);
   const [object] = objects;
@@ -150,6 +161,12 @@ function single(root: JsonSchema, schema: JsonSchema, required: boolean): Field 
     default:
       return { kind: 'json', required };
   }
+}
+
+/** `list` is an array whose items have exactly the shape `item`. */
+function isListOf(root: JsonSchema, list: JsonSchema | undefined, item: JsonSchema): boolean {
+  const items = list?.items && typeOf(list) === 'array' ? alternatives(root, list.items) : [];
+  return items.length === 1 && JSON.stringify(items[0]) === JSON.stringify(item);
 }
 
 /** The shapes a schema allows: `$ref`s followed, `allOf` of one and `anyOf` spread. */
