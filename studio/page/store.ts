@@ -9,7 +9,10 @@ export interface Marks {
 
 /** Everything the page shows that can change; each part of the page draws itself from it. */
 export interface State {
+  /** What the page shows: the unsaved text's model while there are edits, else the file's. */
   readonly model: StudioModel | undefined;
+  /** The file on disk's model: what the simulator and the tests run. */
+  readonly saved: StudioModel | undefined;
   /** The selected node's id. */
   readonly selected: string | undefined;
   /** The simulator's conversation: the block it stands in and the way it came. */
@@ -26,6 +29,7 @@ type Listener = (state: State, previous: State) => void;
 export class Store {
   private current: State = {
     model: undefined,
+    saved: undefined,
     selected: undefined,
     run: undefined,
     coverage: undefined,

@@ -326,6 +326,33 @@ describe('the Coverage tab', () => {
     await expect.poll(() => marked.count()).toBe(0);
   });
 
+  test('unsaved errors do not stop the tests, which run the saved file; saved errors do', async () => {
+    const dir = await orderStatusProject();
+    const studio = await StudioProcess.start('order-status.yaml', [], { cwd: dir });
+    const page = await openStudioPage(browser(), studio);
+    await page.getByRole('tab', { name: 'Coverage' }).click();
+    const run = panel(page).getByRole('button', { name: 'Run tests' });
+    await expect(run.isEnabled()).resolves.toBe(true);
+    // An error typed in the YAML pane, not saved: the block names a target that does not exist.
+    await page.getByLabel('Script YAML').focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('  broken: { type: message, text: Hi, next: nowhere }\n');
+    const status = panel(page).locator('.coverage-status');
+    await expect
+      .poll(() => status.textContent())
+      .toBe('The cases run the saved file: save to include your unsaved edits.');
+    await expect(run.isEnabled()).resolves.toBe(true);
+    await runTests(page);
+    await expect(panel(page).locator('.coverage-results').textContent()).resolves.toMatch(
+      / passed, 0 failed$/,
+    );
+    await page.keyboard.press('Control+s');
+    await expect
+      .poll(() => status.textContent())
+      .toBe('The saved script has errors; fix them and save to run the tests.');
+    await expect(run.isEnabled()).resolves.toBe(false);
+  });
+
   test('a failing case shows what was expected, what the bot said, and where', async () => {
     const dir = await orderStatusProject({ 'failing.cases.yaml': FAILING_CASES });
     const studio = await StudioProcess.start('order-status.yaml', ['--cases', 'failing.cases.yaml'], {

@@ -39,11 +39,15 @@ export function mountCoverage(panel: HTMLElement, app: App): void {
   };
   const stale = () =>
     shown !== undefined && (shown.stale === true || shown.revision !== store.state.model?.revision);
+  // The cases run the file on disk: its errors count, not those of unsaved edits.
   const refresh = () => {
-    const loads = store.state.model?.loads === true;
+    const { saved, model } = store.state;
+    const loads = saved?.loads === true;
     run.disabled = running || !loads;
     if (running) status.textContent = 'Running the cases…';
-    else if (!loads) status.textContent = 'The script has errors; fix them to run the tests.';
+    else if (!loads) status.textContent = 'The saved script has errors; fix them and save to run the tests.';
+    else if (model?.draft === true)
+      status.textContent = 'The cases run the saved file: save to include your unsaved edits.';
     else if (stale()) status.textContent = 'Stale: the script changed since this run. Run the tests again.';
     else status.textContent = '';
   };
@@ -70,7 +74,7 @@ export function mountCoverage(panel: HTMLElement, app: App): void {
     colour(undefined);
   });
   store.subscribe((state, previous) => {
-    if (state.model === previous.model) return;
+    if (state.model === previous.model && state.saved === previous.saved) return;
     // Colours of another version of the script would mark the wrong blocks.
     if (stale() && state.coverage !== undefined) colour(undefined);
     refresh();

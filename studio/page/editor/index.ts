@@ -224,6 +224,7 @@ export function mountEditor(
     try {
       const model = await api.post<StudioModel>('/api/save', { text: pane.text(), base: base.hash });
       diskModel = model;
+      store.update({ saved: model });
       rebase({ hash: model.disk, text: model.text });
       if (pane.text() === model.text) showModel(model);
     } catch (error) {
@@ -246,6 +247,7 @@ export function mountEditor(
     }
     const first = diskModel === undefined;
     diskModel = model;
+    store.update({ saved: model });
     const version = { hash: model.disk, text: model.text };
     if (first) {
       readOnly = unreadable(model);
