@@ -1,4 +1,4 @@
-import { Document, isNode, Pair, Scalar, visit, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { Document, isCollection, isNode, Pair, Scalar, visit, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import type { JsonValue } from './operation.js';
 import type { Style } from './syntax.js';
 
@@ -6,7 +6,8 @@ import type { Style } from './syntax.js';
 export type Place =
   | { readonly kind: 'key'; readonly column: number }
   | { readonly kind: 'dash'; readonly column: number }
-  | { readonly kind: 'flow' };
+  /** `indent`: the indentation of the line the value starts on, for a collection written over several lines. */
+  | { readonly kind: 'flow'; readonly indent?: number };
 
 /** Text a designer types, which the file writes quoted; ids, names and expressions like `body.order` stay plain. */
 const PLAIN_WORD = /^[A-Za-z_][\w./-]*$/;
@@ -72,7 +73,18 @@ export function render(value: JsonValue | Node | null, place: Place, style: Styl
   const document = new Document();
   const node = nodeOf(document, value, place, style);
   let text: string;
-  if (place.kind === 'flow') {
+  if (place.kind === 'flow' && isCollection(node)) {
+    // A collection with comments inside is written over several lines: they follow the line it starts on.
+    document.contents = node;
+    const pad = ' '.repeat(place.indent ?? 0);
+    text = document
+      .toString(stringifyOptions(style))
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line, i) => (i === 0 || line === '' ? line : pad + line))
+      .join('\n');
+  } else if (place.kind === 'flow') {
+    // A scalar is written as an item of a flow list, so that it is quoted as a flow value must be.
     document.contents = document.createNode([node], { flow: true });
     const wrapped = document.toString(stringifyOptions(style)).replace(/\n$/, '');
     text = wrapped.slice(style.flowPadding ? 2 : 1, style.flowPadding ? -2 : -1);

@@ -320,7 +320,8 @@ export function rewriteFlow(
   change(copy);
   const [from, to] = collection.range ?? [0, 0];
   const style = { ...syntax.style, flowPadding: paddedFlow(syntax, collection) };
-  return [{ from, to, insert: render(copy, { kind: 'flow' }, style) }];
+  const indent = syntax.lines.indentOf(syntax.lines.lineAt(from));
+  return [{ from, to, insert: render(copy, { kind: 'flow', indent }, style) }];
 }
 
 /** A flow collection's own spacing inside its brackets; the file's for an empty one. */

@@ -488,3 +488,14 @@ describe('an empty flow collection', () => {
     );
   });
 });
+
+describe('a flow collection over several lines', () => {
+  test('keeps its comments and its lines’ indentation when an entry is added', () => {
+    const text =
+      "botflow: 1\nname: x\nblocks:\n  crm:\n    type: request\n    url: 'https://example.com/'\n" +
+      '    retry: {\n      attempts: 3, # three tries\n      backoff: 1s\n    }\n';
+    expect(edited(text, { kind: 'set-field', block: 'crm', path: 'retry.on', value: ['5xx'] })).toBe(
+      text.replace('      backoff: 1s\n', "      backoff: 1s,\n      on: [ '5xx' ]\n"),
+    );
+  });
+});
