@@ -138,10 +138,8 @@ async function pageFigures(): Promise<string[]> {
       await page.goto(studio.url);
       await blockNodes(page, 300);
       renders.push(Date.now() - start);
-      svg = await page
-        .locator('svg')
-        .first()
-        .evaluate((element) => element.outerHTML);
+      // The graph's own svg: the palette's buttons come first, each with an svg swatch.
+      svg = await page.locator('svg.graph').evaluate((element) => element.outerHTML);
     }
     const staticPage = createServer((_request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><body>${svg}</body>`);
