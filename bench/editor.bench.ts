@@ -204,11 +204,11 @@ export function canvasFigures(): Promise<string[]> {
       await unsaved.waitFor({ state: 'hidden' });
     }
     const pageLine = (what: string, kind: CanvasOperation['kind']) => {
-      const page = timings[kind];
-      const shown = median(page.map((t) => t.shown));
-      const answered = median(page.map((t) => t.answered));
+      const inPage = timings[kind];
+      const shown = median(inPage.map((t) => t.shown));
+      const answered = median(inPage.map((t) => t.answered));
       const server = median(alone[kind]);
-      return `canvas to graph, ${BLOCKS} blocks, ${what}: ${ms(shown)} (its answer in the page after ${ms(answered)}, ${kb(median(page.map((t) => t.bytes)))}; POST /api/edit alone ${ms(server)}, ratio ${(shown / server).toFixed(2)}×)`;
+      return `canvas to graph, ${BLOCKS} blocks, ${what}: ${ms(shown)} (its answer in the page after ${ms(answered)}, ${kb(median(inPage.map((t) => t.bytes)))}; POST /api/edit alone ${ms(server)}, ratio ${(shown / server).toFixed(2)}×)`;
     };
     return [
       pageLine('a block added from the palette', 'palette'),
@@ -226,5 +226,6 @@ async function fileSays(file: string, marker: string): Promise<void> {
     while (!(await readFile(file, 'utf8')).includes(marker)) await changed.next();
   } finally {
     watcher.close();
+    await changed.return?.();
   }
 }
