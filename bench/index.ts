@@ -8,7 +8,7 @@ import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench
 import { StoreBenchmarks } from './store.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 import { studioFigures } from './studio.bench.js';
-import { editorBenchmarks, keystrokeFigures } from './editor.bench.js';
+import { canvasFigures, editorBenchmarks, keystrokeFigures } from './editor.bench.js';
 
 console.log(
   `botflow benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
@@ -49,3 +49,4 @@ try {
 console.log('\nstudio (Chromium; needs npm run build)');
 for (const line of await studioFigures()) console.log(line);
 for (const line of await keystrokeFigures()) console.log(line);
+for (const line of await canvasFigures()) console.log(line);

@@ -13,19 +13,19 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseScript } from '../engine/index.js';
 import { ModelBuilder } from '../studio/server/model.js';
+import { median } from './harness.js';
 import { generatedScript } from './script.bench.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = 5;
 
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+export const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
-async function timed(run: () => unknown): Promise<number> {
+export async function timed(run: () => unknown): Promise<number> {
   const start = performance.now();
   await run();
   return performance.now() - start;
@@ -43,8 +43,14 @@ async function layoutFigure(): Promise<string> {
   return `outline + layout, 1,000 blocks: ${ms(median(layout))} (parseScript of the same text ${ms(median(parse))}, ratio ${(median(layout) / median(parse)).toFixed(1)}×)`;
 }
 
+/** A running `botflow studio`: its URL (with the token) and how to stop it. */
+export interface Studio {
+  readonly url: string;
+  readonly stop: () => void;
+}
+
 /** Starts the built `botflow studio` on a file and resolves with its URL. */
-export async function studioOn(file: string): Promise<{ url: string; stop: () => void }> {
+export async function studioOn(file: string): Promise<Studio> {
   const child = spawn(process.execPath, [`${ROOT}dist/cli/bin.js`, 'studio', file, '--no-open'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -61,6 +67,55 @@ const blockNodes = (page: Page, count: number) =>
     timeout: 60_000,
   });
 
+const launchChromium = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+
+/**
+ * Runs `measure` on a studio of a fresh copy of `text` (in a folder of its own, removed after)
+ * and Chromium on its page, once the graph shows `blocks` blocks.
+ */
+export async function onStudioPage<T>(
+  text: string,
+  blocks: number,
+  measure: (page: Page, studio: Studio, file: string) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'botflow-bench-studio-'));
+  const file = join(dir, 'generated.yaml');
+  await writeFile(file, text);
+  const browser = await launchChromium();
+  const studio = await studioOn(file);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(studio.url);
+    await blockNodes(page, blocks);
+    return await measure(page, studio, file);
+  } finally {
+    studio.stop();
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds until the studio answers a POST of `body` to `path`, as its page would send it. */
+export async function timedPost(studio: Studio, path: string, body: string): Promise<number> {
+  const { origin, searchParams } = new URL(studio.url);
+  const start = performance.now();
+  const response = await fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin,
+      'x-botflow-token': searchParams.get('token') ?? '',
+    },
+    body,
+  });
+  await response.json();
+  return performance.now() - start;
+}
+
 /**
  * The first render of a 300-block script (navigation to every node on the page), beside the same
  * SVG served as a static page; then a save on disk until the page shows it, beside the moment the
@@ -71,10 +126,7 @@ async function pageFigures(): Promise<string[]> {
   const file = join(dir, 'generated.yaml');
   const text = generatedScript(300);
   await writeFile(file, text);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  const browser = await launchChromium();
   const studio = await studioOn(file);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -86,10 +138,8 @@ async function pageFigures(): Promise<string[]> {
       await page.goto(studio.url);
       await blockNodes(page, 300);
       renders.push(Date.now() - start);
-      svg = await page
-        .locator('svg')
-        .first()
-        .evaluate((element) => element.outerHTML);
+      // The graph's own svg: the palette's buttons come first, each with an svg swatch.
+      svg = await page.locator('svg.graph').evaluate((element) => element.outerHTML);
     }
     const staticPage = createServer((_request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><body>${svg}</body>`);
@@ -153,7 +203,6 @@ async function pageFigures(): Promise<string[]> {
 async function sizeFigure(): Promise<string> {
   const script = await readFile(`${ROOT}dist/studio/page/studio.js`);
   const css = await readFile(`${ROOT}dist/studio/page/studio.css`);
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const gzipped = gzipSync(script).length;
   return `page script: ${kb(script.length)}, ${kb(gzipped)} gzipped (${((100 * gzipped) / (400 * 1024)).toFixed(0)}% of the 400 KB aim); styles ${kb(gzipSync(css).length)} gzipped`;
 }

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import {
   blockId,
   type BlockPort,
+  branchPorts,
   compileExpression,
   connectedPorts,
   defineBlock,
   expression,
   isTruthy,
+  newBranch,
 } from '../engine/block-api/index.js';
 
 const schema = z.strictObject({
@@ -25,14 +27,8 @@ const NEW_BRANCH = { if: 'true' };
 
 function ports(block: ConditionBlock): BlockPort[] {
   // The last branch stays: a condition needs one.
-  const removable = block.branches.length > 1;
   return [
-    ...block.branches.map((branch, i) => ({
-      path: ['branches', i, 'next'],
-      label: branch.if,
-      target: branch.next,
-      ...(removable && { way: ['branches', i] }),
-    })),
+    ...branchPorts(block.branches, 1, (branch) => branch.if),
     { path: ['else'], label: 'else', target: block.else },
   ];
 }
@@ -61,10 +57,7 @@ export const conditionBlock = defineBlock({
   edges: (block) => connectedPorts(ports(block)),
   ports,
   adds: ['branch'],
-  newWay: (block) => {
-    const at = block.branches.length;
-    return { path: ['branches', at], value: NEW_BRANCH, port: ['branches', at, 'next'] };
-  },
+  newWay: (block) => newBranch(block.branches, NEW_BRANCH),
   sources: (block) =>
     block.branches.map((branch, i) => ({
       kind: 'expression' as const,

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import {
   blockId,
   type BlockPort,
+  branchPorts,
   connectedPorts,
   defineBlock,
+  newBranch,
   scalar,
   variableName,
 } from '../engine/block-api/index.js';
@@ -31,13 +33,7 @@ const NEW_BRANCH = { weight: 50 };
 function ports(block: RandomBlock): BlockPort[] {
   const total = totalWeight(block.branches);
   // Two branches stay: a random block needs them.
-  const removable = block.branches.length > 2;
-  return block.branches.map((branch, i) => ({
-    path: ['branches', i, 'next'],
-    label: shareLabel((branch.weight / total) * 100),
-    target: branch.next,
-    ...(removable && { way: ['branches', i] }),
-  }));
+  return branchPorts(block.branches, 2, (branch) => shareLabel((branch.weight / total) * 100));
 }
 
 /**
@@ -66,10 +62,7 @@ export const randomBlock = defineBlock({
   edges: (block) => connectedPorts(ports(block)),
   ports,
   adds: ['branch'],
-  newWay: (block) => {
-    const at = block.branches.length;
-    return { path: ['branches', at], value: NEW_BRANCH, port: ['branches', at, 'next'] };
-  },
+  newWay: (block) => newBranch(block.branches, NEW_BRANCH),
   sources: () => [],
   writes: (block) => (block.save === undefined ? [] : [block.save]),
   compile: (block) => {

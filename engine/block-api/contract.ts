@@ -53,6 +53,31 @@ export function connectedPorts(ports: readonly BlockPort[]): Edge[] {
   );
 }
 
+/**
+ * The ports of a block's `branches` list (a condition's, a random's): each branch's `next`,
+ * labelled by `label`. A branch may be removed while more than `kept` remain, the fewest the
+ * block's schema allows.
+ */
+export function branchPorts<Branch extends { readonly next: string }>(
+  branches: readonly Branch[],
+  kept: number,
+  label: (branch: Branch) => string,
+): BlockPort[] {
+  const removable = branches.length > kept;
+  return branches.map((branch, i) => ({
+    path: ['branches', i, 'next'],
+    label: label(branch),
+    target: branch.next,
+    ...(removable && { way: ['branches', i] }),
+  }));
+}
+
+/** A branch appended to a block's `branches` list, written as `value` until its `next` is connected. */
+export function newBranch(branches: readonly unknown[], value: JsonValue): NewWay {
+  const at = branches.length;
+  return { path: ['branches', at], value, port: ['branches', at, 'next'] };
+}
+
 /** An expression or template inside a block, parsed when the script loads. */
 export interface Source {
   readonly kind: 'expression' | 'template';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { copyBlocks, editScript, type EditOperation } from '../../engine/index.js';
 import { yaml } from '../support/scripts.js';
+import { WAYS } from './fixtures.js';
 
 /** The text an operation leaves; its changes, applied to the old text, give the same text. */
 function edited(text: string, operation: EditOperation): string {
@@ -297,46 +298,28 @@ describe('the file’s own conventions', () => {
 });
 
 describe('add-way and remove-way', () => {
-  const REQUEST = yaml`
-    botflow: 1
-    name: calls
-    blocks:
-      lookup:
-        type: request
-        url: https://crm.example/clients
-        on:
-          success: show   # the usual way
-          '404': show
-      show: { type: end }
-      pick:
-        type: random
-        branches:
-          - { weight: 1, next: show }
-          - { weight: 1, next: lookup }
-  `;
-
   test('an outcome is a key of `on`, named or the first free one, connected or open', () => {
-    const result = editScript(REQUEST, { kind: 'add-way', block: 'lookup', way: 'outcome', to: 'show' });
+    const result = editScript(WAYS, { kind: 'add-way', block: 'lookup', way: 'outcome', to: 'show' });
     expect(result).toMatchObject({ ok: true, port: 'on.error' });
     expect(result.ok && result.text).toBe(
-      REQUEST.replace("    '404': show\n", "    '404': show\n      error: show\n"),
+      WAYS.replace("    '404': show\n", "    '404': show\n      error: show\n"),
     );
-    expect(edited(REQUEST, { kind: 'add-way', block: 'lookup', way: 'outcome', name: 'timeout' })).toBe(
-      REQUEST.replace("    '404': show\n", "    '404': show\n      timeout:\n"),
+    expect(edited(WAYS, { kind: 'add-way', block: 'lookup', way: 'outcome', name: 'timeout' })).toBe(
+      WAYS.replace("    '404': show\n", "    '404': show\n      timeout:\n"),
     );
-    expect(refusal(REQUEST, { kind: 'add-way', block: 'lookup', way: 'outcome', name: '404' })).toBe(
+    expect(refusal(WAYS, { kind: 'add-way', block: 'lookup', way: 'outcome', name: '404' })).toBe(
       'the outcome 404 is routed already',
     );
-    expect(refusal(REQUEST, { kind: 'add-way', block: 'show', way: 'branch' })).toBe(
+    expect(refusal(WAYS, { kind: 'add-way', block: 'show', way: 'branch' })).toBe(
       'the block "show" takes no new branch',
     );
   });
 
   test('a branch is appended to a list of flow items as one more flow item', () => {
-    const result = editScript(REQUEST, { kind: 'add-way', block: 'pick', way: 'branch' });
+    const result = editScript(WAYS, { kind: 'add-way', block: 'pick', way: 'branch' });
     expect(result).toMatchObject({ ok: true, port: 'branches[2].next' });
     expect(result.ok && result.text).toBe(
-      REQUEST.replace(
+      WAYS.replace(
         '      - { weight: 1, next: lookup }\n',
         '      - { weight: 1, next: lookup }\n      - { weight: 50 }\n',
       ),
@@ -344,10 +327,10 @@ describe('add-way and remove-way', () => {
   });
 
   test('removing a way takes its lines; the schema’s minimum stays', () => {
-    expect(edited(REQUEST, { kind: 'remove-way', block: 'lookup', port: 'on.success' })).toBe(
-      REQUEST.replace('      success: show   # the usual way\n', ''),
+    expect(edited(WAYS, { kind: 'remove-way', block: 'lookup', port: 'on.success' })).toBe(
+      WAYS.replace('      success: show   # the usual way\n', ''),
     );
-    expect(refusal(REQUEST, { kind: 'remove-way', block: 'pick', port: 'branches[0].next' })).toBe(
+    expect(refusal(WAYS, { kind: 'remove-way', block: 'pick', port: 'branches[0].next' })).toBe(
       'the way out "branches[0].next" of "pick" cannot be removed',
     );
   });

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { StudioModel } from '../../studio/protocol.js';
 import { runCli } from '../support/cli.js';
-import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
+import { findBlock, keepScreenshot, openSample, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 const browser = useBrowser();
@@ -14,18 +14,11 @@ const quoted = (value: string) => JSON.stringify(value);
 const node = (page: Page, id: string) => page.locator(`.canvas .graph g.node[data-id=${quoted(id)}]`);
 const edge = (page: Page, id: string) => page.locator(`.canvas .graph g.edge[data-id=${quoted(id)}]`);
 
-/** A copy of a sample script in a folder of its own, and a studio and a page on it. */
+/** A copy of a sample script in a folder of its own, a studio and a page on it, and its model. */
 async function open(sample: string) {
-  const text = await readFile(`scripts/${sample}`, 'utf8');
-  const dir = await folders.project({ 'bot.yaml': text });
-  const file = join(dir, 'bot.yaml');
-  const studio = await StudioProcess.start(file);
-  const page = await openStudioPage(browser(), studio);
-  // A step that cannot happen fails at once, naming the step, before the test's own time runs out.
-  page.setDefaultTimeout(5000);
-  await page.locator('.canvas[data-revision="1"]').waitFor();
-  const model = (await studio.call('/api/script')).body as StudioModel;
-  return { dir, file, text, studio, page, model };
+  const opened = await openSample(browser(), folders, sample, { stepTimeout: 5000 });
+  const model = (await opened.studio.call('/api/script')).body as StudioModel;
+  return { ...opened, model };
 }
 
 /** The view's scale: screen pixels per graph unit. */
@@ -42,15 +35,9 @@ async function sidecar(dir: string): Promise<unknown> {
   }
 }
 
-/** Centres a block (Find a block), which also selects it and gives it the focus. */
-async function find(page: Page, id: string): Promise<void> {
-  await page.getByLabel('Find a block').fill(id);
-  await page.getByLabel('Find a block').press('Enter');
-}
-
 /** Drags a block with the mouse by (dx, dy) screen pixels, from near its top left corner, once it is centred. */
 async function drag(page: Page, id: string, dx: number, dy: number): Promise<void> {
-  await find(page, id);
+  await findBlock(page, id);
   const box = await node(page, id).boundingBox();
   if (!box) throw new Error(`${id} is not on screen`);
   const x = box.x + 40;
@@ -105,7 +92,7 @@ describe('moving and pinning blocks', () => {
     await expect
       .poll(async () => Object.keys(((await sidecar(dir)) as { pins?: object } | undefined)?.pins ?? {}))
       .toEqual(['lookup', 'show']);
-    await find(page, 'show');
+    await findBlock(page, 'show');
     await page.getByRole('button', { name: 'Unpin' }).click();
     await expect.poll(() => node(page, 'show').getAttribute('transform')).toBeNull();
     await expect
@@ -134,7 +121,7 @@ describe('moving and pinning blocks', () => {
   test('Alt+arrow keys move the focused block and pin it', async () => {
     const { dir, page, model } = await open('order-status.yaml');
     const lookup = model.nodes.find((n) => n.id === 'lookup');
-    await find(page, 'lookup');
+    await findBlock(page, 'lookup');
     await page.keyboard.press('Alt+ArrowDown');
     await page.keyboard.press('Alt+ArrowDown');
     await page.keyboard.press('Alt+ArrowRight');
@@ -152,7 +139,7 @@ describe('moving and pinning blocks', () => {
 
   test('dragging touches only the dragged block and its edges; the rest of the graph is left alone', async () => {
     const { page } = await open('client-identification.yaml');
-    await find(page, 'greet');
+    await findBlock(page, 'greet');
     await page.evaluate(() => {
       const graph = document.querySelector('.canvas svg.graph');
       const touched = new Set<string>();
@@ -200,7 +187,7 @@ async function saveAndRead(page: Page, file: string): Promise<string> {
 describe('editing on the canvas', () => {
   test('add an ask block from the palette, connect the greeting to it by dragging from its port, rename it, fill its form, save: the file has exactly that change and validates', async () => {
     const { file, text, page, dir } = await open('client-identification.yaml');
-    await find(page, 'greet');
+    await findBlock(page, 'greet');
     await page.getByRole('button', { name: 'Add an ask block' }).click();
     // The new block is selected, its id field ready.
     await expect.poll(() => page.getByLabel('Id', { exact: true }).inputValue()).toBe('ask');
@@ -213,7 +200,7 @@ describe('editing on the canvas', () => {
     await port.dragTo(node(page, 'ask'));
     await expect.poll(() => port.getAttribute('aria-label')).toBe('greet: way out next → ask');
 
-    await find(page, 'ask');
+    await findBlock(page, 'ask');
     await page.getByLabel('Id', { exact: true }).fill('ask-city');
     await page.getByLabel('Id', { exact: true }).press('Enter');
     await expect.poll(() => node(page, 'ask-city').count()).toBe(1);
@@ -350,7 +337,7 @@ describe('the keyboard alone', () => {
     const { file, text, page } = await open('client-identification.yaml');
     const focused = () =>
       page.evaluate(() => document.activeElement?.getAttribute('data-id') ?? document.activeElement?.id);
-    await find(page, 'greet');
+    await findBlock(page, 'greet');
     await expect(focused()).resolves.toBe('greet');
     // The palette's buttons are in the tab order; Enter on one adds its block after the selected one.
     await page.getByRole('button', { name: 'Add a message block' }).press('Enter');
@@ -377,7 +364,7 @@ describe('the keyboard alone', () => {
     await page.locator('.block-form').getByLabel('text', { exact: true }).fill('Thanks!');
     await page.locator('.block-form').getByLabel('text', { exact: true }).press('Tab');
 
-    await find(page, 'young');
+    await findBlock(page, 'young');
     await page.keyboard.press('Delete');
     await expect.poll(() => node(page, 'young').count()).toBe(0);
     // adult's else names a block that is gone: a missing node and a problem, not a silent removal.
@@ -410,8 +397,8 @@ describe('copy and paste', () => {
       });
     }
     // Two blocks: ask-email, and with Shift thanks, where its next leads.
-    await find(from.page, 'thanks');
-    await find(from.page, 'ask-email');
+    await findBlock(from.page, 'thanks');
+    await findBlock(from.page, 'ask-email');
     await node(from.page, 'thanks').click({ modifiers: ['Shift'] });
     await expect(node(from.page, 'thanks').getAttribute('class')).resolves.toContain('selected');
     await node(from.page, 'ask-email').focus();
@@ -421,7 +408,7 @@ describe('copy and paste', () => {
     const copied = await clipboard();
 
     // Another studio: the blocks come in under their own ids, selected.
-    await find(into.page, 'done');
+    await findBlock(into.page, 'done');
     await into.page.keyboard.press('Control+v');
     await expect.poll(() => node(into.page, 'ask-email').count()).toBe(1);
     for (const id of ['ask-email', 'thanks']) {
@@ -443,7 +430,7 @@ describe('copy and paste', () => {
     expect((await runCli(['validate', into.file])).code).toBe(0);
 
     // The same studio: the ids are taken, so the copies get fresh ones and lead to each other.
-    await find(from.page, 'done');
+    await findBlock(from.page, 'done');
     await from.page.keyboard.press('Control+v');
     await expect.poll(() => from.page.locator('.graph g.node.selected').count()).toBe(2);
     const pasted = await from.page

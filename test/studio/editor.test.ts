@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from '../support/cli.js';
-import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
+import { keepScreenshot, openSample, paneText, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 const temp = useTempFolders('botflow-studio-editor-');
@@ -12,22 +12,11 @@ const ORDER_STATUS = await readFile(join(ROOT, 'scripts/order-status.yaml'), 'ut
 
 /** A studio on a copy of order-status.yaml, and its page with the graph drawn. */
 async function editing(options: { answered?: readonly number[]; width?: number } = {}) {
-  const dir = await temp.project({ 'bot.yaml': ORDER_STATUS });
-  const file = join(dir, 'bot.yaml');
-  const studio = await StudioProcess.start(file);
-  const page = await openStudioPage(
-    browser(),
-    studio,
-    { width: options.width ?? 1400, height: 900 },
-    options.answered,
-  );
-  await page.locator('g.node[data-id="show"]').waitFor();
+  const { file, studio, page } = await openSample(browser(), temp, 'order-status.yaml', {
+    viewport: { width: options.width ?? 1400, height: 900 },
+    ...(options.answered && { answered: options.answered }),
+  });
   return { file, studio, page, pane: page.getByLabel('Script YAML') };
-}
-
-/** The pane's text as its lines show it (every line of these short scripts is drawn). */
-async function paneText(page: Page): Promise<string> {
-  return (await page.locator('.yaml-pane .cm-line').allTextContents()).join('\n');
 }
 
 /** Puts the cursor at the end of the pane's text. */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { editScript, outlineScript, type EditOperation } from '../../engine/index.js';
-import { keepScreenshot, openStudioPage, paneText, StudioProcess, useBrowser } from '../support/studio.js';
+import { outlineScript } from '../../engine/index.js';
+import { applied } from '../support/scripts.js';
+import { findBlock, keepScreenshot, openSample, paneText, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 const browser = useBrowser();
@@ -11,27 +11,10 @@ const folders = useTempFolders('botflow-studio-form-');
 
 /** A copy of a sample script, a studio and a page on it, the block `id` selected. */
 async function open(sample: string, id: string) {
-  const text = await readFile(`scripts/${sample}`, 'utf8');
-  const dir = await folders.project({ 'bot.yaml': text });
-  const file = join(dir, 'bot.yaml');
-  const studio = await StudioProcess.start(file);
-  const page = await openStudioPage(browser(), studio);
-  page.setDefaultTimeout(5000);
-  await page.locator('.canvas[data-revision="1"]').waitFor();
-  await page.getByLabel('Find a block').fill(id);
-  await page.getByLabel('Find a block').press('Enter');
-  await page.getByRole('heading', { level: 2, name: id }).waitFor();
-  return { dir, file, text, page };
-}
-
-/** The text of the YAML pane (the unsaved text), from the editor CodeMirror keeps on its content element. */
-/** The text after the operations the page is expected to send, applied as the server applies them. */
-function applied(text: string, operations: readonly EditOperation[]): string {
-  return operations.reduce((current, operation) => {
-    const result = editScript(current, operation);
-    if (!result.ok) throw new Error(`${operation.kind} refused: ${result.message}`);
-    return result.text;
-  }, text);
+  const opened = await openSample(browser(), folders, sample, { stepTimeout: 5000 });
+  await findBlock(opened.page, id);
+  await opened.page.getByRole('heading', { level: 2, name: id }).waitFor();
+  return opened;
 }
 
 const form = (page: Page) => page.locator('form.block-form');

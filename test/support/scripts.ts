@@ -4,10 +4,12 @@ import {
   checkScript,
   createBot,
   createHttpClient,
+  editScript,
   formatProblem,
   parseScript,
   type Bot,
   type BotOptions,
+  type EditOperation,
   type HttpOptions,
   type Script,
   type Turn,
@@ -15,9 +17,18 @@ import {
 import { ROOT } from './cli.js';
 
 /*
- * Scripts written in tests. A name says what it returns: `yaml` and `scriptYaml` give YAML text,
- * `scriptOf` a loaded Script, `botOf` and `localHttpBotOf` a Bot.
+ * Scripts written in tests. A name says what it returns: `yaml`, `scriptYaml` and `applied` give
+ * YAML text, `scriptOf` a loaded Script, `botOf` and `localHttpBotOf` a Bot.
  */
+
+/** The text after `operations`, applied one after another as the studio's server applies them; a refusal throws. */
+export function applied(text: string, operations: readonly EditOperation[]): string {
+  return operations.reduce((current, operation) => {
+    const result = editScript(current, operation);
+    if (!result.ok) throw new Error(`${operation.kind} refused: ${result.message}`);
+    return result.text;
+  }, text);
+}
 
 /**
  * YAML written inline: the text is taken raw (backslashes stay as a file would have them) and its

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { ROOT } from './cli.js';
 import { spawnNode, WatchedProcess } from './serve-process.js';
+import type { TempFolders } from './temp-folders.js';
 
 const BIN = `${ROOT}dist/cli/bin.js`;
 
@@ -130,6 +132,46 @@ export async function openStudioPage(
   });
   await page.goto(studio.url);
   return page;
+}
+
+/** What openSample made: the copy (its folder, file and text), the studio on it, and its page. */
+export interface OpenedSample {
+  readonly dir: string;
+  readonly file: string;
+  readonly text: string;
+  readonly studio: StudioProcess;
+  readonly page: Page;
+}
+
+/**
+ * A copy of the sample script `scripts/<sample>` as bot.yaml in a fresh folder of `folders`, a
+ * studio on it and its page, once the page has drawn the file's first model. `stepTimeout` makes
+ * a step that cannot happen fail at once, naming the step, before the test's own time runs out.
+ */
+export async function openSample(
+  browser: Browser,
+  folders: TempFolders,
+  sample: string,
+  options: {
+    readonly viewport?: { width: number; height: number };
+    readonly answered?: readonly number[];
+    readonly stepTimeout?: number;
+  } = {},
+): Promise<OpenedSample> {
+  const text = await readFile(join(ROOT, 'scripts', sample), 'utf8');
+  const dir = await folders.project({ 'bot.yaml': text });
+  const file = join(dir, 'bot.yaml');
+  const studio = await StudioProcess.start(file);
+  const page = await openStudioPage(browser, studio, options.viewport, options.answered);
+  if (options.stepTimeout !== undefined) page.setDefaultTimeout(options.stepTimeout);
+  await page.locator('.canvas[data-revision="1"]').waitFor();
+  return { dir, file, text, studio, page };
+}
+
+/** Centres a block (Find a block), which also selects it and gives it the focus. */
+export async function findBlock(page: Page, id: string): Promise<void> {
+  await page.getByLabel('Find a block').fill(id);
+  await page.getByLabel('Find a block').press('Enter');
 }
 
 /** Keeps a screenshot of the page under test-artifacts/studio/. */
