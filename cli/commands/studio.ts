@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { BotflowError } from '../../engine/index.js';
@@ -50,7 +50,7 @@ export function studioCommand(): Command {
         port: portOf(options.port),
         env: await readEnv(options),
         allowHosts: options.allowHost,
-        caseFiles: options.cases.length > 0 ? options.cases : await besideScript(file),
+        ...(options.cases.length > 0 && { caseFiles: options.cases }),
         // The simulator reports `studio` as its channel unless told otherwise (`chat` says `cli`).
         start: startOptions(
           options.channel === undefined && options.link === undefined
@@ -98,15 +98,6 @@ function portOf(text: string | undefined): number {
   if (!/^\d+$/.test(text) || port > 65_535)
     throw new UsageError(`--port takes a number from 0 to 65535, got "${text}"`);
   return port;
-}
-
-/** `order.yaml` → `order.cases.yaml`, when that file exists. */
-async function besideScript(file: string): Promise<string[]> {
-  const cases = file.replace(/\.ya?ml$/i, '') + '.cases.yaml';
-  return access(cases).then(
-    () => [cases],
-    () => [],
-  );
 }
 
 /** A desktop to open a browser on: always on macOS and Windows, on Linux when X or Wayland runs. */

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { quote } from '../../channels/error.js';
 import { HttpError } from '../../channels/http/errors.js';
@@ -15,6 +16,24 @@ export type CaseFileRead = { readonly file: string } & (
   | { readonly problems: readonly ScriptProblem[] }
   | { readonly foreign: CoverageProblem }
 );
+
+/** `order.yaml` → `order.cases.yaml`, beside it. */
+export function caseFileBeside(script: string): string {
+  return script.replace(/\.ya?ml$/i, '') + '.cases.yaml';
+}
+
+/** The studio's case files now: the one beside the script joins them once it exists. */
+export async function caseFilesNow(context: StudioContext): Promise<readonly string[]> {
+  const beside = context.casesBeside;
+  if (beside !== undefined && !context.caseFiles.includes(beside)) {
+    const exists = await access(beside).then(
+      () => true,
+      () => false,
+    );
+    if (exists) context.caseFiles.push(beside);
+  }
+  return context.caseFiles;
+}
 
 /** Reads one of the studio's case files afresh: the designer may have edited it. */
 export async function readCaseFile(context: StudioContext, file: string): Promise<CaseFileRead> {
@@ -40,7 +59,7 @@ function problemsOf(read: CaseFileRead): string[] {
 
 /** Every case of the studio's case files (read afresh: the designer may have edited them). */
 export async function listCases(context: StudioContext): Promise<StudioCases> {
-  const files = await Promise.all(context.caseFiles.map((file) => readCaseFile(context, file)));
+  const files = await Promise.all((await caseFilesNow(context)).map((file) => readCaseFile(context, file)));
   const cases: StudioCase[] = [];
   const problems: { file: string; message: string }[] = [];
   for (const read of files) {
@@ -65,7 +84,7 @@ export async function findCase(
   context: StudioContext,
   ref: { readonly file: string; readonly name: string },
 ): Promise<TestCase> {
-  if (!context.caseFiles.includes(ref.file))
+  if (!(await caseFilesNow(context)).includes(ref.file))
     throw new HttpError('studio.no-case', `${quote(ref.file)} is not one of the studio's case files`);
   const read = await readCaseFile(context, ref.file);
   if (!('loaded' in read))

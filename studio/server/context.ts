@@ -12,6 +12,11 @@ export interface StudioContext {
   readonly allowHosts: readonly string[];
   /** The case files coverage runs and the simulator takes mocks from; the simulator adds those it saves. */
   readonly caseFiles: string[];
+  /**
+   * With no case file named: the one beside the script (`x.yaml` → `x.cases.yaml`), taken in as
+   * soon as it exists, so a case file written while the studio runs is found.
+   */
+  readonly casesBeside: string | undefined;
   /** How the simulator starts when the page names no start (the command line's start options). */
   readonly start: StartOptions;
   /** `--draw` values: fixed draws for random blocks. */

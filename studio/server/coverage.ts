@@ -6,7 +6,7 @@ import { coverageOf } from '../../qa/coverage.js';
 import type { CaseResult } from '../../qa/run-case.js';
 import { runSuite } from '../../qa/run-suite.js';
 import type { CoverageCase, CoverageFile, CoverageReport } from '../protocol.js';
-import { readCaseFile } from './cases.js';
+import { caseFilesNow, readCaseFile } from './cases.js';
 import { runnable, type StudioContext, type StudioRoute } from './context.js';
 
 /** A name filter is a few words typed on the page; 200 characters is far more than enough. */
@@ -52,7 +52,7 @@ async function measure(
   // A case file for another script is not run; one that does not load is left to the runner,
   // which reports its problems as `botflow test` does.
   const checked = await Promise.all(
-    context.caseFiles.map(async (file) => {
+    (await caseFilesNow(context)).map(async (file) => {
       const read = await readCaseFile(context, file);
       return { file, foreign: 'foreign' in read ? read.foreign : undefined };
     }),

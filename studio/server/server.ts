@@ -7,6 +7,7 @@ import { listenOn } from '../../channels/http/listen.js';
 import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
+import { caseFileBeside } from './cases.js';
 import type { Loaded, StudioContext, StudioRoute } from './context.js';
 import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
@@ -24,6 +25,7 @@ export interface StudioOptions {
   readonly port?: number;
   readonly env?: Readonly<Record<string, string>>;
   readonly allowHosts?: readonly string[];
+  /** By default, the case file beside the script (`x.cases.yaml`) whenever it exists. */
   readonly caseFiles?: readonly string[];
   readonly start?: StartOptions;
   readonly draws?: Readonly<Record<string, number>>;
@@ -86,6 +88,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     env: options.env ?? {},
     allowHosts: options.allowHosts ?? [],
     caseFiles: [...(options.caseFiles ?? [])],
+    casesBeside: options.caseFiles === undefined ? caseFileBeside(options.file) : undefined,
     start: options.start ?? { channel: 'studio' },
     draws: options.draws ?? {},
     pins,

@@ -275,3 +275,35 @@ describe('a script built on the canvas alone', () => {
     );
   });
 });
+
+describe('the Script form', () => {
+  test('shows when a click on the background, or Escape on the canvas, clears the selection, also right after a drag', async () => {
+    const dir = await folders.project({
+      'bot.yaml': await readFile('scripts/client-identification.yaml', 'utf8'),
+    });
+    const studio = await StudioProcess.start(join(dir, 'bot.yaml'));
+    const page = await openStudioPage(browser(), studio);
+    page.setDefaultTimeout(5000);
+    await page.locator('.canvas[data-revision="1"]').waitFor();
+    const script = page.getByRole('form', { name: 'Script' });
+    await expect(script.getByLabel('name', { exact: true }).inputValue()).resolves.toBe(
+      'client-identification',
+    );
+    await page.getByRole('button', { name: 'Fit' }).click();
+    const port = page.getByLabel(/^greet: way out next /);
+    await port.dragTo(node(page, 'young'));
+    await expect.poll(() => port.getAttribute('aria-label')).toBe('greet: way out next → young');
+    await select(page, 'greet');
+    const canvas = await page.locator('.canvas svg.graph').boundingBox();
+    if (!canvas) throw new Error('no canvas on screen');
+    await page.mouse.click(canvas.x + canvas.width - 30, canvas.y + 30);
+    await expect.poll(() => script.count()).toBe(1);
+
+    await select(page, 'greet');
+    await expect(script.count()).resolves.toBe(0);
+    await port.dragTo(node(page, 'adult'));
+    await expect.poll(() => port.getAttribute('aria-label')).toBe('greet: way out next → adult');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => script.count()).toBe(1);
+  });
+});

@@ -326,6 +326,24 @@ describe('the Coverage tab', () => {
     await expect.poll(() => marked.count()).toBe(0);
   });
 
+  test('a case file written beside the script while the studio runs is found by the next run', async () => {
+    const dir = await temp.project({
+      'order-status.yaml': await readFile('scripts/order-status.yaml', 'utf8'),
+    });
+    const studio = await StudioProcess.start('order-status.yaml', [], { cwd: dir });
+    const page = await openStudioPage(browser(), studio);
+    await runTests(page);
+    await expect(panel(page).textContent()).resolves.toContain('No case file');
+    await writeFile(
+      join(dir, 'order-status.cases.yaml'),
+      await readFile('scripts/order-status.cases.yaml', 'utf8'),
+    );
+    await panel(page).getByRole('button', { name: 'Run tests' }).click();
+    await expect
+      .poll(() => panel(page).locator('.coverage-results').textContent())
+      .toMatch(/^[1-9]\d* passed, 0 failed$/);
+  });
+
   test('unsaved errors do not stop the tests, which run the saved file; saved errors do', async () => {
     const dir = await orderStatusProject();
     const studio = await StudioProcess.start('order-status.yaml', [], { cwd: dir });

@@ -154,6 +154,11 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     selectAll([result.focus], result.focus);
   };
 
+  const clearSelection = () => {
+    also.clear();
+    app.select(undefined);
+  };
+
   const deleteBlocks = async (ids: readonly string[]) => {
     for (const id of ids) {
       const result = await app.edit({ kind: 'delete-block', id });
@@ -263,7 +268,9 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     pick: (id) => {
       picked = id;
       remark();
-      if (id !== undefined) svg.focus({ preventScroll: true });
+      svg.focus({ preventScroll: true });
+      // A click on the background clears the selection: the Block tab shows the script then.
+      if (id === undefined) clearSelection();
     },
   });
 
@@ -352,9 +359,6 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     const modifier = event.ctrlKey || event.metaKey;
     if ((event.key === 'Enter' || event.key === ' ') && !modifier) {
       choose(node, event.shiftKey);
-    } else if (event.key === 'Escape') {
-      also.clear();
-      app.select(undefined);
     } else if ((event.key === 'Delete' || event.key === 'Backspace') && node.kind === 'block') {
       const ids = selection();
       void deleteBlocks(ids.includes(node.id) ? ids : [node.id]);
@@ -405,7 +409,8 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     else if (event.key === 'Escape' && picked !== undefined) {
       picked = undefined;
       remark();
-    } else if (direction && event.target === svg) {
+    } else if (event.key === 'Escape') clearSelection();
+    else if (direction && event.target === svg) {
       const pan = { left: [PAN_STEP, 0], right: [-PAN_STEP, 0], up: [0, PAN_STEP], down: [0, -PAN_STEP] }[
         direction
       ];
