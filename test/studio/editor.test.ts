@@ -59,6 +59,22 @@ describe('the YAML pane', () => {
     await expect.poll(() => flagged.count()).toBe(0);
   });
 
+  test('Enter after a line that opens a block indents the next line one level deeper; after a value, it keeps the level', async () => {
+    const { page } = await editing();
+    await atEnd(page);
+    await page.keyboard.type('  tip:');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('type: message');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('text: |');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Tips are welcome.');
+    await expect
+      .poll(() => paneText(page))
+      .toBe(`${ORDER_STATUS}  tip:\n    type: message\n    text: |\n      Tips are welcome.`);
+    await node(page, 'tip').waitFor();
+  });
+
   test('Ctrl+S writes exactly the pane’s text; the unsaved mark comes with a change and goes with the save', async () => {
     const { file, page } = await editing();
     await expect.poll(() => mark(page).isVisible()).toBe(false);

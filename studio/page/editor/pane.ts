@@ -17,6 +17,7 @@ import {
 import type { TextChange } from '../../protocol.js';
 import type { JsonSchema } from '../json-schema.js';
 import { schemaCompletion } from './completion.js';
+import { nestedBlockIndent } from './indent.js';
 import { difference, lineBreakOf, positionsIn } from './text.js';
 
 /** Marks a change whose model the page has already (a canvas edit, the file's text taken): no draft for it. */
@@ -52,6 +53,7 @@ export class Pane {
           history(),
           drawSelection(),
           highlightActiveLine(),
+          nestedBlockIndent,
           yaml(),
           syntaxHighlighting(defaultHighlightStyle),
           indentUnit.of('  '),
