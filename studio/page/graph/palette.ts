@@ -27,7 +27,7 @@ export function palette(
         type: 'button',
         class: `palette-item look-${look.name}`,
         'aria-label': `Add ${article(type)} ${type} block`,
-        title: `Add ${article(type)} ${type} block after the selected one, or drag it onto the canvas`,
+        title: `Add ${article(type)} ${type} block after the selected one in the file (then connect it from a port), or drag it onto the canvas`,
       },
       s(
         'svg',
