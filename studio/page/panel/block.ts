@@ -333,6 +333,8 @@ function connect(model: StudioModel, node: StudioNode, app: App): HTMLElement[] 
     ];
   });
   const adds = node.adds.map((way) => addWay(app, node, way));
+  // A block with no way out (an end) has no connections to show.
+  if (rows.length === 0 && adds.length === 0) return [];
   return [
     h('h3', {}, 'Connections'),
     h('ul', { class: 'ways connections-list', 'aria-label': 'Connections' }, ...rows),
