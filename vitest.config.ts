@@ -5,6 +5,8 @@ const CHAOS = 'test/chaos/**';
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // A poll waits for a server's or a browser's answer: on two busy cores one may take seconds.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default', './test/closing-line-reporter.ts'],
     projects: [
       {

@@ -240,7 +240,7 @@ function setEntry(script: ScriptText, entry: 'start' | 'on_error', to: string | 
   const expect = (document: Document) => {
     setDeep(document, rootOf(document), [entry], to);
   };
-  if (!root) return { changes: [insertLines(syntax, syntax.text.length, `${entry}: ${to}`)], expect };
+  if (!root) return writtenFirst(script, `${entry}: ${to}`, expect);
   return { changes: setAt(syntax, root, [entry], to, script.rootOrder()), expect };
 }
 
@@ -249,9 +249,14 @@ const SCRIPT_FIELDS = ['name', 'description', 'variables'];
 
 function setScriptField(script: ScriptText, field: string, value: JsonValue | undefined): Plan {
   const path = parsePath(field);
-  const [key] = path ?? [];
+  const [key, name, ...deeper] = path ?? [];
   if (!path || typeof key !== 'string' || !SCRIPT_FIELDS.includes(key))
     throw new Refusal(`"${field}" is not a field of the script the form sets: ${SCRIPT_FIELDS.join(', ')}`);
+  // `name` and `description` are texts, `variables` a map of names to values: nothing deeper.
+  const shaped =
+    deeper.length === 0 &&
+    (key === 'variables' ? name === undefined || typeof name === 'string' : name === undefined);
+  if (!shaped) throw new Refusal(`"${field}" is not a field of the script: ${key} has no parts to set`);
   const { syntax } = script;
   const root = script.root;
   if (value === undefined) {
@@ -269,12 +274,26 @@ function setScriptField(script: ScriptText, field: string, value: JsonValue | un
   if (root) return { changes: setAt(syntax, root, path, value, script.rootOrder()), expect };
   // A file with nothing in it: the header first, the field (unless it is the name) after it.
   const [, ...rest] = path;
-  const header = script.header(key === 'name' ? nest(rest, value) : undefined);
-  const own =
-    key === 'name' ? '' : `${key}:${render(nest(rest, value), { kind: 'key', column: 0 }, syntax.style)}`;
-  const lines = [header?.text, own].filter((part) => part !== undefined && part !== '');
+  if (key === 'name') return writtenFirst(script, '', expect, nest(rest, value));
+  return writtenFirst(
+    script,
+    `${key}:${render(nest(rest, value), { kind: 'key', column: 0 }, syntax.style)}`,
+    expect,
+  );
+}
+
+/** Into a file with nothing in it: the format's header (named `name`), then `lines`. */
+function writtenFirst(
+  script: ScriptText,
+  lines: string,
+  expect: (document: Document) => void,
+  name?: JsonValue,
+): Plan {
+  const { syntax } = script;
+  const header = script.header(name);
+  const text = [header?.text, lines].filter((part) => part !== undefined && part !== '');
   return {
-    changes: [insertLines(syntax, syntax.text.length, lines.join(syntax.style.eol))],
+    changes: [insertLines(syntax, syntax.text.length, text.join(syntax.style.eol))],
     expect: (document) => {
       header?.expect(document);
       expect(document);

@@ -25,13 +25,16 @@ export function caseFileBeside(script: string): string {
 /** The studio's case files now: the one beside the script joins them once it exists. */
 export async function caseFilesNow(context: StudioContext): Promise<readonly string[]> {
   const beside = context.casesBeside;
-  if (beside !== undefined && !context.caseFiles.includes(beside)) {
-    const exists = await access(beside).then(
-      () => true,
-      () => false,
-    );
-    if (exists) context.caseFiles.push(beside);
-  }
+  // The same file however it is written (`./x.cases.yaml`, the simulator's `x.cases.yaml`).
+  const listed = () =>
+    beside !== undefined && context.caseFiles.some((file) => resolve(file) === resolve(beside));
+  if (beside === undefined || listed()) return context.caseFiles;
+  const exists = await access(beside).then(
+    () => true,
+    () => false,
+  );
+  // Checked again after the wait: another request may have taken it in meanwhile.
+  if (exists && !listed()) context.caseFiles.push(beside);
   return context.caseFiles;
 }
 

@@ -450,6 +450,17 @@ describe('set-script-field', () => {
     );
   });
 
+  test('refuses a path deeper than the field: a name and a description are texts, a variable a name', () => {
+    for (const path of ['name.x', 'description.a', 'variables[0]', 'variables.city.x'])
+      expect(refusal(SCRIPT, { kind: 'set-script-field', path, value: 'x' })).toMatch(/has no parts to set$/);
+  });
+
+  test('an entry set on an empty file comes after the header too', () => {
+    expect(edited('', { kind: 'set-entry', entry: 'start', to: 'greet' })).toBe(
+      'botflow: 1\nname: new-script\nstart: greet\n',
+    );
+  });
+
   test('refuses the fields other operations own', () => {
     for (const path of ['blocks.greet', 'start', 'botflow', 'on_error', 'names'])
       expect(refusal(SCRIPT, { kind: 'set-script-field', path, value: 'x' })).toMatch(

@@ -350,7 +350,7 @@ describe('the Coverage tab', () => {
     const page = await openStudioPage(browser(), studio);
     await page.getByRole('tab', { name: 'Coverage' }).click();
     const run = panel(page).getByRole('button', { name: 'Run tests' });
-    await expect(run.isEnabled()).resolves.toBe(true);
+    await expect.poll(() => run.isEnabled()).toBe(true);
     // An error typed in the YAML pane, not saved: the block names a target that does not exist.
     await page.getByLabel('Script YAML').focus();
     await page.keyboard.press('Control+End');
@@ -359,7 +359,7 @@ describe('the Coverage tab', () => {
     await expect
       .poll(() => status.textContent())
       .toBe('The cases run the saved file: save to include your unsaved edits.');
-    await expect(run.isEnabled()).resolves.toBe(true);
+    await expect.poll(() => run.isEnabled()).toBe(true);
     await runTests(page);
     await expect(panel(page).locator('.coverage-results').textContent()).resolves.toMatch(
       / passed, 0 failed$/,
@@ -368,7 +368,7 @@ describe('the Coverage tab', () => {
     await expect
       .poll(() => status.textContent())
       .toBe('The saved script has errors; fix them and save to run the tests.');
-    await expect(run.isEnabled()).resolves.toBe(false);
+    await expect.poll(() => run.isEnabled()).toBe(false);
   });
 
   test('a failing case shows what was expected, what the bot said, and where', async () => {

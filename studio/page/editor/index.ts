@@ -104,7 +104,7 @@ export function mountEditor(
     redo(pane.view);
   });
   const saveButton = button('Save', 'Control+S', () => {
-    void save();
+    void saveInTurn();
   });
   const section = h(
     'section',
@@ -217,6 +217,13 @@ export function mountEditor(
     return turn;
   }
 
+  /** A form field being typed in is written first (leaving it writes it), then the save, in its turn. */
+  function saveInTurn(): Promise<void> {
+    const field = document.activeElement;
+    if (field instanceof HTMLElement && field.closest('form')) field.blur();
+    return inTurn(save);
+  }
+
   async function save(): Promise<void> {
     if (saving || readOnly || !dirty) return;
     saving = true;
@@ -321,10 +328,7 @@ export function mountEditor(
     const key = event.key.toLowerCase();
     if (key === 's') {
       event.preventDefault();
-      // A form field being typed in is written first (leaving it writes it), then the save in its turn.
-      const field = document.activeElement;
-      if (field instanceof HTMLElement && field.closest('form')) field.blur();
-      void inTurn(save);
+      void saveInTurn();
       return;
     }
     // The pane runs its own history; form fields keep their own undo; a dialog is not the page.
@@ -340,7 +344,7 @@ export function mountEditor(
   });
   refresh();
 
-  return { edit, save: () => inTurn(save), undo: doUndo, redo: doRedo, disk };
+  return { edit, save: saveInTurn, undo: doUndo, redo: doRedo, disk };
 }
 
 /**

@@ -119,15 +119,20 @@ export class SchemaForm {
   /** Writes a field at once (a change, leaving the field) or after a pause in typing. */
   private write(path: string, value: JsonValue | undefined, at: 'now' | 'pause'): void {
     clearTimeout(this.timers.get(path));
-    const send = () => {
-      this.timers.delete(path);
-      const note = this.controls.get(path)?.note;
-      void this.app.edit(this.subject.set(path, value)).then((result) => {
-        if (!result.ok && note) note.replaceChildren(h('span', { class: 'error' }, result.message));
-      });
-    };
-    if (at === 'now') send();
-    else this.timers.set(path, setTimeout(send, TYPING_MS));
+    if (at === 'now') void this.send(path, value);
+    else
+      this.timers.set(
+        path,
+        setTimeout(() => void this.send(path, value), TYPING_MS),
+      );
+  }
+
+  /** One edit of the text; a refusal is said under the field. */
+  private async send(path: string, value: JsonValue | undefined): Promise<void> {
+    this.timers.delete(path);
+    const note = this.controls.get(path)?.note;
+    const result = await this.app.edit(this.subject.set(path, value));
+    if (!result.ok && note) note.replaceChildren(h('span', { class: 'error' }, result.message));
   }
 
   private row(name: string, field: Field, value: unknown, parent = '', label = name): HTMLElement {
@@ -348,6 +353,8 @@ export class SchemaForm {
     field: Field & { kind: 'list' },
     items: readonly unknown[],
   ): HTMLElement {
+    // An item's index is good until the list changes: the list's buttons wait for each edit's answer.
+    const buttons: HTMLButtonElement[] = [];
     const rows = items.map((item, index) => {
       const remove = h(
         'button',
@@ -359,11 +366,10 @@ export class SchemaForm {
         },
         '×',
       );
-      // Read when clicked: the form is not made again for a changed item, only for a changed count.
       remove.addEventListener('click', () => {
-        const only = this.itemsAt(path).length === 1;
-        this.write(only && !field.required ? path : pathKey(path, index), undefined, 'now');
+        whileSent(buttons, this.send(pathKey(path, index), undefined));
       });
+      buttons.push(remove);
       return h(
         'div',
         { class: 'item' },
@@ -372,9 +378,14 @@ export class SchemaForm {
       );
     });
     const add = h('button', { type: 'button', class: 'add', 'data-key': `${path}-add` }, `Add to ${label}`);
+    // Read when clicked: the form is made again for a changed count, not for a changed item.
     add.addEventListener('click', () => {
-      this.write(pathKey(path, this.itemsAt(path).length), field.item.kind === 'number' ? 0 : '', 'now');
+      whileSent(
+        buttons,
+        this.send(pathKey(path, this.itemsAt(path).length), field.item.kind === 'number' ? 0 : ''),
+      );
     });
+    buttons.push(add);
     return h('fieldset', { class: 'list' }, h('legend', {}, label), ...rows, add);
   }
 
@@ -484,6 +495,14 @@ export class SchemaForm {
 
 export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The buttons are disabled until the edit has its answer (the model that comes back shows the list anew). */
+function whileSent(buttons: readonly HTMLButtonElement[], sent: Promise<void>): void {
+  for (const button of buttons) button.disabled = true;
+  void sent.finally(() => {
+    for (const button of buttons) button.disabled = false;
+  });
 }
 
 /** A value read back at a path the form made (`retry.attempts`, `branches[0].if`, `headers."X-A"`). */
