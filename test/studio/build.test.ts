@@ -1,24 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { buildFlow, buildScript, node, select } from '../support/build-flow.js';
 import { keepScreenshot, openStudioPage, paneText, StudioProcess, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 const browser = useBrowser();
 const folders = useTempFolders('botflow-studio-build-');
 
-const quoted = (value: string) => JSON.stringify(value);
-const node = (page: Page, id: string) => page.locator(`.canvas .graph g.node[data-id=${quoted(id)}]`);
-const form = (page: Page) => page.locator('form.block-form');
-
-/**
- * What the canvas writes, step by step, into an empty file: the source document's flow, in which
- * the invitation link's packed `cl_data` (or the CRM's, fetched by the client's id) is split by a
- * BPL block into a first name, a last name and an age, and an unknown client is asked their name.
- */
-const BUILT = `botflow: 1
+/** The script's own lines, written by the first block and the Script form. */
+const HEADER = `botflow: 1
 name: client-identification
 description: 'Greets a client identified by the invitation link.'
 variables:
@@ -27,7 +19,21 @@ variables:
   lastName: ''
   age: 0
 blocks:
-  identify:
+`;
+
+/** The file once the first block is renamed and the Script form filled in. */
+const STARTED = `${HEADER}  identify:
+    type: condition
+    branches:
+      - if: 'true'
+`;
+
+/**
+ * What the canvas writes, step by step, into an empty file: the source document's flow, in which
+ * the invitation link's packed `cl_data` (or the CRM's, fetched by the client's id) is split by a
+ * BPL block into a first name, a last name and an age, and an unknown client is asked their name.
+ */
+const BUILT = `${HEADER}  identify:
     type: condition
     branches:
       - if: "cl_data != ''"
@@ -120,36 +126,6 @@ cases:
       - bot: 'Nice to meet you, John!'
 `;
 
-/** Types into a form field and leaves it, which writes it at once. */
-async function fill(page: Page, label: string | RegExp, value: string): Promise<void> {
-  const field = form(page).getByLabel(label, { exact: typeof label === 'string' });
-  await field.fill(value);
-  await field.press('Tab');
-}
-
-/** Adds a block from the palette (after the selected one) and names it in its Id field. */
-async function addBlock(page: Page, type: string, id: string): Promise<void> {
-  await page.getByRole('button', { name: new RegExp(`^Add an? ${type} block$`) }).click();
-  const idField = page.getByLabel('Id', { exact: true });
-  await expect.poll(() => idField.inputValue()).toBe(type);
-  await idField.fill(id);
-  await idField.press('Enter');
-  await expect.poll(() => node(page, id).count()).toBe(1);
-}
-
-/** Picks the target of one of the selected block's ways out in its Connections (named by what takes it). */
-async function connect(page: Page, way: string, to: string): Promise<void> {
-  await page.getByLabel(`Target of ${way}`, { exact: true }).selectOption(to);
-  await expect.poll(() => page.getByLabel(`Target of ${way}`, { exact: true }).inputValue()).toBe(to);
-}
-
-/** Selects a block through Find a block (which also brings it into view). */
-async function select(page: Page, id: string): Promise<void> {
-  await page.getByLabel('Find a block').fill(id);
-  await page.getByLabel('Find a block').press('Enter');
-  await expect(page.getByLabel('Id', { exact: true }).inputValue()).resolves.toBe(id);
-}
-
 describe('a script built on the canvas alone', () => {
   test('the client-identification flow from an empty file: the palette, the forms and the connections write a file that validates, reads like a hand-written one and passes its case file', async () => {
     const dir = await folders.project({ 'client-identification.yaml': '' });
@@ -163,97 +139,13 @@ describe('a script built on the canvas alone', () => {
     );
     await keepScreenshot(page, 'build-empty');
 
-    // The first block writes the header too, named for the file.
-    await page.getByRole('button', { name: 'Add a condition block' }).click();
-    await expect
-      .poll(() => paneText(page))
-      .toBe(
-        "botflow: 1\nname: client-identification\nblocks:\n  condition:\n    type: condition\n    branches:\n      - if: 'true'\n",
-      );
-    const idField = page.getByLabel('Id', { exact: true });
-    await idField.fill('identify');
-    await idField.press('Enter');
-    await expect.poll(() => node(page, 'identify').count()).toBe(1);
-
-    // With no block selected, the tab shows the script's own fields.
-    await page.keyboard.press('Escape');
-    const script = page.getByRole('form', { name: 'Script' });
-    await script
-      .getByLabel('description (optional)')
-      .fill('Greets a client identified by the invitation link.');
-    await script.getByLabel('description (optional)').press('Tab');
-    for (const variable of ['cl_data', 'firstName', 'lastName', 'age']) {
-      await script.getByLabel('New variables name').fill(variable);
-      await script.getByLabel('New variables name').press('Enter');
-      await expect.poll(() => script.getByLabel(`variables ${variable}`, { exact: true }).count()).toBe(1);
-    }
-    await script.getByLabel('variables age', { exact: true }).fill('0');
-    await script.getByLabel('variables age', { exact: true }).press('Tab');
-    await expect.poll(() => paneText(page)).toContain("  lastName: ''\n  age: 0\nblocks:");
+    // The first block writes the header too, named for the file; with nothing selected, the
+    // Script form declares the variables.
+    await buildScript(page);
+    await expect.poll(() => paneText(page)).toBe(STARTED);
     await keepScreenshot(page, 'build-script-form');
 
-    // The blocks, each after the one selected, named as the flow reads.
-    await select(page, 'identify');
-    await addBlock(page, 'request', 'crm');
-    await addBlock(page, 'bpl', 'unpack');
-    await addBlock(page, 'message', 'greet');
-    await addBlock(page, 'ask', 'ask-name');
-    await addBlock(page, 'message', 'hello');
-    await addBlock(page, 'end', 'done');
-
-    // The condition: its first branch, a second one, and else.
-    await select(page, 'identify');
-    await fill(page, 'if', "cl_data != ''");
-    await connect(page, "cl_data != ''", 'unpack');
-    // The "+" port on the canvas adds a branch.
-    await page.getByRole('button', { name: 'identify: add a branch' }).click();
-    await expect.poll(() => form(page).getByLabel('if').count()).toBe(2);
-    await form(page).getByLabel('if').nth(1).fill("clientExternalId != ''");
-    await form(page).getByLabel('if').nth(1).press('Tab');
-    await connect(page, "clientExternalId != ''", 'crm');
-    await connect(page, 'else', 'ask-name');
-
-    // The request: the CRM's answer by the client's id, its packed data saved.
-    await select(page, 'crm');
-    await fill(page, 'url', '{{ env.CRM_URL }}/clients/{{ clientExternalId }}');
-    await form(page).getByLabel('New save name').fill('cl_data');
-    await form(page).getByLabel('New save name').press('Enter');
-    await fill(page, 'save cl_data', 'body.cl_data');
-    await connect(page, 'next', 'unpack');
-    await page.getByLabel('Outcome to add').fill('error');
-    await page.getByLabel('Outcome to add').press('Enter');
-    await connect(page, 'error', 'ask-name');
-
-    // The BPL block splits the packed value into three variables.
-    await select(page, 'unpack');
-    await fill(page, 'from', 'cl_data');
-    await fill(page, 'by (optional)', ' ');
-    for (const [index, name] of ['firstName', 'lastName', 'age'].entries()) {
-      await form(page).getByRole('button', { name: 'Add to into' }).click();
-      await fill(page, `into ${index + 1}`, name);
-    }
-    await form(page).getByLabel(/^rest/).selectOption('error');
-    await form(page).getByLabel('New set name').fill('age');
-    await form(page).getByLabel('New set name').press('Enter');
-    await fill(page, 'set age', 'toNumber(age)');
-    await connect(page, 'next', 'greet');
-    await connect(page, 'error', 'ask-name');
-
-    // The messages and the question: their texts, what the answer is saved in, and where each leads.
-    const steps = [
-      { id: 'greet', text: 'Hello, {{ firstName }} {{ lastName }}!', next: 'done' },
-      { id: 'ask-name', text: 'Hello! What is your name?', save: 'firstName', next: 'hello' },
-      { id: 'hello', text: 'Nice to meet you, {{ firstName }}!', next: 'done' },
-    ];
-    for (const step of steps) {
-      await select(page, step.id);
-      await fill(page, 'text', step.text);
-      if (step.save !== undefined) await fill(page, 'save', step.save);
-      await connect(page, 'next', step.next);
-    }
-
-    await select(page, 'done');
-    await fill(page, 'result (optional)', 'identified');
+    await buildFlow(page);
     await page.getByRole('button', { name: 'Fit' }).click();
     await keepScreenshot(page, 'build-flow');
 
