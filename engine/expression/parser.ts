@@ -77,6 +77,10 @@ function parseProblem(source: string, error: unknown): ExpressionProblem {
         offset,
       };
     }
+    const turned = TURNED_AROUND[source.slice(offset, offset + 2)];
+    if (turned !== undefined && message === 'Unknown character "="') {
+      return { ok: false, message: `unexpected "${turned.written}": did you mean ${turned.meant}?`, offset };
+    }
     return { ok: false, message: explain(message), offset };
   }
   if (raw === 'unexpected TEOF: EOF') {
@@ -96,6 +100,12 @@ function offsetOf(source: string, line: number, column: number): number {
   }
   return Math.min(source.length, lineStart + column - 1);
 }
+
+/** Comparisons written the other way round (`=>` is an arrow in most languages, never "at least"). */
+const TURNED_AROUND: Readonly<Record<string, { written: string; meant: string }>> = {
+  '=>': { written: '=>', meant: '>=' },
+  '=<': { written: '=<', meant: '<=' },
+};
 
 /** Hints for the characters people bring from other languages. */
 const HINTS: Readonly<Record<string, string>> = {

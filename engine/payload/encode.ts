@@ -10,6 +10,16 @@ export const PAYLOAD_ADVICE =
   'use shorter variable names and values (e.g. {"v":{"stage":"1"}} instead of {"v":{"stage_name":"1.First stage"}}), ' +
   'or pack several values into one variable such as cl_data ("John Smith 23") and split it with a BPL block';
 
+/** When an email or a phone is what does not fit: carry an id, and let the bot fetch the rest. */
+export const ID_ADVICE =
+  'carry the client’s id instead (botflow link --id, "eId" in the payload) and let the script fetch the email ' +
+  'and phone from your CRM with a Server Request by clientExternalId';
+
+/** The advice for a payload over the limit, by its costliest field (`e`, `p`, `eId` or `v.<name>`). */
+export function payloadAdvice(field: string | undefined): string {
+  return field === 'e' || field === 'p' ? ID_ADVICE : PAYLOAD_ADVICE;
+}
+
 /** The field whose removal saves the most characters: `p`, `e`, `eId` or `v.<name>`. */
 export interface CostliestField {
   readonly field: string;
@@ -97,6 +107,6 @@ function tooLong(shortKeys: ShortKeyPayload, length: number): PayloadTooLongErro
   const { field, saving } = costliest(shortKeys, length) ?? { field: '', saving: 0 };
   const message =
     `the payload encodes to ${length} characters, ${length - limit} over the limit of ${limit}; ` +
-    `the costliest field is ${field} (dropping it saves ${saving}): ${PAYLOAD_ADVICE}`;
+    `the costliest field is ${field} (dropping it saves ${saving}): ${payloadAdvice(field)}`;
   return new PayloadTooLongError(message, length, limit, field, saving);
 }

@@ -3,7 +3,9 @@ export { decodeStartParam, payloadVariables, type DecodedStart } from './decode.
 export {
   encodePayload,
   measurePayload,
+  ID_ADVICE,
   PAYLOAD_ADVICE,
+  payloadAdvice,
   toShortKeys,
   type CostliestField,
   type PayloadMeasure,

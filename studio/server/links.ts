@@ -6,7 +6,7 @@ import { parseBody } from '../../channels/http/schemas.js';
 import {
   decodeStartParam,
   measurePayload,
-  PAYLOAD_ADVICE,
+  payloadAdvice,
   PAYLOAD_LIMIT,
   PayloadTooLongError,
   type StartPayload,
@@ -114,7 +114,7 @@ function measure(data: InviteData): LinkMeasure {
   return {
     ...measured,
     ...(costliest && { costliest }),
-    ...(measured.length > measured.limit && { advice: PAYLOAD_ADVICE }),
+    ...(measured.length > measured.limit && { advice: payloadAdvice(costliest?.field) }),
   };
 }
 

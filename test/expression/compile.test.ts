@@ -52,6 +52,8 @@ describe('compileExpression', () => {
 describe('parse problems', () => {
   it.each([
     ['x = 1', 2, 'compare with =='],
+    ['age => 18', 4, 'unexpected "=>": did you mean >=?'],
+    ['age =< 18', 4, 'unexpected "=<": did you mean <=?'],
     ['a && b', 2, 'write "and"'],
     ['!done', 0, 'not x'],
     ['"abc', 0, 'unexpected character'],

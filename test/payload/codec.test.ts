@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeStartParam,
   encodePayload,
+  ID_ADVICE,
   measurePayload,
+  PAYLOAD_ADVICE,
+  payloadAdvice,
   PayloadError,
   PayloadTooLongError,
   START_VALUE_LIMIT,
@@ -67,10 +70,15 @@ describe('encodePayload', () => {
     expect(() => measurePayload({ variables: { 'not a name': '1' } })).toThrow(PayloadError);
   });
 
-  it('names a top-level field when it costs most', () => {
+  it('names a top-level field when it costs most; for an email or a phone, advises carrying an id', () => {
     expect(() =>
       encodePayload({ email: 'a.very.long.address.indeed@example-company.com', phone: '1' }),
-    ).toThrow(/the costliest field is e \(dropping it saves \d+\)/);
+    ).toThrow(
+      /the costliest field is e \(dropping it saves \d+\): carry the client’s id instead \(botflow link --id/,
+    );
+    expect(() => encodePayload({ phone: '7'.repeat(60) })).toThrow(`: ${ID_ADVICE}`);
+    expect(payloadAdvice('v.stage_name')).toBe(PAYLOAD_ADVICE);
+    expect(payloadAdvice('eId')).toBe(PAYLOAD_ADVICE);
   });
 
   it('accepts a payload of exactly 64 characters', () => {

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../channels/index.js';
-import { PAYLOAD_ADVICE } from '../../engine/index.js';
+import { ID_ADVICE, PAYLOAD_ADVICE } from '../../engine/index.js';
 import { runCli } from '../support/cli.js';
 import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
 
@@ -121,6 +121,15 @@ describe('the link builder’s API', () => {
       body: { link: `https://t.me/${BOT}?start=1234567`, data: '1234567', length: 7, limit: 64 },
     });
     expect(await cliLink(['telegram', BOT, '--raw', '1234567'])).toBe(`https://t.me/${BOT}?start=1234567`);
+  });
+
+  it('over the budget because of an email, the advice is to carry an id, as botflow link says', async () => {
+    const studio = await StudioProcess.start(SCRIPT);
+    const email = 'a.very.long.address.indeed@example-company.com';
+    const { status, body } = await studio.call('/api/link', { channel: 'telegram', name: BOT, email });
+    expect(status).toBe(422);
+    expect(body).toMatchObject({ costliest: { field: 'e' }, advice: ID_ADVICE });
+    expect(await cliLink(['telegram', BOT, '--email', email])).toContain(ID_ADVICE);
   });
 
   it('refuses a payload over the budget with its measure, the costliest field and botflow link’s advice', async () => {
