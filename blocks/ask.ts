@@ -47,7 +47,11 @@ const schema = z.strictObject({
   type: z.literal('ask'),
   text: template,
   save: variableName,
-  expect: z.union([z.enum(EXPECT_KINDS), z.strictObject({ pattern: z.string().min(1) })]).optional(),
+  expect: z
+    .union([z.enum(EXPECT_KINDS), z.strictObject({ pattern: z.string().min(1) })], {
+      error: `must be one of ${EXPECT_KINDS.join(', ')}, or { pattern: '…' } for a regular expression the answer must match`,
+    })
+    .optional(),
   choices: z
     .array(z.strictObject({ label: template.min(1), value: scalar.optional(), next: blockId.optional() }))
     .min(1)

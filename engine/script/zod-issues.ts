@@ -160,12 +160,30 @@ export function explainIssues(
                 .flat()
                 .filter((inner) => inner.code === 'invalid_value')
                 .slice(0, 1);
-        return candidates.length > 0
-          ? explainIssues(
-              schema,
-              value,
-              candidates.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
-            )
+        const explained =
+          candidates.length > 0
+            ? explainIssues(
+                schema,
+                value,
+                candidates.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
+              )
+            : [];
+        // A union that names its forms itself (an ask's expect: a kind, or { pattern }) says them
+        // when the value fits none at the top, with the hint an alternative had (did you mean…).
+        const [first] = explained;
+        if (depth(best) === 0 && issue.message !== DEFAULT_UNION_MESSAGE) {
+          return [
+            {
+              path,
+              atKey: false,
+              code: first?.code ?? 'schema.invalid',
+              message: `${name} ${issue.message}`,
+              ...(first?.hint !== undefined && { hint: first.hint }),
+            },
+          ];
+        }
+        return explained.length > 0
+          ? explained
           : [
               {
                 path,
@@ -191,6 +209,9 @@ export function explainIssues(
     }
   });
 }
+
+/** What zod says of a union that fits no alternative, unless the schema says better. */
+const DEFAULT_UNION_MESSAGE = 'Invalid input';
 
 function unknownFields(issues: readonly z.core.$ZodIssue[]): number {
   return issues.filter((issue) => issue.code === 'unrecognized_keys').length;

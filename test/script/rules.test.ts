@@ -60,8 +60,17 @@ describe('validation rules', () => {
 
   it('reports an invalid enum value with a suggestion', () => {
     expect(problems(scriptYaml('  q: { type: ask, text: Mail?, save: mail, expect: emial }\n'))).toEqual([
-      '4:52: error: "expect" must be one of text, number, integer, email, phone, choice (did you mean "email"?)',
+      '4:52: error: "expect" must be one of text, number, integer, email, phone, choice, or { pattern: \'…\' } for a regular expression the answer must match (did you mean "email"?)',
     ]);
+  });
+
+  it('reports a value that fits no form of a union that names its forms, or the deeper problem of one it nearly fits', () => {
+    expect(problems(scriptYaml('  q: { type: ask, text: Tel?, save: tel, expect: telephone }\n'))).toEqual([
+      '4:50: error: "expect" must be one of text, number, integer, email, phone, choice, or { pattern: \'…\' } for a regular expression the answer must match',
+    ]);
+    expect(
+      problems(scriptYaml('  q: { type: ask, text: Tel?, save: tel, expect: { pattern: 7 } }\n'))[0],
+    ).toMatch(/"pattern" must be text/);
   });
 
   it('reports bad block ids', () => {
