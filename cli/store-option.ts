@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { BotflowError, MemoryStore, RedisStore, SqliteStore, type SessionStore } from '../engine/index.js';
 import { UsageError } from './exit.js';
 
@@ -7,6 +9,8 @@ export interface OpenedStore {
   readonly kind: 'memory' | 'sqlite' | 'redis';
   readonly where: string;
   close(): Promise<void>;
+  /** Closes it after a start that failed: a file the store created for it is removed, leaving nothing behind. */
+  discard(): Promise<void>;
 }
 
 /** The key `serve` reads to learn that the store answers; no conversation is ever stored under it. */
@@ -21,7 +25,7 @@ export async function openStore(spec: string): Promise<OpenedStore> {
   try {
     await opened.store.get(PROBE_KEY);
   } catch (error) {
-    await opened.close().catch(() => undefined);
+    await opened.discard().catch(() => undefined);
     throw error;
   }
   return opened;
@@ -34,11 +38,13 @@ export async function probeStore(store: SessionStore): Promise<void> {
 
 function open(spec: string): OpenedStore {
   if (spec === 'memory') {
-    return { store: new MemoryStore(), kind: 'memory', where: 'memory', close: () => Promise.resolve() };
+    const close = () => Promise.resolve();
+    return { store: new MemoryStore(), kind: 'memory', where: 'memory', close, discard: close };
   }
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (path === '') throw new UsageError('--store sqlite: needs a file, e.g. sqlite:./sessions.db');
+    const created = !existsSync(path);
     let store: SqliteStore;
     try {
       store = new SqliteStore(path);
@@ -46,11 +52,24 @@ function open(spec: string): OpenedStore {
       const reason = error instanceof Error ? error.message : String(error);
       throw new BotflowError('store.unavailable', `cannot open the SQLite session store ${path}: ${reason}`);
     }
-    return { store, kind: 'sqlite', where: path, close: () => store.close() };
+    const close = () => store.close();
+    return {
+      store,
+      kind: 'sqlite',
+      where: path,
+      close,
+      discard: async () => {
+        await close();
+        // SQLite's own companions (write-ahead log, shared memory) go with the file.
+        if (created)
+          await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(path + suffix, { force: true })));
+      },
+    };
   }
   if (/^rediss?:\/\//.test(spec)) {
     const store = new RedisStore(spec);
-    return { store, kind: 'redis', where: store.where, close: () => store.close() };
+    const close = () => store.close();
+    return { store, kind: 'redis', where: store.where, close, discard: close };
   }
   // The value may be a URL with a password: name its scheme at most, never the value itself.
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,20}:/.exec(spec)?.[0];

@@ -76,6 +76,8 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   // With TELEGRAM_WEBHOOK_SECRET, Telegram posts to /webhooks/telegram instead of being polled.
   const telegramWebhook = telegramWebhookSetup(process.env, telegramToken, options.http !== undefined);
   const opened = await openStore(options.store);
+  // Until the bot is up, a failure leaves nothing behind: a store file made for it is removed.
+  let started = false;
   try {
     const bot = await botFor(file, options, { store: opened.store });
     const username = telegramWebhook && (await telegramUsername(bot, telegramWebhook.token, log));
@@ -115,6 +117,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       await Promise.all([polling?.stop(), listening ? server?.close() : undefined]);
       throw error;
     }
+    started = true;
     const stop = await Promise.race([nextSignal(), polling?.failed ?? new Promise<never>(() => undefined)]);
     await shutDown(
       log,
@@ -123,7 +126,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
     );
     if (stop instanceof BotflowError) throw stop;
   } finally {
-    await opened.close();
+    await (started ? opened.close() : opened.discard());
   }
 }
 

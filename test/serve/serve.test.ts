@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../engine/index.js';
 import { runCli } from '../support/cli.js';
 import { ServeProcess } from '../support/serve-process.js';
 import { closedPort, startRecordingServer } from '../support/recording-server.js';
@@ -80,15 +82,29 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     }
   });
 
-  it('when the port is taken (exit 1), closing the store it opened', async () => {
+  it('when the port is taken (exit 1), closing the store it opened and removing the file it made', async () => {
     const taken = await startRecordingServer();
-    const result = await runCli(['serve', COLLECTOR, '--http', String(taken.port), '--store', sqlite()]);
+    const store = sqlite();
+    const result = await runCli(['serve', COLLECTOR, '--http', String(taken.port), '--store', store]);
     await taken.close();
     expect(result).toEqual({
       code: 1,
       stdout: expect.stringContaining('"msg":"starting"') as unknown,
       stderr: `botflow: cannot listen on 127.0.0.1:${taken.port}: another process uses that port\n`,
     });
+    const file = store.slice('sqlite:'.length);
+    for (const made of [file, `${file}-wal`, `${file}-shm`]) expect(existsSync(made), made).toBe(false);
+  });
+
+  it('when the port is taken, a store file that was there before stays', async () => {
+    const store = sqlite();
+    const file = store.slice('sqlite:'.length);
+    await new SqliteStore(file).close();
+    const taken = await startRecordingServer();
+    const result = await runCli(['serve', COLLECTOR, '--http', String(taken.port), '--store', store]);
+    await taken.close();
+    expect(result.code).toBe(1);
+    expect(existsSync(file)).toBe(true);
   });
 
   it('when the SQLite file cannot be opened (exit 1)', async () => {
