@@ -109,7 +109,9 @@ export class AddressRefusedError extends Error {
   readonly code = 'EADDRREFUSED_BY_POLICY';
   constructor(host: string, address: string) {
     const what = host === address ? address : `${host} resolves to ${address}, which`;
-    super(`${what} is a private or local address; allow the host by name to reach it`);
+    super(
+      `${what} is a private or local address; allow the host by name to reach it (--allow-host ${host}, or allowHosts in the library)`,
+    );
   }
 }
 

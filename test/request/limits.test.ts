@@ -441,7 +441,9 @@ describe('private addresses', () => {
     }).start('k');
     expect(turn.result).toBe('failed');
     expect(codes(turn)).toEqual(['request.limit']);
-    expect(warning(turn)).toContain('127.0.0.1 is a private or local address; allow the host by name');
+    expect(warning(turn)).toContain(
+      '127.0.0.1 is a private or local address; allow the host by name to reach it (--allow-host 127.0.0.1, or allowHosts in the library)',
+    );
     expect(server.requests).toEqual([]);
   });
 
