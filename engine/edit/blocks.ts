@@ -85,16 +85,9 @@ export function insertBlocks(
     root && root.items.length > 0
       ? syntax.lines.afterOf(ownLinesOf(syntax, root, root.items.length - 1).last)
       : syntax.text.length;
-  const header = script.header();
-  return {
-    changes: [
-      insertLines(syntax, at, (header ? header.text + eol : '') + 'blocks:' + eol + linesAt(unit, true)),
-    ],
-    expect: (document) => {
-      header?.expect(document);
-      expect(document);
-    },
-  };
+  const lines = 'blocks:' + eol + linesAt(unit, true);
+  if (script.isEmpty) return script.writtenFirst(lines, expect);
+  return { changes: [insertLines(syntax, at, lines)], expect };
 }
 
 function blockLines(script: ScriptText, block: NewBlock, column: number): string {

@@ -10,7 +10,7 @@ import { render } from './render.js';
 import { parsePath } from './path.js';
 import { pathTo, ScriptText, UNCHANGED, verified, type Plan } from './script.js';
 import { entryOf, ownLinesOf } from './syntax.js';
-import { Refusal, insertLines, removeAt, removeLines, setAt } from './write.js';
+import { Refusal, removeAt, removeLines, setAt } from './write.js';
 
 /**
  * Applies a canvas operation to a script's YAML text at the level of its concrete syntax: only
@@ -240,7 +240,7 @@ function setEntry(script: ScriptText, entry: 'start' | 'on_error', to: string | 
   const expect = (document: Document) => {
     setDeep(document, rootOf(document), [entry], to);
   };
-  if (!root) return writtenFirst(script, `${entry}: ${to}`, expect);
+  if (!root) return script.writtenFirst(`${entry}: ${to}`, expect);
   return { changes: setAt(syntax, root, [entry], to, script.rootOrder()), expect };
 }
 
@@ -274,29 +274,9 @@ function setScriptField(script: ScriptText, field: string, value: JsonValue | un
   if (root) return { changes: setAt(syntax, root, path, value, script.rootOrder()), expect };
   // A file with nothing in it: the header first, the field (unless it is the name) after it.
   const [, ...rest] = path;
-  if (key === 'name') return writtenFirst(script, '', expect, nest(rest, value));
-  return writtenFirst(
-    script,
+  if (key === 'name') return script.writtenFirst('', expect, nest(rest, value));
+  return script.writtenFirst(
     `${key}:${render(nest(rest, value), { kind: 'key', column: 0 }, syntax.style)}`,
     expect,
   );
-}
-
-/** Into a file with nothing in it: the format's header (named `name`), then `lines`. */
-function writtenFirst(
-  script: ScriptText,
-  lines: string,
-  expect: (document: Document) => void,
-  name?: JsonValue,
-): Plan {
-  const { syntax } = script;
-  const header = script.header(name);
-  const text = [header?.text, lines].filter((part) => part !== undefined && part !== '');
-  return {
-    changes: [insertLines(syntax, syntax.text.length, text.join(syntax.style.eol))],
-    expect: (document) => {
-      header?.expect(document);
-      expect(document);
-    },
-  };
 }

@@ -12,7 +12,7 @@ import type { EditContext, EditResult, JsonValue, TextChange } from './operation
 import { render } from './render.js';
 import { PARSE_OPTIONS, entryOf, readSyntax, type Syntax } from './syntax.js';
 import { applyChanges, ordered } from './text.js';
-import { Refusal, type KeyOrder } from './write.js';
+import { insertLines, Refusal, type KeyOrder } from './write.js';
 
 /** The name a script with nothing in it gets when the edit is not told the file's. */
 const NEW_SCRIPT_NAME = 'new-script';
@@ -35,20 +35,27 @@ export class ScriptText {
     return typeof syntax === 'string' ? syntax : new ScriptText(syntax, context.name ?? NEW_SCRIPT_NAME);
   }
 
+  /** Nothing is written yet: the file is blank, or holds comments only. */
+  get isEmpty(): boolean {
+    return this.syntax.document.contents === null;
+  }
+
   /**
-   * For a file with nothing in it yet (blank, or comments only): the lines the format requires
-   * first (`botflow: 1`, `name:`, without a final line break), and the same change on a document. Undefined once there is a
-   * top level. `name` is the script's name when the edit itself sets it.
+   * `lines` written into a file with nothing in it yet, after the lines the format requires first
+   * (`botflow: 1`, and `name:` — the edit's own `name` when it sets it); `expect` is the rest of
+   * the same change on a document.
    */
-  header(name: JsonValue = this.newName): { text: string; expect: (document: Document) => void } | undefined {
-    if (this.syntax.document.contents !== null) return undefined;
+  writtenFirst(lines: string, expect: (document: Document) => void, name: JsonValue = this.newName): Plan {
     const { style } = this.syntax;
+    const header = `botflow: 1${style.eol}name:${render(name, { kind: 'key', column: 0 }, style)}`;
+    const text = lines === '' ? header : header + style.eol + lines;
     return {
-      text: `botflow: 1${style.eol}name:${render(name, { kind: 'key', column: 0 }, style)}`,
+      changes: [insertLines(this.syntax, this.syntax.text.length, text)],
       expect: (document) => {
         const root = rootOf(document);
         root.set('botflow', 1);
         root.set('name', name);
+        expect(document);
       },
     };
   }
