@@ -6,6 +6,7 @@ import { formatProblem, ScriptError, type ScriptProblem } from '../../engine/ind
 import { loadCaseFile, type CaseFile, type TestCase } from '../../qa/load-cases.js';
 import type { CoverageProblem, StudioCase, StudioCases } from '../protocol.js';
 import type { StudioContext } from './context.js';
+import { scriptStem } from './disk.js';
 
 /**
  * One of the studio's case files as far as it can be read: its cases, the problems that keep it
@@ -19,23 +20,30 @@ export type CaseFileRead = { readonly file: string } & (
 
 /** `order.yaml` → `order.cases.yaml`, beside it. */
 export function caseFileBeside(script: string): string {
-  return script.replace(/\.ya?ml$/i, '') + '.cases.yaml';
+  return `${scriptStem(script)}.cases.yaml`;
 }
 
 /** The studio's case files now: the one beside the script joins them once it exists. */
 export async function caseFilesNow(context: StudioContext): Promise<readonly string[]> {
   const beside = context.casesBeside;
-  // The same file however it is written (`./x.cases.yaml`, the simulator's `x.cases.yaml`).
-  const listed = () =>
-    beside !== undefined && context.caseFiles.some((file) => resolve(file) === resolve(beside));
-  if (beside === undefined || listed()) return context.caseFiles;
+  if (beside === undefined || isCaseFile(context, beside)) return context.caseFiles;
   const exists = await access(beside).then(
     () => true,
     () => false,
   );
-  // Checked again after the wait: another request may have taken it in meanwhile.
-  if (exists && !listed()) context.caseFiles.push(beside);
+  // Taken in only if still missing after the wait: another request may have taken it meanwhile.
+  if (exists) takeCaseFile(context, beside);
   return context.caseFiles;
+}
+
+/** The file is one of the studio's case files, however its path is written (`./x.cases.yaml`, `x.cases.yaml`). */
+function isCaseFile(context: StudioContext, file: string): boolean {
+  return context.caseFiles.some((listed) => resolve(listed) === resolve(file));
+}
+
+/** Makes the file one of the studio's case files, once. */
+export function takeCaseFile(context: StudioContext, file: string): void {
+  if (!isCaseFile(context, file)) context.caseFiles.push(file);
 }
 
 /** Reads one of the studio's case files afresh: the designer may have edited it. */

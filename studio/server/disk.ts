@@ -5,6 +5,11 @@ import { basename, dirname, join } from 'node:path';
 /** The hash of a file that is not there: a save naming it may create the file, never replace one. */
 export const NO_FILE = '';
 
+/** The script's path without `.yaml` (or `.yml`): what the files beside it are named after. */
+export function scriptStem(file: string): string {
+  return file.replace(/\.ya?ml$/i, '');
+}
+
 /**
  * What a save compares with the file on disk: a hash of the text read, or NO_FILE when there is
  * no file at all (an empty file has a hash of its own).

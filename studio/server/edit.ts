@@ -19,7 +19,7 @@ import type {
   StudioModel,
 } from '../protocol.js';
 import type { StudioContext, StudioRoute } from './context.js';
-import { fileSystemReason, NO_FILE, readDisk, writeAtomically } from './disk.js';
+import { fileSystemReason, NO_FILE, readDisk, scriptStem, writeAtomically } from './disk.js';
 
 /**
  * A script travels whole in these bodies: two of them at most (a paste's blocks beside the
@@ -114,7 +114,7 @@ function operationOf(given: z.output<typeof operation>): EditOperation {
 
 /** A script started in an empty file is named for the file: `flows/welcome.yaml` → `welcome`. */
 function editContext(file: string): EditContext {
-  const name = basename(file).replace(/\.ya?ml$/i, '');
+  const name = basename(scriptStem(file));
   return name === '' ? {} : { name };
 }
 

@@ -5,7 +5,7 @@ import { parseBody } from '../../channels/http/schemas.js';
 import { quote } from '../../channels/error.js';
 import type { Point, StudioProblem } from '../protocol.js';
 import type { PinStore, StudioContext, StudioRoute } from './context.js';
-import { fileSystemReason, writeAtomically } from './disk.js';
+import { fileSystemReason, scriptStem, writeAtomically } from './disk.js';
 import { MAX_DRAWN_BLOCKS } from './model.js';
 
 /** The sidecar's format version: a file of another version is left alone, not misread. */
@@ -55,7 +55,7 @@ export type Pins = Readonly<Record<string, Point>>;
 
 /** `order.yaml` → `order.studio.json`, beside it (as `order.cases.yaml` is). */
 export function sidecarOf(file: string): string {
-  return `${file.replace(/\.ya?ml$/i, '')}.studio.json`;
+  return `${scriptStem(file)}.studio.json`;
 }
 
 /**

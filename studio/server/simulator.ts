@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { CHANNEL_NAMES, LinkError, startFromLink } from '../../channels/index.js';
 import { HttpError } from '../../channels/http/errors.js';
@@ -25,7 +25,7 @@ import type {
   SimulatorStarted,
   SimulatorTurn,
 } from '../protocol.js';
-import { findCase, listCases } from './cases.js';
+import { findCase, listCases, takeCaseFile } from './cases.js';
 import { runnable, type StudioContext, type StudioRoute } from './context.js';
 import { fileSystemReason } from './disk.js';
 
@@ -208,8 +208,7 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
             throw saveError(error, target);
           });
         // A file the designer named, in the script's folder: a case file of the studio from now on.
-        if (!context.caseFiles.some((file) => resolve(file) === resolve(target)))
-          context.caseFiles.push(target);
+        takeCaseFile(context, target);
         return { file: target, steps: recorded.steps, warnings: recorded.warnings };
       },
     },
