@@ -68,7 +68,7 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
   panel.append(empty);
 
   let schema: JsonSchema | undefined;
-  let form: { element: SchemaForm; shape: string } | undefined;
+  const form = formSlot(app, fieldsSection, h('h3', {}, 'Fields'), 'Fields');
   const rename = renameField(app);
   const script = scriptPanel(app, empty);
   let shown: { model: StudioModel; node: StudioNode; pinned: boolean } | undefined;
@@ -78,7 +78,7 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
     const node = model?.nodes.find((n) => n.id === selected);
     if (!node || !model) {
       shown = undefined;
-      form = undefined;
+      form.clear();
       if (model && schema) script.show(panel, model, schema);
       else panel.replaceChildren(empty);
       return;
@@ -91,18 +91,9 @@ export function mountBlockPanel(panel: HTMLElement, app: App): void {
     identity.replaceChildren(...(node.kind === 'block' ? rename.show(node, model, pinned) : []));
     const typeSchema = schema && node.kind === 'block' ? blockSchema(schema, node.type) : undefined;
     if (typeSchema && schema) {
-      const subject = blockSubject(node);
-      const fields = blockFields(schema, typeSchema);
-      const shape = SchemaForm.shape(subject, fields);
-      if (form?.shape !== shape) {
-        keepFocus(fieldsSection, () => {
-          form = { element: new SchemaForm(app, subject, fields, 'Fields'), shape };
-          fieldsSection.replaceChildren(h('h3', {}, 'Fields'), form.element.element);
-        });
-      }
-      form?.element.update(subject, model);
+      form.show(blockSubject(node), blockFields(schema, typeSchema), model);
     } else {
-      form = undefined;
+      form.clear();
       fieldsSection.replaceChildren();
     }
     keepFocus(connections, () => {
@@ -160,7 +151,7 @@ function scriptPanel(
 ): { show(panel: HTMLElement, model: StudioModel, schema: JsonSchema): void } {
   const section = h('section', { class: 'fields script', 'aria-label': 'Script' });
   let fields: Named[] | undefined;
-  let form: { element: SchemaForm; shape: string } | undefined;
+  const form = formSlot(app, section, h('h2', {}, 'Script'), 'Script');
   return {
     show: (panel, model, schema) => {
       fields ??= scriptFields(schema);
@@ -171,15 +162,39 @@ function scriptPanel(
         path: '',
         set: (path, value) => ({ kind: 'set-script-field', path, value }),
       };
+      form.show(subject, fields, model);
+      if (panel.firstChild !== hint || !section.isConnected) panel.replaceChildren(hint, section);
+    },
+  };
+}
+
+/**
+ * A form in its section, kept from one model to the next: made again (keeping the designer's place
+ * in it) only when its shape changes, otherwise refilled.
+ */
+function formSlot(
+  app: App,
+  section: HTMLElement,
+  heading: HTMLElement,
+  label: string,
+): {
+  show(subject: FormSubject, fields: readonly Named[], model: StudioModel): void;
+  clear(): void;
+} {
+  let current: { form: SchemaForm; shape: string } | undefined;
+  return {
+    show: (subject, fields, model) => {
       const shape = SchemaForm.shape(subject, fields);
-      if (form?.shape !== shape) {
+      if (current?.shape !== shape) {
         keepFocus(section, () => {
-          form = { element: new SchemaForm(app, subject, fields ?? [], 'Script'), shape };
-          section.replaceChildren(h('h2', {}, 'Script'), form.element.element);
+          current = { form: new SchemaForm(app, subject, fields, label), shape };
+          section.replaceChildren(heading, current.form.element);
         });
       }
-      form?.element.update(subject, model);
-      if (panel.firstChild !== hint || !section.isConnected) panel.replaceChildren(hint, section);
+      current?.form.update(subject, model);
+    },
+    clear: () => {
+      current = undefined;
     },
   };
 }
