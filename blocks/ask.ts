@@ -12,6 +12,11 @@ import {
   type BlockStep,
   template,
   type Value,
+  type ValueType,
+  NUMBER,
+  TEXT,
+  typeOfValue,
+  union,
   type YamlPath,
   variableName,
 } from '../engine/block-api/index.js';
@@ -64,6 +69,21 @@ const schema = z.strictObject({
 });
 
 export type AskBlock = z.output<typeof schema>;
+
+/** What a valid reply is saved as: numbers for number and integer, a choice's value, else the text. */
+function answerType(block: AskBlock): ValueType {
+  if (block.expect === 'number' || block.expect === 'integer') return NUMBER;
+  if (block.choices === undefined) return TEXT;
+  return block.choices.reduce<ValueType>(
+    (type, choice) => union(type, typeOfValue(choice.value ?? choice.label)),
+    [],
+  );
+}
+
+function answerHow(block: AskBlock): string {
+  if (block.choices !== undefined) return 'saves the choice';
+  return typeof block.expect === 'string' ? `asks with expect: ${block.expect}` : 'saves the answer';
+}
 
 function ports(block: AskBlock): BlockPort[] {
   return [
@@ -138,7 +158,9 @@ export const askBlock = defineBlock({
       path: ['choices', i, 'label'],
     })),
   ],
-  writes: (block) => [block.save],
+  writes: (block) => [
+    { name: block.save, path: ['save'], value: { type: answerType(block) }, how: answerHow(block) },
+  ],
   check: (block) => {
     const issues: BlockIssue[] = [];
     const { expect } = block;
@@ -223,7 +245,7 @@ interface Accepted {
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
 const PHONE = /^\+?[1-9]\d{6,14}$/;
-const NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+const DECIMAL_REPLY = /^[+-]?\d+(?:[.,]\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 
 /** How a reply is checked and what is saved: the typed value, trimmed text, or nothing. */
@@ -242,7 +264,7 @@ function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) =
     text: (text) => text,
     number: (text) => {
       // Hundreds of digits parse as Infinity, which is no JSON value: not a number a script can use.
-      const value = NUMBER.test(text) ? Number(text.replace(',', '.')) : NaN;
+      const value = DECIMAL_REPLY.test(text) ? Number(text.replace(',', '.')) : NaN;
       return Number.isFinite(value) ? value : undefined;
     },
     integer: (text) => (INTEGER.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined),

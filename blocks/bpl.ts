@@ -8,6 +8,7 @@ import {
   defineBlock,
   expression,
   type BlockStep,
+  TEXT,
   toText,
   variableName,
   type YamlPath,
@@ -115,7 +116,22 @@ export const bplBlock = defineBlock({
       path: ['set', name],
     })),
   ],
-  writes: (block) => [...splits(block.split).flatMap((s) => s.into), ...Object.keys(block.set ?? {})],
+  writes: (block) => [
+    ...splits(block.split).flatMap((s, i) =>
+      s.into.map((name, j) => ({
+        name,
+        path: [...(Array.isArray(block.split) ? ['split', i] : ['split']), 'into', j],
+        value: { type: TEXT },
+        how: `a part split from ${s.from}`,
+      })),
+    ),
+    ...Object.entries(block.set ?? {}).map(([name, text]) => ({
+      name,
+      path: ['set', name],
+      value: { expression: text },
+      how: `set to ${text}`,
+    })),
+  ],
   check: (block) =>
     block.split === undefined && block.set === undefined
       ? [

@@ -72,11 +72,9 @@ export const conditionBlock = defineBlock({
         for (const [i, branch] of branches.entries()) {
           const result = step.evaluate(branch.test);
           if (!result.ok) {
-            step.note(
-              'warning',
-              'expression.failed',
-              `"${branch.if}" could not be evaluated (${result.message}); taken as false`,
-            );
+            const why = `"${branch.if}" could not be evaluated (${result.message})`;
+            if (step.failStrictly('expression.failed', why)) return;
+            step.note('warning', 'expression.failed', `${why}; taken as false`);
           } else if (isTruthy(result.value)) {
             step.go(branch.next, ['branches', i, 'next']);
             return;

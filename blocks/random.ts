@@ -7,6 +7,9 @@ import {
   defineBlock,
   newBranch,
   scalar,
+  typeOfValue,
+  union,
+  type ValueType,
   variableName,
 } from '../engine/block-api/index.js';
 
@@ -64,7 +67,22 @@ export const randomBlock = defineBlock({
   adds: ['branch'],
   newWay: (block) => newBranch(block.branches, NEW_BRANCH),
   sources: () => [],
-  writes: (block) => (block.save === undefined ? [] : [block.save]),
+  writes: (block) =>
+    block.save === undefined
+      ? []
+      : [
+          {
+            name: block.save,
+            path: ['save'],
+            value: {
+              type: block.branches.reduce<ValueType>(
+                (type, branch) => union(type, typeOfValue(branch.value ?? branch.next)),
+                [],
+              ),
+            },
+            how: 'saves the branch drawn',
+          },
+        ],
   compile: (block) => {
     const total = totalWeight(block.branches);
     const last = block.branches.length - 1;

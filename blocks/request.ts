@@ -29,6 +29,10 @@ import {
   tryRenderTemplate,
   type Value,
   variableName,
+  NUMBER,
+  typeOf,
+  UNKNOWN,
+  type ValueType,
   type YamlPath,
 } from '../engine/block-api/index.js';
 
@@ -84,8 +88,8 @@ const REQUEST_CODES = {
   },
   'request.save-failed': {
     from: 'turn',
-    severity: 'warning',
-    meaning: 'A `save` expression could not be evaluated on the answer; that variable was not set.',
+    meaning:
+      'A `save` expression could not be evaluated on the answer: a warning, and that variable was not set; in strict mode an error, and the conversation went to `on_error` or ended with status `error`.',
     fix: 'Guard the expression against the answers the server may send.',
   },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
@@ -112,6 +116,13 @@ const retryOutcome = z.coerce
 
 /** What a `save` expression sees of the response, beside the variables (docs/script-language.md, "request"). */
 export const RESPONSE_FIELDS = ['status', 'headers', 'body'] as const;
+
+/** Their types: the body is the server's, unknown until the designer says what a variable holds. */
+const RESPONSE_TYPES: Readonly<Record<(typeof RESPONSE_FIELDS)[number], ValueType>> = {
+  status: NUMBER,
+  headers: typeOf('object'),
+  body: UNKNOWN,
+};
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -212,7 +223,13 @@ export const requestBlock = defineBlock({
       locals: RESPONSE_FIELDS,
     })),
   ],
-  writes: (block) => Object.keys(block.save ?? {}),
+  writes: (block) =>
+    Object.entries(block.save ?? {}).map(([name, text]) => ({
+      name,
+      path: ['save', name],
+      value: { expression: text, locals: RESPONSE_TYPES },
+      how: `saves ${text}`,
+    })),
   check: (block) => {
     const issues: BlockIssue[] = [];
     if (block.body !== undefined && block.form !== undefined) {
@@ -306,13 +323,13 @@ export const requestBlock = defineBlock({
               step.expose({ status: answer.status, headers: answer.headers, body: answer.body });
               for (const { name, source, value } of save) {
                 const result = step.evaluate(value);
-                if (result.ok) step.set(name, result.value);
-                else
-                  step.note(
-                    'warning',
-                    'request.save-failed',
-                    `save ${name}: "${source}" could not be evaluated (${result.message})`,
-                  );
+                if (result.ok) {
+                  step.set(name, result.value);
+                  continue;
+                }
+                const why = `save ${name}: "${source}" could not be evaluated (${result.message})`;
+                if (step.failStrictly('request.save-failed', why)) return;
+                step.note('warning', 'request.save-failed', why);
               }
             }
           } else {

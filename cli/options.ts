@@ -17,6 +17,7 @@ export interface HostOptions {
   env: string[];
   envFrom?: string;
   allowHost: string[];
+  strict?: boolean;
 }
 
 /** Options every command that runs one conversation shares: how it starts, and the host's. */
@@ -62,7 +63,7 @@ export function addRunOptions(command: Command, defaultChannel = 'cli'): Command
 
 export function addHostOptions(command: Command): Command {
   return (
-    command
+    addStrictOption(command)
       .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
       // Not `--env-file`: Node 20 takes that flag for itself even after the script's name.
       .option('--env-from <file>', 'read env values from a .env file')
@@ -72,6 +73,14 @@ export function addHostOptions(command: Command): Command {
         collect,
         [],
       )
+  );
+}
+
+/** `--strict`: for every command that loads a script, the way `strict: true` in the script is. */
+export function addStrictOption(command: Command): Command {
+  return command.option(
+    '--strict',
+    'warnings are errors, and an expression that fails at run time fails its block (like strict: true)',
   );
 }
 
@@ -143,7 +152,7 @@ export async function botFor(
   options: HostOptions,
   extra: Partial<BotOptions> = {},
 ): Promise<Bot> {
-  const script = await loadScript(file);
+  const script = await loadScript(file, { strict: options.strict === true });
   const env = await readEnv(options);
   return createBot({ script, env, http: createHttpClient({ allowHosts: options.allowHost }), ...extra });
 }

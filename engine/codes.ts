@@ -196,6 +196,13 @@ export const CODES = {
       'An expression or template reads a variable that nothing declares or sets, so it reads as empty text.',
     fix: 'Correct the name (the hint suggests one), or declare it under `variables` with a default.',
   },
+  'type.mismatch': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'An operator or a function is given a value of a type it cannot use, whatever the values: text compared with a number (`product >= 18` where `product` is text), `==` between a number and text (always false), a list where a function takes text. The message names the variable, its type and where the type comes from.',
+    fix: 'Convert the value (`toNumber(product) >= 18`), compare it with a value of its own type, or fix the block that gives the variable the wrong type (docs/expressions.md, "Types").',
+  },
 
   // Starting a conversation: its link data, payload and key.
   'start.too-long': {
@@ -366,15 +373,14 @@ export const CODES = {
   },
   'template.failed': {
     from: 'turn',
-    severity: 'warning',
     meaning:
-      'A placeholder could not be rendered (a function failed on its value); it rendered as empty text.',
+      'A placeholder could not be rendered (an operator failed on its value): a warning, and it rendered as empty text; in strict mode an error, and the conversation went to `on_error` or ended with status `error`.',
     fix: 'Guard the placeholder (`default`, a condition), or fix the data it reads.',
   },
   'expression.failed': {
     from: 'turn',
-    severity: 'warning',
-    meaning: 'An expression could not be evaluated at run time (a condition’s branch takes it as false).',
+    meaning:
+      'An expression could not be evaluated at run time: a warning, and a condition’s branch takes it as false; in strict mode an error, and the conversation went to `on_error` or ended with status `error`.',
     fix: 'Guard the expression against the values it may meet.',
   },
   'conversation.conflict': {

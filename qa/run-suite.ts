@@ -33,6 +33,8 @@ export interface SuiteFile {
 }
 
 export interface SuiteOptions {
+  /** Load the scripts in strict mode (`--strict`), as if each said `strict: true`. */
+  readonly strict?: boolean;
   /** Run only cases whose name contains this (ignoring case). */
   readonly filter?: string;
   /** Stop at the first failure. */
@@ -71,7 +73,10 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
           (c) => filter === undefined || c.name.toLowerCase().includes(filter),
         );
         if (!scripts.has(caseFile.scriptFile))
-          scripts.set(caseFile.scriptFile, loadScript(caseFile.scriptFile));
+          scripts.set(
+            caseFile.scriptFile,
+            loadScript(caseFile.scriptFile, { strict: options.strict === true }),
+          );
         return { file, caseFile, cases, script: await scripts.get(caseFile.scriptFile), problems: [] };
       } catch (error) {
         return { file, caseFile: undefined, cases: [], script: undefined, problems: problemsOf(error) };

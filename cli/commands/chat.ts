@@ -35,7 +35,7 @@ async function chatFor(
   const start = startOptions(options);
   if (target !== undefined) await checkRecordTarget(target, options.force === true);
   const chat = new ChatSession({
-    script: await loadScript(file),
+    script: await loadScript(file, { strict: options.strict === true }),
     env,
     draws: drawsOf(options),
     transport: createTransport({ allowHosts: options.allowHost }),

@@ -58,6 +58,7 @@ export function studioCommand(): Command {
             : options,
         ),
         draws: drawsOf(options),
+        strict: options.strict === true,
         onFailure: (error) => {
           complain(`botflow studio: ${error instanceof Error ? error.message : String(error)}`);
         },

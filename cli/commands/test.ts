@@ -7,6 +7,7 @@ import { toJUnitXml } from '../../qa/junit.js';
 import type { CaseResult } from '../../qa/run-case.js';
 import { findCaseFiles, runSuite } from '../../qa/run-suite.js';
 import { ExitCode, UsageError } from '../exit.js';
+import { addStrictOption } from '../options.js';
 import { printable, say } from '../terminal.js';
 
 const COVERAGE_FORMATS: ReadonlySet<string> = new Set(['text', 'json']);
@@ -16,6 +17,7 @@ interface TestOptions {
   coverage?: boolean | string;
   filter?: string;
   bail?: boolean;
+  strict?: boolean;
 }
 
 function describeFailure(result: CaseResult): string[] {
@@ -34,7 +36,7 @@ function describeFailure(result: CaseResult): string[] {
 }
 
 export function testCommand(): Command {
-  return new Command('test')
+  return addStrictOption(new Command('test'))
     .description('Replay QA case files (*.cases.yaml) against their scripts, with mocked HTTP.')
     .argument('[file-or-dir...]', 'case files, or folders to search for *.cases.yaml')
     .option('--junit <file>', 'also write a JUnit XML report')
@@ -56,6 +58,7 @@ export function testCommand(): Command {
       const suite = await runSuite(await findCaseFiles(paths), {
         ...(options.filter !== undefined && { filter: options.filter }),
         ...(options.bail !== undefined && { bail: options.bail }),
+        ...(options.strict === true && { strict: true }),
         onCase: ({ phase, index, total, name, result }) => {
           if (progress)
             process.stderr.write(

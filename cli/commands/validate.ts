@@ -8,16 +8,17 @@ import {
 } from '../../engine/index.js';
 import { isCaseFile, loadCaseFile } from '../../qa/load-cases.js';
 import { ExitCode } from '../exit.js';
+import { addStrictOption } from '../options.js';
 import { say } from '../terminal.js';
 
 /** A script's problems, or a QA case file's (`*.cases.yaml`, which sit beside their scripts). */
-async function check(file: string): Promise<ScriptProblem[]> {
+async function check(file: string, strict: boolean): Promise<ScriptProblem[]> {
   try {
     if (isCaseFile(file)) {
       await loadCaseFile(file);
       return [];
     }
-    return checkScript(await readScriptFile(file), file).problems;
+    return checkScript(await readScriptFile(file), file, { strict }).problems;
   } catch (error) {
     if (error instanceof ScriptError) return [...error.problems];
     throw error;
@@ -27,12 +28,14 @@ async function check(file: string): Promise<ScriptProblem[]> {
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 export function validateCommand(): Command {
-  return new Command('validate')
+  return addStrictOption(new Command('validate'))
     .description('Check scripts (and QA case files): every problem with file:line:col, exit 1 on any error.')
     .argument('<script...>', 'YAML script files')
     .option('--json', 'print one JSON object: { files: [{ file, ok, problems }], errors, warnings }')
-    .action(async (files: string[], options: { json?: boolean }) => {
-      const results = await Promise.all(files.map(async (file) => ({ file, problems: await check(file) })));
+    .action(async (files: string[], options: { json?: boolean; strict?: boolean }) => {
+      const results = await Promise.all(
+        files.map(async (file) => ({ file, problems: await check(file, options.strict === true) })),
+      );
       const all = results.flatMap((result) => result.problems);
       const errors = all.filter((p) => p.severity === 'error').length;
       const warnings = all.length - errors;

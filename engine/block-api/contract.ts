@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CodeInfo, LoadCode } from '../codes.js';
 import type { JsonValue, WayKind } from '../edit/operation.js';
+import type { ValueType } from '../expression/kinds.js';
 import type { HttpOutcome, HttpRequest } from '../http/types.js';
 import type { Step } from '../runtime/step.js';
 import type { YamlPath } from '../script/yaml-path.js';
@@ -87,6 +88,22 @@ export interface Source {
   readonly locals?: readonly string[];
 }
 
+/**
+ * A variable a block assigns, and what it puts there (docs/expressions.md, "Types"): a known
+ * type, or an expression whose type it takes. What comes from outside the script (a CRM answer)
+ * has an unknown type; the variable's default under `variables:` then says what it is.
+ */
+export interface Write {
+  readonly name: string;
+  /** Where it is assigned, relative to the block. */
+  readonly path: YamlPath;
+  readonly value:
+    | { readonly type: ValueType }
+    | { readonly expression: string; readonly locals?: Readonly<Record<string, ValueType>> };
+  /** How a message says it, after the block's id and line: "asks with expect: number", "a split part". */
+  readonly how: string;
+}
+
 /** A block-specific problem that its schema cannot express. */
 export interface BlockIssue {
   readonly code: LoadCode;
@@ -123,6 +140,7 @@ export type BlockStep = Pick<
   | 'goNext'
   | 'took'
   | 'fail'
+  | 'failStrictly'
   | 'state'
   | 'finish'
 >;
@@ -179,8 +197,8 @@ export interface BlockDefinition<Block extends { type: string } = { type: string
    */
   branches?(block: Block): YamlPath[];
   sources(block: Block): Source[];
-  /** Variables the block assigns; they count as declared. */
-  writes(block: Block): string[];
+  /** Variables the block assigns (they count as declared), with what it puts there. */
+  writes(block: Block): Write[];
   check?(block: Block): BlockIssue[];
   /**
    * The codes only this block type reports (its checks' and its run-time notes'), with what each

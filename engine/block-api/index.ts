@@ -11,6 +11,7 @@ export { outcomeNames, type HttpOutcome, type HttpRequest } from '../http/types.
 export { compilePattern } from '../pattern.js';
 export { blockId, duration, expression, scalar, template, variableName } from '../script/fields.js';
 export { isTruthy, MAX_DATA_DEPTH, toBoundedData, toText, type DataLimits } from '../expression/index.js';
+export { NUMBER, TEXT, typeOf, typeOfValue, union, UNKNOWN, type ValueType } from '../expression/kinds.js';
 export {
   evaluateSinglePlaceholder,
   isSinglePlaceholder,

@@ -1,5 +1,6 @@
 import { isPrototypeKey } from '../names.js';
 import { BINARY_OPERATORS, type BinaryOperator, type ExpressionNode, type UnaryOperator } from './ast.js';
+import { closest } from '../script/suggest.js';
 import { FUNCTION_NAMES, lookupFunction } from './functions/index.js';
 
 /**
@@ -152,8 +153,8 @@ function call(callee: ExpressionNode, args: ExpressionNode[]): ExpressionNode {
   const { name } = callee;
   const definition = lookupFunction(name);
   if (!definition) {
-    const sameLetters = FUNCTION_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
-    const hint = sameLetters === undefined ? '' : ` (did you mean ${sameLetters}?)`;
+    const near = closest(name, FUNCTION_NAMES);
+    const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
     throw new BuildProblem(`unknown function "${name}"${hint}`, name);
   }
   const { minArgs, maxArgs } = definition;

@@ -39,6 +39,8 @@ interface RunParams {
 /** The run-time view of a compiled script: its machine, whose states say what each block does. */
 export interface CompiledScript {
   readonly machine: ConversationMachine;
+  /** In strict mode, where a failed expression goes (see StepRuntime). */
+  readonly strictFailure: string | undefined;
 }
 
 /**
@@ -173,7 +175,7 @@ function buildMachine(script: Script) {
     context: ({ input }) => freshContext(input.key, input.vars),
     states: states as never,
   });
-  return { machine };
+  return { machine, strictFailure: script.strict ? onError : undefined };
 }
 
 export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
@@ -232,7 +234,8 @@ const CACHE_LIMIT = 100;
  * bot and conversation on that version shares it.
  */
 export function compileScript(script: Script): CompiledScript {
-  const key = `${script.file}\u0000${script.version}`;
+  // `--strict` changes the machine, not the text its version hashes.
+  const key = `${script.file}\u0000${script.version}\u0000${script.strict}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const compiled = buildMachine(script);
@@ -243,5 +246,6 @@ export function compileScript(script: Script): CompiledScript {
 
 /** The machine with this host's env, clock, step cap and HTTP client in place of the detached ones. */
 export function machineFor(compiled: CompiledScript, runtime: MachineRuntime): ConversationMachine {
-  return compiled.machine.provide(implementations(runtime));
+  const strict = compiled.strictFailure === undefined ? {} : { strictFailure: compiled.strictFailure };
+  return compiled.machine.provide(implementations({ ...runtime, ...strict }));
 }

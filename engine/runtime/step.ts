@@ -27,6 +27,8 @@ export interface StepRuntime {
   readonly draw: (key: string, block: string) => number;
   /** How `vars` would break the conversation's variable limits, if they would. */
   readonly variablesOver: (vars: Readonly<Record<string, Value>>) => LimitBreach | undefined;
+  /** In strict mode, where a failed expression goes (the script's `on_error`, or the failed end). */
+  readonly strictFailure?: string;
 }
 
 /**
@@ -48,6 +50,8 @@ export class Step {
   private locals: Readonly<Record<string, Value>> = {};
   /** The scope, built once and rebuilt only after a variable changes. */
   private cachedScope: ExpressionScope | undefined;
+  /** A strict-mode failure happened: the block says nothing more and goes nowhere else. */
+  private failedStrictly = false;
 
   constructor(
     private readonly context: ConversationContext,
@@ -102,16 +106,35 @@ export class Step {
     return evaluate(expression, this.scope());
   }
 
-  /** Renders a template; a placeholder that fails renders empty, with a warning. */
+  /**
+   * Renders a template; a placeholder that fails renders empty, with a warning — or, in strict
+   * mode, fails the block.
+   */
   render(template: Template): string {
     const rendered = tryRenderTemplate(template, this.scope());
-    if (!rendered.ok)
-      this.note('warning', 'template.failed', `a placeholder could not be rendered: ${rendered.message}`);
+    if (!rendered.ok) {
+      const message = `a placeholder could not be rendered: ${rendered.message}`;
+      if (!this.failStrictly('template.failed', message)) this.note('warning', 'template.failed', message);
+    }
     return rendered.text;
+  }
+
+  /**
+   * In strict mode (docs/script-language.md, "Strict mode"), fails the block for an expression
+   * that could not be evaluated, and answers true: the block then says and routes nothing more.
+   * Otherwise answers false, and the block goes on as it would (taken as false, rendered empty).
+   */
+  failStrictly(code: Diagnostic['code'], message: string): boolean {
+    const target = this.runtime.strictFailure;
+    if (target === undefined) return false;
+    if (!this.failedStrictly) this.fail(code, `${message} (strict mode)`, target);
+    this.failedStrictly = true;
+    return true;
   }
 
   /** Queues a message; buttons that render empty are left out, since messengers refuse them. */
   say(text: string, buttons?: readonly string[]): void {
+    if (this.failedStrictly) return;
     const shown = buttons?.filter((button) => button.trim() !== '');
     this.outbox = [...this.outbox, shown && shown.length > 0 ? { text, buttons: shown } : { text }];
   }
@@ -145,6 +168,7 @@ export class Step {
 
   /** Goes to `target`, through the block's edge at `edge` (for coverage) when it is one. */
   go(target: string, edge?: YamlPath): void {
+    if (this.failedStrictly) return;
     this.route = target;
     if (edge) this.took(edge);
   }

@@ -17,6 +17,8 @@ export function headerSchema<Blocks extends z.ZodType>(blocks: Blocks) {
     start: blockId.optional(),
     variables: z.record(variableName, scalar).optional(),
     on_error: blockId.optional(),
+    /** Warnings are errors at load, and a failed expression fails its block at run time. */
+    strict: z.boolean().optional(),
     blocks,
   });
 }

@@ -14,10 +14,14 @@ import { ScriptError, type Position, type ScriptProblem } from './problem.js';
 import { DEFAULT_MAX_BYTES, readYaml, type YamlLimits, type YamlSource } from './read-yaml.js';
 import type { Script } from './script.js';
 import { checkSources, checkSourcesOfInvalidBlock } from './sources.js';
+import { checkTypes } from './types.js';
 import { didYouMean } from './suggest.js';
 import { explainIssues } from './zod-issues.js';
 
-export type LoadOptions = YamlLimits;
+export interface LoadOptions extends YamlLimits {
+  /** Strict mode, as if the script said `strict: true` (the CLI's `--strict`). */
+  readonly strict?: boolean;
+}
 
 /** A finding before it has a position: what, where in the YAML, how bad. */
 interface Finding {
@@ -38,18 +42,26 @@ export function checkScript(
   limits: LoadOptions = {},
 ): { script?: Script; problems: ScriptProblem[] } {
   const source = readYaml(file, text, limits);
-  return Array.isArray(source) ? { problems: source } : checkSource(source);
+  return Array.isArray(source) ? { problems: source } : checkSource(source, limits.strict);
 }
 
 /** Validates a script already read as YAML (outlineScript reads it once for both). */
-export function checkSource(source: YamlSource): { script?: Script; problems: ScriptProblem[] } {
+export function checkSource(
+  source: YamlSource,
+  strictOption = false,
+): { script?: Script; problems: ScriptProblem[] } {
   const findings: Finding[] = [];
   const script = validate(source, findings);
+  const strict = strictOption || script?.strict === true;
   const problems = findings
     .map((finding) => toProblem(source, finding))
+    // Strict mode: what would only be a warning stops the script too.
+    .map((problem) =>
+      strict && problem.severity === 'warning' ? { ...problem, severity: 'error' as const } : problem,
+    )
     .sort((a, b) => a.line - b.line || a.column - b.column);
   const failed = problems.some((p) => p.severity === 'error');
-  return failed || !script ? { problems } : { script: { ...script, warnings: problems }, problems };
+  return failed || !script ? { problems } : { script: { ...script, strict, warnings: problems }, problems };
 }
 
 /** Parses and validates a script's text; throws a ScriptError carrying every problem. */
@@ -138,11 +150,20 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     }
   }
   findings.push(...checkSources(script.variables ?? {}, nodes, blocks));
+  // Types are checked only when every expression parses: a parse error is the mistake to fix first.
+  if (
+    !findings.some((finding) => finding.code === 'expression.invalid' || finding.code === 'template.invalid')
+  ) {
+    findings.push(
+      ...checkTypes(script.variables ?? {}, nodes, blocks, (path) => locate(source, path, true).line),
+    );
+  }
   return {
     name: script.name,
     description: script.description,
     start,
     onError: script.on_error,
+    strict: script.strict === true,
     variables: script.variables ?? {},
     blocks,
     file: source.file,
@@ -243,7 +264,7 @@ function checkEngineVariables(
   findings: Finding[],
 ): void {
   for (const [id, block] of blocks) {
-    for (const name of nodes.get(id)?.definition.writes(block) ?? []) {
+    for (const { name } of nodes.get(id)?.definition.writes(block) ?? []) {
       if (!isEngineVariable(name)) continue;
       findings.push({
         path: ['blocks', id],

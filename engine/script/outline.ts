@@ -65,7 +65,7 @@ export function outlineScript(text: string, file = '<script>', limits: LoadOptio
   const source = readYaml(file, text, limits);
   const blank = { file, name: undefined, start: undefined, onError: undefined, header: {}, blocks: [] };
   if (Array.isArray(source)) return { ...blank, script: undefined, problems: source };
-  const { script, problems } = checkSource(source);
+  const { script, problems } = checkSource(source, limits.strict);
   const root = source.value as Record<string, unknown> | null;
   const header = typeof root === 'object' && root !== null && !Array.isArray(root) ? root : {};
   const empty = {
@@ -150,7 +150,7 @@ function describe(
       removable: port.way !== undefined,
     })),
     adds: definition?.adds ?? [],
-    writes: definition ? readable(() => definition.writes(readAs), isText) : [],
+    writes: definition ? readable(() => definition.writes(readAs).map((write) => write.name), isText) : [],
     summary: definition ? summaryOf(definition, readAs) : '',
   };
 }

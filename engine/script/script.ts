@@ -22,6 +22,11 @@ export interface Script {
   readonly positions: ReadonlyMap<string, Position>;
   /** Where each way out and branch is written, by `block edge` (edge as in a TraceEvent). */
   readonly edgePositions: ReadonlyMap<string, Position>;
+  /**
+   * Strict mode (`strict: true`, or `--strict`): warnings were errors at load, and an expression
+   * that fails at run time fails its block instead of being taken as false or rendered empty.
+   */
+  readonly strict: boolean;
   /** Problems that do not stop the script from running (unreachable blocks, undeclared variables). */
   readonly warnings: readonly ScriptProblem[];
 }

@@ -40,7 +40,7 @@ export function checkSources(
 ): SourceFinding[] {
   const known = new Set<string>([...Object.keys(declared), ...SYSTEM_VARIABLES]);
   for (const [id, block] of blocks)
-    for (const name of nodes.get(id)?.definition.writes(block) ?? []) known.add(name);
+    for (const { name } of nodes.get(id)?.definition.writes(block) ?? []) known.add(name);
 
   const findings: SourceFinding[] = [];
   for (const [id, block] of blocks) {

@@ -19,6 +19,8 @@ export interface StudioContext {
   readonly casesBeside: string | undefined;
   /** How the simulator starts when the page names no start (the command line's start options). */
   readonly start: StartOptions;
+  /** Strict mode, for coverage runs as for the script the page shows. */
+  readonly strict: boolean;
   /** `--draw` values: fixed draws for random blocks. */
   readonly draws: Readonly<Record<string, number>>;
   /** The nodes the designer pinned, kept in the sidecar file beside the script. */

@@ -70,7 +70,11 @@ const NO_PINS: PinSource = { current: { pins: {}, problems: [] } };
  * Every model carries the pins as they are when it is made.
  */
 export class ModelBuilder {
-  constructor(private readonly pins: PinSource = NO_PINS) {}
+  constructor(
+    private readonly pins: PinSource = NO_PINS,
+    /** Strict mode (`--strict`): warnings are errors. */
+    private readonly strict = false,
+  ) {}
 
   private revision = 0;
   /** The last layout and the graph it was made for: a text-only edit reuses it as it is. */
@@ -78,7 +82,7 @@ export class ModelBuilder {
 
   /** The file as read from disk: a new revision. */
   async build(file: string, text: string): Promise<Loaded> {
-    const outline = outlineScript(text, file);
+    const outline = outlineScript(text, file, { strict: this.strict });
     return { model: await this.draw(text, outline, this.next(diskHash(text))), script: outline.script };
   }
 
@@ -88,7 +92,11 @@ export class ModelBuilder {
    */
   async draft(text: string, disk: StudioModel): Promise<StudioModel> {
     const { revision } = disk;
-    return this.draw(text, outlineScript(text, disk.file), { revision, disk: disk.disk, draft: true });
+    return this.draw(text, outlineScript(text, disk.file, { strict: this.strict }), {
+      revision,
+      disk: disk.disk,
+      draft: true,
+    });
   }
 
   /** A file that could not be read (missing, too large): no graph, only the problem. */

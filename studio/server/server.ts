@@ -29,6 +29,8 @@ export interface StudioOptions {
   readonly caseFiles?: readonly string[];
   readonly start?: StartOptions;
   readonly draws?: Readonly<Record<string, number>>;
+  /** Strict mode (`--strict`): the script's warnings are errors, and its failed expressions fail their blocks. */
+  readonly strict?: boolean;
   /** Told of a failure of the studio's own (a 500): the command line prints it. */
   readonly onFailure?: (error: unknown) => void;
 }
@@ -51,7 +53,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const pins = new PinFile(options.file, () => {
     loaded = { ...loaded, model: withPins(pins, loaded.model) };
   });
-  const builder = new ModelBuilder(pins);
+  const builder = new ModelBuilder(pins, options.strict === true);
   const events = new EventHub();
   const read = async (): Promise<Loaded> => {
     await pins.read();
@@ -91,6 +93,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     casesBeside: options.caseFiles === undefined ? caseFileBeside(options.file) : undefined,
     start: options.start ?? { channel: 'studio' },
     draws: options.draws ?? {},
+    strict: options.strict === true,
     pins,
     current: () => loaded,
     reload,

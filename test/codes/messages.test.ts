@@ -158,7 +158,6 @@ describe('every message follows the rule of docs/errors.md', () => {
       yaml`
         botflow: 1
         name: t
-        variables: { age: 'x' }
         blocks:
           cond: { type: condition, branches: [{ if: 'age * 2 > 1', next: calc }], else: calc }
           calc: { type: bpl, set: { n: 'age * 2' }, on: { error: call }, next: call }
@@ -168,7 +167,7 @@ describe('every message follows the rule of docs/errors.md', () => {
       `,
       { http: createHttpClient() },
     );
-    const start = await bot.start('k');
+    const start = await bot.start('k', { payload: { v: { age: 'x' } } });
     const reply = await bot.send('k', `x${'y'.repeat(5000)}`);
     const seen = check([...start.diagnostics, ...reply.diagnostics]);
     for (const code of ['expression.failed', 'bpl.failed', 'request.limit', 'ask.no-valid-reply'] as const)

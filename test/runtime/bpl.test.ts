@@ -277,13 +277,14 @@ describe('bpl is all or nothing', () => {
         unpack:
           type: bpl
           split: { from: cl_data, into: [firstName, lastName, age] }
-          set: { total: '1 + 1', broken: 'firstName * 2' }
+          set: { total: '1 + 1', broken: 'extra * 2' }
           next: done
           on: { error: failed }
         done: { type: end, result: ok }
         failed: { type: end, text: '[{{ firstName }}|{{ total }}]', result: failed }
     `);
-    const turn = await bot.start('k');
+    // `extra` comes from the link, of a type only the run finds out.
+    const turn = await bot.start('k', { payload: { v: { extra: 'x' } } });
     expect(turn.result).toBe('failed');
     expect(turn.messages).toEqual([{ text: '[|0]' }]);
     expect(turn.variables).toMatchObject({ firstName: '', total: 0 });

@@ -43,7 +43,6 @@ describe('condition block', () => {
     const bot = botOf(yaml`
       botflow: 1
       name: failing
-      variables: { name: 'abc' }
       blocks:
         check:
           type: condition
@@ -57,7 +56,8 @@ describe('condition block', () => {
         abc: { type: end, text: 'abc' }
         neither: { type: end, text: 'neither' }
     `);
-    const turn = await bot.start('k');
+    // A name from the link is of unknown type, so only the run can tell that it is not a number.
+    const turn = await bot.start('k', { payload: { v: { name: 'abc' } } });
     expect(texts(turn)).toEqual(['abc']);
     expect(turn.block).toBe('abc');
     expect(turn.diagnostics).toEqual([
@@ -74,7 +74,6 @@ describe('condition block', () => {
     const bot = botOf(yaml`
       botflow: 1
       name: all-fail
-      variables: { name: 'abc' }
       blocks:
         check:
           type: condition
@@ -87,7 +86,7 @@ describe('condition block', () => {
         big: { type: end, text: 'big' }
         neither: { type: end, text: 'neither' }
     `);
-    const turn = await bot.start('k');
+    const turn = await bot.start('k', { payload: { v: { name: 'abc' } } });
     expect(turn).toMatchObject({ status: 'ended', block: 'neither', variables: { ...SYSTEM, name: 'abc' } });
     expect(turn.diagnostics.map((d) => [d.severity, d.code])).toEqual([
       ['warning', 'expression.failed'],

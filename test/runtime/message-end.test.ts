@@ -17,7 +17,7 @@ describe('message block', () => {
           next: plain
         plain:
           type: message
-          text: 'A literal \{{ name }} and {{ "}}" }} and {{ age * "x" }}.'
+          text: 'A literal \{{ name }} and {{ "}}" }} and {{ age * response }}.'
           next: bye
         bye: { type: end, text: 'Bye!' }
     `);

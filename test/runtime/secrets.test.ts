@@ -54,7 +54,7 @@ describe('a secret cut short by a message', () => {
         blocks:
           check:
             type: condition
-            branches: [{ if: 'env.TOKEN > 5', next: done }]
+            branches: [{ if: 'default(env.TOKEN, 0) > 5', next: done }]
             else: done
           done: { type: end, result: ok }
       `,

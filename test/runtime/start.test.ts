@@ -282,7 +282,7 @@ describe('a second start on a live conversation', () => {
         name: shaky
         variables: { name: 'Ann' }
         blocks:
-          ask: { type: ask, text: 'Older than {{ name > 3 }}?', save: answer }
+          ask: { type: ask, text: 'Older than {{ response > 3 }}?', save: answer }
       `,
       { onStart: 'resume' },
     );

@@ -152,3 +152,12 @@ export function texts(turn: Turn | undefined): string[] | undefined {
 export function sampleYaml(name: string): Promise<string> {
   return readFile(join(ROOT, 'scripts', name), 'utf8');
 }
+
+/** The trial's typo: `{{ lastNmae }}` renders empty, a warning unless in strict mode (line 5, column 26). */
+export const TYPO_SCRIPT = yaml`
+  botflow: 1
+  name: typo
+  variables: { lastName: Smith }
+  blocks:
+    hi: { type: end, text: 'Hello {{ lastNmae }}' }
+`;

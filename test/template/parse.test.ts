@@ -65,7 +65,7 @@ describe('template problems carry offsets in the text', () => {
       { message: 'the expression ends too early', offset: 14 },
     ]);
     expect(problemsOf('x\n{{ toUpper(name) }}')).toEqual([
-      { message: 'unknown function "toUpper"', offset: 5 },
+      { message: 'unknown function "toUpper" (did you mean upper?)', offset: 5 },
     ]);
   });
 

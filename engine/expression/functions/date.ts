@@ -1,6 +1,10 @@
 import { numberOf } from '../number.js';
 import { toText, type ExpressionValue } from '../value.js';
-import { between, fixed, type FunctionTable } from './define.js';
+import { TEXT, typeOf } from '../kinds.js';
+import { fixed, optional, type FunctionTable } from './define.js';
+
+/** A date is ISO text or milliseconds (see above). */
+const DATE_LIKE = typeOf('date', 'text', 'number');
 
 /**
  * Date helpers work on values, never on a clock (the `now` variable comes from the engine's
@@ -166,8 +170,14 @@ function addDays(value: ExpressionValue, days: ExpressionValue): string {
 }
 
 export const DATE_FUNCTIONS: FunctionTable = {
-  formatDate: between(1, 3, ([value = '', pattern = 'YYYY-MM-DD', timeZone = 'UTC']) =>
-    formatDate(value, toText(pattern), toText(timeZone)),
+  formatDate: optional(
+    1,
+    { params: [DATE_LIKE, TEXT, TEXT], returns: TEXT },
+    ([value = '', pattern = 'YYYY-MM-DD', timeZone = 'UTC']) =>
+      formatDate(value, toText(pattern), toText(timeZone)),
   ),
-  addDays: fixed(2, ([value = '', days = '']) => addDays(value, days)),
+  addDays: fixed(
+    { params: [DATE_LIKE, typeOf('number')], returns: typeOf('date', 'text') },
+    ([value = '', days = '']) => addDays(value, days),
+  ),
 };

@@ -1,6 +1,12 @@
 import { numberOf } from '../number.js';
 import { isList, type ExpressionValue } from '../value.js';
-import { between, fixed, type FunctionTable } from './define.js';
+import { NUMBER, typeOf, type Kind } from '../kinds.js';
+import { fixed, optional, variadic, type FunctionTable } from './define.js';
+
+/** A number function given text is a mistake the check catches: convert it with toNumber first. */
+const NUMERIC: readonly Kind[] = NUMBER;
+/** Number functions give `''` when a value is not a number. */
+const NUMBER_OR_EMPTY = typeOf('number', 'text');
 
 /** Number functions give `''` for anything that is not a number, the way `toNumber` does. */
 function numeric(value: ExpressionValue, operation: (number: number) => number): number | '' {
@@ -42,11 +48,20 @@ function extreme(args: readonly ExpressionValue[], pick: (a: number, b: number) 
 }
 
 export const NUMBER_FUNCTIONS: FunctionTable = {
-  toNumber: fixed(1, ([value = '']) => numberOf(value) ?? ''),
-  round: between(1, 2, ([value = '', digits]) => numeric(value, (number) => round(number, decimals(digits)))),
-  floor: fixed(1, ([value = '']) => numeric(value, Math.floor)),
-  ceil: fixed(1, ([value = '']) => numeric(value, Math.ceil)),
-  abs: fixed(1, ([value = '']) => numeric(value, Math.abs)),
-  min: between(1, Infinity, (args) => extreme(args, Math.min)),
-  max: between(1, Infinity, (args) => extreme(args, Math.max)),
+  toNumber: fixed(
+    { params: [typeOf('text', 'number')], returns: NUMBER_OR_EMPTY },
+    ([value = '']) => numberOf(value) ?? '',
+  ),
+  round: optional(1, { params: [NUMERIC, NUMERIC], returns: NUMBER_OR_EMPTY }, ([value = '', digits]) =>
+    numeric(value, (number) => round(number, decimals(digits))),
+  ),
+  floor: fixed({ params: [NUMERIC], returns: NUMBER_OR_EMPTY }, ([value = '']) => numeric(value, Math.floor)),
+  ceil: fixed({ params: [NUMERIC], returns: NUMBER_OR_EMPTY }, ([value = '']) => numeric(value, Math.ceil)),
+  abs: fixed({ params: [NUMERIC], returns: NUMBER_OR_EMPTY }, ([value = '']) => numeric(value, Math.abs)),
+  min: variadic(1, { params: [typeOf('number', 'list')], returns: NUMBER_OR_EMPTY }, (args) =>
+    extreme(args, Math.min),
+  ),
+  max: variadic(1, { params: [typeOf('number', 'list')], returns: NUMBER_OR_EMPTY }, (args) =>
+    extreme(args, Math.max),
+  ),
 };

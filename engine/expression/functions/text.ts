@@ -1,7 +1,12 @@
 import { characterCount, characters } from '../characters.js';
 import { ensureTextLength } from '../error.js';
 import { dataEquals, isDataObject, isList, toText, type ExpressionValue } from '../value.js';
-import { between, fixed, type FunctionTable } from './define.js';
+import { BOOLEAN, LIST, NUMBER, TEXT, typeOf, type Kind } from '../kinds.js';
+import { fixed, optional, type FunctionTable } from './define.js';
+
+/** What text functions read as text: a boolean, a list or an object there is a mistake. */
+const TEXTUAL: readonly Kind[] = typeOf('text', 'number', 'date');
+const ANY_KIND: readonly Kind[] = typeOf('text', 'number', 'boolean', 'date', 'list', 'object');
 
 function length(value: ExpressionValue): number {
   if (isList(value)) return value.length;
@@ -50,14 +55,32 @@ function replace(value: ExpressionValue, search: ExpressionValue, replacement: E
 }
 
 export const TEXT_FUNCTIONS: FunctionTable = {
-  lower: fixed(1, ([value = '']) => toText(value).toLowerCase()),
-  upper: fixed(1, ([value = '']) => toText(value).toUpperCase()),
-  trim: fixed(1, ([value = '']) => toText(value).trim()),
-  length: fixed(1, ([value = '']) => length(value)),
-  contains: fixed(2, ([whole = '', part = '']) => contains(whole, part)),
-  startsWith: fixed(2, ([value = '', start = '']) => toText(value).startsWith(toText(start))),
-  endsWith: fixed(2, ([value = '', end = '']) => toText(value).endsWith(toText(end))),
-  split: between(1, 2, ([value = '', separator]) => split(value, separator)),
-  join: between(1, 2, ([value = '', separator = ', ']) => join(value, separator)),
-  replace: fixed(3, ([value = '', search = '', replacement = '']) => replace(value, search, replacement)),
+  lower: fixed({ params: [TEXTUAL], returns: TEXT }, ([value = '']) => toText(value).toLowerCase()),
+  upper: fixed({ params: [TEXTUAL], returns: TEXT }, ([value = '']) => toText(value).toUpperCase()),
+  trim: fixed({ params: [TEXTUAL], returns: TEXT }, ([value = '']) => toText(value).trim()),
+  length: fixed({ params: [typeOf('text', 'date', 'list', 'object')], returns: NUMBER }, ([value = '']) =>
+    length(value),
+  ),
+  contains: fixed(
+    { params: [typeOf('text', 'date', 'list', 'object'), ANY_KIND], returns: BOOLEAN },
+    ([whole = '', part = '']) => contains(whole, part),
+  ),
+  startsWith: fixed({ params: [TEXTUAL, TEXTUAL], returns: BOOLEAN }, ([value = '', start = '']) =>
+    toText(value).startsWith(toText(start)),
+  ),
+  endsWith: fixed({ params: [TEXTUAL, TEXTUAL], returns: BOOLEAN }, ([value = '', end = '']) =>
+    toText(value).endsWith(toText(end)),
+  ),
+  split: optional(1, { params: [TEXTUAL, TEXTUAL], returns: LIST }, ([value = '', separator]) =>
+    split(value, separator),
+  ),
+  join: optional(
+    1,
+    { params: [typeOf('list', 'text'), TEXTUAL], returns: TEXT },
+    ([value = '', separator = ', ']) => join(value, separator),
+  ),
+  replace: fixed(
+    { params: [TEXTUAL, TEXTUAL, TEXTUAL], returns: TEXT },
+    ([value = '', search = '', replacement = '']) => replace(value, search, replacement),
+  ),
 };

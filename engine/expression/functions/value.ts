@@ -1,8 +1,12 @@
+import { ANY, BOOLEAN, TEXT, union, UNKNOWN } from '../kinds.js';
 import { isEmptyValue, toText } from '../value.js';
 import { fixed, type FunctionTable } from './define.js';
 
 export const VALUE_FUNCTIONS: FunctionTable = {
-  toText: fixed(1, ([value = '']) => toText(value)),
-  isEmpty: fixed(1, ([value = '']) => isEmptyValue(value)),
-  default: fixed(2, ([value = '', fallback = '']) => (isEmptyValue(value) ? fallback : value)),
+  toText: fixed({ params: [ANY], returns: TEXT }, ([value = '']) => toText(value)),
+  isEmpty: fixed({ params: [ANY], returns: BOOLEAN }, ([value = '']) => isEmptyValue(value)),
+  default: fixed(
+    { params: [ANY, ANY], returns: ([value = UNKNOWN, fallback = UNKNOWN]) => union(value, fallback) },
+    ([value = '', fallback = '']) => (isEmptyValue(value) ? fallback : value),
+  ),
 };
