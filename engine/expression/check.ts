@@ -77,11 +77,10 @@ export function checkExpressionTypes(
       case 'member': {
         const path = pathOf(node);
         if (path !== undefined) return { type, node, said: `${path} is ${describeType(type)}`, near: path };
-        return { type, node, said: `${side ?? 'the value'} is ${describeType(type)}` };
+        break;
       }
-      default:
-        return { type, node, said: `${side ?? 'the value'} is ${describeType(type)}` };
     }
+    return { type, node, said: `${side ?? 'the value'} is ${describeType(type)}` };
   };
 
   const visit = (node: ExpressionNode, side?: string): Typed => {
