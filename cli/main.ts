@@ -4,6 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { chatCommand } from './commands/chat.js';
 import { decodeCommand } from './commands/decode.js';
 import { graphCommand } from './commands/graph.js';
+import { initCommand } from './commands/init.js';
 import { linkCommand } from './commands/link.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
     // Commander quotes the arguments it refuses: a file name can hold terminal escapes too.
     .configureOutput({ writeErr: (text) => process.stderr.write(printable(text)) });
   for (const command of [
+    initCommand(),
     validateCommand(),
     runCommand(),
     chatCommand(),
