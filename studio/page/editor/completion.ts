@@ -7,7 +7,7 @@ import type {
 import type { Text } from '@codemirror/state';
 import { blockIds, entriesUnder, placeAt, type Place, type Step } from './yaml-place.js';
 
-import type { JsonSchema } from '../json-schema.js';
+import { alternatives, type JsonSchema } from '../json-schema.js';
 
 /**
  * Completion from the script's JSON Schema: the keys a map may still take at the cursor (those of
@@ -107,18 +107,6 @@ function child(schema: JsonSchema, step: Step): JsonSchema | undefined {
   const field = schema.properties?.[step.key];
   if (field) return field;
   return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
-}
-
-/** A schema as the list of shapes it allows: references followed, `anyOf` spread, `allOf` of one taken. */
-function alternatives(root: JsonSchema, schema: JsonSchema | undefined, depth = 0): JsonSchema[] {
-  if (!schema || depth > 8) return [];
-  if (schema.$ref !== undefined) {
-    const name = /^#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
-    return alternatives(root, name === undefined ? undefined : root.definitions?.[name], depth + 1);
-  }
-  if (schema.anyOf) return schema.anyOf.flatMap((option) => alternatives(root, option, depth + 1));
-  if (schema.allOf?.length === 1) return alternatives(root, schema.allOf[0], depth + 1);
-  return [schema];
 }
 
 function typeOf(schema: JsonSchema): string {

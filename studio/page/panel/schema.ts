@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../json-schema.js';
+import { alternatives, type JsonSchema } from '../json-schema.js';
 
 /** A block id, as the schema writes its pattern: a field of this shape is a way out, not a form field. */
 const BLOCK_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_-]*$';
@@ -50,7 +50,7 @@ export interface Named {
   readonly field: Field;
 }
 
-/** The schema of a block type: the branch of `blocks`' anyOf whose `type` is that constant. */
+/** The schema of a block type: the one of a block's shapes whose `type` is that constant. */
 export function blockSchema(root: JsonSchema, type: string): JsonSchema | undefined {
   const blocks = root.properties?.blocks?.additionalProperties;
   if (typeof blocks !== 'object') return undefined;
@@ -167,18 +167,6 @@ function single(root: JsonSchema, schema: JsonSchema, required: boolean): Field 
 function isListOf(root: JsonSchema, list: JsonSchema | undefined, item: JsonSchema): boolean {
   const items = list?.items && typeOf(list) === 'array' ? alternatives(root, list.items) : [];
   return items.length === 1 && JSON.stringify(items[0]) === JSON.stringify(item);
-}
-
-/** The shapes a schema allows: `$ref`s followed, `allOf` of one and `anyOf` spread. */
-export function alternatives(root: JsonSchema, schema: JsonSchema): JsonSchema[] {
-  if (schema.$ref !== undefined) {
-    const name = /^#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
-    const target = name === undefined ? undefined : root.definitions?.[name];
-    return target ? alternatives(root, target) : [];
-  }
-  if (schema.allOf?.length === 1 && schema.allOf[0]) return alternatives(root, schema.allOf[0]);
-  if (schema.anyOf) return schema.anyOf.flatMap((shape) => alternatives(root, shape));
-  return [schema];
 }
 
 const SCALARS = new Set(['string', 'number', 'boolean']);
