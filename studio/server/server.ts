@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readScriptFile, ScriptError, type StartOptions } from '../../engine/index.js';
+import { readScriptFile, requireEnv, ScriptError, type StartOptions } from '../../engine/index.js';
 import { readJson } from '../../channels/http/body.js';
 import { errorReply, notFound } from '../../channels/http/errors.js';
 import { listenOn } from '../../channels/http/listen.js';
@@ -8,7 +8,7 @@ import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
 import { caseFileBeside } from './cases.js';
-import type { Loaded, StudioContext, StudioRoute } from './context.js';
+import { STUDIO_ENV_HINT, type Loaded, type StudioContext, type StudioRoute } from './context.js';
 import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
@@ -65,6 +65,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     return builder.build(options.file, text);
   };
   let loaded = await read();
+  // A script that runs declares what it needs: refused now rather than at the simulator's first start.
+  if (loaded.script) requireEnv(loaded.script, options.env ?? {}, STUDIO_ENV_HINT);
   let reading: Promise<unknown> = Promise.resolve();
   const reload = (written?: string): Promise<Loaded> => {
     // One read at a time, in order: the page must never get an older file after a newer one.
