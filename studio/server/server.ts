@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readScriptFile, requireEnv, ScriptError, type StartOptions } from '../../engine/index.js';
+import { missingEnv, readScriptFile, ScriptError, type StartOptions } from '../../engine/index.js';
 import { readJson } from '../../channels/http/body.js';
 import { errorReply, notFound } from '../../channels/http/errors.js';
 import { listenOn } from '../../channels/http/listen.js';
@@ -8,7 +8,7 @@ import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
 import { caseFileBeside } from './cases.js';
-import { STUDIO_ENV_HINT, type Loaded, type StudioContext, type StudioRoute } from './context.js';
+import type { Loaded, StudioContext, StudioRoute } from './context.js';
 import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
@@ -36,6 +36,11 @@ export interface StudioOptions {
 export interface Studio {
   /** The page's address, with the run's token: what `botflow studio` prints. */
   readonly url: string;
+  /**
+   * The names the script declared under `env:` when the studio started that its env gives no
+   * value: the simulator refuses a live conversation until they have one (a case brings its own).
+   */
+  readonly missingEnv: readonly string[];
   close(): Promise<void>;
 }
 
@@ -65,8 +70,6 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     return builder.build(options.file, text);
   };
   let loaded = await read();
-  // A script that runs declares what it needs: refused now rather than at the simulator's first start.
-  if (loaded.script) requireEnv(loaded.script, options.env ?? {}, STUDIO_ENV_HINT);
   let reading: Promise<unknown> = Promise.resolve();
   const reload = (written?: string): Promise<Loaded> => {
     // One read at a time, in order: the page must never get an older file after a newer one.
@@ -150,6 +153,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
 
   return {
     url: `${guard.origin}/?token=${token}`,
+    missingEnv: loaded.script ? missingEnv(loaded.script, context.env) : [],
     close: async () => {
       watcher.close();
       events.close();
