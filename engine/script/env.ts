@@ -24,22 +24,20 @@ const envName = z
  * The script's top-level `env:` (docs/script-language.md, "env"): the host values it reads as
  * `env.NAME`, as a list of names or a map of name → what the value is.
  */
-export const envDeclaration = z.union([
-  z
-    .array(envName)
-    .max(MAX_ENV_NAMES)
-    .superRefine((names, context) => {
+export const envDeclaration = z
+  .union([
+    z.array(envName).superRefine((names, context) => {
       names.forEach((name, index) => {
         if (names.indexOf(name) !== index)
           context.addIssue({ code: 'custom', path: [index], message: `${name} is listed twice` });
       });
     }),
-  z
-    .record(envName, z.string().max(MAX_ENV_DESCRIPTION))
-    .refine((names) => Object.keys(names).length <= MAX_ENV_NAMES, {
-      error: `at most ${MAX_ENV_NAMES} names`,
-    }),
-]);
+    z.record(envName, z.string().max(MAX_ENV_DESCRIPTION)),
+  ])
+  // Counted for both forms at once, so that too many names is said as such, not as a wrong form.
+  .refine((names) => Object.keys(names).length <= MAX_ENV_NAMES, {
+    error: `it declares more than ${MAX_ENV_NAMES} names`,
+  });
 
 export type EnvDeclaration = z.output<typeof envDeclaration>;
 
