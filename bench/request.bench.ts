@@ -8,6 +8,7 @@ import type { Comparison } from './harness.js';
 const SCRIPT = `
 botflow: 1
 name: lookup
+env: [CRM_URL]
 variables: { product: "" }
 blocks:
   lookup:

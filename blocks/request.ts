@@ -24,6 +24,7 @@ import {
   type BlockStep,
   template,
   type Template,
+  type PlaceholderPart,
   toBoundedData,
   toText,
   tryRenderTemplate,
@@ -525,9 +526,10 @@ function renderUrl(step: BlockStep, url: Template, query: Readonly<Record<string
   if (first?.kind === 'placeholder') {
     const value = evaluateSinglePlaceholder({ source: '', parts: [first] }, scope);
     base = value.ok ? toText(value.value) : '';
-    if (!/^https?:\/\//i.test(base) || !URL.canParse(base)) {
-      return `the url must start with an absolute http(s) URL, but it starts with "${base.slice(0, 100)}"`;
-    }
+    const wrong = value.ok
+      ? baseProblem(base, first)
+      : `${placeholderName(first)} could not be evaluated (${value.message})`;
+    if (wrong !== undefined) return `the url "${shortened(url.source)}" ${wrong}`;
     tail = { source: url.source, parts: rest };
   }
   const dotSegments: string[] = [];
@@ -542,12 +544,44 @@ function renderUrl(step: BlockStep, url: Template, query: Readonly<Record<string
   const path = tried.ok ? tried.text : renderTemplate(tail, scope, escape);
   if (dotSegments.length > 0) return 'a value in the url is "." or "..", which would change the path';
   const text = base + path;
-  if (!URL.canParse(text)) return `"${text.slice(0, 200)}" is not a valid URL`;
+  if (!URL.canParse(text))
+    return `the url "${shortened(url.source)}" renders as "${text.slice(0, 200)}", which is not a valid URL`;
   const target = new URL(text);
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     return `only http and https URLs are allowed, not ${target.protocol}`;
   for (const [name, value] of Object.entries(query)) target.searchParams.append(name, step.render(value));
   return target;
+}
+
+/**
+ * Why the value of the placeholder that starts a url is no base for it, naming the placeholder
+ * (`env.CRM_URL`), or undefined when it is an absolute http(s) URL. The reason never needs the
+ * value: an env value is a secret, which every output masks; another value is quoted as well.
+ */
+function baseProblem(base: string, placeholder: PlaceholderPart): string | undefined {
+  const name = placeholderName(placeholder);
+  const value = readsEnv(placeholder) ? '' : ` (it is "${shortened(base)}")`;
+  const must = `${name} must be an absolute URL starting with http:// or https://${value}`;
+  if (base.trim() === '') return `starts with ${name}, which is empty: ${must}`;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(base)?.[1];
+  if (scheme === undefined) return `renders without a scheme: ${must}`;
+  if (!/^https?$/i.test(scheme)) return `renders with the scheme ${scheme}, not http or https: ${must}`;
+  if (!/^https?:\/\//i.test(base) || !URL.canParse(base)) return `does not render a valid URL: ${must}`;
+  return undefined;
+}
+
+/** How a message names a placeholder: its expression as written (`env.CRM_URL`). */
+function placeholderName(placeholder: PlaceholderPart): string {
+  return shortened(placeholder.expression.source.trim());
+}
+
+function readsEnv(placeholder: PlaceholderPart): boolean {
+  return placeholder.expression.variables.includes('env');
+}
+
+/** Text quoted in a message: at most 100 characters. */
+function shortened(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
 /** Every string leaf of a JSON value (or a map of templates) is a template. */

@@ -6,8 +6,10 @@ import {
   createHttpClient,
   createBot,
   loadScript,
+  requireEnv,
   type Bot,
   type BotOptions,
+  type Script,
   type StartOptions,
 } from '../engine/index.js';
 import { UsageError } from './exit.js';
@@ -146,13 +148,26 @@ export function drawsOf(options: RunOptions): Record<string, number> {
   return draws;
 }
 
+/**
+ * Loads the script and reads the host's env, refusing (exit 1) when a name the script declares
+ * under `env:` has no value: before any turn, naming every one.
+ */
+export async function scriptWithEnv(
+  file: string,
+  options: HostOptions,
+): Promise<{ script: Script; env: Record<string, string> }> {
+  const script = await loadScript(file, { strict: options.strict === true });
+  const env = await readEnv(options);
+  requireEnv(script, env, 'pass --env NAME=value or --env-from FILE');
+  return { script, env };
+}
+
 /** Loads the script and makes a bot with the host's env, clock and HTTP policy. */
 export async function botFor(
   file: string,
   options: HostOptions,
   extra: Partial<BotOptions> = {},
 ): Promise<Bot> {
-  const script = await loadScript(file, { strict: options.strict === true });
-  const env = await readEnv(options);
+  const { script, env } = await scriptWithEnv(file, options);
   return createBot({ script, env, http: createHttpClient({ allowHosts: options.allowHost }), ...extra });
 }

@@ -203,6 +203,26 @@ export const CODES = {
       'An operator or a function is given a value of a type it cannot use, whatever the values: text compared with a number (`product >= 18` where `product` is text), `==` between a number and text (always false), a list where a function takes text. The message names the variable, its type and where the type comes from.',
     fix: 'Convert the value (`toNumber(product) >= 18`), compare it with a value of its own type, or fix the block that gives the variable the wrong type (docs/expressions.md, "Types").',
   },
+  'env.undeclared': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'An expression or template reads `env.NAME`, and the script’s `env:` does not declare NAME (or the script has no `env:`).',
+    fix: 'Add the name to `env:` at the top of the script (`env: [CRM_URL]`), or correct it (the hint suggests a declared one).',
+  },
+  'env.not-by-name': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'An expression or template reads `env` whole, or by a computed name (`env[key]`), so the names the script needs cannot be checked.',
+    fix: 'Read each value by its name, as `env.NAME`, and declare the name under `env:`.',
+  },
+  'env.unused': {
+    from: 'load',
+    severity: 'warning',
+    meaning: 'A name declared under `env:` is read by no expression or template.',
+    fix: 'Remove it from `env:`, or read it where it was meant to be (a typo in `env.NAME`?).',
+  },
 
   // Starting a conversation: its link data, payload and key.
   'start.too-long': {
@@ -430,6 +450,13 @@ export const CODES = {
     meaning:
       'A `createBot` option is invalid: a limit (`maxVariables`, `maxVariableBytes`, `stepCap`, `maxQueuedTurns`) that is not a whole number of 1 or more, an unknown `onStart`, or `draws` that name no block of the script or are not numbers from 0 up to 1.',
     fix: 'Follow the message; leave an option out for its default.',
+  },
+  'env.missing': {
+    from: 'bot',
+    thrown: 'MissingEnvError',
+    meaning:
+      'The script declares env names (`env:`) that were given no value, or an empty one; the message names every one. `createBot` refuses the script, and `run`, `chat`, `serve` and `studio` stop before any turn (exit 1); in `botflow test` the case fails.',
+    fix: 'Give each name a value: `--env NAME=value` or `--env-from FILE` on the command line, the `env` option of `createBot`, or the case’s `env:`.',
   },
   'internal.block-type': {
     from: 'bot',
@@ -685,6 +712,14 @@ export const CODES = {
     thrown: 'HttpError',
     meaning: 'The script has errors, so the simulator and coverage cannot run it.',
     fix: 'Fix the problems the studio lists; the page updates when the file is saved.',
+  },
+  'studio.env-missing': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The simulator cannot start the script: it declares env names (`env:`) that the studio (or the chosen case) gives no value, or an empty one.',
+    fix: 'Start the studio with `--env NAME=value` or `--env-from FILE`, or give the case those names under `env:`.',
   },
   'studio.bad-link': {
     from: 'studio',

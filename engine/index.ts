@@ -51,6 +51,7 @@ export { ConversationKeyError, isConversationKey, KEY_LIMIT } from './runtime/ke
 export { KeyedQueue } from './runtime/queue.js';
 export { DEFAULT_MAX_VARIABLE_BYTES, DEFAULT_MAX_VARIABLES, VariableLimitError } from './runtime/limits.js';
 export { compileScript } from './runtime/machine.js';
+export { MissingEnvError, missingEnv, missingEnvMessage, requireEnv } from './runtime/env.js';
 export { secretMasker } from './runtime/mask.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';

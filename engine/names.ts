@@ -1,5 +1,5 @@
 /** Script variable names, block-independent: `[A-Za-z_][A-Za-z0-9_]*`. */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isIdentifier(name: string): boolean {
   return IDENTIFIER.test(name);

@@ -3,6 +3,7 @@ import {
   BotflowError,
   compilePattern,
   createBot,
+  requireEnv,
   retrying,
   type OutgoingMessage,
   type RetryOptions,
@@ -41,6 +42,9 @@ export interface CaseResult {
  * draws by key, so the three take the same branch and a chat recording replays the same way.
  */
 export const LOCAL_KEY = 'local';
+
+/** What a case is told to do about the names its script declares under `env:` and it gives no value. */
+export const CASE_ENV_HINT = 'give values in the case’s env:';
 
 /** A case retries at once, with a fixed jitter: a replay never waits and never varies. */
 export const CASE_RETRY: RetryOptions = { random: () => 0.5, sleep: () => Promise.resolve() };
@@ -129,7 +133,8 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
   };
 
   try {
-    // Made here, so a case whose draws the bot refuses fails alone.
+    // Made here, so a case whose env or draws the bot refuses fails alone, before any turn.
+    requireEnv(script, data.env ?? {}, CASE_ENV_HINT);
     const bot = createBot({
       script,
       env: data.env ?? {},

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { createTransport, loadScript, type Turn } from '../../engine/index.js';
+import { createTransport, type Turn } from '../../engine/index.js';
 import { ChatSession } from '../../qa/chat-session.js';
 import { checkRecordTarget, writeCaseFile } from '../../qa/record.js';
 import { UsageError } from '../exit.js';
-import { addRunOptions, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
+import { addRunOptions, drawsOf, scriptWithEnv, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
 import { say } from '../terminal.js';
 
@@ -29,13 +29,13 @@ async function chatFor(
   const target = options.record;
   if (target === undefined && (options.force || options.recordEnv.length > 0))
     throw new UsageError(`--${options.force ? 'force' : 'record-env'} only goes with --record`);
-  const env = await readEnv(options);
+  const { script, env } = await scriptWithEnv(file, options);
   const unknown = options.recordEnv.find((name) => !Object.hasOwn(env, name));
   if (unknown !== undefined) throw new UsageError(`--record-env ${unknown} names no env value`);
   const start = startOptions(options);
   if (target !== undefined) await checkRecordTarget(target, options.force === true);
   const chat = new ChatSession({
-    script: await loadScript(file, { strict: options.strict === true }),
+    script,
     env,
     draws: drawsOf(options),
     transport: createTransport({ allowHosts: options.allowHost }),

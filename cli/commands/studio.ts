@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
-import { BotflowError } from '../../engine/index.js';
+import { BotflowError, missingEnvMessage } from '../../engine/index.js';
+import { STUDIO_ENV_HINT } from '../../studio/server/context.js';
 import { startStudio } from '../../studio/server/server.js';
 import { UsageError } from '../exit.js';
 import { addRunOptions, collect, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
@@ -74,6 +75,12 @@ export function studioCommand(): Command {
       if (!LOOPBACK.has(options.host)) {
         complain(
           `botflow studio: serving on ${options.host}: whoever reaches this address with the URL can run the script`,
+        );
+      }
+      // The studio still opens: editing, cases and coverage need no env; only a live conversation does.
+      if (studio.missingEnv.length > 0) {
+        complain(
+          `botflow studio: ${missingEnvMessage(studio.missingEnv, `${STUDIO_ENV_HINT}; until then the simulator runs only with a case's mocks`)}`,
         );
       }
       say(`studio: ${studio.url}`);

@@ -17,5 +17,6 @@ export {
   isSinglePlaceholder,
   renderTemplate,
   tryRenderTemplate,
+  type PlaceholderPart,
   type Template,
 } from '../template/index.js';

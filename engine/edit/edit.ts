@@ -245,17 +245,20 @@ function setEntry(script: ScriptText, entry: 'start' | 'on_error', to: string | 
 }
 
 /** The script's own fields the form sets; `start` and `on_error` are set as entries, `blocks` block by block. */
-const SCRIPT_FIELDS = ['name', 'description', 'variables'];
+const SCRIPT_FIELDS = ['name', 'description', 'variables', 'env'];
+/** The script's fields that are maps a form sets entry by entry (`variables.city`, `env.CRM_URL`). */
+const SCRIPT_MAPS = ['variables', 'env'];
 
 function setScriptField(script: ScriptText, field: string, value: JsonValue | undefined): Plan {
   const path = parsePath(field);
   const [key, name, ...deeper] = path ?? [];
   if (!path || typeof key !== 'string' || !SCRIPT_FIELDS.includes(key))
     throw new Refusal(`"${field}" is not a field of the script the form sets: ${SCRIPT_FIELDS.join(', ')}`);
-  // `name` and `description` are texts, `variables` a map of names to values: nothing deeper.
+  // `name` and `description` are texts, `variables` a map of names to values, `env` a list of
+  // names or a map of names to descriptions: nothing deeper.
   const shaped =
     deeper.length === 0 &&
-    (key === 'variables' ? name === undefined || typeof name === 'string' : name === undefined);
+    (SCRIPT_MAPS.includes(key) ? name === undefined || typeof name === 'string' : name === undefined);
   if (!shaped) throw new Refusal(`"${field}" is not a field of the script: ${key} has no parts to set`);
   const { syntax } = script;
   const root = script.root;

@@ -36,7 +36,7 @@ export type EditOperation =
       readonly path: string;
       readonly value: JsonValue | undefined;
     }
-  /** Sets a field of the script itself (`name`, `description`, `variables.city`); undefined removes it. */
+  /** Sets a field of the script itself (`name`, `description`, `variables.city`, `env`); undefined removes it. */
   | { readonly kind: 'set-script-field'; readonly path: string; readonly value: JsonValue | undefined }
   /** Sets the script's `start` or `on_error` (undefined removes `on_error`). */
   | { readonly kind: 'set-entry'; readonly entry: 'start' | 'on_error'; readonly to: string | undefined }

@@ -19,6 +19,7 @@ import {
 } from './limits.js';
 import { compileScript, machineFor, stateKind, type ConversationMachine } from './machine.js';
 import { drawFor, fixedDraws } from './draw.js';
+import { LIBRARY_ENV_HINT, requireEnv } from './env.js';
 import { secretMasker } from './mask.js';
 import { KeyedQueue } from './queue.js';
 import { readConversation, type ReadConversation } from './read.js';
@@ -34,7 +35,11 @@ export interface BotOptions {
   readonly script: Script;
   /** Where conversations live between turns (default: a MemoryStore). */
   readonly store?: SessionStore;
-  /** Values scripts read as `env.NAME` (secrets, base URLs); masked as `***` in turns. */
+  /**
+   * Values scripts read as `env.NAME` (secrets, base URLs); masked as `***` in turns. Every name
+   * the script declares under `env:` needs a non-empty value, else creating the bot throws a
+   * MissingEnvError naming them all.
+   */
   readonly env?: Readonly<Record<string, string>>;
   /** The clock behind `now` (default: the system clock). */
   readonly clock?: () => Date;
@@ -125,6 +130,7 @@ export class Bot {
   private readonly turns: TurnRunner;
 
   constructor(options: BotOptions) {
+    requireEnv(options.script, options.env ?? {}, LIBRARY_ENV_HINT);
     this.script = options.script;
     this.store = options.store ?? new MemoryStore();
     this.defaults = defaultVariables(options.script);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envDeclaration } from './env.js';
 import { blockId, scalar, variableName } from './fields.js';
 
 /** The format versions this engine reads. */
@@ -16,6 +17,7 @@ export function headerSchema<Blocks extends z.ZodType>(blocks: Blocks) {
     description: z.string().max(10_000).optional(),
     start: blockId.optional(),
     variables: z.record(variableName, scalar).optional(),
+    env: envDeclaration.optional(),
     on_error: blockId.optional(),
     /** Warnings are errors at load, and a failed expression fails its block at run time. */
     strict: z.boolean().optional(),

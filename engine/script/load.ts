@@ -5,6 +5,7 @@ import { blockDefinition, blockDefinitions } from '../../blocks/registry.js';
 import type { BlockDefinition } from '../block-api/contract.js';
 import type { LoadCode } from '../codes.js';
 import { isEngineVariable, isSystemVariable } from '../names.js';
+import { checkEnv, declaredEnv } from './env.js';
 import { BLOCK_ID } from './fields.js';
 import { loopsWithoutPause, reachable, type GraphNode } from './graph.js';
 import { header } from './header.js';
@@ -150,6 +151,7 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     }
   }
   findings.push(...checkSources(script.variables ?? {}, nodes, blocks));
+  findings.push(...checkEnv(script.env, nodes, blocks, allBlocksValid));
   // Types are checked only when every expression parses: a parse error is the mistake to fix first.
   if (
     !findings.some((finding) => finding.code === 'expression.invalid' || finding.code === 'template.invalid')
@@ -165,6 +167,7 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     onError: script.on_error,
     strict: script.strict === true,
     variables: script.variables ?? {},
+    env: declaredEnv(script.env),
     blocks,
     file: source.file,
     version: createHash('sha256').update(source.text).digest('hex').slice(0, 16),

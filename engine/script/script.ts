@@ -13,6 +13,8 @@ export interface Script {
   readonly onError: string | undefined;
   /** Declared variables and their defaults. */
   readonly variables: Readonly<Record<string, ScriptValue>>;
+  /** The host values it reads as `env.NAME` (its `env:`), each with its description ('' for none). */
+  readonly env: ReadonlyMap<string, string>;
   /** Blocks by id, in file order. A Map, so no id can collide with an object's own members. */
   readonly blocks: ReadonlyMap<string, Block>;
   readonly file: string;

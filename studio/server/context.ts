@@ -53,6 +53,9 @@ export interface Loaded {
   readonly script: Script | undefined;
 }
 
+/** What the studio's user is told to do about env names with no value. */
+export const STUDIO_ENV_HINT = 'start the studio with --env NAME=value or --env-from FILE';
+
 /** The loaded script, or a 409 that says why nothing can run. */
 export function runnable(context: StudioContext): Script {
   const { script } = context.current();

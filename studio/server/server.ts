@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readScriptFile, ScriptError, type StartOptions } from '../../engine/index.js';
+import { missingEnv, readScriptFile, ScriptError, type StartOptions } from '../../engine/index.js';
 import { readJson } from '../../channels/http/body.js';
 import { errorReply, notFound } from '../../channels/http/errors.js';
 import { listenOn } from '../../channels/http/listen.js';
@@ -38,6 +38,11 @@ export interface StudioOptions {
 export interface Studio {
   /** The page's address, with the run's token: what `botflow studio` prints. */
   readonly url: string;
+  /**
+   * The names the script declared under `env:` when the studio started that its env gives no
+   * value: the simulator refuses a live conversation until they have one (a case brings its own).
+   */
+  readonly missingEnv: readonly string[];
   close(): Promise<void>;
 }
 
@@ -151,6 +156,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
 
   return {
     url: `${guard.origin}/?token=${token}`,
+    missingEnv: loaded.script ? missingEnv(loaded.script, context.env) : [],
     close: async () => {
       watcher.close();
       events.close();

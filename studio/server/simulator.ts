@@ -8,6 +8,8 @@ import {
   BotflowError,
   createTransport,
   KeyedQueue,
+  missingEnv,
+  missingEnvMessage,
   REPLY_LIMIT,
   type StartOptions,
   type Turn,
@@ -16,7 +18,7 @@ import { ChatSession } from '../../qa/chat-session.js';
 import type { TestCase } from '../../qa/load-cases.js';
 import { MockHttp } from '../../qa/mock-http.js';
 import { checkRecordTarget, writeCaseFile } from '../../qa/record.js';
-import { CASE_RETRY, caseStartOptions } from '../../qa/run-case.js';
+import { CASE_ENV_HINT, CASE_RETRY, caseStartOptions } from '../../qa/run-case.js';
 import type {
   SimulatorSaved,
   SimulatorSent,
@@ -26,7 +28,7 @@ import type {
   SimulatorTurn,
 } from '../protocol.js';
 import { findCase, listCases, takeCaseFile } from './cases.js';
-import { runnable, type StudioContext, type StudioRoute } from './context.js';
+import { runnable, STUDIO_ENV_HINT, type StudioContext, type StudioRoute } from './context.js';
 import { fileSystemReason } from './disk.js';
 
 /** The channels a simulated conversation may report: the messengers', the terminal's and the studio's own. */
@@ -146,10 +148,17 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
         const { start, link } = startFrom(input.start, input.channel, testCase, context.start);
         const mocks = testCase && new MockHttp(testCase.data.http ?? []);
         const clock = testCase?.data.clock;
+        const env = testCase ? (testCase.data.env ?? {}) : context.env;
+        // The script may have come to declare a name since the studio started (or the case lacks one).
+        const missing = missingEnv(script, env);
+        if (missing.length > 0) {
+          const how = testCase ? CASE_ENV_HINT : STUDIO_ENV_HINT;
+          throw new HttpError('studio.env-missing', missingEnvMessage(missing, how));
+        }
         const session: Session = {
           chat: new ChatSession({
             script,
-            env: testCase ? (testCase.data.env ?? {}) : context.env,
+            env,
             draws: testCase ? (testCase.data.draws ?? {}) : context.draws,
             transport: mocks?.transport ?? createTransport({ allowHosts: context.allowHosts }),
             ...(mocks && { retry: CASE_RETRY }),

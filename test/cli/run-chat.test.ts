@@ -238,7 +238,7 @@ describe('botflow run --json', () => {
     const file = join(temp.root, 'secret.yaml');
     await writeFile(
       file,
-      "botflow: 1\nname: secret\nblocks:\n  show: { type: end, text: 'Token {{ env.TOKEN }}' }\n",
+      "botflow: 1\nname: secret\nenv: [TOKEN]\nblocks:\n  show: { type: end, text: 'Token {{ env.TOKEN }}' }\n",
     );
     const report = await runJson([file, '--env', 'TOKEN=abcd-1234-secret']);
     expect(report.turns[0]?.messages).toEqual([{ text: 'Token ***' }]);

@@ -464,7 +464,7 @@ describe('set-script-field', () => {
   test('refuses the fields other operations own', () => {
     for (const path of ['blocks.greet', 'start', 'botflow', 'on_error', 'names'])
       expect(refusal(SCRIPT, { kind: 'set-script-field', path, value: 'x' })).toMatch(
-        /is not a field of the script the form sets: name, description, variables$/,
+        /is not a field of the script the form sets: name, description, variables, env$/,
       );
   });
 });

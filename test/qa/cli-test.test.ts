@@ -74,6 +74,7 @@ function failure(
 /** A script that asks a number, then POSTs an order with a query, a header and a JSON body. */
 const API_SCRIPT = `botflow: 1
 name: api
+env: [API, KEY]
 blocks:
   ask-count:
     type: ask
@@ -158,7 +159,7 @@ cases:${apiCase('no mock for the order', '    http: []')}${apiCase(
 cases:
   - name: a GET without a body
     start: { param: '99' }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     steps:
       - bot: 'Sorry, we could not find you.'
 `;
@@ -277,7 +278,7 @@ ${answer}`,
     const crmCase = (name: string, respond: string, says: string, result?: string) => `
   - name: ${name}
     start: { payload: { eId: '42' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http:
       - match: { url: 'http://crm.test/clients/42' }
         respond: ${respond}
@@ -492,7 +493,7 @@ cases:
       - { answer: [{ status: 503 }, { status: 404 }], says: 'Sorry, we could not find you.' }
       - { answer: { timeout: true }, says: 'Sorry, try later.' }
     start: { payload: { eId: '42' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http:
       - match: { url: 'http://crm.test/clients/42' }
         respond: '\${answer}'
@@ -858,9 +859,10 @@ cases:
 });
 
 describe('--coverage', () => {
-  // Line 8 is the branch no case takes, line 20 the block only it leads to.
+  // Line 9 is the branch no case takes, line 21 the block only it leads to.
   const script = `botflow: 1
 name: tiers
+env: [TIER]
 blocks:
   tier:
     type: condition
@@ -891,12 +893,12 @@ cases:
     expect: { status: ended, result: small, variables: { size: S } }
 `;
   const unreached = [
-    { block: 'tier', edge: 'branches[0].next', line: 8 },
-    { block: 'ask-size', edge: 'invalid', line: 11 },
-    { block: 'ask-size', edge: 'choices[1]', line: 16 },
-    { block: 'ask-size', edge: 'choices[1].next', line: 16 },
-    { block: 'large', edge: '', line: 19 },
-    { block: 'vip', edge: '', line: 20 },
+    { block: 'tier', edge: 'branches[0].next', line: 9 },
+    { block: 'ask-size', edge: 'invalid', line: 12 },
+    { block: 'ask-size', edge: 'choices[1]', line: 17 },
+    { block: 'ask-size', edge: 'choices[1].next', line: 17 },
+    { block: 'large', edge: '', line: 20 },
+    { block: 'vip', edge: '', line: 21 },
   ];
   let dir: string;
   beforeAll(async () => {
@@ -905,11 +907,11 @@ cases:
 
   it('the lines point where the script writes them', () => {
     const lines = script.split('\n');
-    expect(lines[8 - 1]).toBe('        next: vip');
-    expect(lines[11 - 1]).toBe('    type: ask');
-    expect(lines[16 - 1]).toBe('      - { label: Large, value: L, next: large }');
-    expect(lines[19 - 1]).toMatch(/^ {2}large:/);
-    expect(lines[20 - 1]).toMatch(/^ {2}vip:/);
+    expect(lines[9 - 1]).toBe('        next: vip');
+    expect(lines[12 - 1]).toBe('    type: ask');
+    expect(lines[17 - 1]).toBe('      - { label: Large, value: L, next: large }');
+    expect(lines[20 - 1]).toMatch(/^ {2}large:/);
+    expect(lines[21 - 1]).toMatch(/^ {2}vip:/);
   });
 
   it('lists the blocks and branches no case reached, with their YAML line numbers', async () => {
@@ -917,12 +919,12 @@ cases:
     expect(run.lines).toEqual([
       '✓ a regular client picks small',
       'coverage of tiers.yaml: blocks 3/5 (60%), branches 3/7 (42%)',
-      '  tiers.yaml:8: tier → branches[0].next is never taken',
-      '  tiers.yaml:11: ask-size → invalid is never taken',
-      '  tiers.yaml:16: ask-size → choices[1] is never taken',
-      '  tiers.yaml:16: ask-size → choices[1].next is never taken',
-      '  tiers.yaml:19: block "large" is never reached',
-      '  tiers.yaml:20: block "vip" is never reached',
+      '  tiers.yaml:9: tier → branches[0].next is never taken',
+      '  tiers.yaml:12: ask-size → invalid is never taken',
+      '  tiers.yaml:17: ask-size → choices[1] is never taken',
+      '  tiers.yaml:17: ask-size → choices[1].next is never taken',
+      '  tiers.yaml:20: block "large" is never reached',
+      '  tiers.yaml:21: block "vip" is never reached',
       '1 passed, 0 failed',
     ]);
     expect(run.code).toBe(0);
@@ -949,6 +951,7 @@ describe('env and clock', () => {
   it('give the script its env and a fixed `now`', async () => {
     const script = `botflow: 1
 name: clock
+env: [MODE, LINE]
 blocks:
   today:
     type: message
@@ -967,6 +970,7 @@ blocks:
 cases:
   - name: a fixed clock in UTC
     clock: '2024-05-17T23:30:00Z'
+    env: { MODE: basic, LINE: none }
     steps:
       - bot: 'Today is 2024-05-17; in Moscow it is 18.05.2024 02:30.'
       - bot: Hello
@@ -981,14 +985,21 @@ cases:
     expect: { result: vip }
 
   - name: without a clock, the time is now
+    env: { MODE: basic, LINE: none }
     steps:
       - bot: { matches: '^Today is \\d{4}-\\d\\d-\\d\\d; in Moscow it is \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d\\.$' }
       - bot: Hello
 
   - name: another day
     clock: '2024-01-01T00:00:00Z'
+    env: { MODE: basic, LINE: none }
     steps:
       - bot: 'Today is 2024-05-17; in Moscow it is 18.05.2024 02:30.'
+
+  - name: an env the script declares is missing or empty
+    env: { LINE: '' }
+    steps:
+      - bot: Hello
 `;
     const dir = await temp.project({ 'clock.yaml': script, 'clock.cases.yaml': cases });
     const run = await botflowTest(dir, 'clock.cases.yaml');
@@ -1006,7 +1017,10 @@ cases:
           transcript: ['bot: Today is 2024-01-01; in Moscow it is 01.01.2024 03:00.', 'bot: Hello'],
         },
       ),
-      '3 passed, 1 failed',
+      // Before any turn: nothing was said.
+      '✗ an env the script declares is missing or empty',
+      `    at clock.cases.yaml:${at(cases, 'name: an env the script')}: env.MODE and env.LINE have no value: give values in the case’s env:`,
+      '3 passed, 2 failed',
     ]);
     expect(run.code).toBe(1);
   });

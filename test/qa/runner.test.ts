@@ -584,20 +584,20 @@ cases:
 cases:
   - name: silence broken
     start: { payload: { eId: '7' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http: [{ match: { url: 'http://crm.test/clients/7' }, respond: { body: { order: null } } }]
     steps:
       - bot: []
   - name: reply after the end
     start: { payload: { eId: '42' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http: [{ match: { url: 'http://crm.test/clients/42' }, respond: { status: 500 } }]
     steps:
       - bot: 'Sorry, try later.'
       - user: 'why?'
   - name: reply before reading
     start: { payload: { eId: '7' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http: [{ match: { url: 'http://crm.test/clients/7' }, respond: { body: { order: null } } }]
     steps:
       - user: 'a@b.co'
@@ -608,7 +608,7 @@ cases:
       - bot: 'Sorry, try later.'
   - name: trailing messages are fine
     start: { payload: { eId: '7' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http: [{ match: { url: 'http://crm.test/clients/7' }, respond: { body: { order: null } } }]
 `,
     );
@@ -678,6 +678,7 @@ cases:
     const dir = await temp.project({
       'clock.yaml': `botflow: 1
 name: clock
+env: [SHORT]
 blocks:
   today:
     type: message
@@ -787,6 +788,7 @@ cases:
 describe('coverage', () => {
   const script = `botflow: 1
 name: vip
+env: [TIER]
 blocks:
   check:
     type: condition
@@ -821,8 +823,8 @@ cases:
         blocks: { total: 3, reached: 2 },
         branches: { total: 2, reached: 1 },
         unreached: [
-          { block: 'check', edge: 'branches[0].next', line: 8 },
-          { block: 'vip', edge: '', line: 10 },
+          { block: 'check', edge: 'branches[0].next', line: 9 },
+          { block: 'vip', edge: '', line: 11 },
         ],
       },
     ]);
@@ -831,8 +833,8 @@ cases:
       process.chdir(dir);
       expect(formatCoverage(one.coverage)).toEqual([
         'coverage of vip.yaml: blocks 2/3 (66%), branches 1/2 (50%)',
-        '  vip.yaml:8: check → branches[0].next is never taken',
-        '  vip.yaml:10: block "vip" is never reached',
+        '  vip.yaml:9: check → branches[0].next is never taken',
+        '  vip.yaml:11: block "vip" is never reached',
       ]);
     } finally {
       process.chdir(cwd);
@@ -855,6 +857,7 @@ cases:
       'one.cases.yaml': `script: vip.yaml
 cases:
   - name: regular
+    env: { TIER: basic }
     steps: [{ bot: 'Welcome!' }]
 `,
     });
@@ -870,6 +873,6 @@ cases:
       { block: 'regular', edge: '' },
     ]);
     expect(coverageOf(loaded, done.trace).branches).toEqual({ total: 2, reached: 1 });
-    expect(coverageOf(loaded, []).unreached.map((u) => u.line)).toEqual([4, 8, 9, 10, 11]);
+    expect(coverageOf(loaded, []).unreached.map((u) => u.line)).toEqual([5, 9, 10, 11, 12]);
   });
 });

@@ -173,22 +173,23 @@ describe('the leading placeholder supplies the base', () => {
 `);
 
   it.each([
-    'javascript:alert(1)',
-    'file:///etc/passwd',
-    'ftp://example.com',
-    '/relative/path',
-    '//127.0.0.1/x',
-    '127.0.0.1:8080',
-    'http://',
-    'http//broken',
-    'data:text/plain,hi',
-  ])('%j is not an absolute http(s) URL: the request fails cleanly', async (reply) => {
+    ['javascript:alert(1)', 'renders with the scheme javascript, not http or https'],
+    ['file:///etc/passwd', 'renders with the scheme file, not http or https'],
+    ['ftp://example.com', 'renders with the scheme ftp, not http or https'],
+    ['/relative/path', 'renders without a scheme'],
+    ['//127.0.0.1/x', 'renders without a scheme'],
+    ['127.0.0.1:8080', 'renders without a scheme'],
+    ['http://', 'does not render a valid URL'],
+    ['http//broken', 'renders without a scheme'],
+    ['data:text/plain,hi', 'renders with the scheme data, not http or https'],
+  ])('%j is not an absolute http(s) URL: the request fails cleanly, saying why', async (reply, why) => {
     const turn = await say(site, reply);
     expect(turn.status).toBe('ended');
     expect(turn.result).toBe('failed');
     expect(codes(turn)).toEqual(['request.bad-url']);
-    expect(turn.diagnostics[0]?.message).toMatch(
-      /the url must start with an absolute http\(s\) URL|is not a valid URL/,
+    // Not a secret: the value is quoted beside the reason.
+    expect(turn.diagnostics[0]?.message).toBe(
+      `block "call": the url "{{ site }}/api/{{ site }}" ${why}: site must be an absolute URL starting with http:// or https:// (it is "${reply}"); the request was not sent, going on at "failed"`,
     );
     expect(server.requests).toEqual([]);
   });
@@ -199,16 +200,40 @@ describe('the leading placeholder supplies the base', () => {
     expect(sentOnce().url).toBe(`/api/${encodeURIComponent(server.origin)}`);
   });
 
-  it('a leading placeholder that is missing fails cleanly', async () => {
-    const yaml = scriptYaml(`  call: { type: request, url: '{{ env.NOPE }}/x', on: { error: failed } }
+  it('a leading placeholder that is empty fails cleanly, naming it', async () => {
+    const yaml = scriptYaml(
+      `  call: { type: request, url: '{{ base }}/x', on: { error: failed } }
   failed: { type: end, result: failed }
-`);
-    const turn = await localHttpBotOf(yaml, { env: env() }).start('k');
+`,
+      "variables: { base: '' }\n",
+    );
+    const turn = await localHttpBotOf(yaml).start('k');
     expect(turn.result).toBe('failed');
     expect(turn.diagnostics[0]?.message).toContain(
-      'the url must start with an absolute http(s) URL, but it starts with ""',
+      'the url "{{ base }}/x" starts with base, which is empty: base must be an absolute URL starting with http:// or https:// (it is "")',
     );
   });
+
+  it.each([
+    ['crm.example.com', 'renders without a scheme'],
+    ['ftp://crm.example.com', 'renders with the scheme ftp, not http or https'],
+    ['   ', 'starts with env.CRM_URL, which is empty'],
+  ])(
+    'an env value %j at the start says what is wrong with env.CRM_URL, never the value itself',
+    async (value, why) => {
+      const yaml =
+        scriptYaml(`  call: { type: request, url: '{{ env.CRM_URL }}/clients', on: { error: failed } }
+  failed: { type: end, result: failed }
+`);
+      const turn = await localHttpBotOf(yaml, { env: { CRM_URL: value } }).start('k');
+      expect(turn.result).toBe('failed');
+      expect(codes(turn)).toEqual(['request.bad-url']);
+      expect(turn.diagnostics[0]?.message).toBe(
+        `block "call": the url "{{ env.CRM_URL }}/clients" ${why}: env.CRM_URL must be an absolute URL starting with http:// or https://; the request was not sent, going on at "failed"`,
+      );
+      expect(server.requests).toEqual([]);
+    },
+  );
 
   it('a value in the host position cannot add a port, a user or a path', async () => {
     const yaml = scriptYaml(`  ask: { type: ask, text: 'Host?', save: host, next: call }

@@ -408,10 +408,12 @@ describe('redirects to another origin', () => {
 
   it('a relative redirect is judged against the url, not a Host header the script set', async () => {
     redirectTo(307, () => '/moved');
-    const withHost = post.replace(
-      "headers: { x-api-key: '{{ env.API_KEY }}' }",
-      "headers: { x-api-key: '{{ env.API_KEY }}', Host: '{{ env.HOST }}' }",
-    );
+    const withHost = post
+      .replace(
+        "headers: { x-api-key: '{{ env.API_KEY }}' }",
+        "headers: { x-api-key: '{{ env.API_KEY }}', Host: '{{ env.HOST }}' }",
+      )
+      .replace('env: [', 'env: [HOST, ');
     const turn = await localHttpBotOf(withHost, {
       env: { URL: server.origin, API_KEY: KEY, HOST: `localhost:${other.port}` },
       http: { allowHosts: ['localhost', '127.0.0.1'] },

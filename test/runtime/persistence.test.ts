@@ -167,6 +167,7 @@ describe('a reply that leads into a Server Request', () => {
     const text = yaml`
       botflow: 1
       name: ask-then-fetch
+      env: [CRM_URL]
       variables: { product: '' }
       blocks:
         id: { type: ask, text: 'Your client number?', save: number, next: fetch }
@@ -231,7 +232,7 @@ describe('what the store holds', () => {
     const { record, stored } = await firstAsk(
       {
         script: orderStatus,
-        env: { CRM_URL: crm.origin },
+        env: { CRM_URL: crm.origin, CRM_TOKEN: 'token-1234' },
         http: createHttpClient({ allowHosts: ['127.0.0.1'] }),
       },
       { payload: { eId: '7' } },

@@ -5,6 +5,7 @@ import { botOf, yaml } from '../support/scripts.js';
 const SCRIPT = yaml`
   botflow: 1
   name: secrets
+  env: [API_KEY, BASE, PIN]
   blocks:
     show:
       type: message
@@ -51,6 +52,7 @@ describe('a secret cut short by a message', () => {
       yaml`
         botflow: 1
         name: cut
+        env: [TOKEN]
         blocks:
           check:
             type: condition

@@ -105,6 +105,7 @@ describe('types checked at load', () => {
       problems(yaml`
         botflow: 1
         name: kinds
+        env: [LIMIT]
         blocks:
           size:
             type: ask
@@ -123,7 +124,7 @@ describe('types checked at load', () => {
           done: { type: end }
       `),
     ).toEqual([
-      '15:14: error: env.LIMIT is text, and 3 is a number: > compares numbers with numbers, and text with text',
+      '16:14: error: env.LIMIT is text, and 3 is a number: > compares numbers with numbers, and text with text',
     ]);
   });
 

@@ -18,6 +18,8 @@ variables:
   firstName: ''
   lastName: ''
   age: 0
+env:
+  - CRM_URL
 blocks:
 `;
 
@@ -93,6 +95,7 @@ const CASES = `script: client-identification.yaml
 cases:
   - name: the packed data of the link greets John by name
     start: { link: 'https://t.me/MyCoolBot?start=eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19' }
+    env: { CRM_URL: 'http://crm.test' }
     steps:
       - bot: 'Hello, John Smith!'
     expect: { status: ended, result: identified, variables: { firstName: John, lastName: Smith, age: 23 } }
@@ -120,6 +123,7 @@ cases:
     expect: { result: identified, variables: { firstName: Olga } }
 
   - name: without data the bot asks the name
+    env: { CRM_URL: 'http://crm.test' }
     steps:
       - bot: 'Hello! What is your name?'
       - user: John

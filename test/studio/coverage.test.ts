@@ -71,7 +71,7 @@ const FAILING_CASES = `script: order-status.yaml
 cases:
   - name: passes
     start: { param: '99' }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http:
       - match: { url: 'http://crm.test/clients/99' }
         respond: { status: 404 }
@@ -79,7 +79,7 @@ cases:
       - bot: 'Sorry, we could not find you.'
   - name: expects a teapot
     start: { payload: { eId: '42' } }
-    env: { CRM_URL: 'http://crm.test' }
+    env: { CRM_URL: 'http://crm.test', CRM_TOKEN: 'tok-1' }
     http:
       - match: { url: 'http://crm.test/clients/42' }
         respond: { status: 200, body: { order: { product: Kettle, status: shipped } } }
@@ -394,7 +394,7 @@ describe('the Coverage tab', () => {
     });
     const page = await openStudioPage(browser(), studio);
     await runTests(page);
-    await panel(page).getByRole('button', { name: 'line 45: block "ask-email" is never reached' }).click();
+    await panel(page).getByRole('button', { name: 'line 48: block "ask-email" is never reached' }).click();
     await expect
       .poll(() => page.getByRole('tab', { name: 'Block' }).getAttribute('aria-selected'))
       .toBe('true');

@@ -36,6 +36,7 @@ async function copyOf(...names: string[]): Promise<string> {
 const ECHO = `botflow: 1
 name: echo
 start: ask
+env: [API_URL]
 variables:
   said: ''
 blocks:

@@ -62,7 +62,7 @@ export async function select(page: Page, id: string): Promise<void> {
   await until(`the search never selected ${id}`, async () => (await idField.inputValue()) === id);
 }
 
-/** The first block of an empty file (`identify`), then, with nothing selected, the script's description and variables. */
+/** The first block of an empty file (`identify`), then, with nothing selected, the script's description, variables and env. */
 export async function buildScript(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Add a condition block' }).click();
   await node(page, 'condition').waitFor();
@@ -85,6 +85,10 @@ export async function buildScript(page: Page): Promise<void> {
   await script.getByLabel('variables age', { exact: true }).fill('0');
   await script.getByLabel('variables age', { exact: true }).press('Tab');
   await paneLine(page, '  age: 0').waitFor();
+  // The CRM's address, which the Server Request will read as env.CRM_URL.
+  await script.getByLabel('env (optional)').fill('["CRM_URL"]');
+  await script.getByLabel('env (optional)').press('Tab');
+  await paneLine(page, '  - CRM_URL').waitFor();
 }
 
 /** The rest of the flow: six blocks added after `identify`, each filled in and connected. */

@@ -46,9 +46,15 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   return lines.map((line) => line.slice(indent)).join('\n');
 }
 
-/** The YAML of a minimal script around the given blocks (indented under `blocks:`), with optional top-level lines. */
+/**
+ * The YAML of a minimal script around the given blocks (indented under `blocks:`), with optional
+ * top-level lines. Unless `top` has an `env:` of its own, the script declares every `env.NAME` its
+ * blocks read, as a script must.
+ */
 export function scriptYaml(blocks: string, top = ''): string {
-  return `botflow: 1\nname: t\n${top}blocks:\n${blocks}`;
+  const names = [...new Set(Array.from(blocks.matchAll(/\benv\.([A-Za-z_]\w*)/g), ([, name]) => name))];
+  const env = names.length === 0 || /^env:/m.test(top) ? '' : `env: [${names.join(', ')}]\n`;
+  return `botflow: 1\nname: t\n${env}${top}blocks:\n${blocks}`;
 }
 
 let counter = 0;
