@@ -53,7 +53,16 @@ export class SaveWatcher {
       watcher.close();
       this.watchers.delete(folder);
     }
-    for (const folder of interests.keys()) if (!this.watchers.has(folder)) this.watchFolder(folder);
+    const failed: string[] = [];
+    for (const folder of interests.keys()) {
+      const why = this.watchers.has(folder) ? undefined : this.watchFolder(folder);
+      if (why !== undefined) failed.push(`${folder} (${why})`);
+    }
+    // Once, not per folder: past the system's limit of watches every further folder fails alike.
+    if (failed.length > 0) {
+      const more = failed.length > 1 ? ` and ${failed.length - 1} more folders` : '';
+      complain(`botflow: cannot watch ${failed[0] ?? ''}${more} for saves`);
+    }
   }
 
   /** The files saved since the last call, once they settle (at once when some already have). */
@@ -70,7 +79,8 @@ export class SaveWatcher {
     this.watchers.clear();
   }
 
-  private watchFolder(folder: string): void {
+  /** Watches `folder`; why not, when it cannot be watched (one that does not exist is no failure). */
+  private watchFolder(folder: string): string | undefined {
     try {
       const watcher = watch(folder, (_event, name) => {
         if (name !== null) this.changed(folder, name);
@@ -81,12 +91,11 @@ export class SaveWatcher {
         this.watchers.delete(folder);
       });
       this.watchers.set(folder, watcher);
+      return undefined;
     } catch (error) {
       // A folder that does not exist (yet) has nothing to save: the run already said what is missing.
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        complain(`botflow: cannot watch ${folder} for saves (${code ?? 'unknown error'})`);
-      }
+      return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : (code ?? 'unknown error');
     }
   }
 
