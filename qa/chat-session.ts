@@ -1,7 +1,9 @@
 import {
   createBot,
+  MemoryStore,
   retrying,
   type Bot,
+  type HttpClient,
   type RetryOptions,
   type Script,
   type StartOptions,
@@ -36,20 +38,22 @@ export interface ChatSessionOptions {
  * too) so that it can be saved as a case file that replays it.
  */
 export class ChatSession {
-  readonly bot: Bot;
+  private current: Bot;
   private readonly recording: Recording;
+  /** Outlives the bot: a reloaded script goes on with the conversation stored here. */
+  private readonly store = new MemoryStore();
+  private readonly http: HttpClient;
   private last: Turn | undefined;
 
   constructor(private readonly options: ChatSessionOptions) {
     this.recording = new Recording(this.startTime());
-    this.bot = createBot({
-      script: options.script,
-      env: options.env,
-      draws: options.draws,
-      http: retrying(this.recording.wrap(options.transport), options.retry),
-      ...(options.clock !== 'system' && { clock: this.recording.clock }),
-      ...(options.trace === true && { trace: true }),
-    });
+    this.http = retrying(this.recording.wrap(options.transport), options.retry);
+    this.current = this.botFor(options.script);
+  }
+
+  /** The bot of the script loaded last. */
+  get bot(): Bot {
+    return this.current;
   }
 
   /** The last turn; undefined before the first start. */
@@ -69,6 +73,19 @@ export class ChatSession {
     return this.took(await this.bot.send(LOCAL_KEY, text));
   }
 
+  /**
+   * Goes on under another version of the script, by the rule a bot serving a store follows after
+   * a deploy: the conversation says its question again, as the new script words it, when its block
+   * still waits for a reply there; otherwise undefined, and the caller starts it again. What is
+   * said is not recorded: a recording replays against one script.
+   */
+  async reload(script: Script): Promise<Turn | undefined> {
+    this.current = this.botFor(script);
+    const turn = await this.current.resume(LOCAL_KEY);
+    if (turn) this.last = turn;
+    return turn;
+  }
+
   /** The conversation so far as a case file, secrets replaced by placeholders. */
   toCase(options: Pick<CaseOptions, 'caseFile' | 'scriptFile' | 'keepEnv' | 'recordedWith'>): RecordedCase {
     return this.recording.toCase({
@@ -83,6 +100,18 @@ export class ChatSession {
     this.recording.botSaid(turn);
     this.last = turn;
     return turn;
+  }
+
+  private botFor(script: Script): Bot {
+    return createBot({
+      script,
+      store: this.store,
+      env: this.options.env,
+      draws: this.options.draws,
+      http: this.http,
+      ...(this.options.clock !== 'system' && { clock: this.recording.clock }),
+      ...(this.options.trace === true && { trace: true }),
+    });
   }
 
   private startTime(): Date {

@@ -27,6 +27,8 @@ export async function findCaseFiles(paths: readonly string[]): Promise<string[]>
 
 export interface SuiteFile {
   readonly file: string;
+  /** The script it names, resolved; undefined when the case file itself could not be read. */
+  readonly scriptFile: string | undefined;
   readonly results: readonly CaseResult[];
   /** Why the case file (or its script) could not be read; its cases did not run. */
   readonly problems: readonly ScriptProblem[];
@@ -42,6 +44,8 @@ export interface SuiteOptions {
   /** Told about each case before it runs and after, for progress and streaming output. */
   readonly onCase?: (event: {
     phase: 'start' | 'done';
+    /** The case file the case belongs to. */
+    file: string;
     index: number;
     total: number;
     name: string;
@@ -66,8 +70,10 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
   const scripts = new Map<string, Promise<Script>>();
   const loaded = await Promise.all(
     files.map(async (file) => {
+      let scriptFile: string | undefined;
       try {
         const caseFile = await loadCaseFile(file);
+        scriptFile = caseFile.scriptFile;
         const filter = options.filter?.toLowerCase();
         const cases = caseFile.cases.filter(
           (c) => filter === undefined || c.name.toLowerCase().includes(filter),
@@ -77,9 +83,9 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
             caseFile.scriptFile,
             loadScript(caseFile.scriptFile, { strict: options.strict === true }),
           );
-        return { file, caseFile, cases, script: await scripts.get(caseFile.scriptFile), problems: [] };
+        return { file, scriptFile, cases, script: await scripts.get(scriptFile), problems: [] };
       } catch (error) {
-        return { file, caseFile: undefined, cases: [], script: undefined, problems: problemsOf(error) };
+        return { file, scriptFile, cases: [], script: undefined, problems: problemsOf(error) };
       }
     }),
   );
@@ -91,16 +97,16 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
   let passed = 0;
   for (const entry of loaded) {
     const results: CaseResult[] = [];
-    out.push({ file: entry.file, results, problems: entry.problems });
+    out.push({ file: entry.file, scriptFile: entry.scriptFile, results, problems: entry.problems });
     if (!entry.script || (options.bail === true && failed > 0)) continue;
     for (const testCase of entry.cases) {
-      options.onCase?.({ phase: 'start', index, total, name: testCase.name });
+      options.onCase?.({ phase: 'start', file: entry.file, index, total, name: testCase.name });
       const result = await runCase(entry.script, entry.file, testCase);
       results.push(result);
       traces.set(entry.script, [...(traces.get(entry.script) ?? []), ...result.trace]);
       if (result.passed) passed++;
       else failed++;
-      options.onCase?.({ phase: 'done', index, total, name: testCase.name, result });
+      options.onCase?.({ phase: 'done', file: entry.file, index, total, name: testCase.name, result });
       index++;
       if (options.bail === true && !result.passed) break;
     }

@@ -1,19 +1,31 @@
-import { createInterface } from 'node:readline';
-import { Command } from 'commander';
-import { createTransport, type Turn } from '../../engine/index.js';
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { Command, Option } from 'commander';
+import {
+  BotflowError,
+  createTransport,
+  formatProblem,
+  loadScript,
+  ScriptError,
+  type Turn,
+} from '../../engine/index.js';
 import { ChatSession } from '../../qa/chat-session.js';
 import { checkRecordTarget, writeCaseFile } from '../../qa/record.js';
 import { UsageError } from '../exit.js';
 import { addRunOptions, drawsOf, scriptWithEnv, startOptions, type RunOptions } from '../options.js';
 import { formatMessage } from '../transcript.js';
 import { say } from '../terminal.js';
+import { SaveWatcher } from '../watch.js';
 
 const HELP = 'Type your reply, a number to pick a button, /vars, /restart or /help; Ctrl-D leaves.';
+
+/** The problems of a script that failed to reload shown in the chat (`botflow validate` lists them all). */
+const PROBLEMS_SHOWN = 5;
 
 interface ChatOptions extends RunOptions {
   record?: string;
   recordEnv: string[];
   force?: boolean;
+  watch?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -70,6 +82,12 @@ export function chatCommand(): Command {
       [],
     )
     .option('--force', 'let --record overwrite an existing file')
+    .addOption(
+      // A recording replays against one script: one that changes halfway would not replay.
+      new Option('--watch', 'reload the script each time it is saved, going on where the chat is').conflicts(
+        'record',
+      ),
+    )
     .action(async (file: string, options: ChatOptions) => {
       const { chat, save } = await chatFor(file, options);
       const show = (turn: Turn) => {
@@ -94,7 +112,31 @@ export function chatCommand(): Command {
       });
       lines.setPrompt('you> ');
       lines.prompt();
-      for await (const line of lines) {
+      // Replies and reloads take turns: a save never lands in the middle of a turn.
+      let busy = Promise.resolve();
+      const inTurn = (work: () => Promise<void>) => (busy = busy.then(work));
+      const saves = new SaveWatcher(() => {
+        inTurn(async () => {
+          freshLine();
+          const reloaded = await reload(file, chat, turn, options.strict === true);
+          if (reloaded) show((turn = reloaded));
+          lines.prompt(true);
+        }).catch(() => {
+          // The chat ends as on a failed reply: `await busy` below throws the error.
+          lines.close();
+        });
+      });
+      if (options.watch) saves.follow({ files: [file] });
+      try {
+        for await (const line of lines) await inTurn(() => answer(line));
+        await busy;
+      } finally {
+        saves.close();
+      }
+      say('');
+      await save();
+
+      async function answer(line: string): Promise<void> {
         const command = line.trim();
         if (command === '/help') {
           say(HELP);
@@ -116,7 +158,47 @@ export function chatCommand(): Command {
         }
         lines.prompt();
       }
-      say('');
-      await save();
     });
+}
+
+/**
+ * --watch: the saved script takes over the conversation by the rule a served bot follows after a
+ * deploy (ChatSession.reload), or the chat starts again; a script that does not load is told and
+ * the one running is kept (undefined).
+ */
+async function reload(
+  file: string,
+  chat: ChatSession,
+  before: Turn,
+  strict: boolean,
+): Promise<Turn | undefined> {
+  let resumed: Turn | undefined;
+  try {
+    resumed = await chat.reload(await loadScript(file, { strict }));
+  } catch (error) {
+    if (!(error instanceof BotflowError)) throw error;
+    say(`— ${file} was not reloaded; the chat goes on with the script as it was:`);
+    const problems = error instanceof ScriptError ? error.problems.map(formatProblem) : [error.message];
+    // One slip in YAML can make dozens of problems: the first ones place it.
+    for (const problem of problems.slice(0, PROBLEMS_SHOWN)) say(`  ${problem}`);
+    if (problems.length > PROBLEMS_SHOWN) say(`  … and ${problems.length - PROBLEMS_SHOWN} more`);
+    return undefined;
+  }
+  if (resumed) {
+    say(`— reloaded ${file}`);
+    return resumed;
+  }
+  say(
+    before.status === 'waiting'
+      ? `— reloaded ${file}; "${before.block}" no longer waits for a reply: the conversation starts again`
+      : `— reloaded ${file}; the conversation starts again`,
+  );
+  return chat.start();
+}
+
+/** Clears the prompt on a terminal, so a reload's lines start at the left; the prompt is drawn again after them. */
+function freshLine(): void {
+  if (!process.stdout.isTTY) return;
+  cursorTo(process.stdout, 0);
+  clearLine(process.stdout, 0);
 }

@@ -183,6 +183,18 @@ export class Bot {
     return this.queue.run(key, () => exclusively(this.store, key, () => this.sendNow(key, text, options)));
   }
 
+  /**
+   * Has the conversation `key` say its waiting question again, as this bot's script words it: what
+   * a host does after it reloads a changed script (`botflow chat --watch`). The rule is a reply's:
+   * a conversation stored under another version goes on at its block when that block still waits
+   * for a reply (with the `script.changed` warning), stored under this version from then on.
+   * Undefined when there is no conversation waiting at a block that waits here: start it again.
+   */
+  resume(key: string): Promise<Turn | undefined> {
+    if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
+    return this.queue.run(key, () => exclusively(this.store, key, () => this.resumeNow(key)));
+  }
+
   /** `value` with the bot's secrets (its env values) masked as `***`, for anything a host prints. */
   redact<T>(value: T): T {
     return this.mask(value);
@@ -295,13 +307,7 @@ export class Bot {
         notes,
       );
     }
-    if (stored.s !== this.script.version) {
-      notes.push({
-        severity: 'warning',
-        code: 'script.changed',
-        message: `the script changed since this conversation was stored; it goes on at "${stored.b}"`,
-      });
-    }
+    notes.push(...this.versionNotes(stored));
     // Cut before a character that would be split in half (an emoji's surrogate pair).
     const reply =
       text.length > REPLY_LIMIT ? text.slice(0, REPLY_LIMIT).replace(/[\uD800-\uDBFF]$/, '') : text;
@@ -323,6 +329,34 @@ export class Bot {
       { type: 'reply', text: reply },
       notes,
     );
+  }
+
+  private async resumeNow(key: string): Promise<Turn | undefined> {
+    const { record, stored, notes } = await this.read(key);
+    if (!stored || stateKind(this.machine, stored.b) !== 'waiting') return undefined;
+    return this.turns.run(
+      {
+        key,
+        expected: record?.version,
+        marks: marksAfter(stored, undefined),
+        before: this.turns.variablesOf(stored),
+      },
+      { snapshot: this.turns.restore(key, stored) },
+      { type: 'resume' },
+      [...notes, ...this.versionNotes(stored)],
+    );
+  }
+
+  /** The warning of a conversation that goes on under another version of the script than it was stored with. */
+  private versionNotes(stored: StoredConversation): Diagnostic[] {
+    if (stored.s === this.script.version) return [];
+    return [
+      {
+        severity: 'warning',
+        code: 'script.changed',
+        message: `the script changed since this conversation was stored; it goes on at "${stored.b}"`,
+      },
+    ];
   }
 
   private seed(options: StartOptions): {

@@ -57,6 +57,9 @@ function caseNames(text: string): string[] {
 
 const passLines = (names: readonly string[]) => names.map((name) => `✓ ${name}`);
 
+/** The line a run of several case files puts before the cases of each one. */
+const heading = (file: string) => `▸ ${file}`;
+
 /** A failure block as the runner prints it under `✗ name`. */
 function failure(
   where: string,
@@ -114,10 +117,14 @@ describe('botflow test on the sample scripts', () => {
     const files = (await readdir(join(ROOT, 'scripts'))).filter((f) => f.endsWith('.cases.yaml')).sort();
     expect(files).toContain('order-status.cases.yaml');
     // Counted from the files on their own (a data-table row is a case): 8 + 5 + 8 = 21 today.
-    const names = (await Promise.all(files.map(sampleYaml))).flatMap(caseNames);
+    const texts = await Promise.all(files.map(sampleYaml));
+    const names = texts.flatMap(caseNames);
     expect(names.length).toBeGreaterThan(0);
     const run = await botflowTest(ROOT, 'scripts/');
-    expect(run.lines).toEqual([...passLines(names), `${names.length} passed, 0 failed`]);
+    expect(run.lines).toEqual([
+      ...files.flatMap((file, i) => [heading(`scripts/${file}`), ...passLines(caseNames(texts[i] ?? ''))]),
+      `${names.length} passed, 0 failed`,
+    ]);
     expect(run.code).toBe(0);
   });
 });
@@ -172,6 +179,7 @@ cases:
     const run = await botflowTest(dir, 'api.cases.yaml', 'crm.cases.yaml');
     const posted = ['bot: How many?', 'user: 3', 'bot: Failed: 0.'];
     expect(run.lines).toEqual([
+      heading('api.cases.yaml'),
       '✗ no mock for the order',
       ...failure(
         `step 2 (api.cases.yaml:${at(api, "user: '3'", 'no mock for the order')})`,
@@ -184,6 +192,7 @@ cases:
         `an HTTP call matched no mock: POST ${ORDER_URL} with ${ORDER_BODY}`,
         { transcript: posted },
       ),
+      heading('crm.cases.yaml'),
       '✗ a GET without a body',
       ...failure(
         `crm.cases.yaml:${at(crm, 'name: a GET')}`,
@@ -335,6 +344,7 @@ cases:
     });
     const run = await botflowTest(dir, 'retry.cases.yaml', 'poll.cases.yaml');
     expect(run.lines).toEqual([
+      heading('retry.cases.yaml'),
       '✓ 503, then network, then 200 within 3 attempts',
       '✓ a short sequence repeats its last answer for the third attempt',
       '✓ the answer after the last attempt is never asked for',
@@ -348,6 +358,7 @@ cases:
           transcript: ['bot: Sorry, try later.'],
         },
       ),
+      heading('poll.cases.yaml'),
       '✓ each call takes the next answer, and the last one repeats',
       '4 passed, 1 failed',
     ]);
@@ -431,6 +442,7 @@ cases:
     });
     const run = await botflowTest(dir, '.');
     expect(run.lines).toEqual([
+      heading('good.cases.yaml'),
       '✓ the good file still runs',
       '✗ missing.cases.yaml could not be run',
       `    missing.cases.yaml:${at(missing, 'nowhere.yaml')}: error: the script nowhere.yaml cannot be read: no such file`,
@@ -508,9 +520,11 @@ cases:
     });
     const run = await botflowTest(dir, '.');
     expect(run.lines).toEqual([
+      heading('crm.cases.yaml'),
       "✓ the CRM's answer comes from the row [1]",
       "✓ the CRM's answer comes from the row [2]",
       "✓ the CRM's answer comes from the row [3]",
+      heading('names.cases.yaml'),
       ...rows.map((n) => `✓ greets Client${n} Smith, aged ${n + 10}`),
       ...rows.map((n) => `✓ asks the name [${n}]`),
       '103 passed, 0 failed',
@@ -822,9 +836,11 @@ cases:
   it('runs everything without them', async () => {
     const run = await botflowTest(dir, '.');
     expect(run.lines).toEqual([
+      heading('a.cases.yaml'),
       '✓ Alpha passes',
       ...betaFails,
       '✓ Gamma passes',
+      heading('b.cases.yaml'),
       '✓ Delta passes',
       '3 passed, 1 failed',
     ]);
@@ -833,18 +849,20 @@ cases:
 
   it('--filter runs the cases whose name contains the text, ignoring case', async () => {
     const alpha = await botflowTest(dir, '.', '--filter', 'ALPHA');
-    expect(alpha.lines).toEqual(['✓ Alpha passes', '1 passed, 0 failed']);
+    expect(alpha.lines).toEqual([heading('a.cases.yaml'), '✓ Alpha passes', '1 passed, 0 failed']);
     expect(alpha.code).toBe(0);
     const passing = await botflowTest(dir, 'a.cases.yaml', 'b.cases.yaml', '--filter=passes');
     expect(passing.lines).toEqual([
+      heading('a.cases.yaml'),
       '✓ Alpha passes',
       '✓ Gamma passes',
+      heading('b.cases.yaml'),
       '✓ Delta passes',
       '3 passed, 0 failed',
     ]);
     expect(passing.code).toBe(0);
     const beta = await botflowTest(dir, '.', '--filter', 'beta');
-    expect(beta.lines).toEqual([...betaFails, '0 passed, 1 failed']);
+    expect(beta.lines).toEqual([heading('a.cases.yaml'), ...betaFails, '0 passed, 1 failed']);
     expect(beta.code).toBe(1);
     const none = await botflowTest(dir, '.', '--filter', 'omega');
     expect(none.lines).toEqual(['no case ran: check the paths and --filter', '0 passed, 0 failed']);
@@ -853,7 +871,12 @@ cases:
 
   it('--bail stops at the first failing case, in this file and the next', async () => {
     const run = await botflowTest(dir, '.', '--bail');
-    expect(run.lines).toEqual(['✓ Alpha passes', ...betaFails, '1 passed, 1 failed']);
+    expect(run.lines).toEqual([
+      heading('a.cases.yaml'),
+      '✓ Alpha passes',
+      ...betaFails,
+      '1 passed, 1 failed',
+    ]);
     expect(run.code).toBe(1);
   });
 });

@@ -493,3 +493,57 @@ describe('a conversation that send restarts', () => {
     expect(turn.variables).toMatchObject({ channel: 'telegram', startParam: '', clientExternalId: '' });
   });
 });
+
+describe('resume: a conversation taken up by a reloaded script', () => {
+  const version = (name: string, cityBlock: string) =>
+    scriptOf(
+      yaml`
+        botflow: 1
+        name: two-questions
+        variables: { name: '', city: '' }
+        blocks:
+          ask-name: { type: ask, text: 'Name?', save: name, next: ${cityBlock} }
+          ${cityBlock}: { type: ask, text: '${name}', save: city, next: done }
+          done: { type: end, text: '{{ name }} from {{ city }}', result: ok }
+      `,
+      'reloaded.yaml',
+    );
+  const before = version('City?', 'ask-city');
+
+  it('says the waiting question again as the new script words it, and goes on under it', async () => {
+    const store = new MemoryStore();
+    await createBot({ script: before, store }).start('k');
+    await createBot({ script: before, store }).send('k', 'Ann');
+    const reloaded = createBot({ script: version('Which city, {{ name }}?', 'ask-city'), store });
+    const turn = await reloaded.resume('k');
+    expect(turn).toEqual({
+      messages: [{ text: 'Which city, Ann?' }],
+      status: 'waiting',
+      block: 'ask-city',
+      variables: { ...SYSTEM, name: 'Ann', city: '', lastMessage: 'Ann' },
+      result: null,
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'script.changed',
+          message: 'the script changed since this conversation was stored; it goes on at "ask-city"',
+        },
+      ],
+    });
+    // Stored under the new version: the next reply goes on without the warning.
+    const reply = await reloaded.send('k', 'Paris');
+    expect(reply).toMatchObject({ messages: [{ text: 'Ann from Paris' }], status: 'ended', diagnostics: [] });
+  });
+
+  it('is undefined when the block no longer waits, the conversation ended, or there is none', async () => {
+    const store = new MemoryStore();
+    await createBot({ script: before, store }).start('k');
+    await createBot({ script: before, store }).send('k', 'Ann');
+    expect(await createBot({ script: version('City?', 'ask-town'), store }).resume('k')).toBeUndefined();
+    const ended = createBot({ script: before, store });
+    await ended.send('k', 'Paris');
+    expect(await ended.resume('k')).toBeUndefined();
+    expect(await ended.resume('nobody')).toBeUndefined();
+    await expect(ended.resume('')).rejects.toThrow(/key/);
+  });
+});
