@@ -1,15 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { Option, type Command } from 'commander';
-import { startFromLink } from '../channels/index.js';
-import {
-  createHttpClient,
-  createBot,
-  loadScript,
-  type Bot,
-  type BotOptions,
-  type StartOptions,
-} from '../engine/index.js';
+import { startFromLink } from '../channels/invite.js';
+import type { Bot, BotOptions, StartOptions } from '../engine/index.js';
 import { UsageError } from './exit.js';
 
 /** What the host provides a script: env values and the hosts Server Requests may reach. */
@@ -143,6 +136,8 @@ export async function botFor(
   options: HostOptions,
   extra: Partial<BotOptions> = {},
 ): Promise<Bot> {
+  // Imported here, not at the top: `botflow link` uses this module's options and must not load the engine.
+  const { createBot, createHttpClient, loadScript } = await import('../engine/index.js');
   const script = await loadScript(file);
   const env = await readEnv(options);
   return createBot({ script, env, http: createHttpClient({ allowHosts: options.allowHost }), ...extra });
