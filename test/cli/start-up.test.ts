@@ -58,6 +58,13 @@ describe('start-up: what a command loads', () => {
     expect(HEAVY.filter((name) => loaded.packages.has(name))).toEqual([]);
   });
 
+  it('a command that opens no store loads no store driver', async () => {
+    // The engine's index exports SqliteStore and RedisStore; they load their drivers when opened.
+    const loaded = await botflow('graph', 'scripts/order-status.yaml');
+    expect(loaded.code).toBe(0);
+    expect(['better-sqlite3', 'ioredis'].filter((name) => loaded.packages.has(name))).toEqual([]);
+  });
+
   it('--version loads no command and no package but commander', async () => {
     const loaded = await botflow('--version');
     expect(loaded.code).toBe(0);
