@@ -6,8 +6,8 @@ import { complain, printable } from './terminal.js';
 
 /**
  * Every command, in the order help lists them, with the module that builds it. A module is
- * imported only when its command is wanted: most pull in the whole engine (stores, HTTP client,
- * xstate), serve and studio more again, and `decode` or `--version` should not wait for any of that.
+ * imported only when its command is wanted: most pull in the engine (its HTTP client, xstate),
+ * serve and studio more again, and `decode` or `--version` should not wait for any of that.
  */
 const COMMANDS = new Map<string, () => Promise<Command>>([
   ['validate', async () => (await import('./commands/validate.js')).validateCommand()],
