@@ -9,6 +9,7 @@ import { StoreBenchmarks } from './store.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 import { studioFigures } from './studio.bench.js';
 import { canvasFigures, editorBenchmarks, keystrokeFigures } from './editor.bench.js';
+import { startUpFigures } from './start-up.bench.js';
 
 console.log(
   `botflow benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
@@ -50,3 +51,6 @@ console.log('\nstudio (Chromium; needs npm run build)');
 for (const line of await studioFigures()) console.log(line);
 for (const line of await keystrokeFigures()) console.log(line);
 for (const line of await canvasFigures()) console.log(line);
+
+console.log('\ncommand-line start-up (whole processes of the built CLI, each beside node -e 0)');
+for (const line of await startUpFigures()) console.log(line);

@@ -1,4 +1,5 @@
-import { isConversationKey, KEY_LIMIT } from '../engine/index.js';
+// The key's own file, not the engine index: reading links and updates must not load the engine.
+import { isConversationKey, KEY_LIMIT } from '../engine/runtime/key.js';
 import { CHANNEL_NAMES, type InboundEvent, type UpdateParser } from './types.js';
 import { USER_REF_PREFIX } from './user-ref.js';
 

@@ -1,21 +1,42 @@
 import { Command, CommanderError } from 'commander';
-import { BotflowError } from '../engine/index.js';
+import { BotflowError } from '../engine/error.js';
 import packageJson from '../package.json' with { type: 'json' };
-import { chatCommand } from './commands/chat.js';
-import { decodeCommand } from './commands/decode.js';
-import { graphCommand } from './commands/graph.js';
-import { initCommand } from './commands/init.js';
-import { linkCommand } from './commands/link.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { serveCommand } from './commands/serve.js';
-import { studioCommand } from './commands/studio.js';
-import { testCommand } from './commands/test.js';
-import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit.js';
 import { complain, printable } from './terminal.js';
 
-export function createProgram(): Command {
+/**
+ * Every command, in the order help lists them, with the module that builds it. A module is
+ * imported only when its command is wanted: most pull in the engine (its HTTP client, xstate),
+ * serve and studio more again, and `decode` or `--version` should not wait for any of that.
+ */
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['init', async () => (await import('./commands/init.js')).initCommand()],
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand()],
+  ['run', async () => (await import('./commands/run.js')).runCommand()],
+  ['chat', async () => (await import('./commands/chat.js')).chatCommand()],
+  ['test', async () => (await import('./commands/test.js')).testCommand()],
+  ['graph', async () => (await import('./commands/graph.js')).graphCommand()],
+  ['schema', async () => (await import('./commands/schema.js')).schemaCommand()],
+  ['link', async () => (await import('./commands/link.js')).linkCommand()],
+  ['decode', async () => (await import('./commands/decode.js')).decodeCommand()],
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand()],
+  ['studio', async () => (await import('./commands/studio.js')).studioCommand()],
+]);
+
+/**
+ * The commands `argv` needs: the one it names; none when it only asks for the version; all of
+ * them otherwise, so that help lists every command and a mistyped name gets its suggestion.
+ * The first word not starting with `-` names the command, since no option of the program takes a value.
+ */
+function commandsFor(argv: readonly string[]): (() => Promise<Command>)[] {
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const load = named === undefined ? undefined : COMMANDS.get(named);
+  if (load !== undefined) return [load];
+  if (named === undefined && (argv.includes('--version') || argv.includes('-V'))) return [];
+  return [...COMMANDS.values()];
+}
+
+async function createProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('botflow')
     .description('Validate, run and test chatbot scripts written in YAML.')
     .version(packageJson.version)
@@ -24,19 +45,7 @@ export function createProgram(): Command {
     .showSuggestionAfterError()
     // Commander quotes the arguments it refuses: a file name can hold terminal escapes too.
     .configureOutput({ writeErr: (text) => process.stderr.write(printable(text)) });
-  for (const command of [
-    initCommand(),
-    validateCommand(),
-    runCommand(),
-    chatCommand(),
-    testCommand(),
-    graphCommand(),
-    schemaCommand(),
-    linkCommand(),
-    decodeCommand(),
-    serveCommand(),
-    studioCommand(),
-  ]) {
+  for (const command of await Promise.all(commandsFor(argv).map((load) => load()))) {
     // addCommand does not pass settings on: without this a sub-command's usage error would exit 1.
     program.addCommand(command.copyInheritedSettings(program));
   }
@@ -45,12 +54,12 @@ export function createProgram(): Command {
 
 /** Runs the command line and returns the exit code; never throws. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
   try {
+    const program = await createProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? ExitCode.Ok : Number(process.exitCode);
   } catch (error) {
-    return report(error, program.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug'));
+    return report(error, argv.includes('--debug'));
   }
 }
 

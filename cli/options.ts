@@ -1,17 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { Option, type Command } from 'commander';
-import { startFromLink } from '../channels/index.js';
-import {
-  createHttpClient,
-  createBot,
-  loadScript,
-  requireEnv,
-  type Bot,
-  type BotOptions,
-  type Script,
-  type StartOptions,
-} from '../engine/index.js';
+import { startFromLink } from '../channels/invite.js';
+import type { Bot, BotOptions, Script, StartOptions } from '../engine/index.js';
 import { UsageError } from './exit.js';
 
 /** What the host provides a script: env values and the hosts Server Requests may reach. */
@@ -156,6 +147,7 @@ export async function scriptWithEnv(
   file: string,
   options: HostOptions,
 ): Promise<{ script: Script; env: Record<string, string> }> {
+  const { loadScript, requireEnv } = await import('../engine/index.js');
   const script = await loadScript(file, { strict: options.strict === true });
   const env = await readEnv(options);
   requireEnv(script, env, 'pass --env NAME=value or --env-from FILE');
@@ -168,6 +160,8 @@ export async function botFor(
   options: HostOptions,
   extra: Partial<BotOptions> = {},
 ): Promise<Bot> {
+  // Imported here, not at the top: `botflow link` uses this module's options and must not load the engine.
+  const { createBot, createHttpClient } = await import('../engine/index.js');
   const { script, env } = await scriptWithEnv(file, options);
   return createBot({ script, env, http: createHttpClient({ allowHosts: options.allowHost }), ...extra });
 }

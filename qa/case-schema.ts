@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compilePattern, PATTERN_LIMIT } from '../engine/index.js';
+import { compilePattern, PATTERN_LIMIT } from '../engine/pattern.js';
 
 /** One expected bot message: its exact text, or a part of it, a pattern, its buttons. */
 const messageMatcher = z.union([

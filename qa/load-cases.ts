@@ -1,12 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import {
-  readScriptFile,
-  readYamlData,
-  ScriptError,
-  validateAt,
-  type Position,
-  type ScriptProblem,
-} from '../engine/index.js';
+// The script loader's own modules, not the engine index: `botflow validate` checks case files and must stay quick.
+import { readScriptFile } from '../engine/script/load.js';
+import { ScriptError, type Position, type ScriptProblem } from '../engine/script/problem.js';
+import { readYamlData, validateAt } from '../engine/script/yaml-data.js';
 import { caseFileOutline, caseSchema, type CaseData } from './case-schema.js';
 
 /** One case, ready to run: a data-table row already filled in. */

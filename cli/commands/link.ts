@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { CHANNEL_NAMES, getChannel } from '../../channels/index.js';
+import { getChannel } from '../../channels/registry.js';
+import { CHANNEL_NAMES } from '../../channels/types.js';
 import { buildInvite } from '../../channels/invite.js';
 import type { PayloadValue } from '../../engine/index.js';
 import { UsageError } from '../exit.js';

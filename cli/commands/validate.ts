@@ -1,11 +1,6 @@
 import { Command } from 'commander';
-import {
-  checkScript,
-  formatProblem,
-  readScriptFile,
-  ScriptError,
-  type ScriptProblem,
-} from '../../engine/index.js';
+import { checkScript, readScriptFile } from '../../engine/script/load.js';
+import { formatProblem, ScriptError, type ScriptProblem } from '../../engine/script/problem.js';
 import { isCaseFile, loadCaseFile } from '../../qa/load-cases.js';
 import { ExitCode } from '../exit.js';
 import { addStrictOption } from '../options.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotflowError } from '../error.js';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { holdLock, RENEW, TAKE, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
 import type { SessionStore, StoredRecord, Unlock } from './types.js';
 import { StoreUncertainError, StoreUnavailableError } from './unavailable.js';
@@ -96,6 +97,12 @@ interface Issued {
   readonly readies: number;
 }
 
+/**
+ * ioredis, loaded when a store opens its own connection rather than with the engine: most programs
+ * that import the engine (and every botflow command but `serve`) never open a Redis store.
+ */
+const ioredis = () => createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis };
+
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
 export class RedisStore implements SessionStore {
   private readonly redis: Redis & Scripts;
@@ -131,7 +138,8 @@ export class RedisStore implements SessionStore {
       );
     }
     this.owned = typeof redis === 'string';
-    const connection = typeof redis === 'string' ? new Redis(checkedUrl(redis), FAIL_FAST) : redis;
+    const connection =
+      typeof redis === 'string' ? new (ioredis().Redis)(checkedUrl(redis), FAIL_FAST) : redis;
     // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
     if (this.owned) connection.on('error', () => undefined);
     connection.on('close', this.countClose);

@@ -1,5 +1,13 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import type { SessionStore, StoredRecord } from './types.js';
+
+/**
+ * better-sqlite3, loaded when a store opens rather than with the engine: most programs that
+ * import the engine (and every botflow command but `serve`) never open a SQLite store.
+ */
+const openDatabase = (path: string) =>
+  new (createRequire(import.meta.url)('better-sqlite3') as typeof Database)(path);
 
 export interface SqliteStoreOptions {
   /** Forget a conversation this long after its last write (default: keep it). */
@@ -28,7 +36,7 @@ export class SqliteStore implements SessionStore {
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.ttlMs = options.ttlMs;
-    this.db = new Database(path);
+    this.db = openDatabase(path);
     // WAL: readers do not block the writer, and a crash mid-write leaves the last commit intact.
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
