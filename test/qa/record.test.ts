@@ -144,7 +144,8 @@ blocks:
       expect((await runCli(['run', script, ...draw])).stdout).toContain(`${said ?? ''}\n`);
       await replay(file);
     }
-  });
+    // Twelve CLI processes one after another: a busy 2-core machine needs more than the default budget.
+  }, 90_000);
 
   it('records replies and buttons, starts over on /restart, and writes the schema comment', async () => {
     // Inside the project, so the case file finds botflow.cases.schema.json upward.
