@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { isSearched } from '../qa/run-suite.js';
 import { ExitCode } from './exit.js';
 import { complain, say } from './terminal.js';
 
@@ -143,7 +144,10 @@ export async function foldersBelow(paths: readonly string[]): Promise<string[]> 
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
     folders.push(
       path,
-      ...entries.filter((entry) => entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name)),
+      ...entries
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => join(entry.parentPath, entry.name))
+        .filter((folder) => isSearched(relative(path, folder))),
     );
   }
   return folders;

@@ -44,7 +44,7 @@ export interface CaseResult {
 export const LOCAL_KEY = 'local';
 
 /** What a case is told to do about the names its script declares under `env:` and it gives no value. */
-export const CASE_ENV_HINT = 'give values in the case’s env:';
+export const CASE_ENV_HINT = "give them values in the case's env";
 
 /** A case retries at once, with a fixed jitter: a replay never waits and never varies. */
 export const CASE_RETRY: RetryOptions = { random: () => 0.5, sleep: () => Promise.resolve() };

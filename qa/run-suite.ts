@@ -5,7 +5,15 @@ import { coverageOf, type ScriptCoverage } from './coverage.js';
 import { isCaseFile, loadCaseFile } from './load-cases.js';
 import { runCase, type CaseResult } from './run-case.js';
 
-/** The case files named, a folder standing for every `*.cases.yaml` below it, in a stable order. */
+/**
+ * Whether a folder search looks at this path (relative to the folder named): not inside
+ * `node_modules` or a hidden folder (`.git`), which hold other people's files, and many of them.
+ */
+export function isSearched(relativePath: string): boolean {
+  return relativePath.split(/[\\/]/).every((part) => part !== 'node_modules' && !part.startsWith('.'));
+}
+
+/** The case files named, a folder standing for every `*.cases.yaml` below it (see isSearched), in a stable order. */
 export async function findCaseFiles(paths: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const path of paths) {
@@ -17,7 +25,7 @@ export async function findCaseFiles(paths: readonly string[]): Promise<string[]>
     const entries = await readdir(path, { recursive: true });
     found.push(
       ...entries
-        .filter(isCaseFile)
+        .filter((entry) => isCaseFile(entry) && isSearched(entry))
         .sort()
         .map((entry) => join(path, entry)),
     );

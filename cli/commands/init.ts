@@ -23,8 +23,13 @@ export function initCommand(): Command {
       // `wx`: a file made in the meantime is not overwritten either.
       for (const [name, text] of Object.entries(files))
         await writeFile(join(dir, name), text, { flag: 'wx' });
-      const cd = dir === '.' ? '' : `cd ${dir} && `;
+      const cd = dir === '.' ? '' : `cd ${shellWord(dir)} && `;
       say(`wrote ${Object.keys(files).join(', ')} in ${dir}`);
       say(`next: ${cd}npx botflow validate bot.yaml && npx botflow test bot.cases.yaml`);
     });
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would read otherwise. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
 }

@@ -21,7 +21,11 @@ function packageRoot(): string {
 
 /** `$schema=` path from the project's folder: relative, with forward slashes, as editors read it. */
 function schemaPath(project: string, schema: string): string {
-  return relative(project, join(packageRoot(), schema)).split(sep).join('/');
+  const root = packageRoot();
+  // Run through npx, the package sits in npm's cache, which npm cleans: point where
+  // `npm install --save-dev botflow` puts it instead.
+  if (root.split(sep).includes('_npx')) return `node_modules/botflow/${schema}`;
+  return relative(project, join(root, schema)).split(sep).join('/');
 }
 
 /** A script name from the folder's name: the letters, digits, `-` and `_` of it, or `my-bot`. */

@@ -99,7 +99,9 @@ export function checkExpressionTypes(
       case 'unary': {
         const operand = visit(node.operand, 'the operand');
         if (node.operator === 'not') return said(node, BOOLEAN, side);
-        needNumber(`unary ${node.operator}`, operand);
+        // Unary + is the documented conversion of decimal text to a number: only - needs a number.
+        if (node.operator === '-') needNumber('unary -', operand);
+        else if (!mayBe(operand.type, typeOf('number', 'text'))) needNumber('unary +', operand);
         return said(node, NUMBER, side);
       }
       case 'binary':
@@ -171,7 +173,7 @@ export function checkExpressionTypes(
       return BOOLEAN;
     }
     if (operator === '==' || operator === '!=') {
-      if (!comparable(left.type, right.type)) {
+      if (!comparable(left, right)) {
         mismatch(
           `${operator} never converts, so it is always ${operator === '==' ? 'false' : 'true'}`,
           left,
@@ -227,10 +229,20 @@ function orderable(left: Typed, right: Typed): boolean {
   return mayBe(right.type, NUMBER) && numericLiteral(left, NUMBER);
 }
 
-function comparable(left: ValueType, right: ValueType): boolean {
-  if (left === UNKNOWN || right === UNKNOWN) return true;
+/**
+ * Some kind is on both sides (a date is text). A variable not yet set reads as `''`, so `x == ''`
+ * and `x != ''` ask whether it is set, whatever its type.
+ */
+function comparable(left: Typed, right: Typed): boolean {
+  if (isEmptyText(left) || isEmptyText(right)) return true;
+  if (left.type === UNKNOWN || right.type === UNKNOWN) return true;
   const textual = (type: readonly Kind[]) => type.map((kind) => (kind === 'date' ? 'text' : kind));
-  return textual(left).some((kind) => textual(right).includes(kind));
+  const rightKinds = textual(right.type);
+  return textual(left.type).some((kind) => rightKinds.includes(kind));
+}
+
+function isEmptyText(value: Typed): boolean {
+  return value.node.kind === 'literal' && value.node.value === '';
 }
 
 /** Decimal text written in the script (`"23"`) stands for its number, as it does at run time. */

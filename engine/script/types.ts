@@ -3,7 +3,16 @@ import type { Source, Write } from '../block-api/contract.js';
 import type { LoadCode } from '../codes.js';
 import { checkExpressionTypes, type TypeProblem, type VariableType } from '../expression/check.js';
 import { compileExpression } from '../expression/compile.js';
-import { sameType, TEXT, typeOf, typeOfValue, union, UNKNOWN, type ValueType } from '../expression/kinds.js';
+import {
+  KINDS,
+  sameType,
+  TEXT,
+  typeOf,
+  typeOfValue,
+  union,
+  UNKNOWN,
+  type ValueType,
+} from '../expression/kinds.js';
 import type { CompiledExpression } from '../expression/types.js';
 import { parseTemplate } from '../template/index.js';
 import type { GraphNode } from './graph.js';
@@ -32,14 +41,17 @@ const SYSTEM_TYPES: Readonly<Record<string, VariableType>> = {
   response: { type: UNKNOWN },
 };
 
+/** A system variable's type; an own-property read, so a variable called `toString` is no system variable. */
+function systemType(name: string): VariableType | undefined {
+  return Object.hasOwn(SYSTEM_TYPES, name) ? SYSTEM_TYPES[name] : undefined;
+}
+
 /** Where a variable's type comes from: each writer, with the type it gives. */
 interface Written {
   type: ValueType;
   readonly origins: string[];
 }
 
-/** Rounds of inference: a `set` reading a variable another `set` writes needs one more each. */
-const MAX_ROUNDS = 20;
 /** How many origins a message lists before "…". */
 const ORIGINS_SHOWN = 3;
 
@@ -60,7 +72,7 @@ export function checkTypes(
     (locals: readonly string[] = []) =>
     (name: string): VariableType => {
       if (locals.includes(name)) return { type: UNKNOWN };
-      const system = SYSTEM_TYPES[name];
+      const system = systemType(name);
       if (system !== undefined) return system;
       const written = types.get(name);
       if (written === undefined || written.type === UNKNOWN || written.type.length === 0)
@@ -122,15 +134,16 @@ function inferTypes(
   // A variable another `set` writes has no type yet, not an unknown one: it grows as rounds go.
   for (const { write } of computed)
     if (!types.has(write.name)) types.set(write.name, { type: [], origins: [] });
-  // A `set` can read what another writes: repeat until no type grows (types only grow, and are few).
-  for (let round = 0, grew = true; grew && round < MAX_ROUNDS; round++) {
+  // A `set` can read what another writes: repeat until no type grows. Each round that goes on grew
+  // some variable by a kind (or to unknown), so the rounds are bounded by what the types can hold.
+  const rounds = types.size * (KINDS.length + 1) + 1;
+  for (let round = 0, grew = true; grew && round < rounds; round++) {
     grew = false;
     for (const { write, origin, compiled } of computed) {
       const locals = 'expression' in write.value ? (write.value.locals ?? {}) : {};
       const { type } = checkExpressionTypes(compiled, (name) => {
-        const local = locals[name];
-        if (local !== undefined) return { type: local };
-        return { type: (SYSTEM_TYPES[name] ?? types.get(name))?.type ?? UNKNOWN };
+        if (Object.hasOwn(locals, name)) return { type: locals[name] ?? UNKNOWN };
+        return { type: (systemType(name) ?? types.get(name))?.type ?? UNKNOWN };
       });
       if (add(write.name, outsideType(type, declaredType(write.name)), origin)) grew = true;
     }
@@ -164,7 +177,7 @@ function expressionsOf(source: Source): { compiled: CompiledExpression; at: numb
 }
 
 function toFinding(path: YamlPath, problem: TypeProblem, text: string, at: number): TypeFinding {
-  const near = problem.near === undefined ? -1 : text.indexOf(problem.near);
+  const near = problem.near === undefined ? -1 : wordAt(text, problem.near);
   const offset = near >= 0 ? at + near : at >= 0 ? at : undefined;
   return {
     path,
@@ -174,4 +187,10 @@ function toFinding(path: YamlPath, problem: TypeProblem, text: string, at: numbe
     message: problem.message,
     ...(problem.hint !== undefined && { hint: problem.hint }),
   };
+}
+
+/** Where `word` stands in `text` as a whole name or number (`age`, not the start of `agent`); else where it first appears. */
+function wordAt(text: string, word: string): number {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`).exec(text)?.index ?? text.indexOf(word);
 }

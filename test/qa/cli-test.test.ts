@@ -1042,7 +1042,7 @@ cases:
       ),
       // Before any turn: nothing was said.
       '✗ an env the script declares is missing or empty',
-      `    at clock.cases.yaml:${at(cases, 'name: an env the script')}: env.MODE and env.LINE have no value: give values in the case’s env:`,
+      `    at clock.cases.yaml:${at(cases, 'name: an env the script')}: env.MODE and env.LINE have no value: give them values in the case's env`,
       '3 passed, 2 failed',
     ]);
     expect(run.code).toBe(1);

@@ -182,4 +182,80 @@ describe('types checked at load', () => {
       `),
     ).toEqual(['5:30: error: template: unknown function "lenght" (did you mean length?)']);
   });
+
+  it('takes variables named like an object’s methods as variables', () => {
+    expect(
+      problems(yaml`
+        botflow: 1
+        name: methods
+        variables: { toString: '', valueOf: 0 }
+        blocks:
+          calc: { type: bpl, set: { hasOwnProperty: 'valueOf + 1' }, next: done }
+          done: { type: end, text: '{{ toString }} {{ hasOwnProperty * 2 }}' }
+      `),
+    ).toEqual([]);
+  });
+
+  it('lets any variable be compared with empty text (not set yet), and + convert text', () => {
+    expect(
+      problems(yaml`
+        botflow: 1
+        name: set-yet
+        variables: { cl_data: '' }
+        blocks:
+          qty:
+            type: ask
+            text: How many?
+            save: qty
+            expect: number
+            next: unpack
+          unpack:
+            type: bpl
+            split: { from: cl_data, into: [first, age] }
+            set: { next_age: '+age + 1' }
+            next: check
+          check:
+            type: condition
+            branches: [{ if: "qty != '' and next_age > 18", next: done }]
+            else: done
+          done: { type: end }
+      `),
+    ).toEqual([]);
+  });
+
+  it('points at the name itself, not at a longer name that starts like it', () => {
+    expect(
+      problems(yaml`
+        botflow: 1
+        name: columns
+        variables: { agent: 0, age: '' }
+        blocks:
+          check:
+            type: condition
+            branches: [{ if: 'agent > 1 and age > 1', next: done }]
+            else: done
+          done: { type: end }
+      `),
+    ).toEqual([
+      '7:37: error: age is text (its default under variables, line 3), and 1 is a number: > compares numbers with numbers, and text with text (convert it with toNumber(age))',
+    ]);
+  });
+
+  it('follows a long chain of sets to the end, in any order', () => {
+    const chain = Array.from({ length: 25 }, (_, i) => `a${i}: 'a${i + 1}'`).join(', ');
+    expect(
+      problems(yaml`
+        botflow: 1
+        name: chain
+        blocks:
+          calc: { type: bpl, set: { ${chain}, a25: "'t'" }, next: other }
+          other: { type: bpl, set: { a0: '1' }, next: check }
+          check:
+            type: condition
+            branches: [{ if: "a0 == 't'", next: done }]
+            else: done
+          done: { type: end }
+      `),
+    ).toEqual([]);
+  });
 });
