@@ -49,8 +49,17 @@ function stringifyOptions(style: Style) {
   };
 }
 
-/** A value as a node whose strings (keys too) are written as this file writes new text. */
-function nodeOf(document: Document, value: JsonValue | Node | null, place: Place, style: Style): Node {
+/**
+ * A value as a node whose strings (keys too) are written as this file writes new text; `block`
+ * says a block scalar may stand there.
+ */
+function nodeOf(
+  document: Document,
+  value: JsonValue | Node | null,
+  place: Place,
+  style: Style,
+  block: boolean,
+): Node {
   // A value that holds one object twice (a skeleton's two equal branches) is written twice, not aliased.
   const node = isNode(value)
     ? value
@@ -58,7 +67,7 @@ function nodeOf(document: Document, value: JsonValue | Node | null, place: Place
   visit(node, {
     Scalar(_, scalar) {
       if (typeof scalar.value === 'string' && scalar.type === undefined)
-        scalar.type = stringType(scalar.value, style, place.kind !== 'flow');
+        scalar.type = stringType(scalar.value, style, block && place.kind !== 'flow');
     },
   });
   return node;
@@ -68,10 +77,12 @@ function nodeOf(document: Document, value: JsonValue | Node | null, place: Place
  * The text that follows `key:` or `-` for a value in block style (a space and a scalar, or a
  * line break and the nested lines), or the flow text of a value, in the file's style. Lines are
  * indented for the place's column and end with the file's line break; no trailing space.
+ * `block` says a block scalar may stand there: false when a comment follows the value on its
+ * last line, which would read as the text of a block scalar ending there.
  */
-export function render(value: JsonValue | Node | null, place: Place, style: Style): string {
+export function render(value: JsonValue | Node | null, place: Place, style: Style, block = true): string {
   const document = new Document();
-  const node = nodeOf(document, value, place, style);
+  const node = nodeOf(document, value, place, style, block);
   let text: string;
   if (place.kind === 'flow' && isCollection(node)) {
     // A collection with comments inside is written over several lines: they follow the line it starts on.

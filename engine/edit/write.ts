@@ -130,11 +130,18 @@ function replaceScalar(
   const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
   // A block scalar's range takes its line breaks: they stay, the new block ends where its text did.
   const to = block ? syntax.lines.trimBack(end, from) : end;
-  const line = syntax.lines.lineAt(to);
-  const restOfLine = syntax.text.slice(to, syntax.lines.endOf(line));
   // An empty text (a placeholder the form wrote) has no style worth keeping: the new value takes a new one's.
   const kept = node.value === '' ? undefined : node.type;
-  return { from, to, insert: renderScalar(value, kept, place, syntax.style, restOfLine.trim() === '') };
+  return { from, to, insert: renderScalar(value, kept, place, syntax.style, endsItsLine(syntax, to)) };
+}
+
+/**
+ * Nothing but white space follows `offset` on its line, so a block scalar may end there: a comment
+ * after the last line of a block scalar would be read as its text.
+ */
+function endsItsLine(syntax: Syntax, offset: number): boolean {
+  const { lines, text } = syntax;
+  return text.slice(offset, lines.endOf(lines.lineAt(offset))).trim() === '';
 }
 
 /** A map's keys the new value lacks are removed, its other keys written; new keys go after the last kept one. */
@@ -201,7 +208,7 @@ function replaceValue(syntax: Syntax, container: Collection, index: number, valu
   const item = container.items[index];
   const from = isPair(item) ? colonEndOf(syntax, item) : isSeq(container) ? dashEndOf(container, index) : 0;
   const to = Math.max(from, contentEndOf(syntax, container, index));
-  return { from, to, insert: render(value, place, syntax.style) };
+  return { from, to, insert: render(value, place, syntax.style, endsItsLine(syntax, to)) };
 }
 
 /** A new entry in a map: in a block map as lines after `after` (or where `order` puts it), in a flow map rewritten. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { copyBlocks, editScript, type EditOperation } from '../../engine/index.js';
+import { copyBlocks, editScript, type EditOperation, type JsonValue } from '../../engine/index.js';
 import { yaml } from '../support/scripts.js';
 import { WAYS } from './fixtures.js';
 
@@ -243,6 +243,29 @@ describe('set-field', () => {
     expect(
       edited(SCRIPT, { kind: 'set-field', block: 'ask', path: 'expect', value: { pattern: '^[A-Z]' } }),
     ).toBe(SCRIPT.replace('    save: name\n', "    save: name\n    expect:\n      pattern: '^[A-Z]'\n"));
+  });
+
+  test('a text of several lines is a block (`|-`) where nothing follows it on its line, else in double quotes: a comment after it stays a comment', () => {
+    const text = yaml`
+      botflow: 1
+      name: lines
+      blocks:
+        greet:
+          type: message
+          text: Hi
+          buttons: ['Yes', No]   # the choices
+          next: greet
+    `;
+    const buttons = (script: string, value: JsonValue) =>
+      edited(script, { kind: 'set-field', block: 'greet', path: 'buttons', value });
+    const written = (field: string) => text.replace(`buttons: ['Yes', No]`, field);
+    expect(buttons(text, 'two\nlines')).toBe(written('buttons: "two\\nlines"'));
+    expect(buttons(written('buttons: Yes'), ['two\nlines'])).toBe(written('buttons:\n      - "two\\nlines"'));
+    expect(buttons(written('buttons:'), 'two\nlines')).toBe(written('buttons: "two\\nlines"'));
+    const uncommented = text.replace('   # the choices', '');
+    expect(buttons(uncommented, 'two\nlines')).toBe(
+      uncommented.replace(`buttons: ['Yes', No]`, 'buttons: |-\n      two\n      lines'),
+    );
   });
 
   test('a flow collection stays flow, its other values untouched', () => {
