@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import packageJson from '../../package.json' with { type: 'json' };
 
 /** The files `botflow init` writes, by name: a script, its QA cases, the env it needs, how to start. */
 export type ProjectFiles = Readonly<Record<string, string>>;
+
+/** Written only when the folder has none: a project of one's own already says its dependencies. */
+export const PACKAGE_FILE = 'package.json';
 
 /**
  * Where this package's JSON Schemas are: the nearest folder up from this module that holds
@@ -19,13 +23,16 @@ function packageRoot(): string {
   return folder;
 }
 
-/** `$schema=` path from the project's folder: relative, with forward slashes, as editors read it. */
+/**
+ * `$schema=` path from the project's folder: relative, with forward slashes, as editors read it.
+ * A botflow outside the project (npx's cache, a global install) would give a path that breaks when
+ * either moves: the project then points where its own `npm install` puts botflow.
+ */
 function schemaPath(project: string, schema: string): string {
-  const root = packageRoot();
-  // Run through npx, the package sits in npm's cache, which npm cleans: point where
-  // `npm install --save-dev botflow` puts it instead.
-  if (root.split(sep).includes('_npx')) return `node_modules/botflow/${schema}`;
-  return relative(project, join(root, schema)).split(sep).join('/');
+  const path = relative(resolve(project), join(packageRoot(), schema));
+  return path.startsWith('..') || isAbsolute(path)
+    ? `node_modules/botflow/${schema}`
+    : path.split(sep).join('/');
 }
 
 /** A script name from the folder's name: the letters, digits, `-` and `_` of it, or `my-bot`. */
@@ -47,6 +54,19 @@ export function projectName(folder: string): string {
 export function projectFiles(folder: string): ProjectFiles {
   const name = projectName(folder);
   return {
+    [PACKAGE_FILE]: `${JSON.stringify(
+      {
+        name,
+        private: true,
+        scripts: {
+          validate: 'botflow validate bot.yaml bot.cases.yaml',
+          test: 'botflow test bot.cases.yaml --coverage',
+        },
+        devDependencies: { botflow: `^${packageJson.version}` },
+      },
+      null,
+      2,
+    )}\n`,
     'bot.yaml': `# yaml-language-server: $schema=${schemaPath(folder, 'botflow.schema.json')}
 #
 # Greets a client identified by the invitation link: the link's data (?start=1234567) is the
@@ -161,6 +181,7 @@ A chatbot script for [botflow](https://www.npmjs.com/package/botflow), made by \
 | \`.env.example\`   | the env values the script declares (\`env:\`); copy it to \`.env\` and fill it in |
 
 \`\`\`sh
+npm install                                    # botflow, as package.json asks
 npx botflow validate bot.yaml                  # every problem with file:line:col
 npx botflow test bot.cases.yaml --coverage     # replays the cases, lists what no case reaches
 npx botflow studio bot.yaml                    # see, run and edit it in the browser

@@ -168,8 +168,12 @@ export function checkExpressionTypes(
       return NUMBER;
     }
     if (ORDERING.has(operator)) {
-      if (!orderable(left, right))
+      if (!orderable(left, right)) {
         mismatch(`${operator} compares numbers with numbers, and text with text`, left, right);
+      } else if (quotedNumberAgainstText(left, right) || quotedNumberAgainstText(right, left)) {
+        // "9" >= "18" is true: two texts order alphabetically, which is never what a quoted number means.
+        mismatch(`${operator} orders two texts alphabetically ("9" comes after "18")`, left, right);
+      }
       return BOOLEAN;
     }
     if (operator === '==' || operator === '!=') {
@@ -202,7 +206,7 @@ export function checkExpressionTypes(
     const other = subject === left ? right : left;
     problems.push({
       message: `${left.said}, and ${right.said}: ${why}`,
-      ...hintFor(subject, other.type === UNKNOWN ? [] : other.type),
+      ...hintFor(subject, other.type === UNKNOWN ? [] : other.type, other),
       ...(subject.near !== undefined && { near: subject.near }),
     });
   };
@@ -255,9 +259,28 @@ function numericLiteral(value: Typed, accepted: readonly Kind[]): boolean {
   );
 }
 
-/** How to turn the value into what was wanted, when a function does it. */
-function hintFor(value: Typed, wanted: readonly Kind[]): { hint?: string } {
+/** A number written in quotes (`"18"`) against a value known to be text only, never a number. */
+function quotedNumberAgainstText(quoted: Typed, other: Typed): boolean {
+  return (
+    numericLiteral(quoted, NUMBER) &&
+    other.type !== UNKNOWN &&
+    !mayBe(other.type, NUMBER) &&
+    mayBe(other.type, TEXTUAL)
+  );
+}
+
+/**
+ * How to turn the value into what was wanted, when a function does it. Against a number written
+ * in quotes (`other`), the slip is the quotes: drop them, and convert the value if it is text.
+ */
+function hintFor(value: Typed, wanted: readonly Kind[], other?: Typed): { hint?: string } {
   const name = value.node.kind === 'variable' ? value.node.name : undefined;
+  if (other?.node.kind === 'literal' && numericLiteral(other, NUMBER)) {
+    const number = String(other.node.value).trim();
+    if (mayBe(value.type, NUMBER)) return { hint: `write the number without quotes: ${number}` };
+    if (name !== undefined)
+      return { hint: `compare numbers: toNumber(${name}) and ${number} without quotes` };
+  }
   if (name === undefined || value.type === UNKNOWN) return {};
   if (wanted.includes('number') && mayBe(value.type, TEXTUAL)) {
     return { hint: `convert it with toNumber(${name})` };

@@ -152,14 +152,9 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
   }
   findings.push(...checkSources(script.variables ?? {}, nodes, blocks));
   findings.push(...checkEnv(script.env, nodes, blocks, allBlocksValid));
-  // Types are checked only when every expression parses: a parse error is the mistake to fix first.
-  if (
-    !findings.some((finding) => finding.code === 'expression.invalid' || finding.code === 'template.invalid')
-  ) {
-    findings.push(
-      ...checkTypes(script.variables ?? {}, nodes, blocks, (path) => locate(source, path, true).line),
-    );
-  }
+  findings.push(
+    ...checkTypes(script.variables ?? {}, nodes, blocks, (path) => locate(source, path, true).line),
+  );
   return {
     name: script.name,
     description: script.description,

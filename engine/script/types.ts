@@ -128,7 +128,9 @@ function inferTypes(
         continue;
       }
       const compiled = compileExpression(write.value.expression);
+      // One that does not parse is reported as such; what it would write is not known.
       if (compiled.ok) computed.push({ write, origin, compiled });
+      else add(write.name, UNKNOWN, origin);
     }
   }
   // A variable another `set` writes has no type yet, not an unknown one: it grows as rounds go.

@@ -12,14 +12,19 @@ describe('botflow init', () => {
     expect(await runCli(['init', folder])).toEqual({
       code: 0,
       stdout:
-        `wrote bot.yaml, bot.cases.yaml, .env.example, README.md in ${folder}\n` +
-        `next: cd ${folder} && npx botflow validate bot.yaml && npx botflow test bot.cases.yaml\n`,
+        `wrote package.json, bot.yaml, bot.cases.yaml, .env.example, README.md in ${folder}\n` +
+        `next: cd ${folder} && npm install && npx botflow validate bot.yaml && npx botflow test bot.cases.yaml\n`,
       stderr: '',
     });
     const script = await readFile(join(folder, 'bot.yaml'), 'utf8');
-    expect(script.split('\n')[0]).toMatch(
-      /^# yaml-language-server: \$schema=(\.\.\/)+.*botflow\.schema\.json$/,
+    // This botflow is outside the project: the schema is where the project's own install puts it.
+    expect(script.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=node_modules/botflow/botflow.schema.json',
     );
+    expect(JSON.parse(await readFile(join(folder, 'package.json'), 'utf8'))).toMatchObject({
+      name: 'shop-bot',
+      devDependencies: { botflow: expect.stringMatching(/^\^\d+\.\d+\.\d+/) },
+    });
     expect(script).toContain('\nname: shop-bot\n');
     expect(script).toContain('\nstrict: true\n');
     expect(script).toContain('\nenv:\n  CRM_URL: ');
@@ -48,5 +53,17 @@ describe('botflow init', () => {
     // Nothing was written beside the file that was there.
     expect(await readFile(join(folder, 'README.md'), 'utf8')).toBe('# mine\n');
     await expect(readFile(join(folder, 'bot.yaml'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('keeps a package.json of the folder’s own, and says how to add botflow to it', async () => {
+    const folder = await temp.project({ 'package.json': '{ "name": "mine" }\n' });
+    expect(await runCli(['init'], { cwd: folder })).toEqual({
+      code: 0,
+      stdout:
+        'wrote bot.yaml, bot.cases.yaml, .env.example, README.md in .\n' +
+        'next: npm install --save-dev botflow && npx botflow validate bot.yaml && npx botflow test bot.cases.yaml\n',
+      stderr: '',
+    });
+    expect(await readFile(join(folder, 'package.json'), 'utf8')).toBe('{ "name": "mine" }\n');
   });
 });

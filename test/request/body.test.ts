@@ -164,8 +164,8 @@ describe('JSON body', () => {
       `  send:
     type: request
     method: POST
-    url: '{{ env.URL }}/x/{{ name * 2 }}/y'
-    body: { bad: '{{ name * 2 }}', good: '{{ age }}' }
+    url: '{{ env.URL }}/x/{{ response * 2 }}/y'
+    body: { bad: '{{ response * 2 }}', good: '{{ age }}' }
     next: done
   done: { type: end, result: ok }
 `,

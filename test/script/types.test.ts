@@ -75,7 +75,7 @@ describe('types checked at load', () => {
       `),
     ).toEqual([
       '12:23: error: age is a number (block ask, line 7, asks with expect: number), and "18" is text: ' +
-        '== never converts, so it is always false (convert it with toText(age))',
+        '== never converts, so it is always false (write the number without quotes: 18)',
     ]);
   });
 
@@ -257,5 +257,41 @@ describe('types checked at load', () => {
           done: { type: end }
       `),
     ).toEqual([]);
+  });
+
+  it('refuses a number in quotes against text, and says to drop the quotes', () => {
+    expect(
+      problems(yaml`
+        botflow: 1
+        name: quoted
+        variables: { product: '' }
+        blocks:
+          a: { type: ask, text: Age?, save: age, expect: number, next: check }
+          check:
+            type: condition
+            branches: [{ if: 'product >= "18" or age == "18"', next: done }]
+            else: done
+          done: { type: end }
+      `),
+    ).toEqual([
+      '8:23: error: product is text (its default under variables, line 3), and "18" is text: >= orders two texts alphabetically ("9" comes after "18") (compare numbers: toNumber(product) and 18 without quotes)',
+      '8:42: error: age is a number (block a, line 5, asks with expect: number), and "18" is text: == never converts, so it is always false (write the number without quotes: 18)',
+    ]);
+  });
+
+  it('checks the other expressions when one does not parse', () => {
+    expect(
+      problems(yaml`
+        botflow: 1
+        name: both
+        variables: { name: Ann }
+        blocks:
+          calc: { type: bpl, set: { n: 'lenght(name)' }, next: done }
+          done: { type: end, text: '{{ round(name) }} {{ n * 2 }}' }
+      `),
+    ).toEqual([
+      '5:33: error: expression: unknown function "lenght" (did you mean length?)',
+      '6:38: error: name is text (its default under variables, line 3), but round takes a number as its first argument (convert it with toNumber(name))',
+    ]);
   });
 });
