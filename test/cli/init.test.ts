@@ -21,10 +21,12 @@ describe('botflow init', () => {
     expect(script.split('\n')[0]).toBe(
       '# yaml-language-server: $schema=node_modules/botflow/botflow.schema.json',
     );
-    expect(JSON.parse(await readFile(join(folder, 'package.json'), 'utf8'))).toMatchObject({
-      name: 'shop-bot',
-      devDependencies: { botflow: expect.stringMatching(/^\^\d+\.\d+\.\d+/) },
-    });
+    const manifest = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as {
+      name: string;
+      devDependencies: Record<string, string>;
+    };
+    expect(manifest.name).toBe('shop-bot');
+    expect(manifest.devDependencies.botflow).toMatch(/^\^\d+\.\d+\.\d+/);
     expect(script).toContain('\nname: shop-bot\n');
     expect(script).toContain('\nstrict: true\n');
     expect(script).toContain('\nenv:\n  CRM_URL: ');
