@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { startFromLink } from '../channels/invite.js';
 import type { Bot, BotOptions, Script, StartOptions } from '../engine/index.js';
 import { UsageError } from './exit.js';
+import { complain } from './terminal.js';
 
 /** What the host provides a script: env values and the hosts Server Requests may reach. */
 export interface HostOptions {
@@ -147,8 +148,10 @@ export async function scriptWithEnv(
   file: string,
   options: HostOptions,
 ): Promise<{ script: Script; env: Record<string, string> }> {
-  const { loadScript, requireEnv } = await import('../engine/index.js');
+  const { formatProblem, loadScript, requireEnv } = await import('../engine/index.js');
   const script = await loadScript(file, { strict: options.strict === true });
+  // A warning is a likely mistake (a misspelt variable renders empty): said once, before any turn.
+  for (const warning of script.warnings) complain(formatProblem(warning));
   const env = await readEnv(options);
   requireEnv(script, env, 'pass --env NAME=value or --env-from FILE');
   return { script, env };

@@ -48,6 +48,15 @@ describe('--strict on the command line', () => {
     },
   );
 
+  it('without it, lets run go on but says the warning on stderr first', async () => {
+    const { file } = await project();
+    expect(await runCli(['run', file])).toEqual({
+      code: 0,
+      stdout: 'bot: Hello \n— ended at hi\n',
+      stderr: `${warningIn(file)}\n`,
+    });
+  });
+
   it('makes test fail a case file whose script warns', async () => {
     const { folder, file } = await project();
     expect((await runCli(['test', join(folder, 'typo.cases.yaml')])).code).toBe(0);
