@@ -23,6 +23,14 @@ export default tseslint.config(
       'no-console': 'error',
       // A block module declares its codes by augmenting `BlockCodes` with `extends Record<…>`.
       '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
+      // With `import { z }` the command line's bundle (tools/build-cli.ts) keeps every zod locale.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Import zod as `import * as z from 'zod'`.",
+        },
+      ],
     },
   },
   {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compilePattern, PATTERN_LIMIT } from '../engine/pattern.js';
 
 /** One expected bot message: its exact text, or a part of it, a pattern, its buttons. */

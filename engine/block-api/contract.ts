@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CodeInfo, LoadCode } from '../codes.js';
 import type { JsonValue, WayKind } from '../edit/operation.js';
 import type { ValueType } from '../expression/kinds.js';

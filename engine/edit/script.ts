@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { blockDefinition } from '../../blocks/registry.js';
 import type { BlockDefinition, BlockPort } from '../block-api/contract.js';
 import { header } from '../script/header.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_DATA_DEPTH } from '../expression/index.js';
 import { isPrototypeKey } from '../names.js';
 import type { Value } from './types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Block } from '../../blocks/registry.js';
 import type { Source } from '../block-api/contract.js';
 import type { LoadCode } from '../codes.js';

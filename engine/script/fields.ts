@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPrototypeKey } from '../names.js';
 import { parseDuration } from './duration.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envDeclaration } from './env.js';
 import { blockId, scalar, variableName } from './fields.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { blockDefinitions } from '../../blocks/registry.js';
 import { blockId } from './fields.js';
 import { headerSchema } from './header.js';

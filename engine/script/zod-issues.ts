@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { YamlPath } from './yaml-path.js';
 import type { LoadCode } from '../codes.js';
 import { didYouMean } from './suggest.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_NAMES, LinkError } from '../../channels/index.js';
 import { buildInvite, readInvite, type InviteData } from '../../channels/invite.js';
 import { HttpError } from '../../channels/http/errors.js';

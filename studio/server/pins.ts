@@ -1,5 +1,5 @@
 import { open, rm } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import { quote } from '../../channels/error.js';
