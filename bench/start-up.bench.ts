@@ -8,7 +8,7 @@ import { median } from './harness.js';
 import { ms } from './studio.bench.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = `${ROOT}dist/cli/bin.js`;
+const BIN = `${ROOT}dist/cli-bundle/bin.js`;
 const RUNS = Number(process.env.BENCH_START_UP_RUNS ?? 15);
 
 /** What each command is held to, as a multiple of bare Node's start-up. */

@@ -51,7 +51,7 @@ export interface Studio {
 
 /** Starts the built `botflow studio` on a file and resolves with its URL. */
 export async function studioOn(file: string): Promise<Studio> {
-  const child = spawn(process.execPath, [`${ROOT}dist/cli/bin.js`, 'studio', file, '--no-open'], {
+  const child = spawn(process.execPath, [`${ROOT}dist/cli-bundle/bin.js`, 'studio', file, '--no-open'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

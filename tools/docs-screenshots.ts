@@ -43,7 +43,7 @@ class Studio {
 
   /** Starts it in the file's folder on the file's bare name, so no temp path shows on the page. */
   static async start(dir: string, name: string): Promise<Studio> {
-    const child = spawn(process.execPath, [`${ROOT}dist/cli/bin.js`, 'studio', name, '--no-open'], {
+    const child = spawn(process.execPath, [`${ROOT}dist/cli-bundle/bin.js`, 'studio', name, '--no-open'], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -234,7 +234,8 @@ function sentence(error: unknown): string {
 async function main(only: readonly string[]): Promise<void> {
   const unknown = only.find((name) => !SHOTS.some((shot) => shot.name === name));
   if (unknown !== undefined) throw new Error(`no shot is called ${unknown}.`);
-  if (!existsSync(`${ROOT}dist/cli/bin.js`)) throw new Error('no built package: run `npm run build` first.');
+  if (!existsSync(`${ROOT}dist/cli-bundle/bin.js`))
+    throw new Error('no built package: run `npm run build` first.');
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package, or set CHROMIUM_PATH.`);
   }

@@ -13,7 +13,7 @@ import { useTempFolders } from '../support/temp-folders.js';
  */
 
 const temp = useTempFolders('botflow-watch-');
-const BIN = join(ROOT, 'dist/cli/bin.js');
+const BIN = join(ROOT, 'dist/cli-bundle/bin.js');
 /** How long one step may take: a start of the CLI alone can take seconds on two busy cores. */
 const STEP_MS = 15_000;
 

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { ROOT } from './cli.js';
 
-const BIN = `${ROOT}dist/cli/bin.js`;
+const BIN = `${ROOT}dist/cli-bundle/bin.js`;
 
 /** One log line of `serve`, as pino writes it. */
 export type LogLine = Record<string, unknown> & { msg?: string };

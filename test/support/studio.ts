@@ -8,7 +8,7 @@ import { ROOT } from './cli.js';
 import { spawnNode, WatchedProcess } from './serve-process.js';
 import type { TempFolders } from './temp-folders.js';
 
-const BIN = `${ROOT}dist/cli/bin.js`;
+const BIN = `${ROOT}dist/cli-bundle/bin.js`;
 
 /** Debian's chromium package, never a downloaded build; CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
