@@ -28,6 +28,8 @@ const ownUrls: Plugin = {
   name: 'own-import-meta-url',
   setup(build) {
     build.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, async (args) => {
+      // Packages have dist/ folders too; theirs are left as they are.
+      if (relative(root, args.path).startsWith('node_modules')) return undefined;
       const source = await readFile(args.path, 'utf8');
       const fromOut = relative(`${root}${OUT}`, args.path).split('\\').join('/');
       const url = `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`;
