@@ -17,7 +17,13 @@ import {
   VariableLimitError,
   type VariableLimits,
 } from './limits.js';
-import { compileScript, machineFor, stateKind, type ConversationMachine } from './machine.js';
+import {
+  compileScript,
+  machineFor,
+  stateKind,
+  type ConversationEvent,
+  type ConversationMachine,
+} from './machine.js';
 import { drawFor, fixedDraws } from './draw.js';
 import { LIBRARY_ENV_HINT, requireEnv } from './env.js';
 import { secretMasker } from './mask.js';
@@ -318,32 +324,32 @@ export class Bot {
         message: `the reply was ${text.length} characters long; only the first ${reply.length} were read`,
       });
     }
-    return this.turns.run(
-      {
-        key,
-        expected: record?.version,
-        marks: marksAfter(stored, mark),
-        before: this.turns.variablesOf(stored),
-      },
-      { snapshot: this.turns.restore(key, stored) },
-      { type: 'reply', text: reply },
-      notes,
-    );
+    return this.goOn(key, record?.version, stored, mark, { type: 'reply', text: reply }, notes);
   }
 
   private async resumeNow(key: string): Promise<Turn | undefined> {
     const { record, stored, notes } = await this.read(key);
     if (!stored || stateKind(this.machine, stored.b) !== 'waiting') return undefined;
+    return this.goOn(key, record?.version, stored, undefined, { type: 'resume' }, [
+      ...notes,
+      ...this.versionNotes(stored),
+    ]);
+  }
+
+  /** A turn of a stored conversation that waits: a reply to it, or its question said again. */
+  private goOn(
+    key: string,
+    expected: number | undefined,
+    stored: StoredConversation,
+    mark: string | undefined,
+    event: ConversationEvent,
+    notes: readonly Diagnostic[],
+  ): Promise<Turn> {
     return this.turns.run(
-      {
-        key,
-        expected: record?.version,
-        marks: marksAfter(stored, undefined),
-        before: this.turns.variablesOf(stored),
-      },
+      { key, expected, marks: marksAfter(stored, mark), before: this.turns.variablesOf(stored) },
       { snapshot: this.turns.restore(key, stored) },
-      { type: 'resume' },
-      [...notes, ...this.versionNotes(stored)],
+      event,
+      notes,
     );
   }
 
