@@ -2,10 +2,9 @@ import * as z from 'zod';
 import type { Block } from '../../blocks/registry.js';
 import type { Source } from '../block-api/contract.js';
 import type { LoadCode } from '../codes.js';
-import { compileExpression } from '../expression/index.js';
 import { IDENTIFIER, isIdentifier, isPrototypeKey } from '../names.js';
-import { parseTemplate } from '../template/index.js';
 import type { GraphNode } from './graph.js';
+import { expressionsOf } from './sources.js';
 import { closest } from './suggest.js';
 import type { YamlPath } from './yaml-path.js';
 
@@ -142,15 +141,7 @@ export function checkEnv(
 
 /** The env reads of one expression or template; none for a text that does not parse. */
 function envReads(source: Source): EnvRead[] {
-  if (source.kind === 'expression') {
-    const compiled = compileExpression(source.text);
-    return compiled.ok ? readsIn(compiled.paths, source.text, 0) : [];
-  }
-  const template = parseTemplate(source.text);
-  if (Array.isArray(template)) return [];
-  return template.parts.flatMap((part) =>
-    part.kind === 'placeholder' ? readsIn(part.expression.paths, source.text, part.offset) : [],
-  );
+  return expressionsOf(source).flatMap(({ compiled, at }) => readsIn(compiled.paths, source.text, at));
 }
 
 /** The env reads among an expression's member paths (`env.CRM_URL`, `env["a-b"]`, or `env` alone). */

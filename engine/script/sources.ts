@@ -1,5 +1,6 @@
 import type { Block } from '../../blocks/registry.js';
 import type { BlockDefinition, Source } from '../block-api/contract.js';
+import type { CompiledExpression } from '../expression/types.js';
 import type { YamlPath } from './yaml-path.js';
 import type { LoadCode } from '../codes.js';
 import { compileExpression } from '../expression/index.js';
@@ -27,6 +28,24 @@ function read(
   }
   const template = parseTemplate(source.text);
   return Array.isArray(template) ? { problems: template } : { variables: templateVariables(template) };
+}
+
+/**
+ * The expressions of a source that parse, each with the offset in the source's text it starts at:
+ * the source itself, or a template's placeholders. What does not parse is `read`'s to report.
+ */
+export function expressionsOf(source: Source): { compiled: CompiledExpression; at: number }[] {
+  if (source.kind === 'expression') {
+    const compiled = compileExpression(source.text);
+    return compiled.ok ? [{ compiled, at: 0 }] : [];
+  }
+  const template = parseTemplate(source.text);
+  if (Array.isArray(template)) return [];
+  return template.parts.flatMap((part) => {
+    if (part.kind !== 'placeholder') return [];
+    const at = source.text.indexOf(part.expression.source, part.offset);
+    return [{ compiled: part.expression, at: at < 0 ? part.offset : at }];
+  });
 }
 
 /**

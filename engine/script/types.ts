@@ -1,5 +1,5 @@
 import type { Block } from '../../blocks/registry.js';
-import type { Source, Write } from '../block-api/contract.js';
+import type { Write } from '../block-api/contract.js';
 import type { LoadCode } from '../codes.js';
 import { checkExpressionTypes, type TypeProblem, type VariableType } from '../expression/check.js';
 import { compileExpression } from '../expression/compile.js';
@@ -14,8 +14,8 @@ import {
   type ValueType,
 } from '../expression/kinds.js';
 import type { CompiledExpression } from '../expression/types.js';
-import { parseTemplate } from '../template/index.js';
 import type { GraphNode } from './graph.js';
+import { expressionsOf } from './sources.js';
 import type { YamlPath } from './yaml-path.js';
 
 /** A type mistake found at load, before a position is given to it. */
@@ -161,21 +161,6 @@ function outsideType(type: ValueType, declared: ValueType | undefined): ValueTyp
 function describeOrigins(origins: readonly string[]): string {
   const shown = origins.slice(0, ORIGINS_SHOWN).join('; ');
   return origins.length > ORIGINS_SHOWN ? `${shown}; …` : shown;
-}
-
-/** The expressions of a source with their offsets in its text: itself, or a template's placeholders. */
-function expressionsOf(source: Source): { compiled: CompiledExpression; at: number }[] {
-  if (source.kind === 'expression') {
-    const compiled = compileExpression(source.text);
-    return compiled.ok ? [{ compiled, at: 0 }] : [];
-  }
-  const template = parseTemplate(source.text);
-  if (Array.isArray(template)) return [];
-  return template.parts.flatMap((part) =>
-    part.kind === 'placeholder'
-      ? [{ compiled: part.expression, at: source.text.indexOf(part.expression.source, part.offset) }]
-      : [],
-  );
 }
 
 function toFinding(path: YamlPath, problem: TypeProblem, text: string, at: number): TypeFinding {
