@@ -15,6 +15,8 @@ export interface DecodedStart {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** First characters botflow keeps for itself: `_` begins a signed value, `-` a start token. */
+const RESERVED_FIRST = /^[_-]/;
 const OPEN_BRACE = 0x7b;
 
 /** The variables a valid payload seeds, as own properties only. */
@@ -30,7 +32,9 @@ export function payloadVariables(payload: ShortKeyPayload): Record<string, Paylo
 /**
  * Decodes the data of an invitation link (docs/invitation-links.md, "The payload"). Never throws: a value that is not an
  * encoded payload is a plain client id; one that looks encoded (Base64URL of text starting with
- * `{`) but is broken is a plain id as well, with an error diagnostic, and seeds nothing else.
+ * `{`) but is broken is a plain id as well, with an error diagnostic, and seeds nothing else. A
+ * value beginning with `_` or `-` is no plain id (those begin signed values and start tokens,
+ * which decodeStart reads): an error diagnostic, and it seeds nothing.
  */
 export function decodeStartParam(startParam: string): DecodedStart {
   if (startParam.length > START_VALUE_LIMIT) {
@@ -43,6 +47,15 @@ export function decodeStartParam(startParam: string): DecodedStart {
     };
   }
   if (startParam === '') return { startParam, payload: null, variables: {}, diagnostics: [] };
+  if (RESERVED_FIRST.test(startParam)) {
+    const message = `the start value begins with "${startParam.charAt(0)}", which botflow keeps for signed values and start tokens, and is not one this bot reads; it seeded nothing`;
+    return {
+      startParam,
+      payload: null,
+      variables: {},
+      diagnostics: [{ severity: 'error', code: 'start.reserved', message }],
+    };
+  }
 
   const plainId = (diagnostics: Diagnostic[] = []): DecodedStart => ({
     startParam,

@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { BotflowError } from '../error.js';
 import type { HttpClient } from '../http/types.js';
-import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
+import { checkLinkSecrets, LinkSecretError } from '../links/signed.js';
+import { decodeStart, expiryProblem } from '../links/start.js';
+import { PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
 import type { Script } from '../script/script.js';
 import { MemoryStore } from '../store/memory.js';
 import type { SessionStore } from '../store/types.js';
@@ -79,6 +81,16 @@ export interface BotOptions {
    * one to take a chosen branch of a random block. Each is a number from 0 up to (not including) 1.
    */
   readonly draws?: Readonly<Record<string, number>>;
+  /**
+   * The secrets signed start values are checked with, newest first (docs/invitation-links.md,
+   * "Signed links"); each at least 16 bytes of UTF-8. Masked as `***` like env values.
+   */
+  readonly linkSecrets?: readonly string[];
+  /**
+   * `required`: a start seeds variables only from a valid signed value, as the script's
+   * `links: { signed: required }` asks (either one makes it required). Needs `linkSecrets`.
+   */
+  readonly signedLinks?: 'required' | 'optional';
 }
 
 export interface StartOptions {
@@ -134,9 +146,21 @@ export class Bot {
   private readonly queue: KeyedQueue;
   private readonly limits: VariableLimits;
   private readonly turns: TurnRunner;
+  private readonly linkSecrets: readonly string[];
+  private readonly signedRequired: boolean;
+  private readonly now: () => Date;
 
   constructor(options: BotOptions) {
     requireEnv(options.script, options.env ?? {}, LIBRARY_ENV_HINT);
+    this.linkSecrets = options.linkSecrets?.length ? checkLinkSecrets(options.linkSecrets) : [];
+    this.signedRequired =
+      signedPolicy(options.signedLinks) === 'required' || options.script.signedLinks === 'required';
+    if (this.signedRequired && this.linkSecrets.length === 0) {
+      throw new LinkSecretError(
+        'signed links are required, but the bot was given no link secret to check them with (BOTFLOW_LINK_SECRET)',
+      );
+    }
+    this.now = options.clock ?? (() => new Date());
     this.script = options.script;
     this.store = options.store ?? new MemoryStore();
     this.defaults = defaultVariables(options.script);
@@ -147,7 +171,7 @@ export class Bot {
     const draws = fixedDraws(options.draws, new Set(options.script.blocks.keys()));
     const runtime: StepRuntime = {
       env: options.env ?? {},
-      now: options.clock ?? (() => new Date()),
+      now: this.now,
       stepCap: limitOption('stepCap', options.stepCap, 1000),
       tracing: options.trace ?? false,
       draw: (key, block) => draws.get(block) ?? drawFor(options.script.name, key, block),
@@ -162,7 +186,7 @@ export class Bot {
     });
     this.onStart = startPolicy(options.onStart);
     this.queue = new KeyedQueue(limitOption('maxQueuedTurns', options.maxQueuedTurns, 100));
-    this.mask = secretMasker(Object.values(options.env ?? {}));
+    this.mask = secretMasker([...Object.values(options.env ?? {}), ...this.linkSecrets]);
     this.turns = new TurnRunner({
       machine: this.machine,
       store: this.store,
@@ -239,6 +263,7 @@ export class Bot {
       ...seed.variables,
       channel: options.channel ?? '',
       startParam: options.startParam ?? '',
+      linkVerified: seed.verified,
     };
     const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
     if (breach) throw new VariableLimitError(breach);
@@ -365,17 +390,38 @@ export class Bot {
     ];
   }
 
+  /**
+   * What a start seeds, and whether it is verified: the one place `linkVerified` is decided. Only a
+   * valid signed start value is; a payload handed to `start` is the host's word, never verified.
+   */
   private seed(options: StartOptions): {
     variables: Readonly<Record<string, Value>>;
     diagnostics: readonly Diagnostic[];
+    verified: boolean;
   } {
-    if (options.payload === undefined) return decodeStartParam(options.startParam ?? '');
+    if (options.payload === undefined) {
+      return decodeStart(options.startParam ?? '', {
+        secrets: this.linkSecrets,
+        now: this.now(),
+        required: this.signedRequired,
+      });
+    }
     // A flood of `v` names is refused by its count, before each name is checked and copied.
     const flood = countBreach(Object.keys(payloadVariablesField(options.payload)).length, this.limits);
     if (flood) throw new VariableLimitError(flood);
     const read = readShortKeyPayload(options.payload);
     if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
-    return { variables: payloadVariables(read.payload), diagnostics: read.warnings };
+    const refusal: Pick<Diagnostic, 'code' | 'message'> | undefined =
+      expiryProblem(read.payload, this.now()) ??
+      (this.signedRequired
+        ? {
+            code: 'start.unsigned',
+            message:
+              'signed links are required, and a payload given to start is not signed; it seeded nothing',
+          }
+        : undefined);
+    if (refusal) return { variables: {}, diagnostics: [{ severity: 'error', ...refusal }], verified: false };
+    return { variables: payloadVariables(read.payload), diagnostics: read.warnings, verified: false };
   }
 }
 
@@ -387,6 +433,19 @@ function startPolicy(policy: BotOptions['onStart']): NonNullable<BotOptions['onS
     throw new BotflowError(
       'bot.bad-option',
       `the bot's onStart must be restart, resume or ignore, not ${JSON.stringify(policy)}`,
+    );
+  }
+  return policy;
+}
+
+const SIGNED_POLICIES = ['required', 'optional'] as const;
+
+function signedPolicy(policy: BotOptions['signedLinks']): NonNullable<BotOptions['signedLinks']> {
+  if (policy === undefined) return 'optional';
+  if (!SIGNED_POLICIES.includes(policy)) {
+    throw new BotflowError(
+      'bot.bad-option',
+      `the bot's signedLinks must be required or optional, not ${JSON.stringify(policy)}`,
     );
   }
   return policy;
