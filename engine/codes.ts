@@ -528,7 +528,8 @@ export const CODES = {
   'link.bad-data': {
     from: 'link',
     thrown: 'LinkError',
-    meaning: 'The link data has a character outside A-Z, a-z, 0-9, `_` and `-`.',
+    meaning:
+      'The link data has a character outside A-Z, a-z, 0-9, `_` and `-`, or is a plain id beginning with `_` or `-` (kept for signed values and start tokens).',
     fix: 'Encode the data with `encodePayload`, or keep to the alphabet.',
   },
   'link.data-too-long': {

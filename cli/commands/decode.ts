@@ -1,15 +1,27 @@
 import { Command } from 'commander';
 import type { ChannelName } from '../../channels/index.js';
 import { readInvite } from '../../channels/invite.js';
-import type { DecodedStart } from '../../engine/index.js';
+import type { CheckedStart, SignatureState } from '../../engine/index.js';
 import { ExitCode } from '../exit.js';
+import { addSecretOption, LINK_SECRET_VARIABLE, readLinkSecrets, type SecretOptions } from '../options.js';
 import { say } from '../terminal.js';
 
-function formatText(channel: ChannelName | null, name: string | null, decoded: DecodedStart): string {
+/** What each signature state means for the bot: whether `linkVerified` is set, and whether it seeds. */
+const SIGNATURE_MEANING: Readonly<Record<SignatureState, string>> = {
+  valid: 'signed with a link secret: the bot seeds it and sets linkVerified to true',
+  invalid: 'edited, or signed with another secret: the bot seeds nothing but startParam',
+  expired: 'signed, but past its expiry: the bot seeds nothing but startParam',
+  missing:
+    'not signed: linkVerified is false, and a bot that requires signed links seeds nothing but startParam',
+  unchecked: `signed, but not checked: give the secret (${LINK_SECRET_VARIABLE} or --secret-from) to check it`,
+};
+
+function formatText(channel: ChannelName | null, name: string | null, decoded: CheckedStart): string {
   const lines = [
     ...(channel === null ? [] : [`channel:    ${channel} (${name ?? ''})`]),
     `start data: ${decoded.startParam === '' ? '(none)' : decoded.startParam}`,
     `payload:    ${decoded.payload === null ? '(none: a plain client id)' : JSON.stringify(decoded.payload)}`,
+    `signature:  ${decoded.signature} (${SIGNATURE_MEANING[decoded.signature]})`,
     'variables:',
     ...Object.entries(decoded.variables).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
     ...decoded.diagnostics.map((d) => `${d.severity}: ${d.message}`),
@@ -18,12 +30,18 @@ function formatText(channel: ChannelName | null, name: string | null, decoded: D
 }
 
 export function decodeCommand(): Command {
-  return new Command('decode')
-    .description('Show the payload of an invitation link (or of its data) and the variables it seeds.')
+  return addSecretOption(new Command('decode'))
+    .description(
+      'Show the payload of an invitation link (or of its data), its signature and the variables it seeds.',
+    )
     .argument('<link-or-data>', 'an invitation link, or the data after its keyword')
-    .option('--json', 'print one JSON object: { channel, startParam, payload, variables, diagnostics }')
-    .action((input: string, options: { json?: boolean }) => {
-      const { channel, name, decoded } = readInvite(input);
+    .option(
+      '--json',
+      'print one JSON object: { channel, startParam, payload, signature, linkVerified, variables, diagnostics }',
+    )
+    .action(async (input: string, options: SecretOptions & { json?: boolean }) => {
+      const secrets = await readLinkSecrets(options);
+      const { channel, name, decoded } = readInvite(input, { secrets });
       say(
         options.json
           ? JSON.stringify(
@@ -31,6 +49,8 @@ export function decodeCommand(): Command {
                 channel,
                 startParam: decoded.startParam,
                 payload: decoded.payload,
+                signature: decoded.signature,
+                linkVerified: decoded.verified,
                 variables: decoded.variables,
                 diagnostics: decoded.diagnostics,
               },

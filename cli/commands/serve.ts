@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
 import { BotflowError, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
-import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
+import { addHostOptions, botFor, readEnv, readLinkSecrets, type HostOptions } from '../options.js';
 import { nonEmpty, setting } from '../serve/environment.js';
 import { serveLogger } from '../serve/logger.js';
 import {
@@ -20,6 +20,7 @@ interface ServeOptions extends HostOptions {
   host: string;
   telegramToken?: string;
   store: string;
+  requireSignedLinks?: boolean;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -48,6 +49,10 @@ export function serveCommand(): Command {
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
     )
+    .option(
+      '--require-signed-links',
+      'seed variables only from signed invitation links (like links: { signed: required } in the script)',
+    )
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -65,8 +70,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   }
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
+  const linkSecrets = await readLinkSecrets(options);
   const secrets = [
     ...Object.values(env),
+    ...linkSecrets,
     ...WEBHOOK_SECRET_VARIABLES.map((name) => process.env[name] ?? ''),
     ...storeSecrets(options.store),
     telegramToken ?? '',
@@ -79,7 +86,11 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   // Until the bot is up, a failure leaves nothing behind: a store file made for it is removed.
   let started = false;
   try {
-    const bot = await botFor(file, options, { store: opened.store });
+    const bot = await botFor(file, options, {
+      store: opened.store,
+      linkSecrets,
+      ...(options.requireSignedLinks === true && { signedLinks: 'required' }),
+    });
     const username = telegramWebhook && (await telegramUsername(bot, telegramWebhook.token, log));
     const webhooks = webhooksFrom(
       { ...process.env, TELEGRAM_TOKEN: telegramToken },

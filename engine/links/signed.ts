@@ -47,12 +47,14 @@ export class SigningError extends BotflowError {
 
 /**
  * Checks link secrets (newest first): at least one, each at least MIN_SECRET_BYTES of UTF-8 with
- * no line break. Throws a LinkSecretError naming the secret by its place, never by its value.
+ * no line break. Throws a LinkSecretError naming the secret by its place (and `source`, where it
+ * was read), never by its value.
  */
-export function checkLinkSecrets(secrets: readonly string[]): readonly string[] {
-  if (secrets.length === 0) throw new LinkSecretError('no link secret was given');
+export function checkLinkSecrets(secrets: readonly string[], source?: string): readonly string[] {
+  const where = source === undefined ? '' : ` in ${source}`;
+  if (secrets.length === 0) throw new LinkSecretError(`no link secret was given${where}`);
   secrets.forEach((secret, index) => {
-    const which = secrets.length === 1 ? 'the link secret' : `link secret ${index + 1}`;
+    const which = `${secrets.length === 1 ? 'the link secret' : `link secret ${index + 1}`}${where}`;
     if (secret === '') throw new LinkSecretError(`${which} is empty`);
     if (/[\r\n]/.test(secret)) throw new LinkSecretError(`${which} holds a line break`);
     const bytes = Buffer.byteLength(secret, 'utf8');
