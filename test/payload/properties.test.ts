@@ -69,13 +69,15 @@ describe('codec properties', () => {
       fc.property(anyText, (startParam) => {
         const decoded = decodeStartParam(startParam);
         expect(decoded.startParam).toBe(startParam);
-        if (
-          decoded.payload === null &&
-          startParam !== '' &&
-          decoded.diagnostics.every((d) => d.code !== 'start.too-long')
-        ) {
+        const refused = decoded.diagnostics.some(
+          (d) => d.code === 'start.too-long' || d.code === 'start.reserved',
+        );
+        // `_` and `-` begin signed values and start tokens: never a plain id.
+        expect(refused || !/^[_-]/.test(startParam)).toBe(true);
+        if (decoded.payload === null && startParam !== '' && !refused) {
           expect(decoded.variables).toEqual({ clientExternalId: startParam });
         }
+        if (refused) expect(decoded.variables).toEqual({});
         for (const key of Object.keys(decoded.variables))
           expect(['__proto__', 'constructor', 'prototype']).not.toContain(key);
       }),
