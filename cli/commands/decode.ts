@@ -8,12 +8,11 @@ import { say } from '../terminal.js';
 
 /** What each signature state means for the bot: whether `linkVerified` is set, and whether it seeds. */
 const SIGNATURE_MEANING: Readonly<Record<SignatureState, string>> = {
-  valid: 'signed with a link secret: the bot seeds it and sets linkVerified to true',
-  invalid: 'edited, or signed with another secret: the bot seeds nothing but startParam',
-  expired: 'signed, but past its expiry: the bot seeds nothing but startParam',
-  missing:
-    'not signed: linkVerified is false, and a bot that requires signed links seeds nothing but startParam',
-  unchecked: `signed, but not checked: give the secret (${LINK_SECRET_VARIABLE} or --secret-from) to check it`,
+  valid: 'signed with a link secret: it seeds, and linkVerified is true',
+  invalid: 'edited, or signed with another secret: it seeds nothing but startParam',
+  expired: 'past its expiry: it seeds nothing but startParam',
+  missing: 'not signed: linkVerified is false; it seeds nothing where signed links are required',
+  unchecked: `signed, but not checked: give ${LINK_SECRET_VARIABLE} or --secret-from`,
 };
 
 function formatText(channel: ChannelName | null, name: string | null, decoded: CheckedStart): string {

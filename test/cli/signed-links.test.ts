@@ -66,7 +66,7 @@ describe('botflow link --sign and botflow decode', () => {
 
     const text = await runCli(['decode', link], withSecret(NEW_SECRET));
     expect(text.stdout).toContain(
-      'signature:  valid (signed with a link secret: the bot seeds it and sets linkVerified to true)',
+      'signature:  valid (signed with a link secret: it seeds, and linkVerified is true)',
     );
     expect(text.stdout + text.stderr).not.toContain(NEW_SECRET);
   });
