@@ -13,8 +13,8 @@ export type SignatureState = 'valid' | 'invalid' | 'missing' | 'expired' | 'unch
 export interface StartCheck {
   /** The link secrets, newest first, already checked (checkLinkSecrets); none: nothing is verified. */
   readonly secrets?: readonly string[];
-  /** The time an expiry is measured against (default: now). */
-  readonly now?: Date;
+  /** The clock an expiry is measured by (default: the system's); read only for a value with one. */
+  readonly clock?: () => Date;
   /** Seed only from a valid signed value: anything else seeds nothing but `startParam`. */
   readonly required?: boolean;
 }
@@ -33,7 +33,7 @@ export interface CheckedStart extends DecodedStart {
  * nothing; its payload is still told, for `botflow decode`. Never throws.
  */
 export function decodeStart(startParam: string, check: StartCheck = {}): CheckedStart {
-  const { secrets = [], now = new Date(), required = false } = check;
+  const { secrets = [], clock = () => new Date(), required = false } = check;
   const parts = splitSigned(startParam);
   if (parts.kind === 'malformed') {
     return refused(decodeStartParam(''), startParam, 'invalid', {
@@ -50,7 +50,7 @@ export function decodeStart(startParam: string, check: StartCheck = {}): Checked
   }
   const decoded = decodeStartParam(parts.kind === 'signed' ? parts.data : startParam);
   const signature = stateOf(parts.kind, secrets);
-  const expired = expiryProblem(decoded.payload, now);
+  const expired = expiryProblem(decoded.payload, clock);
   if (expired) return refused(decoded, startParam, signature === 'valid' ? 'expired' : signature, expired);
   if (required && signature !== 'valid' && startParam !== '') {
     return refused(decoded, startParam, signature, {
@@ -64,13 +64,16 @@ export function decodeStart(startParam: string, check: StartCheck = {}): Checked
   return { ...decoded, startParam, signature, verified: signature === 'valid' };
 }
 
-/** The `start.expired` problem of a payload whose `x` has passed at `now`; the link works before that second, not from it. */
+/**
+ * The `start.expired` problem of a payload whose `x` has passed by `clock`; the link works before
+ * that second, not from it. The clock is read only for a payload with an expiry.
+ */
 export function expiryProblem(
   payload: ShortKeyPayload | null,
-  now: Date,
+  clock: () => Date,
 ): Pick<Diagnostic, 'code' | 'message'> | undefined {
   const expiry = payload?.x;
-  if (expiry === undefined || now.getTime() < expiry * 1000) return undefined;
+  if (expiry === undefined || clock().getTime() < expiry * 1000) return undefined;
   return {
     code: 'start.expired',
     message: `the link expired at ${new Date(expiry * 1000).toISOString()}; it seeded nothing`,

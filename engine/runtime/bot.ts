@@ -402,7 +402,7 @@ export class Bot {
     if (options.payload === undefined) {
       return decodeStart(options.startParam ?? '', {
         secrets: this.linkSecrets,
-        now: this.now(),
+        clock: this.now,
         required: this.signedRequired,
       });
     }
@@ -412,7 +412,7 @@ export class Bot {
     const read = readShortKeyPayload(options.payload);
     if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
     const refusal: Pick<Diagnostic, 'code' | 'message'> | undefined =
-      expiryProblem(read.payload, this.now()) ??
+      expiryProblem(read.payload, this.now) ??
       (this.signedRequired
         ? {
             code: 'start.unsigned',

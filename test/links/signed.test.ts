@@ -96,7 +96,7 @@ describe('signed start values', () => {
   it('expire at the second in `x`, measured by the clock given', () => {
     const expiresAt = 1_800_000_000;
     const value = signData(encodePayload({ externalId: '42', expiresAt }), [NEW_SECRET]);
-    const at = (ms: number) => decodeStart(value, { secrets: [NEW_SECRET], now: new Date(ms) });
+    const at = (ms: number) => decodeStart(value, { secrets: [NEW_SECRET], clock: () => new Date(ms) });
     expect(at(expiresAt * 1000 - 1)).toMatchObject({
       signature: 'valid',
       verified: true,
@@ -107,10 +107,10 @@ describe('signed start values', () => {
     expect(expired.diagnostics.map((d) => d.code)).toEqual(['start.expired']);
     // `x` is no variable, and an unsigned payload's expiry is honoured too.
     const unsigned = encodePayload({ externalId: '42', expiresAt });
-    expect(decodeStart(unsigned, { now: new Date(expiresAt * 1000 - 1) }).variables).toEqual({
+    expect(decodeStart(unsigned, { clock: () => new Date(expiresAt * 1000 - 1) }).variables).toEqual({
       clientExternalId: '42',
     });
-    expect(decodeStart(unsigned, { now: new Date(expiresAt * 1000) })).toMatchObject({
+    expect(decodeStart(unsigned, { clock: () => new Date(expiresAt * 1000) })).toMatchObject({
       signature: 'missing',
       variables: {},
     });
