@@ -11,7 +11,7 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     { method: 'GET', path: '/api/script', handle: () => context.current().model },
     ...coverageRoutes(context),
     ...simulatorRoutes(context),
-    ...linkRoutes(),
+    ...linkRoutes(context),
     ...pinRoutes(context),
     ...editRoutes(context),
   ];
