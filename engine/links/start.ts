@@ -36,7 +36,8 @@ export function decodeStart(startParam: string, check: StartCheck = {}): Checked
   const { secrets = [], clock = () => new Date(), required = false } = check;
   const parts = splitSigned(startParam);
   if (parts.kind === 'malformed') {
-    return refused(decodeStartParam(''), startParam, 'invalid', {
+    const nothing: DecodedStart = { startParam, payload: null, variables: {}, diagnostics: [] };
+    return refused(nothing, startParam, 'invalid', {
       code: 'start.bad-signed',
       message: `the start value begins with "_" like a signed value, but ${parts.reason}; it seeded nothing`,
     });

@@ -68,6 +68,10 @@ describe('the bot and signed start values', () => {
     });
     expect((await bot.start('a', { startParam: '42' })).variables.clientExternalId).toBe('');
     expect(() => createBot({ script: ECHO(), signedLinks: 'required' })).toThrow(LinkSecretError);
+    expect(() =>
+      createBot({ script: ECHO(), signedLinks: 'always' as 'required', linkSecrets: secrets }),
+    ).toThrow(/^the bot's signedLinks must be required or optional, not "always"$/);
+    expect(() => createBot({ script: ECHO(), linkSecrets: ['short'] })).toThrow(/is 5 bytes long/);
     expect(() => createBot({ script: ECHO('links: { signed: required }') })).toThrow(
       /signed links are required, but the bot was given no link secret/,
     );
