@@ -61,6 +61,13 @@ export { StoreUncertainError, StoreUnavailableError } from './store/unavailable.
 export { ConversationBusyError } from './store/busy.js';
 export type { SessionStore, StoredRecord, Unlock } from './store/types.js';
 export {
+  LINK_RECORD_BYTES,
+  type LinkRecord,
+  type LinkStore,
+  type LinkTimes,
+  type ListedLink,
+} from './store/links.js';
+export {
   createHttpClient,
   createTransport,
   DEFAULT_MAX_RESPONSE_BYTES,
