@@ -78,3 +78,8 @@ export function checkLinkRecord(id: string, data: string, times: LinkTimes): voi
 export function isLive(expiresAt: number | undefined, now: number): boolean {
   return expiresAt === undefined || expiresAt > now;
 }
+
+/** Whether a session store keeps links too (every store of botflow's own does). */
+export function isLinkStore(store: object): store is LinkStore {
+  return 'visitLink' in store && typeof store.visitLink === 'function';
+}
