@@ -692,6 +692,13 @@ export const CODES = {
     meaning: '`botflow run` had a `--say` left after the conversation ended; it was not sent.',
     fix: 'Drop the extra `--say`, or check why the conversation ended early.',
   },
+  'qr.unwritable': {
+    from: 'cli',
+    thrown: 'BotflowError',
+    meaning:
+      '`botflow link --qr-svg FILE` could not write the file (no such folder, no permission); nothing was left half-written.',
+    fix: 'Name a file in a folder that exists and that you may write to.',
+  },
   'serve.listen': {
     from: 'cli',
     thrown: 'BotflowError',
