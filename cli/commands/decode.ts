@@ -3,7 +3,7 @@ import type { ChannelName } from '../../channels/index.js';
 import { readInvite } from '../../channels/invite.js';
 import type { DecodedStart } from '../../engine/index.js';
 import { resolveStartToken } from '../../engine/links/token-store.js';
-import { ExitCode } from '../exit.js';
+import { ExitCode, UsageError } from '../exit.js';
 import { say } from '../terminal.js';
 
 /** What the data is: a start token, an encoded payload, a plain client id, or nothing usable. */
@@ -55,34 +55,42 @@ async function withStore(decoded: DecodedStart, spec: string | undefined): Promi
 }
 
 export function decodeCommand(): Command {
-  return new Command('decode')
-    .description('Show the payload of an invitation link (or of its data) and the variables it seeds.')
-    .argument('<link-or-data>', 'an invitation link, or the data after its keyword')
-    .option('--json', 'print one JSON object: { channel, kind, startParam, payload, variables, diagnostics }')
-    .option(
-      '--store <store>',
-      'read a start token’s payload from this store (sqlite:PATH or redis://HOST:PORT)',
-    )
-    .action(async (input: string, options: { json?: boolean; store?: string }) => {
-      const { channel, name, decoded: read } = readInvite(input);
-      const decoded = await withStore(read, options.store);
-      say(
-        options.json
-          ? JSON.stringify(
-              {
-                channel,
-                kind: kindOf(decoded),
-                startParam: decoded.startParam,
-                payload: decoded.payload,
-                variables: decoded.variables,
-                diagnostics: decoded.diagnostics,
-              },
-              null,
-              2,
-            )
-          : formatText(channel, name, decoded, options.store !== undefined),
-      );
-      // A broken payload still decodes (as a plain id), but the designer's link is wrong.
-      if (decoded.diagnostics.some((d) => d.severity === 'error')) process.exitCode = ExitCode.Failure;
-    });
+  return (
+    new Command('decode')
+      .description('Show the payload of an invitation link (or of its data) and the variables it seeds.')
+      .argument('<link-or-data>', 'an invitation link, or the data after its keyword')
+      .option(
+        '--json',
+        'print one JSON object: { channel, kind, startParam, payload, variables, diagnostics }',
+      )
+      .option(
+        '--store <store>',
+        'read a start token’s payload from this store (sqlite:PATH or redis://HOST:PORT)',
+      )
+      // A start token begins with `-`: it is taken as the argument, not refused as an unknown option.
+      .allowUnknownOption()
+      .action(async (input: string, options: { json?: boolean; store?: string }) => {
+        if (input.startsWith('--')) throw new UsageError(`unknown option ${JSON.stringify(input)}`);
+        const { channel, name, decoded: read } = readInvite(input);
+        const decoded = await withStore(read, options.store);
+        say(
+          options.json
+            ? JSON.stringify(
+                {
+                  channel,
+                  kind: kindOf(decoded),
+                  startParam: decoded.startParam,
+                  payload: decoded.payload,
+                  variables: decoded.variables,
+                  diagnostics: decoded.diagnostics,
+                },
+                null,
+                2,
+              )
+            : formatText(channel, name, decoded, options.store !== undefined),
+        );
+        // A broken payload still decodes (as a plain id), but the designer's link is wrong.
+        if (decoded.diagnostics.some((d) => d.severity === 'error')) process.exitCode = ExitCode.Failure;
+      })
+  );
 }
