@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BotflowError } from '../../engine/error.js';
 import { isShortCode, readShortLink } from '../../engine/links/short-link.js';
 import { parseTtl, TTL_FORMS } from '../../engine/links/ttl.js';
 import { LinkError } from '../error.js';
@@ -119,8 +120,11 @@ async function createFrom(options: ShortLinkOptions, body: ShortLinkBody) {
   try {
     return await createShortLink(options, request);
   } catch (error) {
-    // A bad channel, name or link data is the client's mistake, told in the link rules' words.
-    if (error instanceof LinkError) throw new HttpError('http.invalid-body', error.message);
+    // A bad channel, name or link data, or a payload over what a link record holds, is the
+    // client's mistake, told in the rules' own words.
+    if (error instanceof LinkError || (error instanceof BotflowError && error.code === 'store.bad-link')) {
+      throw new HttpError('http.invalid-body', error.message);
+    }
     throw error;
   }
 }
