@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../engine/index.js';
+import { linkReport, MemoryStore } from '../../../engine/index.js';
 import { errorOf } from './helpers.js';
 import { startApi } from '../../support/json-api.js';
 
@@ -77,6 +77,42 @@ describe('POST /links', () => {
       payload,
     });
     expect(await store.readLink(token, clock.now)).toMatchObject({ expiresAt: clock.now + 30 * DAY });
+  });
+
+  it('lists its records for a report with their clicks, a start token never whole', async () => {
+    const { make, visit, store, clock } = await linksApi();
+    const payload = { e: 'anna.smith@example.com', v: { cl_data: 'Anna Smith 31' } };
+    const made = await make({
+      channels: ['telegram', 'vk'],
+      name: { telegram: 'MyCoolBot', vk: 'club123456' },
+      payload,
+      ttl: '30d',
+    });
+    await visit(`/l/${String(made.body.code)}`);
+    const token =
+      /start=(-[A-Za-z0-9_-]{22})$/.exec((made.body.links as Record<string, string>).telegram ?? '')?.[1] ??
+      '';
+    const rows = [];
+    for await (const row of linkReport(store, clock.now)) rows.push(row);
+    const expiresAt = new Date(clock.now + 30 * DAY);
+    expect(rows).toEqual([
+      {
+        id: `${token.slice(0, 7)}…`,
+        kind: 'token',
+        channels: [],
+        createdAt: new Date(clock.now),
+        expiresAt,
+        clicks: 0,
+      },
+      {
+        id: made.body.code,
+        kind: 'short',
+        channels: ['telegram', 'vk'],
+        createdAt: new Date(clock.now),
+        expiresAt,
+        clicks: 1,
+      },
+    ]);
   });
 
   it('forgets a short link once its ttl has passed, by the server’s clock', async () => {
