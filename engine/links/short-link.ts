@@ -64,5 +64,5 @@ export function readShortLink(data: string): ShortLinkRecord | undefined {
   if (typeof links !== 'object' || links === null || Array.isArray(links)) return undefined;
   const entries = Object.entries(links);
   if (entries.length === 0 || !entries.every(([, link]) => typeof link === 'string')) return undefined;
-  return { kind, links: Object.fromEntries(entries) as Record<string, string>, startParam };
+  return { kind, links: Object.fromEntries(entries), startParam };
 }
