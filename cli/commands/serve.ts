@@ -116,7 +116,14 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
         });
         const url = await listen(server, options.http, options.host);
         listening = true;
-        log.info({ url, webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`) }, 'listening');
+        log.info(
+          {
+            url,
+            webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`),
+            ...(publicUrl !== undefined && { shortLinks: `${publicUrl}/l/` }),
+          },
+          'listening',
+        );
       }
       const webhookUrl = telegramWebhook?.url;
       if (telegramWebhook && webhookUrl !== undefined) {
@@ -186,7 +193,7 @@ function checkedPublicUrl(text: string): string {
     url.password !== ''
   ) {
     throw new UsageError(
-      '--public-url takes the http(s) address the server is reached at, such as https://bot.example.com, without a query',
+      '--public-url takes the http(s) address the server is reached at, such as https://go.example.com, without a query',
     );
   }
   return url.href.replace(/\/+$/, '');

@@ -3,6 +3,7 @@ import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../engine/index.js';
+import { runCli } from '../support/cli.js';
 import { FakeBotApi, TOKEN } from '../support/fake-bot-api.js';
 import { ServeProcess } from '../support/serve-process.js';
 import { CHAT_ID, keyboard, sent, textUpdate } from '../support/telegram.js';
@@ -69,6 +70,9 @@ describe('botflow serve --public-url', () => {
   it('short link → redirect → /start <token> through the Telegram webhook → the long payload’s variables', async () => {
     const file = join(temp.root, 'one-channel.db');
     const serving = await serveLinks(file);
+    expect(serving.logs.find((line) => line.msg === 'listening')).toMatchObject({
+      shortLinks: `${PUBLIC}/l/`,
+    });
     const made = await makeLink(serving, {
       channel: 'telegram',
       name: 'shop_test_bot',
@@ -115,6 +119,27 @@ describe('botflow serve --public-url', () => {
     expect(serving.output).toContain('"route":"/l/:code"');
     expect(serving.output).not.toContain(code);
     expect(await serving.stop('SIGTERM')).toBe(0);
+  });
+
+  it.each([
+    [
+      ['--http', '0', '--public-url', 'ftp://go.example.com'],
+      'botflow: --public-url takes the http(s) address the server is reached at, such as https://go.example.com, without a query\n',
+    ],
+    [
+      ['--http', '0', '--public-url', 'https://go.example.com/?x=1'],
+      'botflow: --public-url takes the http(s) address the server is reached at, such as https://go.example.com, without a query\n',
+    ],
+    [
+      ['--telegram-token', TOKEN, '--public-url', PUBLIC],
+      'botflow: --public-url needs --http PORT: short links are served over HTTP\n',
+    ],
+  ])('refuses %j with one sentence', async (args, stderr) => {
+    expect(await runCli(['serve', SCRIPT, '--store', 'memory', ...args])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr,
+    });
   });
 
   it('refuses POST /links without an API token configured, and answers 404 for an unknown code', async () => {
