@@ -131,7 +131,7 @@ describe('botflow serve --public-url', () => {
       'botflow: --public-url takes the http(s) address the server is reached at, such as https://go.example.com, without a query\n',
     ],
     [
-      ['--telegram-token', TOKEN, '--public-url', PUBLIC],
+      ['--telegram-token', '1:unused', '--public-url', PUBLIC],
       'botflow: --public-url needs --http PORT: short links are served over HTTP\n',
     ],
   ])('refuses %j with one sentence', async (args, stderr) => {
