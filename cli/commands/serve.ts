@@ -20,6 +20,7 @@ interface ServeOptions extends HostOptions {
   host: string;
   telegramToken?: string;
   store: string;
+  publicUrl?: string;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -48,6 +49,10 @@ export function serveCommand(): Command {
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
     )
+    .option(
+      '--public-url <url>',
+      'the address the world reaches --http at (https://bot.example.com): turns on short links, POST /links and GET /l/CODE',
+    )
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -62,6 +67,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   const telegramToken = nonEmpty(options.telegramToken);
   if (options.http === undefined && telegramToken === undefined) {
     throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
+  }
+  const publicUrl = options.publicUrl === undefined ? undefined : checkedPublicUrl(options.publicUrl);
+  if (publicUrl !== undefined && options.http === undefined) {
+    throw new UsageError('--public-url needs --http PORT: short links are served over HTTP');
   }
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
@@ -103,10 +112,18 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           ...(apiToken !== undefined && { apiToken }),
           health: () => probeStore(opened.store),
           logger: log,
+          ...(publicUrl !== undefined && { shortLinks: { store: opened.store, publicUrl } }),
         });
         const url = await listen(server, options.http, options.host);
         listening = true;
-        log.info({ url, webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`) }, 'listening');
+        log.info(
+          {
+            url,
+            webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`),
+            ...(publicUrl !== undefined && { shortLinks: `${publicUrl}/l/` }),
+          },
+          'listening',
+        );
       }
       const webhookUrl = telegramWebhook?.url;
       if (telegramWebhook && webhookUrl !== undefined) {
@@ -162,6 +179,24 @@ async function shutDown(
   await Promise.all(stopping);
   clearTimeout(deadline);
   log.info({}, 'stopped');
+}
+
+/** `--public-url` without a trailing `/`: an http(s) URL with no query, fragment or credentials. */
+function checkedPublicUrl(text: string): string {
+  const url = URL.parse(text);
+  if (
+    url === null ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    throw new UsageError(
+      '--public-url takes the http(s) address the server is reached at, such as https://go.example.com, without a query',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** Starts listening (an address that cannot be used is one sentence); the URL it listens at. */

@@ -2,7 +2,9 @@ import type { Diagnostic } from '../diagnostic.js';
 import { BotflowError } from '../error.js';
 import type { HttpClient } from '../http/types.js';
 import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
+import { resolveStartToken } from '../links/token-store.js';
 import type { Script } from '../script/script.js';
+import { isLinkStore } from '../store/links.js';
 import { MemoryStore } from '../store/memory.js';
 import type { SessionStore } from '../store/types.js';
 import { drive } from './drive.js';
@@ -134,6 +136,7 @@ export class Bot {
   private readonly queue: KeyedQueue;
   private readonly limits: VariableLimits;
   private readonly turns: TurnRunner;
+  private readonly now: () => Date;
 
   constructor(options: BotOptions) {
     requireEnv(options.script, options.env ?? {}, LIBRARY_ENV_HINT);
@@ -145,9 +148,10 @@ export class Bot {
       bytes: limitOption('maxVariableBytes', options.maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES),
     };
     const draws = fixedDraws(options.draws, new Set(options.script.blocks.keys()));
+    this.now = options.clock ?? (() => new Date());
     const runtime: StepRuntime = {
       env: options.env ?? {},
-      now: options.clock ?? (() => new Date()),
+      now: this.now,
       stepCap: limitOption('stepCap', options.stepCap, 1000),
       tracing: options.trace ?? false,
       draw: (key, block) => draws.get(block) ?? drawFor(options.script.name, key, block),
@@ -233,7 +237,7 @@ export class Bot {
     ) {
       return this.keepGoing(key, record?.version, stored, mark, this.onStart);
     }
-    const seed = this.seed(options);
+    const seed = await this.seed(options);
     const vars = {
       ...this.defaults,
       ...seed.variables,
@@ -365,11 +369,17 @@ export class Bot {
     ];
   }
 
-  private seed(options: StartOptions): {
+  private async seed(options: StartOptions): Promise<{
     variables: Readonly<Record<string, Value>>;
     diagnostics: readonly Diagnostic[];
-  } {
-    if (options.payload === undefined) return decodeStartParam(options.startParam ?? '');
+  }> {
+    if (options.payload === undefined) {
+      const decoded = decodeStartParam(options.startParam ?? '');
+      if (decoded.token === undefined) return decoded;
+      // A start token's payload is in the store that issued it: this is where it is seeded.
+      const store = isLinkStore(this.store) ? this.store : undefined;
+      return resolveStartToken(store, decoded.token, { now: this.now().getTime(), count: true });
+    }
     // A flood of `v` names is refused by its count, before each name is checked and copied.
     const flood = countBreach(Object.keys(payloadVariablesField(options.payload)).length, this.limits);
     if (flood) throw new VariableLimitError(flood);
