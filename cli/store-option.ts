@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { BotflowError, MemoryStore, RedisStore, SqliteStore, type SessionStore } from '../engine/index.js';
+import {
+  BotflowError,
+  MemoryStore,
+  RedisStore,
+  SqliteStore,
+  type LinkStore,
+  type SessionStore,
+} from '../engine/index.js';
 import { UsageError } from './exit.js';
 
-/** A session store `serve` opened, and how to name it in logs without its credentials. */
+/** A session store `serve` opened (it keeps links too), and how to name it in logs without its credentials. */
 export interface OpenedStore {
-  readonly store: SessionStore;
+  readonly store: SessionStore & LinkStore;
   readonly kind: 'memory' | 'sqlite' | 'redis';
   readonly where: string;
   close(): Promise<void>;

@@ -245,6 +245,20 @@ export const CODES = {
       'A start came while the conversation was going on, and the bot’s `onStart` is `resume`: the waiting question was said again, nothing else changed.',
     fix: 'Nothing, if that is the policy you want; `onStart: restart` starts afresh instead.',
   },
+  'start.bad-token': {
+    from: 'start',
+    severity: 'error',
+    meaning:
+      'The start data begins with `-`, which marks a start token, but is not one (a `-` and 22 characters of A-Z, a-z, 0-9, `_` and `-`); only `startParam` was seeded.',
+    fix: 'Use the link as `botflow link --store` or `POST /links` wrote it; plain client ids must not begin with `-` or `_`.',
+  },
+  'start.unknown-token': {
+    from: 'start',
+    severity: 'error',
+    meaning:
+      'The start data is a start token that the bot’s store does not hold: never issued there, expired, or the bot’s store keeps no links. Only `startParam` was seeded.',
+    fix: 'Give the bot the store the link was made with (`--store`), or make a new link; a token lives as long as its `--ttl`.',
+  },
   'start.ignored': {
     from: 'start',
     severity: 'warning',
@@ -256,8 +270,8 @@ export const CODES = {
     from: 'start',
     severity: 'error',
     meaning:
-      'The start data begins with `_` or `-`, which botflow keeps for signed values and start tokens, and the bot could not read it as one; it seeded nothing but `startParam`.',
-    fix: 'Plain client ids must not begin with `_` or `-`; make links with `botflow link`.',
+      'The start data begins with `_`, which marks a signed value, and was decoded without the signature check (`decodeStartParam` alone); it seeded nothing.',
+    fix: 'Decode start values with `decodeStart` and the link secrets; plain client ids must not begin with `_` or `-`.',
   },
   'start.bad-signed': {
     from: 'start',
@@ -477,6 +491,14 @@ export const CODES = {
     fix: 'Correct the option as the message says.',
   },
 
+  'store.bad-link': {
+    from: 'store',
+    thrown: 'BotflowError',
+    meaning:
+      'A link record was refused by the store: its id is not 1 to 64 characters of A-Z, a-z, 0-9, `_` and `-`, its data is over 4 KiB, or it expires before it is saved.',
+    fix: 'Carry less in one link (a start token’s payload is at most 4 KiB of JSON), or give a positive `--ttl`.',
+  },
+
   // Making a bot.
   'bot.bad-option': {
     from: 'bot',
@@ -657,6 +679,14 @@ export const CODES = {
       'The conversation key in the path is empty, over 256 characters, badly percent-encoded or has a control character.',
     fix: 'Percent-encode the key (`encodeURIComponent`).',
   },
+  'http.token-required': {
+    from: 'http',
+    status: 403,
+    thrown: 'HttpError',
+    meaning:
+      'The route makes things others can open (short links), so it is refused while the server has no API token.',
+    fix: 'Set `BOTFLOW_API_TOKEN` (or the server’s `apiToken`) and send it as `Authorization: Bearer <token>`.',
+  },
   'conversation.not-found': {
     from: 'http',
     status: 404,
@@ -711,6 +741,13 @@ export const CODES = {
     severity: 'warning',
     meaning: '`botflow run` had a `--say` left after the conversation ended; it was not sent.',
     fix: 'Drop the extra `--say`, or check why the conversation ended early.',
+  },
+  'qr.unwritable': {
+    from: 'cli',
+    thrown: 'BotflowError',
+    meaning:
+      '`botflow link --qr-svg FILE` could not write the file (no such folder, no permission); nothing was left half-written.',
+    fix: 'Name a file in a folder that exists and that you may write to.',
   },
   'serve.listen': {
     from: 'cli',

@@ -61,6 +61,16 @@ export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { StoreUncertainError, StoreUnavailableError } from './store/unavailable.js';
 export { ConversationBusyError } from './store/busy.js';
 export type { SessionStore, StoredRecord, Unlock } from './store/types.js';
+export { isStartToken } from './links/token.js';
+export { issueStartToken, resolveStartToken, type ResolvedToken } from './links/token-store.js';
+export { linkReport, type LinkReportRow } from './links/listing.js';
+export {
+  LINK_RECORD_BYTES,
+  type LinkRecord,
+  type LinkStore,
+  type LinkTimes,
+  type ListedLink,
+} from './store/links.js';
 export {
   createHttpClient,
   createTransport,

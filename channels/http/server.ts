@@ -12,6 +12,8 @@ import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
 import { send, type Reply } from './reply.js';
+import type { ShortLinkOptions } from '../short-links.js';
+import { shortLinkRoutes } from './short-links.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
 import { webhookRoute } from './webhooks.js';
 
@@ -31,6 +33,8 @@ export interface BotServerOptions {
   readonly headersTimeoutMs?: number;
   /** How long a client may take to send the whole request (default 30 s). */
   readonly requestTimeoutMs?: number;
+  /** Short links (`POST /links`, `GET /l/:code`): where they are kept and the public URL they live under. */
+  readonly shortLinks?: ShortLinkOptions;
 }
 
 export interface BotServer {
@@ -55,6 +59,9 @@ export function createBotServer(options: BotServerOptions): BotServer {
     healthRoute(options.health ?? (() => Promise.resolve()), redact),
     ...conversationRoutes(bot, bodyLimit),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
+    ...(options.shortLinks === undefined
+      ? []
+      : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
   ];
   let closing = false;
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
+import { startValueSigner } from '../../channels/short-links.js';
 import { BotflowError, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, readLinkSecrets, type HostOptions } from '../options.js';
@@ -21,6 +22,7 @@ interface ServeOptions extends HostOptions {
   telegramToken?: string;
   store: string;
   requireSignedLinks?: boolean;
+  publicUrl?: string;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -53,6 +55,10 @@ export function serveCommand(): Command {
       '--require-signed-links',
       'seed variables only from signed invitation links (like links: { signed: required } in the script)',
     )
+    .option(
+      '--public-url <url>',
+      'the address the world reaches --http at (https://bot.example.com): turns on short links, POST /links and GET /l/CODE',
+    )
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -67,6 +73,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   const telegramToken = nonEmpty(options.telegramToken);
   if (options.http === undefined && telegramToken === undefined) {
     throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
+  }
+  const publicUrl = options.publicUrl === undefined ? undefined : checkedPublicUrl(options.publicUrl);
+  if (publicUrl !== undefined && options.http === undefined) {
+    throw new UsageError('--public-url needs --http PORT: short links are served over HTTP');
   }
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
@@ -114,10 +124,24 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           ...(apiToken !== undefined && { apiToken }),
           health: () => probeStore(opened.store),
           logger: log,
+          ...(publicUrl !== undefined && {
+            shortLinks: {
+              store: opened.store,
+              publicUrl,
+              ...(linkSecrets.length > 0 && { sign: startValueSigner(linkSecrets) }),
+            },
+          }),
         });
         const url = await listen(server, options.http, options.host);
         listening = true;
-        log.info({ url, webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`) }, 'listening');
+        log.info(
+          {
+            url,
+            webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`),
+            ...(publicUrl !== undefined && { shortLinks: `${publicUrl}/l/` }),
+          },
+          'listening',
+        );
       }
       const webhookUrl = telegramWebhook?.url;
       if (telegramWebhook && webhookUrl !== undefined) {
@@ -173,6 +197,24 @@ async function shutDown(
   await Promise.all(stopping);
   clearTimeout(deadline);
   log.info({}, 'stopped');
+}
+
+/** `--public-url` without a trailing `/`: an http(s) URL with no query, fragment or credentials. */
+function checkedPublicUrl(text: string): string {
+  const url = URL.parse(text);
+  if (
+    url === null ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    throw new UsageError(
+      '--public-url takes the http(s) address the server is reached at, such as https://go.example.com, without a query',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** Starts listening (an address that cannot be used is one sentence); the URL it listens at. */

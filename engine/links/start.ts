@@ -51,6 +51,9 @@ export function decodeStart(startParam: string, check: StartCheck = {}): Checked
   }
   const decoded = decodeStartParam(parts.kind === 'signed' ? parts.data : startParam);
   const signature = stateOf(parts.kind, secrets);
+  // A start token (never signed: its data begins with "-") is for the store to resolve; one this
+  // bot's store issued counts as verified, so `required` does not refuse it here.
+  if (decoded.token !== undefined) return { ...decoded, signature, verified: false };
   const expired = expiryProblem(decoded.payload, clock);
   if (expired) return refused(decoded, startParam, signature === 'valid' ? 'expired' : signature, expired);
   if (required && signature !== 'valid' && startParam !== '') {

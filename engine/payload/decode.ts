@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js';
+import { isStartToken, START_TOKEN_MARK } from '../links/token.js';
 import { decodeBase64Url } from './base64url.js';
 import { readShortKeyPayload } from './read.js';
 import { PAYLOAD_LIMIT, START_VALUE_LIMIT, type PayloadValue, type ShortKeyPayload } from './types.js';
@@ -12,11 +13,16 @@ export interface DecodedStart {
   /** The variables it seeds: `clientExternalId`, `phone`, `email` and the payload's `v`. */
   readonly variables: Readonly<Record<string, PayloadValue>>;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Present when the value is a start token: the payload is in the store that issued it, and
+   * nothing is seeded until the bot resolves it there.
+   */
+  readonly token?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** First characters botflow keeps for itself: `_` begins a signed value, `-` a start token. */
-const RESERVED_FIRST = /^[_-]/;
+/** The first character of a signed value (engine/links/signed.ts), read only with the link secrets. */
+const SIGNED_MARK = '_';
 const OPEN_BRACE = 0x7b;
 
 /** The variables a valid payload seeds, as own properties only. */
@@ -33,8 +39,10 @@ export function payloadVariables(payload: ShortKeyPayload): Record<string, Paylo
  * Decodes the data of an invitation link (docs/invitation-links.md, "The payload"). Never throws: a value that is not an
  * encoded payload is a plain client id; one that looks encoded (Base64URL of text starting with
  * `{`) but is broken is a plain id as well, with an error diagnostic, and seeds nothing else. A
- * value beginning with `_` or `-` is no plain id (those begin signed values and start tokens,
- * which decodeStart reads): an error diagnostic, and it seeds nothing.
+ * start token (`-` and 22 characters) is returned as `token`, seeding nothing until a store
+ * resolves it; a value that begins with `-` but is no token seeds nothing, with an error. A value
+ * beginning with `_` is a signed value, which only decodeStart (with the link secrets) reads: here
+ * it seeds nothing, with an error.
  */
 export function decodeStartParam(startParam: string): DecodedStart {
   if (startParam.length > START_VALUE_LIMIT) {
@@ -47,13 +55,28 @@ export function decodeStartParam(startParam: string): DecodedStart {
     };
   }
   if (startParam === '') return { startParam, payload: null, variables: {}, diagnostics: [] };
-  if (RESERVED_FIRST.test(startParam)) {
-    const message = `the start value begins with "${startParam.charAt(0)}", which botflow keeps for signed values and start tokens, and is not one this bot reads; it seeded nothing`;
+  if (startParam.startsWith(SIGNED_MARK)) {
+    const message =
+      'the start value begins with "_", which marks a signed value, and was read without checking its signature; it seeded nothing';
     return {
       startParam,
       payload: null,
       variables: {},
       diagnostics: [{ severity: 'error', code: 'start.reserved', message }],
+    };
+  }
+  if (startParam.startsWith(START_TOKEN_MARK)) {
+    if (isStartToken(startParam)) {
+      return { startParam, payload: null, variables: {}, diagnostics: [], token: startParam };
+    }
+    const message =
+      'the start value begins with "-", which marks a start token, but is not one ' +
+      '("-" and 22 characters of A-Z, a-z, 0-9, _ and -); it seeds nothing';
+    return {
+      startParam,
+      payload: null,
+      variables: {},
+      diagnostics: [{ severity: 'error', code: 'start.bad-token', message }],
     };
   }
 

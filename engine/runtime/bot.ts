@@ -3,8 +3,10 @@ import { BotflowError } from '../error.js';
 import type { HttpClient } from '../http/types.js';
 import { checkLinkSecrets, LinkSecretError } from '../links/signed.js';
 import { decodeStart, expiryProblem } from '../links/start.js';
+import { resolveStartToken } from '../links/token-store.js';
 import { PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
 import type { Script } from '../script/script.js';
+import { isLinkStore } from '../store/links.js';
 import { MemoryStore } from '../store/memory.js';
 import type { SessionStore } from '../store/types.js';
 import { drive } from './drive.js';
@@ -257,7 +259,7 @@ export class Bot {
     ) {
       return this.keepGoing(key, record?.version, stored, mark, this.onStart);
     }
-    const seed = this.seed(options);
+    const seed = await this.seed(options);
     const vars = {
       ...this.defaults,
       ...seed.variables,
@@ -391,20 +393,29 @@ export class Bot {
   }
 
   /**
-   * What a start seeds, and whether it is verified: the one place `linkVerified` is decided. Only a
-   * valid signed start value is; a payload handed to `start` is the host's word, never verified.
+   * What a start seeds, and whether it is verified: the one place `linkVerified` is decided. A
+   * valid signed start value is verified, and so is a start token this bot's store resolved (the
+   * store issued it); a payload handed to `start` is the host's word, never verified.
    */
-  private seed(options: StartOptions): {
+  private async seed(options: StartOptions): Promise<{
     variables: Readonly<Record<string, Value>>;
     diagnostics: readonly Diagnostic[];
     verified: boolean;
-  } {
+  }> {
     if (options.payload === undefined) {
-      return decodeStart(options.startParam ?? '', {
+      const decoded = decodeStart(options.startParam ?? '', {
         secrets: this.linkSecrets,
         clock: this.now,
         required: this.signedRequired,
       });
+      if (decoded.token === undefined) return decoded;
+      // A start token's payload is in the store that issued it: this is where it is seeded.
+      const store = isLinkStore(this.store) ? this.store : undefined;
+      const resolved = await resolveStartToken(store, decoded.token, {
+        now: this.now().getTime(),
+        count: true,
+      });
+      return { ...resolved, verified: resolved.payload !== null };
     }
     // A flood of `v` names is refused by its count, before each name is checked and copied.
     const flood = countBreach(Object.keys(payloadVariablesField(options.payload)).length, this.limits);

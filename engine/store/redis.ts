@@ -4,6 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BotflowError } from '../error.js';
 import type { Redis } from 'ioredis';
 import { holdLock, RENEW, TAKE, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
+import {
+  checkLinkRecord,
+  isLive,
+  type LinkRecord,
+  type LinkStore,
+  type LinkTimes,
+  type ListedLink,
+} from './links.js';
 import type { SessionStore, StoredRecord, Unlock } from './types.js';
 import { StoreUncertainError, StoreUnavailableError } from './unavailable.js';
 
@@ -12,6 +20,11 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** Forget a conversation this long after its last write (default: keep it). */
   readonly ttlMs?: number;
+  /**
+   * Put before every start token and short link (default `botflow:link:`). Neither it nor the
+   * conversations' prefix may begin the other, so a link can never be read as a conversation.
+   */
+  readonly linkPrefix?: string;
   /** How long a turn holds a conversation unless renewed (default 30 s): a crashed holder's delay. */
   readonly lockTtlMs?: number;
   /** How long a turn waits for a conversation another process holds (default 60 s). */
@@ -44,6 +57,48 @@ if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('
 return version
 `;
 
+/**
+ * Saves a new link record {data, createdAt, expiresAt?, clicks, writer} and adds its id to the
+ * index, in one step. KEYS[1] the record, KEYS[2] the index; ARGV: data, now (ms), expiry ('' =
+ * none), ttl ms ('0' = none), a token naming this write, the id. A record expired by the caller's
+ * clock is replaced. Safe to run twice, as CAS_PUT is: the second copy answers what the first did.
+ */
+const CREATE_LINK = `
+local writer = redis.call('HGET', KEYS[1], 'writer')
+if writer == ARGV[5] then return 1 end
+if writer then
+  local expires = redis.call('HGET', KEYS[1], 'expiresAt')
+  if not expires or tonumber(expires) > tonumber(ARGV[2]) then return 0 end
+  redis.call('DEL', KEYS[1])
+end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'createdAt', ARGV[2], 'clicks', 0, 'writer', ARGV[5])
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[1], 'expiresAt', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[6])
+return 1
+`;
+
+/**
+ * Counts a visit of a live link record (HINCRBY, atomic) and returns {data, createdAt, expiresAt
+ * or '', clicks}; nil for a record absent or expired by the caller's clock. KEYS[1] the record;
+ * ARGV[1] now (ms).
+ */
+const VISIT_LINK = `
+local fields = redis.call('HMGET', KEYS[1], 'data', 'createdAt', 'expiresAt')
+if not fields[1] then return false end
+if fields[3] and tonumber(fields[3]) <= tonumber(ARGV[1]) then return false end
+local clicks = redis.call('HINCRBY', KEYS[1], 'clicks', 1)
+return { fields[1], fields[2], fields[3] or '', tostring(clicks) }
+`;
+
+/** How many link records a listing reads at once. */
+const LINK_PAGE = 500;
+
+/** The index of link ids, by creation time, under the link prefix: `~` is in no link id. */
+const LINK_INDEX = '~index';
+
 interface Scripts {
   botflowCasPut(
     key: string,
@@ -53,6 +108,17 @@ interface Scripts {
     writtenAt: string,
     writer: string,
   ): Promise<number | null>;
+  botflowCreateLink(
+    record: string,
+    index: string,
+    data: string,
+    now: string,
+    expiresAt: string,
+    ttlMs: string,
+    writer: string,
+    id: string,
+  ): Promise<number>;
+  botflowVisitLink(record: string, now: string): Promise<[string, string, string, string] | null>;
   botflowTake(lock: string, token: string, ttlMs: number): Promise<'OK' | null>;
   botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
   botflowUnlock(lock: string, token: string): Promise<number>;
@@ -104,12 +170,13 @@ interface Issued {
 const ioredis = () => createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis };
 
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
-export class RedisStore implements SessionStore {
+export class RedisStore implements SessionStore, LinkStore {
   private readonly redis: Redis & Scripts;
   private readonly owned: boolean;
   /** Where the store connects, for logs and errors: the URL without its credentials. */
   readonly where: string;
   private readonly prefix: string;
+  private readonly linkPrefix: string;
   private readonly ttl: string;
   private readonly lockTimes: LockTimes;
   private readonly lockCommands: LockCommands;
@@ -137,6 +204,14 @@ export class RedisStore implements SessionStore {
         `the Redis key prefix "${this.prefix}" cannot be used: it must be set and not begin with "${LOCK_NAMESPACE}"`,
       );
     }
+    this.linkPrefix = options.linkPrefix ?? 'botflow:link:';
+    const prefixes = [this.prefix, this.linkPrefix, LOCK_NAMESPACE];
+    if (prefixes.some((one, i) => prefixes.some((other, j) => i !== j && other.startsWith(one)))) {
+      throw new BotflowError(
+        'store.bad-option',
+        `the Redis link prefix "${this.linkPrefix}" cannot be used: it must be set, and neither it nor the conversation prefix "${this.prefix}" nor "${LOCK_NAMESPACE}" may begin another`,
+      );
+    }
     this.owned = typeof redis === 'string';
     const connection =
       typeof redis === 'string' ? new (ioredis().Redis)(checkedUrl(redis), FAIL_FAST) : redis;
@@ -145,6 +220,8 @@ export class RedisStore implements SessionStore {
     connection.on('close', this.countClose);
     connection.on('ready', this.countReady);
     connection.defineCommand('botflowCasPut', { numberOfKeys: 1, lua: CAS_PUT });
+    connection.defineCommand('botflowCreateLink', { numberOfKeys: 2, lua: CREATE_LINK });
+    connection.defineCommand('botflowVisitLink', { numberOfKeys: 1, lua: VISIT_LINK });
     connection.defineCommand('botflowTake', { numberOfKeys: 1, lua: TAKE });
     connection.defineCommand('botflowRenew', { numberOfKeys: 1, lua: RENEW });
     connection.defineCommand('botflowUnlock', { numberOfKeys: 1, lua: UNLOCK });
@@ -218,6 +295,59 @@ export class RedisStore implements SessionStore {
    */
   lock(key: string): Promise<Unlock> {
     return holdLock(this.lockCommands, key, `${LOCK_NAMESPACE}${this.prefix}${key}`, this.lockTimes);
+  }
+
+  async createLink(id: string, data: string, times: LinkTimes): Promise<boolean> {
+    checkLinkRecord(id, data, times);
+    const { now, expiresAt } = times;
+    const created = await this.call(() =>
+      this.redis.botflowCreateLink(
+        this.linkPrefix + id,
+        this.linkPrefix + LINK_INDEX,
+        data,
+        String(now),
+        expiresAt === undefined ? '' : String(expiresAt),
+        expiresAt === undefined ? '0' : String(expiresAt - now),
+        randomUUID(),
+        id,
+      ),
+    );
+    return created === 1;
+  }
+
+  async readLink(id: string, now: number): Promise<LinkRecord | undefined> {
+    const fields = await this.call(() =>
+      this.redis.hmget(this.linkPrefix + id, 'data', 'createdAt', 'expiresAt', 'clicks'),
+    );
+    return liveLink(fields, now);
+  }
+
+  async visitLink(id: string, now: number): Promise<LinkRecord | undefined> {
+    const fields = await this.call(() => this.redis.botflowVisitLink(this.linkPrefix + id, String(now)));
+    return fields === null ? undefined : liveLink(fields, now);
+  }
+
+  /** Pages through the index; ids whose record Redis has expired are dropped from it on the way. */
+  async *listLinks(now: number): AsyncIterable<ListedLink> {
+    const index = this.linkPrefix + LINK_INDEX;
+    const gone: string[] = [];
+    for (let start = 0; ; start += LINK_PAGE) {
+      const ids = await this.call(() =>
+        this.redis.zrange(index, String(start), String(start + LINK_PAGE - 1)),
+      );
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hmget(this.linkPrefix + id, 'data', 'createdAt', 'expiresAt', 'clicks');
+      const answers = (await this.call(() => pipeline.exec())) ?? [];
+      for (const [i, id] of ids.entries()) {
+        const [error, fields] = answers[i] ?? [];
+        if (error) throw this.unavailable(error);
+        const record = liveLink(fields as (string | null)[], now);
+        if (record) yield { id, ...record };
+        else if ((fields as (string | null)[])[0] == null) gone.push(id);
+      }
+      if (ids.length < LINK_PAGE) break;
+    }
+    if (gone.length > 0) await this.call(() => this.redis.zrem(index, ...gone));
   }
 
   /** Closes the connection when this store opened it; a connection passed in stays the caller's. */
@@ -337,6 +467,15 @@ export class RedisStore implements SessionStore {
       { cause: error, mayHaveRun },
     );
   }
+}
+
+/** A link record from its hash fields (data, createdAt, expiresAt, clicks); undefined when absent or expired. */
+function liveLink(fields: readonly (string | null)[], now: number): LinkRecord | undefined {
+  const [data, createdAt, expires, clicks] = fields;
+  if (data == null) return undefined;
+  const expiresAt = expires == null || expires === '' ? undefined : Number(expires);
+  if (!isLive(expiresAt, now)) return undefined;
+  return { data, createdAt: Number(createdAt), expiresAt, clicks: Number(clicks ?? 0) };
 }
 
 /**

@@ -63,6 +63,7 @@ describe('botflow decode', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       channel: 'telegram',
+      kind: 'payload',
       startParam: 'eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0',
       payload: { v: { city: 'Moscow' } },
       signature: 'missing',

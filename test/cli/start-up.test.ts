@@ -53,6 +53,8 @@ describe('start-up: what a command loads', () => {
     ['decode', ['decode', 'eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0']],
     ['decode of a link', ['decode', 'https://t.me/MyCoolBot?start=eyJlSWQiOiI0MiJ9']],
     ['link', ['link', 'telegram', 'MyCoolBot', '--email', 'email@gmail.com', '--var', 'city=Moscow']],
+    ['link with its QR code', ['link', 'telegram', 'MyCoolBot', '--id', '42', '--qr']],
+    ['decode of a start token', ['decode', `-${'a'.repeat(22)}`]],
     ['validate', ['validate', 'scripts/order-status.yaml']],
     ['validate of a case file', ['validate', 'scripts/order-status.cases.yaml']],
   ])('%s loads none of the heavy packages', async (_, args) => {

@@ -166,7 +166,7 @@ describe('every message follows the rule of docs/errors.md', () => {
       decodeStart(expired, { secrets }),
       decodeStart('1234568', { secrets, required: true }),
       decodeStart(signed, { required: true }),
-      decodeStart('-abc'),
+      decodeStartParam('_1234568'),
     ].flatMap((start) => start.diagnostics);
     expect([...check(decoded)]).toEqual([
       'start.bad-signed',

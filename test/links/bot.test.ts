@@ -8,6 +8,7 @@ import {
   parseScript,
   signData,
 } from '../../engine/index.js';
+import { issueStartToken } from '../../engine/links/token-store.js';
 import { ExampleCrm } from '../support/crm-server.js';
 import { sampleYaml, SYSTEM, yaml } from '../support/scripts.js';
 
@@ -58,6 +59,19 @@ describe('the bot and signed start values', () => {
     expect(given.diagnostics.map((d) => d.code)).toEqual(['start.unsigned']);
     const signed = await bot.start('c', { startParam: signData(payload, secrets) });
     expect(signed.variables).toMatchObject({ clientExternalId: '42', city: 'Kazan', linkVerified: true });
+  });
+
+  it('counts a start token its store issued as verified, even where signed links are required', async () => {
+    const store = new MemoryStore();
+    const bot = createBot({ script: ECHO('links: { signed: required }'), store, linkSecrets: secrets });
+    const token = await issueStartToken(store, { eId: '42' }, { now: Date.now() });
+    expect((await bot.start('a', { startParam: token })).variables).toMatchObject({
+      clientExternalId: '42',
+      linkVerified: true,
+    });
+    const unknown = await bot.start('b', { startParam: `-${'A'.repeat(22)}` });
+    expect(unknown.variables).toMatchObject({ clientExternalId: '', linkVerified: false });
+    expect(unknown.diagnostics.map((d) => d.code)).toEqual(['start.unknown-token']);
   });
 
   it('takes signedLinks: required from the host, which a script cannot loosen', async () => {

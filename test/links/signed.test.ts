@@ -7,6 +7,7 @@ import {
   signData,
   SigningError,
 } from '../../engine/index.js';
+import { startValueSigner } from '../../channels/short-links.js';
 import { splitSigned, verifyTag } from '../../engine/links/signed.js';
 
 const NEW_SECRET = 'new-link-secret-0123456789abcdef';
@@ -163,6 +164,28 @@ describe('signed start values', () => {
     }
     expect(() => checkLinkSecrets(['hunter2-hunter2'])).toThrow(/^the link secret is 15 bytes long/);
     expect(() => checkLinkSecrets(['hunter2-hunter2'])).not.toThrow(/hunter2/);
+  });
+});
+
+describe('the signer of POST /links', () => {
+  const sign = startValueSigner([NEW_SECRET]);
+  it('signs a plain id or a payload, putting an expiry in the signed data', () => {
+    expect(sign('1234568', undefined)).toBe(signData('1234568', [NEW_SECRET]));
+    const expiring = sign('1234568', 1_800_000_000_500);
+    expect(expiring).toBe(
+      signData(encodePayload({ externalId: '1234568', expiresAt: 1_800_000_000 }), [NEW_SECRET]),
+    );
+    const payload = encodePayload({ externalId: '42', variables: { s: '1' } });
+    expect(decodeStart(sign(payload, 1_800_000_000_000) ?? '', { secrets: [NEW_SECRET] })).toMatchObject({
+      signature: 'valid',
+      payload: { eId: '42', v: { s: '1' }, x: 1_800_000_000 },
+    });
+  });
+
+  it('leaves what would not fit to a start token, and refuses data already signed', () => {
+    expect(sign('x'.repeat(56), undefined)).toBeUndefined();
+    expect(sign('x'.repeat(30), 1_800_000_000_000)).toBeUndefined();
+    expect(() => sign(signData('1', [NEW_SECRET]), undefined)).toThrow(/signed already/);
   });
 });
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionStore } from '../../engine/index.js';
+import { LINK_RECORD_BYTES, type LinkStore, type SessionStore } from '../../engine/index.js';
 
 /** A store under test; `close` releases what the store holds (a file, a connection). */
-export type TestStore = SessionStore & { close?(): Promise<void> };
+export type TestStore = SessionStore & LinkStore & { close?(): Promise<void> };
 
 /** Makes a store whose keys are all absent; `ttlMs` asks for one that expires conversations. */
 export type MakeStore = (options?: { ttlMs?: number }) => TestStore | Promise<TestStore>;
@@ -107,6 +107,100 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       const data = JSON.stringify({ v: 'x'.repeat(2_000_000), n: Array.from({ length: 1000 }, (_, i) => i) });
       await store.put('big', data, undefined);
       expect((await store.get('big'))?.data).toBe(data);
+    });
+
+    describe('link records', () => {
+      const T = Date.UTC(2026, 0, 1);
+      const DAY = 86_400_000;
+      const listed = async (store: TestStore, now: number) => {
+        const all = [];
+        for await (const link of store.listLinks(now)) all.push(link);
+        return all;
+      };
+
+      it('saves a record once under an id, and reads it back with no visits', async () => {
+        const store = await open();
+        expect(await store.createLink('-abc', '{"kind":"token"}', { now: T, expiresAt: T + DAY })).toBe(true);
+        expect(await store.createLink('-abc', 'other', { now: T })).toBe(false);
+        expect(await store.readLink('-abc', T)).toEqual({
+          data: '{"kind":"token"}',
+          createdAt: T,
+          expiresAt: T + DAY,
+          clicks: 0,
+        });
+        expect(await store.readLink('never-made', T)).toBeUndefined();
+        await store.createLink('forever', 'x', { now: T });
+        expect(await store.readLink('forever', T + 1000 * DAY)).toMatchObject({ expiresAt: undefined });
+      });
+
+      it('reads a record as absent from its expiry on, by the caller’s clock, and lets its id be used again', async () => {
+        const store = await open();
+        await store.createLink('code1', 'first', { now: T, expiresAt: T + 30 * DAY });
+        await store.visitLink('code1', T + 1);
+        expect(await store.readLink('code1', T + 30 * DAY - 1)).toMatchObject({ data: 'first', clicks: 1 });
+        expect(await store.readLink('code1', T + 30 * DAY)).toBeUndefined();
+        expect(await store.visitLink('code1', T + 30 * DAY)).toBeUndefined();
+        expect(await listed(store, T + 30 * DAY)).toEqual([]);
+        expect(await store.createLink('code1', 'second', { now: T + 30 * DAY })).toBe(true);
+        expect(await store.readLink('code1', T + 31 * DAY)).toMatchObject({ data: 'second', clicks: 0 });
+      });
+
+      it('counts every one of 50 visits at once, each seeing its own count', async () => {
+        const store = await open();
+        await store.createLink('code2', 'x', { now: T });
+        const visits = await Promise.all(Array.from({ length: 50 }, () => store.visitLink('code2', T)));
+        expect(visits.map((record) => record?.clicks).sort((a = 0, b = 0) => a - b)).toEqual(
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
+        expect(await store.readLink('code2', T)).toMatchObject({ data: 'x', clicks: 50 });
+      });
+
+      it('counts no visit of an unknown id, and makes no record for it', async () => {
+        const store = await open();
+        expect(await store.visitLink('unknown', T)).toBeUndefined();
+        expect(await store.readLink('unknown', T)).toBeUndefined();
+        expect(await listed(store, T)).toEqual([]);
+      });
+
+      it('lists the live records oldest first with their visits, across pages', async () => {
+        const store = await open();
+        await store.createLink('expired', 'gone', { now: T, expiresAt: T + 10 });
+        for (let i = 0; i < 1203; i++) await store.createLink(`id${i}`, `data ${i}`, { now: T + 1 + i });
+        await store.visitLink('id7', T);
+        await store.visitLink('id7', T);
+        const links = await listed(store, T + 5000);
+        expect(links).toHaveLength(1203);
+        expect(links.map((link) => link.id)).toEqual(Array.from({ length: 1203 }, (_, i) => `id${i}`));
+        expect(links[7]).toEqual({
+          id: 'id7',
+          data: 'data 7',
+          createdAt: T + 8,
+          expiresAt: undefined,
+          clicks: 2,
+        });
+      });
+
+      it('keeps links apart from conversations with the same key', async () => {
+        const store = await open();
+        await store.put('shared', 'conversation', undefined);
+        await store.createLink('shared', 'link', { now: T });
+        await store.delete('shared');
+        expect(await store.readLink('shared', T)).toMatchObject({ data: 'link' });
+        expect(await store.get('shared')).toBeUndefined();
+      });
+
+      it(`takes data up to ${LINK_RECORD_BYTES} bytes, in any script, and refuses more or a bad id`, async () => {
+        const store = await open();
+        const full = 'é'.repeat(LINK_RECORD_BYTES / 2);
+        expect(await store.createLink('full', full, { now: T })).toBe(true);
+        expect((await store.readLink('full', T))?.data).toBe(full);
+        const refused = { name: 'BotflowError', code: 'store.bad-link' };
+        await expect(store.createLink('over', `${full}x`, { now: T })).rejects.toMatchObject(refused);
+        await expect(store.createLink('a b', 'x', { now: T })).rejects.toMatchObject(refused);
+        await expect(store.createLink('x'.repeat(65), 'x', { now: T })).rejects.toMatchObject(refused);
+        await expect(store.createLink('past', 'x', { now: T, expiresAt: T })).rejects.toMatchObject(refused);
+        expect(await store.readLink('over', T)).toBeUndefined();
+      });
     });
 
     it('round-trips unicode in keys and data', async () => {

@@ -13,9 +13,15 @@ afterAll(async () => {
   await server.dispose();
 });
 
-// A fresh key prefix per store keeps every test's keys absent without flushing the server.
-const freshStore = (options: { ttlMs?: number; readBackMs?: number } = {}) =>
-  new RedisStore(server.url, { ...options, keyPrefix: `test:${randomUUID()}:` });
+// Fresh key prefixes per store keep every test's keys absent without flushing the server.
+const freshStore = (options: { ttlMs?: number; readBackMs?: number } = {}) => {
+  const prefix = `test:${randomUUID()}:`;
+  return new RedisStore(server.url, {
+    ...options,
+    keyPrefix: `${prefix}conv:`,
+    linkPrefix: `${prefix}link:`,
+  });
+};
 
 describeStore('RedisStore', freshStore);
 
@@ -69,6 +75,44 @@ describe('RedisStore against a live server', () => {
       await store.close();
       await server.start();
     }
+  });
+});
+
+describe('RedisStore link records', () => {
+  it('keeps them under the link prefix, lets Redis forget an expired one, and drops it from the index', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const store = new RedisStore(server.url, { keyPrefix: `${prefix}conv:`, linkPrefix: `${prefix}link:` });
+    const admin = new Redis(server.url);
+    try {
+      await store.put('k', 'conversation', undefined);
+      const now = Date.now();
+      await store.createLink('short', 'soon gone', { now, expiresAt: now + 50 });
+      await store.createLink('long', 'kept', { now, expiresAt: now + 86_400_000 });
+      expect((await admin.keys(`${prefix}*`)).sort()).toEqual(
+        [`${prefix}conv:k`, `${prefix}link:long`, `${prefix}link:short`, `${prefix}link:~index`].sort(),
+      );
+      expect(await admin.pttl(`${prefix}link:long`)).toBeGreaterThan(86_000_000);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await admin.exists(`${prefix}link:short`)).toBe(0);
+      const listed = [];
+      for await (const link of store.listLinks(Date.now())) listed.push(link.id);
+      expect(listed).toEqual(['long']);
+      expect(await admin.zrange(`${prefix}link:~index`, '0', '-1')).toEqual(['long']);
+    } finally {
+      admin.disconnect();
+      await store.close();
+    }
+  });
+
+  it.each([
+    ['the conversation prefix', { keyPrefix: 'bot:', linkPrefix: 'bot:links:' }],
+    ['a prefix the conversation prefix begins with', { keyPrefix: 'bot:conv:', linkPrefix: 'bot:' }],
+    ['the lock namespace', { linkPrefix: 'lock:links:' }],
+    ['no prefix', { linkPrefix: '' }],
+  ])('refuses a link prefix that could meet %s', (_, options) => {
+    expect(() => new RedisStore(server.url, options)).toThrow(
+      expect.objectContaining({ code: 'store.bad-option' }) as Error,
+    );
   });
 });
 

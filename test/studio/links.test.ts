@@ -148,8 +148,11 @@ describe('the link builder’s API', () => {
       'city=Moscow',
     ]);
     expect(status).toBe(422);
+    // The command line adds its way past the limit, a store for a start token; the studio has none.
+    const [engineWords = '', storeAdvice] = refusal.split('; or keep the payload in the bot’s store');
+    expect(storeAdvice).toContain('--store sqlite:PATH');
     expect(body).toEqual({
-      error: { code: 'payload.too-long', message: refusal },
+      error: { code: 'payload.too-long', message: engineWords },
       data: expect.stringMatching(/^eyJ2Ijp7/) as unknown,
       length: 70,
       limit: 64,
@@ -242,7 +245,9 @@ describe('the link builder’s API', () => {
       ...inputs.map((input) => runCli(['decode', input, '--json'])),
     ]);
     for (const [index, input] of inputs.entries()) {
+      // `kind` (token, payload, id) is the command line's: the studio's page tells it by the payload shown.
       const cli = JSON.parse(printed[index]?.stdout ?? '') as Record<string, unknown>;
+      delete cli.kind;
       const { status, body } = await studio.call('/api/decode', { link: input });
       expect(status).toBe(200);
       expect(body).toMatchObject(cli);
