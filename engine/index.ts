@@ -59,7 +59,19 @@ export { RedisStore, type RedisStoreOptions } from './store/redis.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { StoreUncertainError, StoreUnavailableError } from './store/unavailable.js';
 export { ConversationBusyError } from './store/busy.js';
-export type { SessionStore, StoredRecord, Unlock } from './store/types.js';
+export {
+  CONVERSATION_STATUSES,
+  isReportingStore,
+  type ConversationStatus,
+  type FunnelCount,
+  type ListedConversation,
+  type ListFilter,
+  type ReportingStore,
+  type SessionStore,
+  type StoredRecord,
+  type TurnSummary,
+  type Unlock,
+} from './store/types.js';
 export {
   createHttpClient,
   createTransport,

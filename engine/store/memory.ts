@@ -1,4 +1,13 @@
-import type { SessionStore, StoredRecord } from './types.js';
+import { counterName, countsOf } from './funnel-key.js';
+import {
+  passes,
+  type FunnelCount,
+  type ListedConversation,
+  type ListFilter,
+  type ReportingStore,
+  type StoredRecord,
+  type TurnSummary,
+} from './types.js';
 
 export interface MemoryStoreOptions {
   /** Forget a conversation this long after its last write (default: keep it while the process runs). */
@@ -7,11 +16,14 @@ export interface MemoryStoreOptions {
 
 interface Entry extends StoredRecord {
   readonly expiresAt: number;
+  readonly started: number | null;
+  readonly summary: TurnSummary | undefined;
 }
 
 /** Conversations in this process's memory: the default, for tests and single-process bots. */
-export class MemoryStore implements SessionStore {
+export class MemoryStore implements ReportingStore {
   private readonly records = new Map<string, Entry>();
+  private readonly counters = new Map<string, number>();
   private readonly ttlMs: number | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -23,13 +35,30 @@ export class MemoryStore implements SessionStore {
     return Promise.resolve(entry && { data: entry.data, version: entry.version, writtenAt: entry.writtenAt });
   }
 
-  put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
+  put(
+    key: string,
+    data: string,
+    expected: number | undefined,
+    summary?: TurnSummary,
+  ): Promise<number | undefined> {
     const current = this.live(key);
     if (current?.version !== expected) return Promise.resolve(undefined);
     const version = (current?.version ?? 0) + 1;
     const writtenAt = Date.now();
     const expiresAt = this.ttlMs === undefined ? Infinity : writtenAt + this.ttlMs;
-    this.records.set(key, { data, version, writtenAt, expiresAt });
+    const started = summary?.begins === true ? writtenAt : (current?.started ?? null);
+    this.records.set(key, {
+      data,
+      version,
+      writtenAt,
+      expiresAt,
+      started,
+      summary: summary ?? current?.summary,
+    });
+    for (const { block, edge, count } of summary?.counts ?? []) {
+      const name = counterName(block, edge);
+      this.counters.set(name, (this.counters.get(name) ?? 0) + count);
+    }
     return Promise.resolve(version);
   }
 
@@ -40,6 +69,45 @@ export class MemoryStore implements SessionStore {
 
   get size(): number {
     return this.records.size;
+  }
+
+  /** In-process, so the listing is ordered from one snapshot of the keys, without pages. */
+  async *conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
+    const now = Date.now();
+    const matching = [...this.records.entries()]
+      .filter(
+        ([, entry]) =>
+          entry.expiresAt > now && passes(filter, entry.writtenAt, entry.summary?.status ?? null),
+      )
+      .sort(([a, first], [b, second]) => first.writtenAt - second.writtenAt || (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, entry] of matching) {
+      yield {
+        key,
+        data: entry.data,
+        started: entry.started,
+        updated: entry.writtenAt,
+        channel: entry.summary?.channel ?? null,
+        status: entry.summary?.status ?? null,
+        block: entry.summary?.block ?? null,
+        result: entry.summary?.result ?? null,
+      };
+    }
+  }
+
+  funnelCounts(): Promise<FunnelCount[]> {
+    return Promise.resolve(countsOf(this.counters));
+  }
+
+  purgeEnded(before: number): Promise<number> {
+    let purged = 0;
+    for (const [key, entry] of this.records) {
+      const status = entry.summary?.status;
+      if ((status === 'ended' || status === 'error') && entry.writtenAt < before) {
+        this.records.delete(key);
+        purged += 1;
+      }
+    }
+    return Promise.resolve(purged);
   }
 
   /** The entry when it has not expired; an expired one is dropped, so it reads (and writes) as absent. */
