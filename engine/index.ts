@@ -84,3 +84,23 @@ export { retrying, type RetryOptions, type Transport } from './http/retry.js';
 export { compilePattern, PATTERN_LIMIT, type Pattern } from './pattern.js';
 export { readYamlData, validateAt, type YamlData } from './script/yaml-data.js';
 export type { TraceEvent } from './runtime/types.js';
+export {
+  csvCell,
+  DEFAULT_VARIABLES,
+  FIXED_COLUMNS,
+  parseTimePoint,
+  readFunnel,
+  REPORT_FORMATS,
+  reportFormat,
+  reportingStore,
+  reportRows,
+  reportText,
+  type Funnel,
+  type FunnelBlock,
+  type FunnelEdge,
+  type ReportFormat,
+  type ReportOptions,
+  type ReportRow,
+  type ReportTextOptions,
+  type Stopped,
+} from './report/index.js';

@@ -71,17 +71,16 @@ export class MemoryStore implements ReportingStore {
     return this.records.size;
   }
 
-  /** In-process, so the listing is ordered from one snapshot of the keys, without pages. */
-  async *conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
+  /** In-process, so the listing is ordered from one snapshot of the entries, without pages. */
+  conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
     const now = Date.now();
-    const matching = [...this.records.entries()]
+    const listed = [...this.records.entries()]
       .filter(
         ([, entry]) =>
           entry.expiresAt > now && passes(filter, entry.writtenAt, entry.summary?.status ?? null),
       )
-      .sort(([a, first], [b, second]) => first.writtenAt - second.writtenAt || (a < b ? -1 : a > b ? 1 : 0));
-    for (const [key, entry] of matching) {
-      yield {
+      .sort(([a, first], [b, second]) => first.writtenAt - second.writtenAt || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, entry]) => ({
         key,
         data: entry.data,
         started: entry.started,
@@ -90,8 +89,13 @@ export class MemoryStore implements ReportingStore {
         status: entry.summary?.status ?? null,
         block: entry.summary?.block ?? null,
         result: entry.summary?.result ?? null,
-      };
-    }
+      }));
+    return {
+      [Symbol.asyncIterator]: () => {
+        const items = listed.values();
+        return { next: () => Promise.resolve(items.next()) };
+      },
+    };
   }
 
   funnelCounts(): Promise<FunnelCount[]> {

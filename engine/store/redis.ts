@@ -532,7 +532,7 @@ function decodeSummary(json: string | null): StoredSummary {
   if (json === null) return {};
   try {
     const value: unknown = JSON.parse(json);
-    return typeof value === 'object' && value !== null ? (value as StoredSummary) : {};
+    return typeof value === 'object' && value !== null ? value : {};
   } catch {
     return {};
   }
