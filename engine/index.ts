@@ -88,6 +88,7 @@ export {
   csvCell,
   DEFAULT_VARIABLES,
   FIXED_COLUMNS,
+  parseAge,
   parseTimePoint,
   readFunnel,
   REPORT_FORMATS,

@@ -1,5 +1,7 @@
 import type { WebhookAnswer } from '../adapter.js';
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** What a route answers; the server writes it. */
 export interface Reply {
@@ -9,6 +11,8 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** The error behind a 5xx answer: logged (redacted), never sent. */
   readonly failure?: unknown;
+  /** A body too large to hold, sent as it comes (chunked) instead of `body`. */
+  readonly stream?: AsyncIterable<string>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -25,19 +29,27 @@ export function webhookReply({ status, body, contentType = 'text/plain' }: Webho
   return { status, body, contentType: `${contentType}; charset=utf-8` };
 }
 
-export function send(
+/**
+ * Writes the answer; a streamed one waits for the client to take each chunk (memory stays flat)
+ * and, when its source fails part-way, ends the connection so the client sees it cut, and rejects.
+ */
+export async function send(
   response: ServerResponse,
   reply: Reply,
   headers: Readonly<Record<string, string>>,
-): void {
+): Promise<void> {
   response.writeHead(reply.status, {
     'Content-Type': reply.contentType,
-    'Content-Length': Buffer.byteLength(reply.body),
+    ...(reply.stream === undefined && { 'Content-Length': Buffer.byteLength(reply.body) }),
     // Turns hold personal data: no cache may keep them, and no browser may guess another type.
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...reply.headers,
     ...headers,
   });
-  response.end(reply.body);
+  if (reply.stream === undefined) {
+    response.end(reply.body);
+    return;
+  }
+  await pipeline(Readable.from(reply.stream, { objectMode: false }), response);
 }

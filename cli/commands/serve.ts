@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
-import { BotflowError, secretMasker } from '../../engine/index.js';
+import { BotflowError, parseAge, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
 import { nonEmpty, setting } from '../serve/environment.js';
 import { serveLogger } from '../serve/logger.js';
+import { keepEndedFor } from '../serve/retention.js';
 import {
   setTelegramWebhook,
   startPolling,
@@ -20,6 +21,7 @@ interface ServeOptions extends HostOptions {
   host: string;
   telegramToken?: string;
   store: string;
+  purgeEndedAfter?: string;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -48,6 +50,10 @@ export function serveCommand(): Command {
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
     )
+    .option(
+      '--purge-ended-after <age>',
+      'delete ended and failed conversations once last updated this long ago (e.g. 90d): at start, then hourly',
+    )
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -63,6 +69,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   if (options.http === undefined && telegramToken === undefined) {
     throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
   }
+  const keepEnded =
+    options.purgeEndedAfter === undefined
+      ? undefined
+      : parseAge(options.purgeEndedAfter, '--purge-ended-after');
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
   const secrets = [
@@ -89,6 +99,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       { script: bot.script.name, version: bot.script.version, store: opened.kind, where: opened.where },
       'starting',
     );
+    const stopPurging = keepEnded === undefined ? undefined : keepEndedFor(opened.store, keepEnded, log);
     const polling =
       telegramToken === undefined || telegramWebhook !== undefined
         ? undefined
@@ -101,6 +112,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           bot,
           webhooks,
           ...(apiToken !== undefined && { apiToken }),
+          reportStore: opened.store,
           health: () => probeStore(opened.store),
           logger: log,
         });
@@ -119,6 +131,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
     }
     started = true;
     const stop = await Promise.race([nextSignal(), polling?.failed ?? new Promise<never>(() => undefined)]);
+    stopPurging?.();
     await shutDown(
       log,
       stop,

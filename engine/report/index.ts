@@ -16,5 +16,5 @@ export {
   type ReportOptions,
   type ReportRow,
 } from './rows.js';
-export { parseTimePoint } from './since.js';
+export { parseAge, parseTimePoint } from './since.js';
 export { tableCell, TableWriter } from './table.js';

@@ -11,11 +11,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3
  * `option` names the option in the error.
  */
 export function parseTimePoint(value: string, now: number, option: string): number {
-  const ago = AGO.exec(value);
-  if (ago) {
-    const [, amount, unit] = ago as unknown as [string, string, keyof typeof UNITS_MS];
-    return now - Number(amount) * UNITS_MS[unit];
-  }
+  const age = ageOf(value);
+  if (age !== undefined) return now - age;
   const time = DATE.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(time)) {
     throw new BotflowError(
@@ -24,4 +21,23 @@ export function parseTimePoint(value: string, now: number, option: string): numb
     );
   }
   return time;
+}
+
+/** An age (`30m`, `12h`, `7d`, `2w`) in ms, or a one-sentence error naming `option`. */
+export function parseAge(value: string, option: string): number {
+  const age = ageOf(value);
+  if (age === undefined) {
+    throw new BotflowError(
+      'report.bad-option',
+      `${option} takes an age such as 90d, 12h, 30m or 2w, not "${value}"`,
+    );
+  }
+  return age;
+}
+
+function ageOf(value: string): number | undefined {
+  const ago = AGO.exec(value);
+  if (!ago) return undefined;
+  const [, amount, unit] = ago as unknown as [string, string, keyof typeof UNITS_MS];
+  return Number(amount) * UNITS_MS[unit];
 }
