@@ -65,7 +65,8 @@ export class SqliteStore implements ReportingStore {
   private readonly insert: Database.Statement<Row>;
   private readonly update: Database.Statement<Row & { expected: number }>;
   private readonly updateSummarized: Database.Statement<Row & { expected: number }>;
-  private readonly count: Database.Statement<FunnelCount>;
+  /** The funnel upsert of n counters at once, by n: one statement a turn, however many it counts. */
+  private readonly countStatements = new Map<number, Database.Statement<(string | number)[]>>();
   private readonly remove: Database.Statement<[string]>;
   private readonly page: Database.Statement<PageQuery, ListedRow>;
   private readonly writeCounted: (write: () => boolean, counts: readonly FunnelCount[]) => boolean;
@@ -99,14 +100,12 @@ export class SqliteStore implements ReportingStore {
       );
     this.update = update('');
     this.updateSummarized = update(`, ${SUMMARY_SET}`);
-    this.count = this.db.prepare(
-      `INSERT INTO funnel (block, edge, count) VALUES (@block, @edge, @count)
-       ON CONFLICT (block, edge) DO UPDATE SET count = count + excluded.count`,
-    );
     // One transaction: the counts go in with the record or not at all (a lost compare-and-set).
     this.writeCounted = this.db.transaction((write: () => boolean, counts: readonly FunnelCount[]) => {
       if (!write()) return false;
-      for (const count of counts) this.count.run(count);
+      this.countStatement(counts.length).run(
+        ...counts.flatMap(({ block, edge, count }) => [block, edge, count]),
+      );
       return true;
     });
     this.remove = this.db.prepare('DELETE FROM conversations WHERE key = ?');
@@ -201,6 +200,18 @@ export class SqliteStore implements ReportingStore {
     return settle(() => {
       this.db.close();
     });
+  }
+
+  private countStatement(n: number): Database.Statement<(string | number)[]> {
+    let statement = this.countStatements.get(n);
+    if (statement === undefined) {
+      statement = this.db.prepare(
+        `INSERT INTO funnel (block, edge, count) VALUES ${Array.from({ length: n }, () => '(?, ?, ?)').join(', ')}
+         ON CONFLICT (block, edge) DO UPDATE SET count = count + excluded.count`,
+      );
+      this.countStatements.set(n, statement);
+    }
+    return statement;
   }
 
   /** Adds the report's columns and index to a file made before they existed. */
