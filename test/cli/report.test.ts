@@ -47,7 +47,7 @@ describe('botflow report', () => {
       'clientExternalId,log',
     ]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(result.stdout, { columns: true });
     expect(
       rows.map(({ key, channel, status, block, clientExternalId }) => ({
         key,
