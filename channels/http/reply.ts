@@ -29,27 +29,44 @@ export function webhookReply({ status, body, contentType = 'text/plain' }: Webho
   return { status, body, contentType: `${contentType}; charset=utf-8` };
 }
 
-/**
- * Writes the answer; a streamed one waits for the client to take each chunk (memory stays flat)
- * and, when its source fails part-way, ends the connection so the client sees it cut, and rejects.
- */
-export async function send(
+/** Writes an answer whose body is whole. */
+export function send(
   response: ServerResponse,
   reply: Reply,
   headers: Readonly<Record<string, string>>,
+): void {
+  writeHead(response, reply, headers, { 'Content-Length': Buffer.byteLength(reply.body) });
+  response.end(reply.body);
+}
+
+/**
+ * Writes an answer streamed from `stream` (chunked), each chunk once the client took the last, so
+ * memory stays flat; when the stream fails part-way the connection ends, so the client sees the
+ * answer cut, and this rejects.
+ */
+export async function sendStreamed(
+  response: ServerResponse,
+  reply: Reply,
+  stream: AsyncIterable<string>,
+  headers: Readonly<Record<string, string>>,
 ): Promise<void> {
+  writeHead(response, reply, headers, {});
+  await pipeline(Readable.from(stream, { objectMode: false }), response);
+}
+
+function writeHead(
+  response: ServerResponse,
+  reply: Reply,
+  headers: Readonly<Record<string, string>>,
+  length: Readonly<Record<string, number>>,
+): void {
   response.writeHead(reply.status, {
     'Content-Type': reply.contentType,
-    ...(reply.stream === undefined && { 'Content-Length': Buffer.byteLength(reply.body) }),
+    ...length,
     // Turns hold personal data: no cache may keep them, and no browser may guess another type.
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...reply.headers,
     ...headers,
   });
-  if (reply.stream === undefined) {
-    response.end(reply.body);
-    return;
-  }
-  await pipeline(Readable.from(reply.stream, { objectMode: false }), response);
 }

@@ -12,7 +12,7 @@ import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
 import { reportRoutes } from './reports.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
-import { send, type Reply } from './reply.js';
+import { send, sendStreamed, type Reply } from './reply.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
 import { webhookRoute } from './webhooks.js';
 
@@ -90,7 +90,9 @@ export function createBotServer(options: BotServerOptions): BotServer {
     let failure = reply.failure;
     try {
       // While closing, a keep-alive connection must not wait for another request.
-      await send(response, reply, { 'X-Request-Id': requestId, ...(closing && { Connection: 'close' }) });
+      const headers = { 'X-Request-Id': requestId, ...(closing && { Connection: 'close' }) };
+      if (reply.stream === undefined) send(response, reply, headers);
+      else await sendStreamed(response, reply, reply.stream, headers);
     } catch (error) {
       // A streamed answer whose source failed part-way (the client sees it cut), or a client gone.
       failure = error;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
-import { MemoryStore, type SessionStore } from '../../engine/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { MemoryStore, StoreUnavailableError, type SessionStore } from '../../engine/index.js';
 import { startApi, turnOf } from '../support/json-api.js';
 
 const TOKEN = 'report-token-1234';
@@ -106,6 +106,35 @@ describe('GET /reports/conversations', () => {
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ error: { code: 'report.no-token' } });
     }
+  });
+
+  it('answers 503 when the store cannot be read, and cuts the answer when it fails part-way', async () => {
+    const store = new MemoryStore();
+    await store.put('a', '{"s":"x","b":"pick"}', undefined);
+    const failing = (after: number) =>
+      Object.assign(new MemoryStore(), {
+        async *conversations() {
+          for await (const conversation of store.conversations()) {
+            if (after-- === 0) break;
+            yield conversation;
+          }
+          throw new StoreUnavailableError('cannot reach the session store at redis://10.0.0.9:6379');
+        },
+      });
+    const down = await startApi({ apiToken: TOKEN, reportStore: failing(0) });
+    const refused = await down.call('GET', '/reports/conversations?format=ndjson', undefined, bearer);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      error: { code: 'store.unavailable', message: 'the session store is unavailable; try again later' },
+    });
+
+    const cut = await startApi({ apiToken: TOKEN, reportStore: failing(1) });
+    const response = await cut.call('GET', '/reports/conversations?format=ndjson', undefined, bearer);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    await vi.waitFor(() => {
+      expect(cut.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'request failed' }));
+    });
   });
 
   it('answers 501 for a server given no store to report on', async () => {
