@@ -63,6 +63,7 @@ export { isStartToken } from './links/token.js';
 export { issueStartToken, resolveStartToken, type ResolvedToken } from './links/token-store.js';
 export { linkReport, type LinkReportRow } from './links/listing.js';
 export {
+  isLinkStore,
   LINK_RECORD_BYTES,
   type LinkRecord,
   type LinkStore,
@@ -97,6 +98,7 @@ export type { TraceEvent } from './runtime/types.js';
 export {
   csvCell,
   DEFAULT_VARIABLES,
+  linkReportText,
   FIXED_COLUMNS,
   parseAge,
   parseTimePoint,
@@ -113,5 +115,6 @@ export {
   type ReportOptions,
   type ReportRow,
   type ReportTextOptions,
+  type RowFormat,
   type Stopped,
 } from './report/index.js';

@@ -6,9 +6,12 @@ import {
   reportFormat,
   reportingStore,
   reportText,
+  isLinkStore,
+  linkReportText,
   type Bot,
   type ConversationStatus,
   type ListFilter,
+  type ReportFormat,
   type ReportTextOptions,
   type SessionStore,
 } from '../../engine/index.js';
@@ -50,26 +53,31 @@ export function reportRoutes(bot: Bot, store: SessionStore | undefined, hasToken
       pattern: '/reports/conversations',
       guarded: true,
       methods: {
-        GET: async ({ query }) => {
+        GET: ({ query }) => {
           const from = reporting();
           const options = textOptions(query, bot);
-          const chunks = reportText(from, options)[Symbol.asyncIterator]();
-          // The first chunk before the headers: a store that cannot be read is a 503, not a cut stream.
-          const first = await chunks.next();
-          return {
-            status: 200,
-            body: '',
-            contentType: CONTENT_TYPES[options.format],
-            headers:
-              options.format === 'csv'
-                ? { 'Content-Disposition': 'attachment; filename="conversations.csv"' }
-                : {},
-            stream: (async function* () {
-              if (first.done !== true) yield first.value;
-              for (let next = await chunks.next(); next.done !== true; next = await chunks.next())
-                yield next.value;
-            })(),
-          } satisfies Reply;
+          return streamed(reportText(from, options), options.format, 'conversations');
+        },
+      },
+    },
+    {
+      pattern: '/reports/links',
+      guarded: true,
+      methods: {
+        GET: ({ query }) => {
+          reporting();
+          if (store === undefined || !isLinkStore(store)) {
+            throw new HttpError(
+              'report.unsupported-store',
+              'this server’s store keeps no links to report on',
+            );
+          }
+          const format = formatOf(query);
+          return streamed(
+            linkReportText(store, { format, ...(query.get('bom') === 'true' && { bom: true }) }),
+            format,
+            'links',
+          );
         },
       },
     },
@@ -81,6 +89,34 @@ export function reportRoutes(bot: Bot, store: SessionStore | undefined, hasToken
       },
     },
   ];
+}
+
+/**
+ * A report streamed in its format. The first chunk is read before the headers: a store that
+ * cannot be read is a 503, not a cut stream.
+ */
+async function streamed(text: AsyncIterable<string>, format: ReportFormat, name: string): Promise<Reply> {
+  const chunks = text[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  return {
+    status: 200,
+    body: '',
+    contentType: CONTENT_TYPES[format],
+    headers: format === 'csv' ? { 'Content-Disposition': `attachment; filename="${name}.csv"` } : {},
+    stream: (async function* () {
+      if (first.done !== true) yield first.value;
+      for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
+    })(),
+  };
+}
+
+/** The query's `format` (CSV unless asked); a wrong one is a 400 naming it. */
+function formatOf(query: URLSearchParams): ReportFormat {
+  try {
+    return reportFormat(query.get('format') ?? 'csv');
+  } catch (error) {
+    throw asHttpError(error);
+  }
 }
 
 /** The query as report options; a wrong one is a 400 naming it. */
@@ -102,7 +138,7 @@ function textOptions(query: URLSearchParams, bot: Bot): ReportTextOptions {
     const vars = query.get('vars');
     const result = query.get('result');
     return {
-      format: reportFormat(query.get('format') ?? 'csv'),
+      format: formatOf(query),
       filter,
       script: bot.script,
       mask: (value) => bot.redact(value),

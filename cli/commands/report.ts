@@ -25,6 +25,7 @@ interface ReportCommandOptions {
   out?: string;
   bom?: boolean;
   funnel?: boolean;
+  links?: boolean;
   purgeEndedBefore?: string;
 }
 
@@ -56,6 +57,12 @@ export function reportCommand(): Command {
         '--funnel',
         'the funnel instead: each block entered, where conversations stopped, the branches taken',
       )
+      .addOption(
+        new Option(
+          '--links',
+          'the short links and start tokens instead, with how often each was opened',
+        ).conflicts(['funnel', 'vars', 'allVars', 'since', 'until', 'status', 'result', 'purgeEndedBefore']),
+      )
       .option(
         '--purge-ended-before <when>',
         'delete ended and failed conversations last updated before then (an age such as 90d, or a date), and say how many',
@@ -83,6 +90,13 @@ async function report(options: ReportCommandOptions): Promise<void> {
       : await engine.loadScript(options.script, { strict: options.strict === true });
   const opened = await openExisting(options.store);
   try {
+    if (options.links === true) {
+      await writeOut(
+        options.out,
+        printableChunks(engine.linkReportText(opened.store, { format, bom: options.bom === true }), format),
+      );
+      return;
+    }
     const store = engine.reportingStore(opened.store);
     if (purgeBefore !== undefined) {
       const purged = await store.purgeEnded(purgeBefore);
@@ -123,14 +137,22 @@ async function report(options: ReportCommandOptions): Promise<void> {
   }
 }
 
-/** The report's text, made printable when it goes to a terminal as a table (CSV and JSON stay exact). */
+/** The conversations report's text. */
 async function* reportChunks(
   store: ReportingStore,
   options: ReportTextOptions,
   format: ReportTextOptions['format'],
 ): AsyncIterable<string> {
   const { reportText } = await import('../../engine/index.js');
-  for await (const chunk of reportText(store, options)) yield format === 'table' ? printable(chunk) : chunk;
+  yield* printableChunks(reportText(store, options), format);
+}
+
+/** A table's chunks made printable for a terminal; CSV and JSON stay exact. */
+async function* printableChunks(
+  chunks: AsyncIterable<string>,
+  format: ReportTextOptions['format'],
+): AsyncIterable<string> {
+  for await (const chunk of chunks) yield format === 'table' ? printable(chunk) : chunk;
 }
 
 const optional = <K extends string, V>(key: K, value: V | undefined) =>

@@ -27,13 +27,7 @@ export function reportFormat(name: string): ReportFormat {
   return name as ReportFormat;
 }
 
-export interface ReportTextOptions extends ReportOptions {
-  readonly format: ReportFormat;
-  /** CSV: start with a byte-order mark, for Excel. */
-  readonly bom?: boolean;
-  /** Called after each row, with how many have been written (a progress line). */
-  readonly onRow?: (rows: number) => void;
-}
+export interface ReportTextOptions extends ReportOptions, RowFormat {}
 
 /**
  * The report as text, a chunk a row (a table holds its first rows to size its columns): what
@@ -52,23 +46,44 @@ export async function* reportText(store: ReportingStore, options: ReportTextOpti
     ...FIXED_COLUMNS.map((column) => cellText(row[column])),
     ...names.map((name) => cellText(Object.hasOwn(row.variables, name) ? row.variables[name] : '')),
   ];
-  const rows = reportRows(store, options);
+  yield* formatRows(reportRows(store, options), header, cells, options);
+}
+
+/** How rows are written: the format, and what `reportText` adds to it. */
+export interface RowFormat {
+  readonly format: ReportFormat;
+  /** CSV: start with a byte-order mark, for Excel. */
+  readonly bom?: boolean;
+  /** Called after each row, with how many have been written (a progress line). */
+  readonly onRow?: (rows: number) => void;
+}
+
+/**
+ * Rows as text in a report format, a chunk a row: CSV and table rows as `cells` (under `header`),
+ * JSON and NDJSON rows as they are. Every report (conversations, links) is written by it.
+ */
+export async function* formatRows<Row extends object>(
+  rows: AsyncIterable<Row>,
+  header: readonly string[],
+  cells: (row: Row) => readonly string[],
+  { format, bom, onRow }: RowFormat,
+): AsyncIterable<string> {
   let count = 0;
-  const counted = () => options.onRow?.(++count);
-  if (options.format === 'csv') {
-    yield (options.bom === true ? UTF8_BOM : '') + csvLine(header);
+  const counted = () => onRow?.(++count);
+  if (format === 'csv') {
+    yield (bom === true ? UTF8_BOM : '') + csvLine(header);
     for await (const row of rows) {
       yield csvLine(cells(row));
       counted();
     }
-  } else if (options.format === 'table') {
+  } else if (format === 'table') {
     const table = new TableWriter(header);
     for await (const row of rows) {
       yield table.row(cells(row));
       counted();
     }
     yield table.end();
-  } else if (options.format === 'json') {
+  } else if (format === 'json') {
     const json = new JsonArrayWriter();
     yield json.start();
     for await (const row of rows) {

@@ -1,11 +1,14 @@
 export { csvCell, csvLine, UTF8_BOM } from './csv.js';
 export {
+  formatRows,
   reportFormat,
   reportText,
   REPORT_FORMATS,
   type ReportFormat,
   type ReportTextOptions,
+  type RowFormat,
 } from './format.js';
+export { linkReportText } from './links.js';
 export { readFunnel, type Funnel, type FunnelBlock, type FunnelEdge, type Stopped } from './funnel.js';
 export {
   DEFAULT_VARIABLES,

@@ -1,5 +1,3 @@
-import type { ReportRow } from './rows.js';
-
 /** A JSON array written a row at a time: `[`, the rows split by commas, `]`. */
 export class JsonArrayWriter {
   private rows = 0;
@@ -8,7 +6,7 @@ export class JsonArrayWriter {
     return '[';
   }
 
-  row(row: ReportRow): string {
+  row(row: object): string {
     this.rows += 1;
     return `${this.rows === 1 ? '' : ','}\n${JSON.stringify(row)}`;
   }
@@ -19,4 +17,4 @@ export class JsonArrayWriter {
 }
 
 /** Newline-delimited JSON: one row a line. */
-export const ndjsonLine = (row: ReportRow): string => `${JSON.stringify(row)}\n`;
+export const ndjsonLine = (row: object): string => `${JSON.stringify(row)}\n`;

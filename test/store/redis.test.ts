@@ -114,7 +114,13 @@ describe('RedisStore link records', () => {
       await store.createLink('short', 'soon gone', { now, expiresAt: now + 50 });
       await store.createLink('long', 'kept', { now, expiresAt: now + 86_400_000 });
       expect((await admin.keys(`${prefix}*`)).sort()).toEqual(
-        [`${prefix}conv:k`, `${prefix}link:long`, `${prefix}link:short`, `${prefix}link:~index`].sort(),
+        [
+          `${prefix}conv:k`,
+          `${prefix}conv:\u0000updated`,
+          `${prefix}link:long`,
+          `${prefix}link:short`,
+          `${prefix}link:~index`,
+        ].sort(),
       );
       expect(await admin.pttl(`${prefix}link:long`)).toBeGreaterThan(86_000_000);
       await new Promise((resolve) => setTimeout(resolve, 150));
