@@ -1,4 +1,4 @@
-import { readFunnel } from '../../engine/index.js';
+import { readFunnel, StoreUnavailableError } from '../../engine/index.js';
 import { HttpError } from '../../channels/http/errors.js';
 import { NO_STORE_HINT, type FunnelSetup, type StudioFunnel } from '../protocol.js';
 import { runnable, type ReportSource, type StudioContext, type StudioRoute } from './context.js';
@@ -37,11 +37,12 @@ async function funnelOf(context: StudioContext, reports: ReportSource): Promise<
   try {
     return { revision, ...(await readFunnel(reports.store, script)) };
   } catch (error) {
-    // The studio's user runs the store: its own words say what is wrong (a missing table, Redis down).
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new HttpError(
-      'store.unavailable',
-      `cannot read the funnel from the session store ${reports.where}: ${reason}`,
-    );
+    // The studio's user runs the store: its own words say what is wrong (Redis down, a missing
+    // table). An unavailable store's message names it already.
+    const reason =
+      error instanceof StoreUnavailableError
+        ? error.message
+        : `the session store ${reports.where} failed: ${error instanceof Error ? error.message : String(error)}`;
+    throw new HttpError('store.unavailable', `cannot read the funnel: ${reason}`);
   }
 }

@@ -2,13 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { describe, expect, test } from 'vitest';
-import { createBot, SqliteStore } from '../../engine/index.js';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { createBot, RedisStore, SqliteStore, type SessionStore } from '../../engine/index.js';
 import { NO_STORE_HINT, type FunnelSetup, type StudioFunnel } from '../../studio/protocol.js';
 import { runCli } from '../support/cli.js';
 import { scriptOf, yaml } from '../support/scripts.js';
 import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
+import { RedisServer } from '../store/redis-server.js';
 
 const browser = useBrowser();
 const temp = useTempFolders('botflow-studio-funnel-');
@@ -43,7 +44,11 @@ const SIGN_UP = yaml`
 async function signUpProject(): Promise<{ dir: string; file: string; db: string }> {
   const dir = await temp.project({ 'bot.yaml': SIGN_UP });
   const db = join(dir, 'sessions.db');
-  const store = new SqliteStore(db);
+  await signUpTurns(new SqliteStore(db));
+  return { dir, file: join(dir, 'bot.yaml'), db };
+}
+
+async function signUpTurns(store: SessionStore & { close(): Promise<void> }): Promise<void> {
   try {
     const bot = createBot({ script: scriptOf(SIGN_UP), store });
     for (const key of ['a', 'b', 'c', 'd']) await bot.start(key);
@@ -52,7 +57,6 @@ async function signUpProject(): Promise<{ dir: string; file: string; db: string 
   } finally {
     await store.close();
   }
-  return { dir, file: join(dir, 'bot.yaml'), db };
 }
 
 const none = { waiting: 0, ended: 0, error: 0 };
@@ -148,11 +152,42 @@ describe('GET /api/funnel', () => {
       body: {
         error: {
           code: 'store.unavailable',
-          message: `cannot read the funnel from the session store ${db}: no such table: funnel`,
+          message: `cannot read the funnel: the session store ${db} failed: no such table: funnel`,
         },
       },
     });
     expect((await studio.call('/api/script')).status).toBe(200);
+  });
+
+  test('reads a Redis store as well, and says so in one sentence when Redis stops', async () => {
+    const redis = await RedisServer.start();
+    onTestFinished(async () => {
+      await redis.dispose();
+    });
+    await signUpTurns(new RedisStore(redis.url));
+    const { file } = await signUpProject();
+    const studio = await StudioProcess.start(file, ['--store', redis.url]);
+    const where = `redis://127.0.0.1:${redis.port}`;
+    expect((await studio.call('/api/funnel/setup')).body).toEqual({ store: where });
+    const answer = (await studio.call('/api/funnel')).body as StudioFunnel;
+    expect(answer).toMatchObject({ conversations: 4, stopped: { waiting: 2, ended: 2, error: 0 } });
+    expect(answer.blocks.map((block) => [block.id, block.entered, block.dropOff])).toEqual([
+      ['pick', 4, 50],
+      ['route', 2, 0],
+      ['pro', 1, 0],
+      ['basic', 1, 0],
+    ]);
+
+    await redis.stop();
+    expect(await studio.call('/api/funnel')).toEqual({
+      status: 503,
+      body: {
+        error: {
+          code: 'store.unavailable',
+          message: `cannot read the funnel: cannot reach the session store at ${where}`,
+        },
+      },
+    });
   });
 
   test('a store that is not there stops the studio before it serves', async () => {
@@ -168,22 +203,24 @@ describe('GET /api/funnel', () => {
 /** The Funnel tab's panel: other tabs have buttons of the same names. */
 const panel = (page: Page) => page.getByRole('tabpanel', { name: 'Funnel' });
 
-/** What the graph shows of the funnel: each block's badge and each edge's count, by id. */
+/** What the graph shows of the funnel: each block's badge (with its colour) and each edge's count, by id. */
 const overlayOf = (page: Page) =>
-  page.locator('.canvas svg.graph').evaluate((svg) => ({
-    badges: Object.fromEntries(
-      [...svg.querySelectorAll<SVGGElement>('.node .funnel-badge')].map((badge) => [
-        badge.closest<SVGGElement>('.node')?.dataset.id,
-        `${badge.textContent} (${[...badge.classList].filter((name) => name.startsWith('drop-')).join()})`,
-      ]),
-    ),
-    counts: Object.fromEntries(
-      [...svg.querySelectorAll<SVGGElement>('.edge .funnel-count')].map((count) => [
-        count.closest<SVGGElement>('.edge')?.dataset.id,
-        count.textContent,
-      ]),
-    ),
-  }));
+  page.locator('.canvas svg.graph').evaluate((svg) => {
+    const shown = (selector: string, owner: string, say: (element: SVGGElement) => string) =>
+      Object.fromEntries(
+        [...svg.querySelectorAll<SVGGElement>(selector)].map((element): [string, string] => [
+          element.closest<SVGGElement>(owner)?.dataset.id ?? '',
+          say(element),
+        ]),
+      );
+    return {
+      badges: shown('.node .funnel-badge', '.node', (badge) => {
+        const colour = [...badge.classList].filter((name) => name.startsWith('drop-')).join();
+        return `${badge.textContent} (${colour})`;
+      }),
+      counts: shown('.edge .funnel-count', '.edge', (count) => count.textContent),
+    };
+  });
 
 const SHOWN = {
   badges: {
@@ -210,9 +247,9 @@ describe('the Funnel tab', () => {
     const status = panel(page).getByRole('status');
     await expect.poll(() => status.innerText()).toBe(`Press Refresh to count the conversations in ${db}.`);
     await panel(page).getByRole('button', { name: 'Refresh' }).click();
-    await expect.poll(() => panel(page).locator('.funnel-totals').innerText()).toBe(
-      '4 conversations: 2 waiting, 2 ended, 0 error',
-    );
+    await expect
+      .poll(() => panel(page).locator('.funnel-totals').innerText())
+      .toBe('4 conversations: 2 waiting, 2 ended, 0 error');
     expect(await status.innerText()).toBe(`Counted from ${db}.`);
     expect(await overlayOf(page)).toEqual(SHOWN);
     expect(
@@ -225,8 +262,8 @@ describe('the Funnel tab', () => {
       .locator('tbody tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell as HTMLElement).innerText)));
     expect(rows).toEqual([
-      ['pick\nnext → route: 2 · choices[0]: 1 · choices[1]: 1', '4', '2', '0', '0', '50%'],
-      ['route\nbranches[0].next → pro: 1 · else → basic: 1', '2', '0', '0', '0', '0%'],
+      ['pick\nnext → route: 2\nchoices[0]: 1\nchoices[1]: 1', '4', '2', '0', '0', '50%'],
+      ['route\nbranches[0].next → pro: 1\nelse → basic: 1', '2', '0', '0', '0', '0%'],
       ['pro', '1', '0', '1', '0', '0%'],
       ['basic', '1', '0', '1', '0', '0%'],
     ]);
@@ -262,7 +299,10 @@ describe('the Funnel tab', () => {
       counts: SHOWN.counts,
     });
     expect(
-      await panel(page).getByRole('table', { name: 'No longer in the script' }).locator('tbody tr').innerText(),
+      await panel(page)
+        .getByRole('table', { name: 'No longer in the script' })
+        .locator('tbody tr')
+        .innerText(),
     ).toMatch(/^basic\t1\t0\t1\t0\t0%$/);
   });
 

@@ -127,6 +127,7 @@ function table(label: string, blocks: readonly FunnelBlockCounts[], app: App | u
   return h(
     'table',
     { class: 'funnel-blocks', 'aria-label': label },
+    h('colgroup', {}, h('col', { class: 'block' })),
     h('thead', {}, h('tr', {}, ...header.map((name) => h('th', { scope: 'col' }, name)))),
     h(
       'tbody',
@@ -143,7 +144,9 @@ function table(label: string, blocks: readonly FunnelBlockCounts[], app: App | u
             'th',
             { scope: 'row' },
             name,
-            ...(ways.length === 0 ? [] : [h('div', { class: 'funnel-ways' }, ways.join(' · '))]),
+            ...(ways.length === 0
+              ? []
+              : [h('ul', { class: 'funnel-ways' }, ...ways.map((way) => h('li', {}, way)))]),
           ),
           h('td', {}, String(block.entered)),
           h('td', {}, String(block.stopped.waiting)),

@@ -91,7 +91,8 @@ function replaceOverlay(
 function blockBadge(box: StudioNode, counts: BlockCounts, text: string): SVGGElement {
   const width = text.length * CHAR + 14;
   const x = box.x + 10;
-  const y = box.y + box.height - 8;
+  // Hanging below the block, clear of its last line of text.
+  const y = box.y + box.height - 4;
   return s(
     'g',
     { class: `${BLOCK_BADGE} ${dropOffClass(counts.dropOff)}`, 'data-text': text },
