@@ -22,6 +22,7 @@ interface ServeOptions extends HostOptions {
   telegramToken?: string;
   store: string;
   purgeEndedAfter?: string;
+  funnel: boolean;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -54,6 +55,7 @@ export function serveCommand(): Command {
       '--purge-ended-after <age>',
       'delete ended and failed conversations once last updated this long ago (e.g. 90d): at start, then hourly',
     )
+    .option('--no-funnel', 'do not count blocks entered and branches taken (the funnel of botflow report)')
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -89,7 +91,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   // Until the bot is up, a failure leaves nothing behind: a store file made for it is removed.
   let started = false;
   try {
-    const bot = await botFor(file, options, { store: opened.store });
+    const bot = await botFor(file, options, { store: opened.store, funnel: options.funnel });
     const username = telegramWebhook && (await telegramUsername(bot, telegramWebhook.token, log));
     const webhooks = webhooksFrom(
       { ...process.env, TELEGRAM_TOKEN: telegramToken },

@@ -53,6 +53,12 @@ const UPDATE_INDEX = 'CREATE INDEX IF NOT EXISTS conversations_by_update ON conv
 // An expired row reads as absent; `@now` is bound on every statement so expiry needs no sweeper.
 const LIVE = '(expires_at IS NULL OR expires_at > @now)';
 
+/**
+ * The most funnel counters one statement adds (a turn of a few blocks adds a handful): few
+ * statements a turn, few prepared statements kept, far below SQLite's limit of bound values.
+ */
+const COUNTS_PER_STATEMENT = 64;
+
 /** What a summary sets beside the record. */
 const SUMMARY_SET = `channel = @channel, status = @status, block = @block, result = @result,
   started_at = COALESCE(@started, started_at)`;
@@ -65,7 +71,7 @@ export class SqliteStore implements ReportingStore {
   private readonly insert: Database.Statement<Row>;
   private readonly update: Database.Statement<Row & { expected: number }>;
   private readonly updateSummarized: Database.Statement<Row & { expected: number }>;
-  /** The funnel upsert of n counters at once, by n: one statement a turn, however many it counts. */
+  /** The funnel upsert of n counters at once, by n (up to COUNTS_PER_STATEMENT). */
   private readonly countStatements = new Map<number, Database.Statement<(string | number)[]>>();
   private readonly remove: Database.Statement<[string]>;
   private readonly page: Database.Statement<PageQuery, ListedRow>;
@@ -103,9 +109,12 @@ export class SqliteStore implements ReportingStore {
     // One transaction: the counts go in with the record or not at all (a lost compare-and-set).
     this.writeCounted = this.db.transaction((write: () => boolean, counts: readonly FunnelCount[]) => {
       if (!write()) return false;
-      this.countStatement(counts.length).run(
-        ...counts.flatMap(({ block, edge, count }) => [block, edge, count]),
-      );
+      for (let first = 0; first < counts.length; first += COUNTS_PER_STATEMENT) {
+        const some = counts.slice(first, first + COUNTS_PER_STATEMENT);
+        this.countStatement(some.length).run(
+          ...some.flatMap(({ block, edge, count }) => [block, edge, count]),
+        );
+      }
       return true;
     });
     this.remove = this.db.prepare('DELETE FROM conversations WHERE key = ?');

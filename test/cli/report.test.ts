@@ -47,7 +47,7 @@ describe('botflow report', () => {
       'clientExternalId,log',
     ]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(result.stdout, { columns: true });
     expect(
       rows.map(({ key, channel, status, block, clientExternalId }) => ({
         key,
@@ -162,6 +162,29 @@ describe('serve --purge-ended-after', () => {
         .split('\n')
         .map((line) => (JSON.parse(line) as { key: string }).key),
     ).toEqual(['c']);
+  });
+
+  it('counts no funnel with --no-funnel, and still lists the conversations', async () => {
+    const db = freshDb();
+    const serving = await ServeProcess.start(COLLECTOR, ['--store', `sqlite:${db}`, '--no-funnel']);
+    await serving.post('/conversations/a/start', {});
+    await serving.stop();
+    const funnel = await runCli(['report', '--store', `sqlite:${db}`, '--funnel', '--format', 'json']);
+    expect(JSON.parse(funnel.stdout)).toEqual({
+      conversations: 1,
+      stopped: { waiting: 1, ended: 0, error: 0 },
+      blocks: [
+        {
+          id: 'next-item',
+          type: null,
+          entered: 0,
+          stopped: { waiting: 1, ended: 0, error: 0 },
+          dropOff: null,
+          edges: [],
+        },
+      ],
+      retired: [],
+    });
   });
 
   it('refuses an age it cannot read', async () => {

@@ -53,7 +53,7 @@ describe('CSV report', () => {
     const store = await storeWith(HOSTILE.map((value) => ({ clientExternalId: value, city: value })));
     const csv = await text(store, { format: 'csv', variables: ['clientExternalId', 'city'] });
     expect(csv.endsWith('\r\n')).toBe(true);
-    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(csv, { columns: true });
     const neutral = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
     expect(records.map((record) => record.clientExternalId)).toEqual(HOSTILE.map(neutral));
     expect(records.map((record) => record.city)).toEqual(HOSTILE.map(neutral));
@@ -97,9 +97,10 @@ describe('CSV report', () => {
     const [header, row] = (await text(store, { format: 'csv' })).split('\r\n');
     expect(header).toBe('key,channel,started,updated,status,block,result,clientExternalId');
     expect(row?.endsWith(',42')).toBe(true);
-    const records = parse(await text(store, { format: 'csv', variables: 'all', script }), {
-      columns: true,
-    }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(
+      await text(store, { format: 'csv', variables: 'all', script }),
+      { columns: true },
+    );
     // A variable named like a column keeps its own value under a prefix.
     expect(records[0]).toMatchObject({
       clientExternalId: '42',

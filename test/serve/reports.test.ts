@@ -39,7 +39,7 @@ describe('GET /reports/conversations', () => {
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('transfer-encoding')).toBe('chunked');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(await response.text(), { columns: true });
     expect(rows).toMatchObject([
       {
         key: 'telegram:1',

@@ -262,6 +262,21 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       expect(await counters(store)).toEqual({ ask: 1, 'ask next': 2, done: 1 });
     });
 
+    it('adds a turn’s many funnel counts at once', async () => {
+      const store = await open();
+      const counts = Array.from({ length: 150 }, (_, i) => ({
+        block: `b${i}`,
+        edge: i % 2 === 0 ? '' : 'next',
+        count: i + 1,
+      }));
+      await store.put('k', 'one', undefined, waiting('ask', { counts }));
+      await store.put('k', 'two', 1, waiting('ask', { counts }));
+      const added = await counters(store);
+      expect(Object.keys(added)).toHaveLength(150);
+      expect(added.b0).toBe(2);
+      expect(added['b149 next']).toBe(300);
+    });
+
     it('purges ended and failed conversations last written before a time, and nothing else', async () => {
       const store = await open();
       await store.put('ended-old', 'x', undefined, { ...waiting('done'), status: 'ended' });
