@@ -173,5 +173,6 @@ function legend(): HTMLElement {
     { class: 'funnel-legend' },
     'Drop-off: the share of entries that stopped at the block, waiting or failed. ',
     ...DROP_OFF_SCALE.map(({ name, words }) => h('span', { class: `drop drop-${name}` }, words)),
+    h('span', { class: `drop ${dropOffClass(null)}` }, 'never entered'),
   );
 }
