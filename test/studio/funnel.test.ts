@@ -7,7 +7,7 @@ import { createBot, RedisStore, SqliteStore, type SessionStore } from '../../eng
 import { NO_STORE_HINT, type FunnelSetup, type StudioFunnel } from '../../studio/protocol.js';
 import { runCli } from '../support/cli.js';
 import { scriptOf, yaml } from '../support/scripts.js';
-import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
+import { findBlock, keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 import { RedisServer } from '../store/redis-server.js';
 
@@ -272,6 +272,23 @@ describe('the Funnel tab', () => {
     // A block's name in the list selects it.
     await panel(page).getByRole('button', { name: 'route' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'route' }).count()).toBe(1);
+
+    // A block moved (Alt+arrow) takes its edges' counts along: 20 down.
+    const countAt = async () => {
+      const transform = await page
+        .locator('.edge[data-id="pick next"] .funnel-count')
+        .getAttribute('transform');
+      return (transform?.match(/-?[\d.]+/g) ?? []).map(Number);
+    };
+    const [x = 0, y = 0] = await countAt();
+    await findBlock(page, 'pick');
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect
+      .poll(async () => {
+        const [movedX = 0, movedY = 0] = await countAt();
+        return [Math.round(movedX - x), Math.round(movedY - y)];
+      })
+      .toEqual([0, 20]);
 
     await page.getByRole('tab', { name: 'Funnel' }).click();
     await panel(page).getByRole('button', { name: 'Clear' }).click();

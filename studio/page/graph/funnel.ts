@@ -19,7 +19,7 @@ export function dropOffClass(dropOff: number | null): string {
 }
 
 /** `12 in · 33.3% drop-off`: what a block's badge says. */
-export function badgeText({ entered, dropOff }: BlockCounts): string {
+function badgeText({ entered, dropOff }: BlockCounts): string {
   return dropOff === null ? `${entered} in` : `${entered} in · ${dropOff}% drop-off`;
 }
 
