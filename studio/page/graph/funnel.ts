@@ -1,7 +1,6 @@
 import type { Point, StudioNode } from '../../protocol.js';
 import { s } from '../dom.js';
 import type { BlockCounts, FunnelMarks } from '../store.js';
-import type { Drawing } from './render.js';
 
 /** The colours of a block's drop-off, highest first: a badge takes the first whose `from` it reaches. */
 export const DROP_OFF_SCALE = [
@@ -21,6 +20,12 @@ export function dropOffClass(dropOff: number | null): string {
 /** `12 in · 33.3% drop-off`: what a block's badge says. */
 function badgeText({ entered, dropOff }: BlockCounts): string {
   return dropOff === null ? `${entered} in` : `${entered} in · ${dropOff}% drop-off`;
+}
+
+/** The drawn blocks and edges by id: render.ts's Drawing, by its shape (render.ts imports this file). */
+interface Drawn {
+  readonly nodes: ReadonlyMap<string, SVGGElement>;
+  readonly edges: ReadonlyMap<string, SVGGElement>;
 }
 
 const BLOCK_BADGE = 'funnel-badge';
@@ -53,7 +58,7 @@ function placeCount(count: Element, start: Point): void {
  * again, and an element whose count is unchanged is left as it is.
  */
 export function overlayFunnel(
-  drawing: Drawing,
+  drawing: Drawn,
   funnel: FunnelMarks | undefined,
   node: (id: string) => StudioNode | undefined,
 ): void {
