@@ -779,7 +779,7 @@ export const CODES = {
     from: 'studio',
     status: 409,
     thrown: 'HttpError',
-    meaning: 'The script has errors, so the simulator and coverage cannot run it.',
+    meaning: 'The script has errors, so the simulator, coverage and the funnel cannot use it.',
     fix: 'Fix the problems the studio lists; the page updates when the file is saved.',
   },
   'studio.env-missing': {
@@ -905,6 +905,14 @@ export const CODES = {
     meaning:
       'Coverage was asked for with a name filter while a run with another filter was going; the studio runs one at a time.',
     fix: 'Ask again when the running one finishes.',
+  },
+  'studio.no-store': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The Funnel tab asked for the funnel, but the studio was started without `--store`: there are no conversations to count.',
+    fix: 'Start the studio with the store `botflow serve` writes: `botflow studio <script> --store sqlite:./botflow-sessions.db`.',
   },
   // Canvas edits of a script's text (engine/edit).
   'edit.cannot-copy': {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import type { Funnel, ReportingStore, ReportTextOptions } from '../../engine/index.js';
 import { BotflowError } from '../../engine/error.js';
 import { addStrictOption } from '../options.js';
-import { openStore, type OpenedStore } from '../store-option.js';
+import { openExistingStore } from '../store-option.js';
 import { printable, say } from '../terminal.js';
 
 interface ReportCommandOptions {
@@ -88,7 +88,7 @@ async function report(options: ReportCommandOptions): Promise<void> {
     options.script === undefined
       ? undefined
       : await engine.loadScript(options.script, { strict: options.strict === true });
-  const opened = await openExisting(options.store);
+  const opened = await openExistingStore(options.store);
   try {
     if (options.links === true) {
       await writeOut(
@@ -180,15 +180,6 @@ function variablesOption(options: ReportCommandOptions): readonly string[] | 'al
     );
   }
   return names;
-}
-
-/** Opens the store; a SQLite file that is not there is an error, not a new empty store. */
-async function openExisting(spec: string): Promise<OpenedStore> {
-  const path = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : undefined;
-  if (path !== undefined && path !== '' && !existsSync(path)) {
-    throw new BotflowError('store.unavailable', `there is no session store at ${path}`);
-  }
-  return openStore(spec);
 }
 
 /**

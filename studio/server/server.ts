@@ -8,7 +8,7 @@ import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
 import { caseFileBeside } from './cases.js';
-import type { Loaded, StudioContext, StudioRoute } from './context.js';
+import type { Loaded, ReportSource, StudioContext, StudioRoute } from './context.js';
 import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
@@ -31,6 +31,8 @@ export interface StudioOptions {
   readonly draws?: Readonly<Record<string, number>>;
   /** Strict mode (`--strict`): the script's warnings are errors, and its failed expressions fail their blocks. */
   readonly strict?: boolean;
+  /** The session store whose funnel the Funnel tab lays over the graph; the studio only reads it. */
+  readonly reports?: ReportSource;
   /** Told of a failure of the studio's own (a 500): the command line prints it. */
   readonly onFailure?: (error: unknown) => void;
 }
@@ -100,6 +102,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     draws: options.draws ?? {},
     strict: options.strict === true,
     pins,
+    reports: options.reports,
     current: () => loaded,
     reload,
     draft: (text) => builder.draft(text, loaded.model),
@@ -175,7 +178,8 @@ function page(html: string): Reply {
 }
 
 function reply(response: ServerResponse, answer: Reply): void {
-  send(response, answer, {
+  // The studio's answers are whole bodies, never streams: sending them cannot fail later.
+  void send(response, answer, {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     // The page's URL carries the token: no link may pass it on.
     'Referrer-Policy': 'no-referrer',
