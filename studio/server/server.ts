@@ -178,8 +178,7 @@ function page(html: string): Reply {
 }
 
 function reply(response: ServerResponse, answer: Reply): void {
-  // The studio's answers are whole bodies, never streams: sending them cannot fail later.
-  void send(response, answer, {
+  send(response, answer, {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     // The page's URL carries the token: no link may pass it on.
     'Referrer-Policy': 'no-referrer',
