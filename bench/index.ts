@@ -9,6 +9,7 @@ import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench
 import { StoreBenchmarks } from './store.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 import { studioFigures } from './studio.bench.js';
+import { funnelRows, reportFigures } from './report.bench.js';
 import { canvasFigures, editorBenchmarks, keystrokeFigures } from './editor.bench.js';
 import { startUpFigures } from './start-up.bench.js';
 
@@ -48,6 +49,11 @@ try {
 } finally {
   await stores.close();
 }
+
+console.log('\nreports');
+for (const line of await reportFigures()) console.log(line);
+console.log('\nthe funnel: a turn counting it beside the same turn without (each on a store of its own)');
+printTable(await funnelRows());
 
 console.log('\nstudio (Chromium; needs npm run build)');
 for (const line of await studioFigures()) console.log(line);

@@ -20,6 +20,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['link', async () => (await import('./commands/link.js')).linkCommand()],
   ['decode', async () => (await import('./commands/decode.js')).decodeCommand()],
   ['serve', async () => (await import('./commands/serve.js')).serveCommand()],
+  ['report', async () => (await import('./commands/report.js')).reportCommand()],
   ['studio', async () => (await import('./commands/studio.js')).studioCommand()],
 ]);
 

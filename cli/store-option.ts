@@ -38,6 +38,18 @@ export async function openStore(spec: string): Promise<OpenedStore> {
   return opened;
 }
 
+/**
+ * Opens a store to read what `serve` wrote (`botflow report`, the studio's funnel): a SQLite file
+ * that is not there is an error, not a new empty store.
+ */
+export async function openExistingStore(spec: string): Promise<OpenedStore> {
+  const path = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : undefined;
+  if (path !== undefined && path !== '' && !existsSync(path)) {
+    throw new BotflowError('store.unavailable', `there is no session store at ${path}`);
+  }
+  return openStore(spec);
+}
+
 /** Whether the store answers now: what `serve`'s health endpoint reports. */
 export async function probeStore(store: SessionStore): Promise<void> {
   await store.get(PROBE_KEY);

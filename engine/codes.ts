@@ -770,6 +770,38 @@ export const CODES = {
     fix: 'Follow the message; docs/serve.md lists what each webhook needs.',
   },
 
+  'report.bad-option': {
+    from: 'cli',
+    status: 400,
+    thrown: 'BotflowError',
+    meaning:
+      'A report option is wrong: a time that is neither an age (`7d`) nor an ISO date, an unknown status or format, or `--vars` with `--all-vars` (the same from `GET /reports/*` query parameters).',
+    fix: 'Follow the message; docs/reports.md lists the options.',
+  },
+  'report.unwritable': {
+    from: 'cli',
+    thrown: 'BotflowError',
+    meaning:
+      '`botflow report --out FILE` could not write the file (no such folder, no permission, disk full); nothing was left half-written.',
+    fix: 'Check the path and the space on the disk.',
+  },
+  'report.no-token': {
+    from: 'http',
+    status: 403,
+    thrown: 'HttpError',
+    meaning:
+      '`GET /reports/*` on a server without an API token: reports hold every conversation’s variables, so they are never served open.',
+    fix: 'Set `BOTFLOW_API_TOKEN` (or `apiToken`) and send `Authorization: Bearer <token>`.',
+  },
+  'report.unsupported-store': {
+    from: 'cli',
+    status: 501,
+    thrown: 'BotflowError',
+    meaning:
+      'The session store keeps no reports: it lists no conversations (a store of your own without `conversations`, `funnelCounts` and `purgeEnded`).',
+    fix: 'Use a MemoryStore, SqliteStore or RedisStore, or implement ReportingStore.',
+  },
+
   // The studio's local server (botflow studio): its answers to the page.
   'studio.wrong-host': {
     from: 'studio',
@@ -797,7 +829,7 @@ export const CODES = {
     from: 'studio',
     status: 409,
     thrown: 'HttpError',
-    meaning: 'The script has errors, so the simulator and coverage cannot run it.',
+    meaning: 'The script has errors, so the simulator, coverage and the funnel cannot use it.',
     fix: 'Fix the problems the studio lists; the page updates when the file is saved.',
   },
   'studio.env-missing': {
@@ -923,6 +955,14 @@ export const CODES = {
     meaning:
       'Coverage was asked for with a name filter while a run with another filter was going; the studio runs one at a time.',
     fix: 'Ask again when the running one finishes.',
+  },
+  'studio.no-store': {
+    from: 'studio',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'The Funnel tab asked for the funnel, but the studio was started without `--store`: there are no conversations to count.',
+    fix: 'Start the studio with the store `botflow serve` writes: `botflow studio <script> --store sqlite:./botflow-sessions.db`.',
   },
   // Canvas edits of a script's text (engine/edit).
   'edit.cannot-copy': {

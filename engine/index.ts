@@ -60,17 +60,30 @@ export { RedisStore, type RedisStoreOptions } from './store/redis.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { StoreUncertainError, StoreUnavailableError } from './store/unavailable.js';
 export { ConversationBusyError } from './store/busy.js';
-export type { SessionStore, StoredRecord, Unlock } from './store/types.js';
 export { isStartToken } from './links/token.js';
 export { issueStartToken, resolveStartToken, type ResolvedToken } from './links/token-store.js';
 export { linkReport, type LinkReportRow } from './links/listing.js';
 export {
+  isLinkStore,
   LINK_RECORD_BYTES,
   type LinkRecord,
   type LinkStore,
   type LinkTimes,
   type ListedLink,
 } from './store/links.js';
+export {
+  CONVERSATION_STATUSES,
+  isReportingStore,
+  type ConversationStatus,
+  type FunnelCount,
+  type ListedConversation,
+  type ListFilter,
+  type ReportingStore,
+  type SessionStore,
+  type StoredRecord,
+  type TurnSummary,
+  type Unlock,
+} from './store/types.js';
 export {
   createHttpClient,
   createTransport,
@@ -83,3 +96,26 @@ export { retrying, type RetryOptions, type Transport } from './http/retry.js';
 export { compilePattern, PATTERN_LIMIT, type Pattern } from './pattern.js';
 export { readYamlData, validateAt, type YamlData } from './script/yaml-data.js';
 export type { TraceEvent } from './runtime/types.js';
+export {
+  csvCell,
+  DEFAULT_VARIABLES,
+  linkReportText,
+  FIXED_COLUMNS,
+  parseAge,
+  parseTimePoint,
+  readFunnel,
+  REPORT_FORMATS,
+  reportFormat,
+  reportingStore,
+  reportRows,
+  reportText,
+  type Funnel,
+  type FunnelBlock,
+  type FunnelEdge,
+  type ReportFormat,
+  type ReportOptions,
+  type ReportRow,
+  type ReportTextOptions,
+  type RowFormat,
+  type Stopped,
+} from './report/index.js';

@@ -254,6 +254,53 @@ export interface CoverageReport {
   readonly unreached: readonly { readonly block: string; readonly edge: string; readonly line: number }[];
 }
 
+/** What the Funnel tab says, and `GET /api/funnel` answers, when the studio has no `--store`. */
+export const NO_STORE_HINT =
+  'To see how conversations went through the script, start the studio with the session store botflow serve writes: npx botflow studio <script> --store sqlite:./botflow-sessions.db (or redis://HOST:PORT).';
+
+/** `GET /api/funnel/setup`: the session store the studio reads the funnel from (`--store`), if any. */
+export interface FunnelSetup {
+  /** Where it is, as `serve` logs it (a file, a Redis host; never a password); null without `--store`. */
+  readonly store: string | null;
+}
+
+/** Conversations by where their last turn stopped. */
+export interface FunnelStopped {
+  readonly waiting: number;
+  readonly ended: number;
+  readonly error: number;
+}
+
+/** A block's counts, as `botflow report --funnel --format json` gives them. */
+export interface FunnelBlockCounts {
+  readonly id: string;
+  readonly type: string | null;
+  /** How many times a turn entered it. */
+  readonly entered: number;
+  /** The conversations whose last turn stopped here. */
+  readonly stopped: FunnelStopped;
+  /** Of its entries, the share (0–100) that stopped here waiting or with an error; null: never entered. */
+  readonly dropOff: number | null;
+  /** Its ways out by YAML path in the block (`next`, `branches[0].next`); target null when the script has none. */
+  readonly edges: readonly {
+    readonly edge: string;
+    readonly target: string | null;
+    readonly taken: number;
+  }[];
+}
+
+/** `GET /api/funnel`: the store's funnel, laid over the script as saved at `revision`. */
+export interface StudioFunnel {
+  /** The model's revision whose script named the blocks and edges: a later one makes it stale. */
+  readonly revision: number;
+  readonly conversations: number;
+  readonly stopped: FunnelStopped;
+  /** The script's blocks in file order, each one even when never entered. */
+  readonly blocks: readonly FunnelBlockCounts[];
+  /** Blocks an earlier version of the script counted that this one no longer has. */
+  readonly retired: readonly FunnelBlockCounts[];
+}
+
 /** How a simulated conversation starts: an invitation link, a short-key payload, or a plain id. */
 export type SimulatorStart =
   { readonly link: string } | { readonly payload: unknown } | { readonly param: string };

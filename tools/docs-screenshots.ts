@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { createBot, parseScript, SqliteStore } from '../engine/index.js';
 import {
   buildFlow,
   buildScript,
@@ -42,11 +43,12 @@ class Studio {
   ) {}
 
   /** Starts it in the file's folder on the file's bare name, so no temp path shows on the page. */
-  static async start(dir: string, name: string): Promise<Studio> {
-    const child = spawn(process.execPath, [`${ROOT}dist/cli-bundle/bin.js`, 'studio', name, '--no-open'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  static async start(dir: string, name: string, args: readonly string[]): Promise<Studio> {
+    const child = spawn(
+      process.execPath,
+      [`${ROOT}dist/cli-bundle/bin.js`, 'studio', name, '--no-open', ...args],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     for await (const line of createInterface({ input: child.stdout })) {
@@ -68,11 +70,49 @@ interface Shot {
   /** The name of the file the studio opens (in a temp folder of its own), and its text. */
   readonly file: string;
   readonly text: () => Promise<string>;
+  /**
+   * Fills a session store in the studio's folder with the file's conversations before the studio
+   * starts, and answers its `--store` value (a path relative to that folder).
+   */
+  readonly store?: (dir: string, text: string) => Promise<string>;
   /** What the page is brought to before the shot; `file` is the path the studio has open. */
   readonly steps: (page: Page, file: string) => Promise<void>;
 }
 
 const script = (name: string) => () => readFile(`${ROOT}scripts/${name}`, 'utf8');
+
+/**
+ * Twelve clients of lead-capture.yaml, by real turns into a SQLite store: three want support, two
+ * never answer, seven want to buy and drop off along the way, five of them leaving a contact.
+ */
+async function leadCaptureStore(dir: string, text: string): Promise<string> {
+  const store = new SqliteStore(join(dir, 'sessions.db'));
+  try {
+    const bot = createBot({ script: parseScript(text, 'lead-capture.yaml'), store });
+    const clients: readonly (readonly string[])[] = [
+      ['Support'],
+      ['Support'],
+      ['Support'],
+      [],
+      [],
+      ['Buy a plan'],
+      ['Buy a plan', 'Ann'],
+      ['Buy a plan', 'Ben', 'Email'],
+      ['Buy a plan', 'Cleo', 'Email', 'cleo@example.com'],
+      ['Buy a plan', 'Dan', 'Email', 'dan@example.com'],
+      ['Something else', 'Eve', 'Phone', '+44 20 7946 0018'],
+      ['Something else', 'Fay', 'Phone'],
+    ];
+    for (const [index, replies] of clients.entries()) {
+      const key = `client-${index}`;
+      await bot.start(key);
+      for (const reply of replies) await bot.send(key, reply);
+    }
+  } finally {
+    await store.close();
+  }
+  return 'sqlite:sessions.db';
+}
 const empty = () => Promise.resolve('');
 
 const SHOTS: readonly Shot[] = [
@@ -122,10 +162,7 @@ const SHOTS: readonly Shot[] = [
       await select(page, 'unpack');
       await page.getByRole('button', { name: 'Fit' }).click();
       // At Fit the whole flow is too small to read beside the pane: zoomed in around its middle.
-      const level = page.getByLabel('Zoom level');
-      while (parseInt((await level.textContent()) ?? '', 10) < LEGIBLE_ZOOM_PERCENT) {
-        await page.getByRole('button', { name: 'Zoom in' }).click();
-      }
+      await zoomToLegible(page);
     },
   },
   {
@@ -163,7 +200,33 @@ const SHOTS: readonly Shot[] = [
       await dialog.getByLabel('Yours').filter({ hasText: 'within a day' }).waitFor();
     },
   },
+  {
+    name: 'studio-funnel.png',
+    file: 'lead-capture.yaml',
+    text: script('lead-capture.yaml'),
+    store: leadCaptureStore,
+    steps: async (page) => {
+      await node(page, 'saved').waitFor();
+      await page.getByRole('button', { name: 'YAML' }).click();
+      await page.getByRole('region', { name: 'YAML pane' }).waitFor({ state: 'hidden' });
+      await page.getByRole('tab', { name: 'Funnel' }).click();
+      const funnel = page.getByRole('tabpanel', { name: 'Funnel' });
+      await funnel.getByRole('button', { name: 'Refresh' }).click();
+      await funnel.locator('.funnel-totals').waitFor();
+      await page.locator('.node[data-id="saved"] .funnel-badge').waitFor();
+      await page.getByRole('button', { name: 'Fit' }).click();
+      await zoomToLegible(page);
+    },
+  },
 ];
+
+/** Zooms in around the middle of the view until a block's id and type can be read. */
+async function zoomToLegible(page: Page): Promise<void> {
+  const level = page.getByLabel('Zoom level');
+  while (parseInt((await level.textContent()) ?? '', 10) < LEGIBLE_ZOOM_PERCENT) {
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+  }
+}
 
 /**
  * Counts the page's calls to its server still in flight: an edit's answer redraws the page after
@@ -191,8 +254,9 @@ async function take(browser: Browser, shot: Shot): Promise<number> {
   try {
     context = await browser.newContext({ viewport: VIEWPORT });
     const file = join(dir, shot.file);
-    await writeFile(file, await shot.text());
-    studio = await Studio.start(dir, shot.file);
+    const text = await shot.text();
+    await writeFile(file, text);
+    studio = await Studio.start(dir, shot.file, shot.store ? ['--store', await shot.store(dir, text)] : []);
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     const errors: string[] = [];

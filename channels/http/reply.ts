@@ -1,5 +1,7 @@
 import type { WebhookAnswer } from '../adapter.js';
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** What a route answers; the server writes it. */
 export interface Reply {
@@ -9,6 +11,8 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** The error behind a 5xx answer: logged (redacted), never sent. */
   readonly failure?: unknown;
+  /** A body too large to hold, sent as it comes (chunked) instead of `body`. */
+  readonly stream?: AsyncIterable<string>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -25,19 +29,44 @@ export function webhookReply({ status, body, contentType = 'text/plain' }: Webho
   return { status, body, contentType: `${contentType}; charset=utf-8` };
 }
 
+/** Writes an answer whose body is whole. */
 export function send(
   response: ServerResponse,
   reply: Reply,
   headers: Readonly<Record<string, string>>,
 ): void {
+  writeHead(response, reply, headers, { 'Content-Length': Buffer.byteLength(reply.body) });
+  response.end(reply.body);
+}
+
+/**
+ * Writes an answer streamed from `stream` (chunked), each chunk once the client took the last, so
+ * memory stays flat; when the stream fails part-way the connection ends, so the client sees the
+ * answer cut, and this rejects.
+ */
+export async function sendStreamed(
+  response: ServerResponse,
+  reply: Reply,
+  stream: AsyncIterable<string>,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
+  writeHead(response, reply, headers, {});
+  await pipeline(Readable.from(stream, { objectMode: false }), response);
+}
+
+function writeHead(
+  response: ServerResponse,
+  reply: Reply,
+  headers: Readonly<Record<string, string>>,
+  length: Readonly<Record<string, number>>,
+): void {
   response.writeHead(reply.status, {
     'Content-Type': reply.contentType,
-    'Content-Length': Buffer.byteLength(reply.body),
+    ...length,
     // Turns hold personal data: no cache may keep them, and no browser may guess another type.
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...reply.headers,
     ...headers,
   });
-  response.end(reply.body);
 }

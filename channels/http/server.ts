@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Bot } from '../../engine/index.js';
+import type { Bot, SessionStore } from '../../engine/index.js';
 import type { WebhookAdapter } from '../adapter.js';
 import { bearerCheck } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
@@ -10,9 +10,10 @@ import { conversationRoutes } from './conversations.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
+import { reportRoutes } from './reports.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
-import { send, type Reply } from './reply.js';
 import type { ShortLinkOptions } from '../short-links.js';
+import { send, sendStreamed, type Reply } from './reply.js';
 import { shortLinkRoutes } from './short-links.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
 import { webhookRoute } from './webhooks.js';
@@ -23,8 +24,10 @@ export interface BotServerOptions {
   readonly webhooks?: readonly WebhookAdapter[];
   /** What `GET /health` checks (a store ping); it answers 503 when this rejects. */
   readonly health?: () => Promise<unknown>;
-  /** When set, the JSON API needs `Authorization: Bearer <apiToken>`. */
+  /** When set, the JSON API needs `Authorization: Bearer <apiToken>`; without it, reports are refused. */
   readonly apiToken?: string;
+  /** The bot's session store, for `GET /reports/…` (docs/reports.md); without it they answer 501. */
+  readonly reportStore?: SessionStore;
   /** A pino logger, or anything with its `info`, `warn` and `error` (default: silent). */
   readonly logger?: Logger;
   /** The largest request body read, in bytes (default 1 MiB). */
@@ -58,6 +61,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const routes: Route[] = [
     healthRoute(options.health ?? (() => Promise.resolve()), redact),
     ...conversationRoutes(bot, bodyLimit),
+    ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
     ...(options.shortLinks === undefined
       ? []
@@ -90,8 +94,16 @@ export function createBotServer(options: BotServerOptions): BotServer {
     const started = performance.now();
     const requestId = randomUUID();
     const { route, reply } = await answer(request);
-    // While closing, a keep-alive connection must not wait for another request.
-    send(response, reply, { 'X-Request-Id': requestId, ...(closing && { Connection: 'close' }) });
+    let failure = reply.failure;
+    try {
+      // While closing, a keep-alive connection must not wait for another request.
+      const headers = { 'X-Request-Id': requestId, ...(closing && { Connection: 'close' }) };
+      if (reply.stream === undefined) send(response, reply, headers);
+      else await sendStreamed(response, reply, reply.stream, headers);
+    } catch (error) {
+      // A streamed answer whose source failed part-way (the client sees it cut), or a client gone.
+      failure = error;
+    }
     // The route's pattern, never the path: a conversation key names a person on a messenger.
     const fields = {
       requestId,
@@ -100,8 +112,8 @@ export function createBotServer(options: BotServerOptions): BotServer {
       status: reply.status,
       durationMs: Math.round(performance.now() - started),
     };
-    if (reply.failure === undefined) logger.info(fields, 'request');
-    else logger.error({ ...fields, error: errorForLog(reply.failure, redact) }, 'request failed');
+    if (failure === undefined) logger.info(fields, 'request');
+    else logger.error({ ...fields, error: errorForLog(failure, redact) }, 'request failed');
   }
 
   const server = createServer(

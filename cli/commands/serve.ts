@@ -2,11 +2,12 @@ import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
 import { startValueSigner } from '../../channels/short-links.js';
-import { BotflowError, secretMasker } from '../../engine/index.js';
+import { BotflowError, parseAge, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, readLinkSecrets, type HostOptions } from '../options.js';
 import { nonEmpty, setting } from '../serve/environment.js';
 import { serveLogger } from '../serve/logger.js';
+import { keepEndedFor } from '../serve/retention.js';
 import {
   setTelegramWebhook,
   startPolling,
@@ -23,6 +24,8 @@ interface ServeOptions extends HostOptions {
   store: string;
   requireSignedLinks?: boolean;
   publicUrl?: string;
+  purgeEndedAfter?: string;
+  funnel: boolean;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -59,6 +62,11 @@ export function serveCommand(): Command {
       '--public-url <url>',
       'the address the world reaches --http at (https://bot.example.com): turns on short links, POST /links and GET /l/CODE',
     )
+    .option(
+      '--purge-ended-after <age>',
+      'delete ended and failed conversations once last updated this long ago (e.g. 90d): at start, then hourly',
+    )
+    .option('--no-funnel', 'do not count blocks entered and branches taken (the funnel of botflow report)')
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -78,6 +86,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   if (publicUrl !== undefined && options.http === undefined) {
     throw new UsageError('--public-url needs --http PORT: short links are served over HTTP');
   }
+  const keepEnded =
+    options.purgeEndedAfter === undefined
+      ? undefined
+      : parseAge(options.purgeEndedAfter, '--purge-ended-after');
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
   const linkSecrets = await readLinkSecrets(options);
@@ -98,6 +110,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   try {
     const bot = await botFor(file, options, {
       store: opened.store,
+      funnel: options.funnel,
       linkSecrets,
       ...(options.requireSignedLinks === true && { signedLinks: 'required' }),
     });
@@ -110,6 +123,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       { script: bot.script.name, version: bot.script.version, store: opened.kind, where: opened.where },
       'starting',
     );
+    const stopPurging = keepEnded === undefined ? undefined : keepEndedFor(opened.store, keepEnded, log);
     const polling =
       telegramToken === undefined || telegramWebhook !== undefined
         ? undefined
@@ -122,6 +136,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           bot,
           webhooks,
           ...(apiToken !== undefined && { apiToken }),
+          reportStore: opened.store,
           health: () => probeStore(opened.store),
           logger: log,
           ...(publicUrl !== undefined && {
@@ -154,6 +169,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
     }
     started = true;
     const stop = await Promise.race([nextSignal(), polling?.failed ?? new Promise<never>(() => undefined)]);
+    stopPurging?.();
     await shutDown(
       log,
       stop,

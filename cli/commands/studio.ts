@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
-import { BotflowError, missingEnvMessage } from '../../engine/index.js';
+import { BotflowError, missingEnvMessage, reportingStore } from '../../engine/index.js';
 import { STUDIO_ENV_HINT } from '../../studio/server/context.js';
+import type { ReportSource } from '../../studio/server/context.js';
 import { startStudio } from '../../studio/server/server.js';
 import { UsageError } from '../exit.js';
 import {
@@ -15,6 +16,7 @@ import {
   startOptions,
   type RunOptions,
 } from '../options.js';
+import { openExistingStore } from '../store-option.js';
 import { complain, say } from '../terminal.js';
 
 interface StudioOptions extends RunOptions {
@@ -22,6 +24,7 @@ interface StudioOptions extends RunOptions {
   host: string;
   open: boolean;
   cases: string[];
+  store?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -31,7 +34,9 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 export function studioCommand(): Command {
   return addRunOptions(
     new Command('studio')
-      .description('Open the studio: the script as a graph, a chat simulator, a link builder and coverage.')
+      .description(
+        'Open the studio: the script as a graph, a chat simulator, a link builder, coverage and the funnel.',
+      )
       .argument('<script>', 'YAML script file'),
     'studio',
   )
@@ -46,6 +51,10 @@ export function studioCommand(): Command {
         .argParser(collect)
         .default([]),
     )
+    .option(
+      '--store <store>',
+      'the session store a serve session wrote, for the Funnel tab (read only): sqlite:PATH or redis://HOST:PORT',
+    )
     .action(async (file: string, options: StudioOptions) => {
       if (WILDCARDS.has(options.host)) {
         throw new UsageError(
@@ -53,50 +62,68 @@ export function studioCommand(): Command {
         );
       }
       await checkScriptPath(file);
-      const studio = await startStudio({
-        file,
-        host: options.host,
-        port: portOf(options.port),
-        env: await readEnv(options),
-        linkSecrets: await readLinkSecrets(options),
-        allowHosts: options.allowHost,
-        ...(options.cases.length > 0 && { caseFiles: options.cases }),
-        // The simulator reports `studio` as its channel unless told otherwise (`chat` says `cli`).
-        start: startOptions(
-          options.channel === undefined && options.link === undefined
-            ? { ...options, channel: 'studio' }
-            : options,
-        ),
-        draws: drawsOf(options),
-        strict: options.strict === true,
-        onFailure: (error) => {
-          complain(`botflow studio: ${error instanceof Error ? error.message : String(error)}`);
-        },
-      });
-      // Listening for Ctrl-C before the URL is printed: whoever reads the URL may stop it at once.
-      const stopped = new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop).off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop).on('SIGTERM', stop);
-      });
-      if (!LOOPBACK.has(options.host)) {
-        complain(
-          `botflow studio: serving on ${options.host}: whoever reaches this address with the URL can run the script`,
+      const opened = options.store === undefined ? undefined : await openExistingStore(options.store);
+      try {
+        await runStudio(
+          file,
+          options,
+          opened && { store: reportingStore(opened.store), where: opened.where },
         );
+      } finally {
+        await opened?.close();
       }
-      // The studio still opens: editing, cases and coverage need no env; only a live conversation does.
-      if (studio.missingEnv.length > 0) {
-        complain(
-          `botflow studio: ${missingEnvMessage(studio.missingEnv, `${STUDIO_ENV_HINT}; until then the simulator runs only with a case's mocks`)}`,
-        );
-      }
-      say(`studio: ${studio.url}`);
-      if (options.open && hasDisplay()) openBrowser(studio.url);
-      await stopped;
-      await studio.close();
     });
+}
+
+async function runStudio(
+  file: string,
+  options: StudioOptions,
+  reports: ReportSource | undefined,
+): Promise<void> {
+  const studio = await startStudio({
+    file,
+    host: options.host,
+    port: portOf(options.port),
+    env: await readEnv(options),
+    linkSecrets: await readLinkSecrets(options),
+    allowHosts: options.allowHost,
+    ...(options.cases.length > 0 && { caseFiles: options.cases }),
+    // The simulator reports `studio` as its channel unless told otherwise (`chat` says `cli`).
+    start: startOptions(
+      options.channel === undefined && options.link === undefined
+        ? { ...options, channel: 'studio' }
+        : options,
+    ),
+    draws: drawsOf(options),
+    strict: options.strict === true,
+    ...(reports && { reports }),
+    onFailure: (error) => {
+      complain(`botflow studio: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  });
+  // Listening for Ctrl-C before the URL is printed: whoever reads the URL may stop it at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop).on('SIGTERM', stop);
+  });
+  if (!LOOPBACK.has(options.host)) {
+    complain(
+      `botflow studio: serving on ${options.host}: whoever reaches this address with the URL can run the script`,
+    );
+  }
+  // The studio still opens: editing, cases and coverage need no env; only a live conversation does.
+  if (studio.missingEnv.length > 0) {
+    complain(
+      `botflow studio: ${missingEnvMessage(studio.missingEnv, `${STUDIO_ENV_HINT}; until then the simulator runs only with a case's mocks`)}`,
+    );
+  }
+  say(`studio: ${studio.url}`);
+  if (options.open && hasDisplay()) openBrowser(studio.url);
+  await stopped;
+  await studio.close();
 }
 
 /** A folder is refused; a file that does not exist yet is said, since the page then shows nothing. */

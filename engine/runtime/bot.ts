@@ -8,7 +8,7 @@ import { PayloadError, payloadVariables, readShortKeyPayload } from '../payload/
 import type { Script } from '../script/script.js';
 import { isLinkStore } from '../store/links.js';
 import { MemoryStore } from '../store/memory.js';
-import type { SessionStore } from '../store/types.js';
+import { isReportingStore, type SessionStore } from '../store/types.js';
 import { drive } from './drive.js';
 import { ConversationConflictError, exclusively } from './exclusive.js';
 import { ConversationKeyError, isConversationKey } from './key.js';
@@ -60,6 +60,11 @@ export interface BotOptions {
   readonly stepCap?: number;
   /** Put on each turn the blocks entered and branches taken (`turn.trace`), for coverage. */
   readonly trace?: boolean;
+  /**
+   * Count the blocks entered and branches taken in the store's funnel, in each turn's own write
+   * (default true; a store that keeps no reports counts nothing): docs/reports.md, "The funnel".
+   */
+  readonly funnel?: boolean;
   /**
    * The most turns one conversation may have running or waiting in this process (default 100);
    * more fail at once with `conversation.busy`, so a flood on one chat cannot pile up memory.
@@ -171,11 +176,12 @@ export class Bot {
       bytes: limitOption('maxVariableBytes', options.maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES),
     };
     const draws = fixedDraws(options.draws, new Set(options.script.blocks.keys()));
+    const counting = (options.funnel ?? true) && isReportingStore(this.store);
     const runtime: StepRuntime = {
       env: options.env ?? {},
       now: this.now,
       stepCap: limitOption('stepCap', options.stepCap, 1000),
-      tracing: options.trace ?? false,
+      tracing: options.trace === true || counting,
       draw: (key, block) => draws.get(block) ?? drawFor(options.script.name, key, block),
       variablesOver: (vars) => limitBreach(changedVariables(vars, this.defaults), this.limits),
     };
@@ -196,7 +202,8 @@ export class Bot {
       defaults: this.defaults,
       limits: this.limits,
       mask: this.mask,
-      tracing: runtime.tracing,
+      tracing: options.trace ?? false,
+      counting,
     });
   }
 
@@ -270,7 +277,7 @@ export class Bot {
     const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
     if (breach) throw new VariableLimitError(breach);
     return this.turns.run(
-      { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
+      { key, expected: record?.version, marks: marksAfter(found, mark), before: vars, begins: true },
       { key, vars },
       undefined,
       [...notes, ...seed.diagnostics],
@@ -334,7 +341,7 @@ export class Bot {
       // A new conversation on the same messenger: the channel carries over, the start data does not.
       const vars = { ...this.defaults, channel: found?.v?.channel ?? '' };
       return this.turns.run(
-        { key, expected: record?.version, marks: marksAfter(found, mark), before: vars },
+        { key, expected: record?.version, marks: marksAfter(found, mark), before: vars, begins: true },
         { key, vars },
         undefined,
         notes,
@@ -373,7 +380,13 @@ export class Bot {
     notes: readonly Diagnostic[],
   ): Promise<Turn> {
     return this.turns.run(
-      { key, expected, marks: marksAfter(stored, mark), before: this.turns.variablesOf(stored) },
+      {
+        key,
+        expected,
+        marks: marksAfter(stored, mark),
+        before: this.turns.variablesOf(stored),
+        begins: false,
+      },
       { snapshot: this.turns.restore(key, stored) },
       event,
       notes,

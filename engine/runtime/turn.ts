@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
-import type { SessionStore } from '../store/types.js';
+import { counterName } from '../store/funnel-key.js';
+import type { FunnelCount, SessionStore, TurnSummary } from '../store/types.js';
 import { drive, statusOf, type Snapshot, type TurnStart } from './drive.js';
 import { ConversationConflictError } from './exclusive.js';
 import { turnBreach, type LimitBreach, type VariableLimits } from './limits.js';
@@ -11,7 +12,7 @@ import {
   type ConversationMachine,
 } from './machine.js';
 import { encodeConversation, storedAs, type StoredConversation } from './stored.js';
-import { FAILED, type Turn, type Variables } from './types.js';
+import { FAILED, type TraceEvent, type Turn, type Variables } from './types.js';
 import { changedVariables } from './variables.js';
 
 /** What a turn runs from: the store's version and the variables the conversation had before it. */
@@ -20,6 +21,8 @@ export interface TurnBase {
   readonly expected: number | undefined;
   readonly marks: readonly string[];
   readonly before: Variables;
+  /** The turn begins the conversation (a start, or a message that starts it afresh). */
+  readonly begins: boolean;
 }
 
 /** What the turn runner works with: one bot's machine, store, defaults and limits. */
@@ -31,7 +34,10 @@ export interface TurnRunnerOptions {
   readonly defaults: Variables;
   readonly limits: VariableLimits;
   readonly mask: <T>(value: T) => T;
+  /** Put the blocks entered and branches taken on each turn (`turn.trace`). */
   readonly tracing: boolean;
+  /** Count them in the store's funnel, in the turn's own write (the machine must trace them). */
+  readonly counting: boolean;
 }
 
 /**
@@ -103,8 +109,16 @@ export class TurnRunner {
       Buffer.byteLength(data),
     );
     if (breach) return this.stopOverLimit(base, context.at, diagnostics, breach);
-    await this.put(base, data);
-    const turn = turnOf(statusOf(snapshot), context.at, context.vars, context.result, context.outbox, [
+    const status = statusOf(snapshot);
+    await this.put(base, data, {
+      channel: channelOf(context.vars),
+      status,
+      block: context.at,
+      result: context.result,
+      begins: base.begins,
+      counts: this.options.counting ? funnelCounts(context.trace) : [],
+    });
+    const turn = turnOf(status, context.at, context.vars, context.result, context.outbox, [
       ...diagnostics,
       ...context.notes,
     ]);
@@ -126,7 +140,15 @@ export class TurnRunner {
   ): Promise<Turn> {
     const changed = changedVariables(base.before, this.options.defaults);
     const stored = storedAs({ version: this.options.version, state: FAILED, at, changed, marks: base.marks });
-    await this.put(base, encodeConversation(stored));
+    // Nothing the turn did is kept, its funnel counts neither.
+    await this.put(base, encodeConversation(stored), {
+      channel: channelOf(base.before),
+      status: 'error',
+      block: at,
+      result: null,
+      begins: base.begins,
+      counts: [],
+    });
     const stopped: Diagnostic = {
       severity: 'error',
       code: breach.code,
@@ -135,15 +157,38 @@ export class TurnRunner {
     return this.options.mask(turnOf('error', at, base.before, null, [], [...diagnostics, stopped]));
   }
 
-  /** Stores `stored` again with new message marks: a message seen that changed nothing else. */
-  async remember(base: Omit<TurnBase, 'before'>, stored: StoredConversation): Promise<void> {
+  /**
+   * Stores `stored` again with new message marks: a message seen that changed nothing else, so
+   * the store keeps its last summary.
+   */
+  async remember(base: Omit<TurnBase, 'before' | 'begins'>, stored: StoredConversation): Promise<void> {
     await this.put(base, encodeConversation({ ...stored, m: base.marks }));
   }
 
-  private async put({ key, expected }: Omit<TurnBase, 'before'>, data: string): Promise<void> {
-    const version = await this.options.store.put(key, data, expected);
+  private async put(
+    { key, expected }: Omit<TurnBase, 'before' | 'begins'>,
+    data: string,
+    summary?: TurnSummary,
+  ): Promise<void> {
+    const version = await this.options.store.put(key, data, expected, summary);
     if (version === undefined) throw new ConversationConflictError(key);
   }
+}
+
+/** The conversation's messenger, as its `channel` variable holds it. */
+function channelOf(vars: Variables): string {
+  const channel = vars.channel;
+  return typeof channel === 'string' ? channel : '';
+}
+
+/** The turn's trace as counters: how often each block was entered and each way out taken. */
+export function funnelCounts(trace: readonly TraceEvent[]): FunnelCount[] {
+  const counts = new Map<string, FunnelCount>();
+  for (const { block, edge } of trace) {
+    const name = counterName(block, edge);
+    counts.set(name, { block, edge, count: (counts.get(name)?.count ?? 0) + 1 });
+  }
+  return [...counts.values()];
 }
 
 export function turnOf(

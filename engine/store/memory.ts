@@ -6,7 +6,16 @@ import {
   type LinkTimes,
   type ListedLink,
 } from './links.js';
-import type { SessionStore, StoredRecord } from './types.js';
+import { counterName, countsOf } from './funnel-key.js';
+import {
+  passes,
+  type FunnelCount,
+  type ListedConversation,
+  type ListFilter,
+  type ReportingStore,
+  type StoredRecord,
+  type TurnSummary,
+} from './types.js';
 
 export interface MemoryStoreOptions {
   /** Forget a conversation this long after its last write (default: keep it while the process runs). */
@@ -15,11 +24,14 @@ export interface MemoryStoreOptions {
 
 interface Entry extends StoredRecord {
   readonly expiresAt: number;
+  readonly started: number | null;
+  readonly summary: TurnSummary | undefined;
 }
 
 /** Conversations in this process's memory: the default, for tests and single-process bots. */
-export class MemoryStore implements SessionStore, LinkStore {
+export class MemoryStore implements ReportingStore, LinkStore {
   private readonly records = new Map<string, Entry>();
+  private readonly counters = new Map<string, number>();
   /** Start tokens and short links, in the order they were made (a Map keeps insertion order). */
   private readonly links = new Map<string, LinkRecord>();
   private readonly ttlMs: number | undefined;
@@ -33,13 +45,30 @@ export class MemoryStore implements SessionStore, LinkStore {
     return Promise.resolve(entry && { data: entry.data, version: entry.version, writtenAt: entry.writtenAt });
   }
 
-  put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
+  put(
+    key: string,
+    data: string,
+    expected: number | undefined,
+    summary?: TurnSummary,
+  ): Promise<number | undefined> {
     const current = this.live(key);
     if (current?.version !== expected) return Promise.resolve(undefined);
     const version = (current?.version ?? 0) + 1;
     const writtenAt = Date.now();
     const expiresAt = this.ttlMs === undefined ? Infinity : writtenAt + this.ttlMs;
-    this.records.set(key, { data, version, writtenAt, expiresAt });
+    const started = summary?.begins === true ? writtenAt : (current?.started ?? null);
+    this.records.set(key, {
+      data,
+      version,
+      writtenAt,
+      expiresAt,
+      started,
+      summary: summary ?? current?.summary,
+    });
+    for (const { block, edge, count } of summary?.counts ?? []) {
+      const name = counterName(block, edge);
+      this.counters.set(name, (this.counters.get(name) ?? 0) + count);
+    }
     return Promise.resolve(version);
   }
 
@@ -82,6 +111,49 @@ export class MemoryStore implements SessionStore, LinkStore {
 
   get size(): number {
     return this.records.size;
+  }
+
+  /** In-process, so the listing is ordered from one snapshot of the entries, without pages. */
+  conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
+    const now = Date.now();
+    const listed = [...this.records.entries()]
+      .filter(
+        ([, entry]) =>
+          entry.expiresAt > now && passes(filter, entry.writtenAt, entry.summary?.status ?? null),
+      )
+      .sort(([a, first], [b, second]) => first.writtenAt - second.writtenAt || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, entry]) => ({
+        key,
+        data: entry.data,
+        started: entry.started,
+        updated: entry.writtenAt,
+        channel: entry.summary?.channel ?? null,
+        status: entry.summary?.status ?? null,
+        block: entry.summary?.block ?? null,
+        result: entry.summary?.result ?? null,
+      }));
+    return {
+      [Symbol.asyncIterator]: () => {
+        const items = listed.values();
+        return { next: () => Promise.resolve(items.next()) };
+      },
+    };
+  }
+
+  funnelCounts(): Promise<FunnelCount[]> {
+    return Promise.resolve(countsOf(this.counters));
+  }
+
+  purgeEnded(before: number): Promise<number> {
+    let purged = 0;
+    for (const [key, entry] of this.records) {
+      const status = entry.summary?.status;
+      if ((status === 'ended' || status === 'error') && entry.writtenAt < before) {
+        this.records.delete(key);
+        purged += 1;
+      }
+    }
+    return Promise.resolve(purged);
   }
 
   /** The record when it has not expired; an expired one is dropped, so memory does not fill with them. */

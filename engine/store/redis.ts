@@ -12,7 +12,19 @@ import {
   type LinkTimes,
   type ListedLink,
 } from './links.js';
-import type { SessionStore, StoredRecord, Unlock } from './types.js';
+import { counterName, countsOf } from './funnel-key.js';
+import {
+  isStatus,
+  LIST_PAGE,
+  passes,
+  type FunnelCount,
+  type ListedConversation,
+  type ListFilter,
+  type ReportingStore,
+  type StoredRecord,
+  type TurnSummary,
+  type Unlock,
+} from './types.js';
 import { StoreUncertainError, StoreUnavailableError } from './unavailable.js';
 
 export interface RedisStoreOptions {
@@ -38,10 +50,14 @@ export interface RedisStoreOptions {
 
 /**
  * Compare-and-set on a hash {data, version, at, writer}, atomic because Redis runs a script whole.
- * KEYS[1] the key; ARGV: data, expected version ('' = the key must be absent), ttl ms ('0' = none),
- * the time of writing (ms), a token naming this write (read back when its answer is lost).
+ * KEYS: the key, the update-time index, the funnel counters. ARGV: data, expected version ('' =
+ * the key must be absent), ttl ms ('0' = none), the time of writing (ms), a token naming this
+ * write (read back when its answer is lost), the conversation's key (its index member), its status
+ * ('' = no summary: the last one stays), its summary (JSON of channel, block and result), '1' when
+ * it begins a conversation, then funnel counter names and counts, in pairs.
  * Safe to run twice: a connection that broke before the answer came sends the write again
- * (ioredis's autoResendUnfulfilledCommands), and the second copy answers what the first did.
+ * (ioredis's autoResendUnfulfilledCommands), and the second copy answers what the first did, so
+ * its funnel counts are not added twice either.
  */
 const CAS_PUT = `
 if redis.call('HGET', KEYS[1], 'writer') == ARGV[5] then return tonumber(redis.call('HGET', KEYS[1], 'version')) end
@@ -54,6 +70,10 @@ end
 redis.call('HSET', KEYS[1], 'data', ARGV[1], 'at', ARGV[4], 'writer', ARGV[5])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[7], 'summary', ARGV[8]) end
+if ARGV[9] == '1' then redis.call('HSET', KEYS[1], 'started', ARGV[4]) end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[6])
+for i = 10, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return version
 `;
 
@@ -99,14 +119,51 @@ const LINK_PAGE = 500;
 /** The index of link ids, by creation time, under the link prefix: `~` is in no link id. */
 const LINK_INDEX = '~index';
 
+/**
+ * Drops an index entry whose conversation is gone (it expired), unless it is back: checked and
+ * removed in one script, so a conversation written meanwhile keeps its entry.
+ * KEYS: the index, the conversation's key in Redis; ARGV: the index member.
+ */
+const PRUNE = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+`;
+
+/**
+ * Deletes a conversation that ended (or failed) before a time, with its index entry; an entry
+ * whose conversation expired goes too. KEYS: the conversation's key in Redis, the index; ARGV:
+ * the index member, the time (ms). Answers 1 when it deleted a conversation, 0 when it kept one
+ * that stays before that time (still going), 2 when the entry left that range (gone, or written since).
+ */
+const PURGE = `
+local at = redis.call('HGET', KEYS[1], 'at')
+if not at then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 2
+end
+if tonumber(at) >= tonumber(ARGV[2]) then return 2 end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'ended' and status ~= 'error' then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`;
+
 interface Scripts {
   botflowCasPut(
     key: string,
+    index: string,
+    funnel: string,
     data: string,
     expected: string,
     ttlMs: string,
     writtenAt: string,
     writer: string,
+    member: string,
+    status: string,
+    summary: string,
+    begins: string,
+    ...counts: string[]
   ): Promise<number | null>;
   botflowCreateLink(
     record: string,
@@ -119,6 +176,8 @@ interface Scripts {
     id: string,
   ): Promise<number>;
   botflowVisitLink(record: string, now: string): Promise<[string, string, string, string] | null>;
+  botflowPrune(index: string, key: string, member: string): Promise<number>;
+  botflowPurge(key: string, index: string, member: string, before: string): Promise<number>;
   botflowTake(lock: string, token: string, ttlMs: number): Promise<'OK' | null>;
   botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
   botflowUnlock(lock: string, token: string): Promise<number>;
@@ -170,13 +229,19 @@ interface Issued {
 const ioredis = () => createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis };
 
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
-export class RedisStore implements SessionStore, LinkStore {
+export class RedisStore implements ReportingStore, LinkStore {
   private readonly redis: Redis & Scripts;
   private readonly owned: boolean;
   /** Where the store connects, for logs and errors: the URL without its credentials. */
   readonly where: string;
   private readonly prefix: string;
   private readonly linkPrefix: string;
+  /**
+   * The sorted set of conversation keys by update time, and the hash of funnel counters: under
+   * the prefix, after a NUL, which no conversation key holds (a key has no control characters).
+   */
+  private readonly index: string;
+  private readonly funnel: string;
   private readonly ttl: string;
   private readonly lockTimes: LockTimes;
   private readonly lockCommands: LockCommands;
@@ -212,6 +277,8 @@ export class RedisStore implements SessionStore, LinkStore {
         `the Redis link prefix "${this.linkPrefix}" cannot be used: it must be set, and neither it nor the conversation prefix "${this.prefix}" nor "${LOCK_NAMESPACE}" may begin another`,
       );
     }
+    this.index = `${this.prefix}\u0000updated`;
+    this.funnel = `${this.prefix}\u0000funnel`;
     this.owned = typeof redis === 'string';
     const connection =
       typeof redis === 'string' ? new (ioredis().Redis)(checkedUrl(redis), FAIL_FAST) : redis;
@@ -219,9 +286,11 @@ export class RedisStore implements SessionStore, LinkStore {
     if (this.owned) connection.on('error', () => undefined);
     connection.on('close', this.countClose);
     connection.on('ready', this.countReady);
-    connection.defineCommand('botflowCasPut', { numberOfKeys: 1, lua: CAS_PUT });
+    connection.defineCommand('botflowCasPut', { numberOfKeys: 3, lua: CAS_PUT });
     connection.defineCommand('botflowCreateLink', { numberOfKeys: 2, lua: CREATE_LINK });
     connection.defineCommand('botflowVisitLink', { numberOfKeys: 1, lua: VISIT_LINK });
+    connection.defineCommand('botflowPrune', { numberOfKeys: 2, lua: PRUNE });
+    connection.defineCommand('botflowPurge', { numberOfKeys: 2, lua: PURGE });
     connection.defineCommand('botflowTake', { numberOfKeys: 1, lua: TAKE });
     connection.defineCommand('botflowRenew', { numberOfKeys: 1, lua: RENEW });
     connection.defineCommand('botflowUnlock', { numberOfKeys: 1, lua: UNLOCK });
@@ -256,18 +325,33 @@ export class RedisStore implements SessionStore, LinkStore {
    * conversation back proves it: applied (the write's token is stored), refused (another write
    * came first), or, when the read-back cannot tell within `readBackMs`, `store.uncertain`.
    */
-  async put(key: string, data: string, expected: number | undefined): Promise<number | undefined> {
+  async put(
+    key: string,
+    data: string,
+    expected: number | undefined,
+    summary?: TurnSummary,
+  ): Promise<number | undefined> {
     const writer = randomUUID();
     const issued = this.issued();
     const expectedArg = expected === undefined ? '' : String(expected);
     try {
       const version = await this.redis.botflowCasPut(
         this.prefix + key,
+        this.index,
+        this.funnel,
         data,
         expectedArg,
         this.ttl,
         String(Date.now()),
         writer,
+        key,
+        summary?.status ?? '',
+        summary ? encodeSummary(summary) : '',
+        summary?.begins === true ? '1' : '0',
+        ...(summary?.counts ?? []).flatMap(({ block, edge, count }) => [
+          counterName(block, edge),
+          String(count),
+        ]),
       );
       return version ?? undefined;
     } catch (error) {
@@ -280,7 +364,11 @@ export class RedisStore implements SessionStore, LinkStore {
   async delete(key: string): Promise<void> {
     const issued = this.issued();
     try {
-      await this.redis.del(this.prefix + key);
+      await this.redis
+        .multi()
+        .del(this.prefix + key)
+        .zrem(this.index, key)
+        .exec();
     } catch (error) {
       if (!this.mayHaveRun(error, issued)) throw this.unavailable(error);
       throw new StoreUncertainError(
@@ -288,6 +376,96 @@ export class RedisStore implements SessionStore, LinkStore {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Pages through the index by score (update time): each page starts at the last score read,
+   * past the members of that score already given. Entries whose conversation expired are pruned.
+   * A conversation written while the listing runs moves to the end and may be listed twice.
+   */
+  async *conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
+    const max = filter.until === undefined ? '+inf' : `(${filter.until}`;
+    let min = filter.since === undefined ? '-inf' : String(filter.since);
+    let seenAtMin = 0;
+    for (;;) {
+      const page = await this.call(() =>
+        this.redis.zrangebyscore(this.index, min, max, 'WITHSCORES', 'LIMIT', seenAtMin, LIST_PAGE),
+      );
+      const members = page.filter((_, i) => i % 2 === 0);
+      const records = await this.readPage(members);
+      for (const [i, member] of members.entries()) {
+        const score = page[2 * i + 1] ?? '';
+        const listed = records[i];
+        // A pruned entry has left the index: it does not count among those given at `min`.
+        if (listed === undefined) continue;
+        if (score === min) seenAtMin += 1;
+        else {
+          min = score;
+          seenAtMin = 1;
+        }
+        if (passes(filter, listed.updated, listed.status)) yield { key: member, ...listed };
+      }
+      if (members.length < LIST_PAGE) return;
+    }
+  }
+
+  async funnelCounts(): Promise<FunnelCount[]> {
+    const counters = await this.call(() => this.redis.hgetall(this.funnel));
+    return countsOf(Object.entries(counters).map(([name, count]) => [name, Number(count)] as const));
+  }
+
+  /** Pages through the index entries older than `before`; each is checked and deleted by one script. */
+  async purgeEnded(before: number): Promise<number> {
+    let purged = 0;
+    let kept = 0;
+    for (;;) {
+      const members = await this.call(() =>
+        this.redis.zrangebyscore(this.index, '-inf', `(${before}`, 'LIMIT', kept, LIST_PAGE),
+      );
+      for (const member of members) {
+        const outcome = await this.call(() =>
+          this.redis.botflowPurge(this.prefix + member, this.index, member, String(before)),
+        );
+        if (outcome === 1) purged += 1;
+        else if (outcome === 0) kept += 1;
+      }
+      if (members.length < LIST_PAGE) return purged;
+    }
+  }
+
+  /**
+   * The listed fields of each member's conversation, in one round trip; undefined for one whose
+   * conversation is gone (it expired), whose entry is pruned.
+   */
+  private async readPage(
+    members: readonly string[],
+  ): Promise<(Omit<ListedConversation, 'key'> | undefined)[]> {
+    if (members.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const member of members)
+      pipeline.hmget(this.prefix + member, 'data', 'at', 'started', 'status', 'summary');
+    const replies = (await this.call(() => pipeline.exec())) ?? [];
+    return Promise.all(
+      members.map(async (member, i) => {
+        const [error, fields] = replies[i] ?? [null, null];
+        if (error) throw this.unavailable(error);
+        const [data, at, started, status, summary = null] = (fields ?? []) as (string | null)[];
+        if (data == null || at == null) {
+          await this.call(() => this.redis.botflowPrune(this.index, this.prefix + member, member));
+          return undefined;
+        }
+        const { channel = null, block = null, result = null } = decodeSummary(summary);
+        return {
+          data,
+          started: started == null ? null : Number(started),
+          updated: Number(at),
+          channel,
+          status: isStatus(status) ? status : null,
+          block,
+          result,
+        };
+      }),
+    );
   }
 
   /**
@@ -476,6 +654,27 @@ function liveLink(fields: readonly (string | null)[], now: number): LinkRecord |
   const expiresAt = expires == null || expires === '' ? undefined : Number(expires);
   if (!isLive(expiresAt, now)) return undefined;
   return { data, createdAt: Number(createdAt), expiresAt, clicks: Number(clicks ?? 0) };
+}
+
+/** The summary fields the hash keeps as one JSON field beside `status` (which a script reads). */
+interface StoredSummary {
+  readonly channel?: string;
+  readonly block?: string;
+  readonly result?: string | null;
+}
+
+function encodeSummary({ channel, block, result }: TurnSummary): string {
+  return JSON.stringify({ channel, block, result } satisfies StoredSummary);
+}
+
+function decodeSummary(json: string | null): StoredSummary {
+  if (json === null) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    return {};
+  }
 }
 
 /**

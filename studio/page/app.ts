@@ -3,7 +3,7 @@ import type { Api } from './api.js';
 import type { Store } from './store.js';
 
 /** The side panel's tabs, in the order they are shown. */
-export const TABS = ['Block', 'Problems', 'Simulator', 'Link', 'Coverage'] as const;
+export const TABS = ['Block', 'Problems', 'Simulator', 'Link', 'Coverage', 'Funnel'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** A case of a case file, as coverage lists it and the simulator replays it. */

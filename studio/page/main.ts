@@ -5,6 +5,7 @@ import { mountChat } from './chat/index.js';
 import { mountCoverage } from './coverage/index.js';
 import { h } from './dom.js';
 import { mountEditor } from './editor/index.js';
+import { mountFunnel } from './funnel/index.js';
 import { mountGraph } from './graph/index.js';
 import { mountLinks } from './links/index.js';
 import { mountBlockPanel } from './panel/block.js';
@@ -85,6 +86,7 @@ mountProblems(panel('Problems'), app);
 replay = mountChat(panel('Simulator'), app).replay;
 mountLinks(panel('Link'), app);
 mountCoverage(panel('Coverage'), app);
+mountFunnel(panel('Funnel'), app);
 show('Block');
 
 store.subscribe((state, previous) => {

@@ -7,6 +7,19 @@ export interface Marks {
   readonly edges: ReadonlySet<string>;
 }
 
+/** A block's counts, as its badge on the graph shows them. */
+export interface BlockCounts {
+  readonly entered: number;
+  /** Percent of its entries that went no further; null when it was never entered. */
+  readonly dropOff: number | null;
+}
+
+/** The funnel laid over the graph: counts by block id, and by edge id (`block path`). */
+export interface FunnelMarks {
+  readonly blocks: ReadonlyMap<string, BlockCounts>;
+  readonly edges: ReadonlyMap<string, number>;
+}
+
 /** Everything the page shows that can change; each part of the page draws itself from it. */
 export interface State {
   /** What the page shows: the unsaved text's model while there are edits, else the file's. */
@@ -19,6 +32,8 @@ export interface State {
   readonly run: (Marks & { readonly at: string | undefined }) | undefined;
   /** What the case files reached, after a coverage run. */
   readonly coverage: Marks | undefined;
+  /** The session store's counts, after the Funnel tab read them. */
+  readonly funnel: FunnelMarks | undefined;
   /** Blocks the designer placed by hand, by id (the canvas writes them to the sidecar file). */
   readonly pins: Readonly<Record<string, Point>>;
 }
@@ -33,6 +48,7 @@ export class Store {
     selected: undefined,
     run: undefined,
     coverage: undefined,
+    funnel: undefined,
     pins: {},
   };
   private readonly listeners = new Set<Listener>();

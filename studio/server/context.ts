@@ -1,4 +1,4 @@
-import type { Script, StartOptions } from '../../engine/index.js';
+import type { ReportingStore, Script, StartOptions } from '../../engine/index.js';
 import { HttpError } from '../../channels/http/errors.js';
 import type { Point, StudioModel, StudioProblem } from '../protocol.js';
 
@@ -27,6 +27,8 @@ export interface StudioContext {
   readonly draws: Readonly<Record<string, number>>;
   /** The nodes the designer pinned, kept in the sidecar file beside the script. */
   readonly pins: PinStore;
+  /** The session store the Funnel tab reads (`--store`): only read, never written. */
+  readonly reports: ReportSource | undefined;
   /** The script as last read from disk. */
   current(): Loaded;
   /**
@@ -47,6 +49,12 @@ export interface PinStore {
   };
   /** Replaces every pin. */
   write(pins: Readonly<Record<string, Point>>): Promise<void>;
+}
+
+/** A session store a `serve` session wrote, and where it is, as `serve` logs it (no password). */
+export interface ReportSource {
+  readonly store: ReportingStore;
+  readonly where: string;
 }
 
 export interface Loaded {

@@ -8,7 +8,7 @@ import { send, type Reply } from '../../channels/http/reply.js';
 import { SCRIPT_EVENT } from '../protocol.js';
 import { CONTENT_SECURITY_POLICY, pageHtml, readAssets } from './assets.js';
 import { caseFileBeside } from './cases.js';
-import type { Loaded, StudioContext, StudioRoute } from './context.js';
+import type { Loaded, ReportSource, StudioContext, StudioRoute } from './context.js';
 import { readDisk } from './disk.js';
 import { EventHub } from './events.js';
 import { Guard } from './guard.js';
@@ -32,6 +32,8 @@ export interface StudioOptions {
   readonly draws?: Readonly<Record<string, number>>;
   /** Strict mode (`--strict`): the script's warnings are errors, and its failed expressions fail their blocks. */
   readonly strict?: boolean;
+  /** The session store whose funnel the Funnel tab lays over the graph; the studio only reads it. */
+  readonly reports?: ReportSource;
   /** Told of a failure of the studio's own (a 500): the command line prints it. */
   readonly onFailure?: (error: unknown) => void;
 }
@@ -102,6 +104,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     draws: options.draws ?? {},
     strict: options.strict === true,
     pins,
+    reports: options.reports,
     current: () => loaded,
     reload,
     draft: (text) => builder.draft(text, loaded.model),

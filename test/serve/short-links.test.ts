@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -118,7 +119,24 @@ describe('botflow serve --public-url', () => {
     // The log names the route, never the code.
     expect(serving.output).toContain('"route":"/l/:code"');
     expect(serving.output).not.toContain(code);
+    // The reports count the visits: over HTTP, and from the store once serve has stopped.
+    const overHttp = await fetch(`${serving.url}/reports/links?format=json`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    const shown = `${token.slice(0, 7)}…`;
+    expect(await overHttp.json()).toEqual([
+      expect.objectContaining({ id: shown, kind: 'token', channels: [], clicks: 1 }),
+      expect.objectContaining({ id: code, kind: 'short', channels: ['telegram'], clicks: 1 }),
+    ]);
     expect(await serving.stop('SIGTERM')).toBe(0);
+    const report = await runCli(['report', '--store', `sqlite:${file}`, '--links', '--format', 'csv']);
+    expect(report.stderr).toBe('');
+    expect(parse(report.stdout, { columns: true })).toMatchObject([
+      // A cell starting with `-` is neutralised, as every CSV cell a spreadsheet could run.
+      { id: `'${shown}`, kind: 'token', channels: '', clicks: '1' },
+      { id: code, kind: 'short', channels: 'telegram', clicks: '1' },
+    ]);
+    expect(report.stdout).not.toContain(token);
   });
 
   it.each([

@@ -1,8 +1,39 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LINK_RECORD_BYTES, type LinkStore, type SessionStore } from '../../engine/index.js';
+import {
+  LINK_RECORD_BYTES,
+  type LinkStore,
+  type ListFilter,
+  type ReportingStore,
+  type TurnSummary,
+} from '../../engine/index.js';
 
 /** A store under test; `close` releases what the store holds (a file, a connection). */
-export type TestStore = SessionStore & LinkStore & { close?(): Promise<void> };
+export type TestStore = ReportingStore & LinkStore & { close?(): Promise<void> };
+
+const waiting = (block: string, more: Partial<TurnSummary> = {}): TurnSummary => ({
+  channel: 'telegram',
+  status: 'waiting',
+  block,
+  result: null,
+  begins: false,
+  counts: [],
+  ...more,
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every conversation the store lists under `filter`, in its order. */
+async function listed(store: ReportingStore, filter?: ListFilter) {
+  const all = [];
+  for await (const conversation of store.conversations(filter)) all.push(conversation);
+  return all;
+}
+
+/** The store's funnel counters as `block edge` → count, for comparing without order. */
+async function counters(store: ReportingStore): Promise<Record<string, number>> {
+  const counts = await store.funnelCounts();
+  return Object.fromEntries(counts.map(({ block, edge, count }) => [`${block} ${edge}`.trim(), count]));
+}
 
 /** Makes a store whose keys are all absent; `ttlMs` asks for one that expires conversations. */
 export type MakeStore = (options?: { ttlMs?: number }) => TestStore | Promise<TestStore>;
@@ -208,6 +239,163 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       const data = '{"name":"Zoë 李雷 🤖","note":"ё\\u0000\\n\\t"}\u2028';
       await store.put('чат:42:😀', data, undefined);
       expect(await store.get('чат:42:😀')).toMatchObject({ data, version: 1 });
+    });
+
+    it('lists each conversation with the summary of its last turn, oldest update first', async () => {
+      const store = await open();
+      const before = Date.now();
+      await store.put('a', 'A1', undefined, waiting('ask-name', { begins: true }));
+      await pause(5);
+      await store.put('b', 'B1', undefined, waiting('ask-name', { begins: true, channel: 'vk' }));
+      await pause(5);
+      await store.put('a', 'A2', 1, {
+        ...waiting('done'),
+        status: 'ended',
+        result: 'lead',
+      });
+      const [b, a] = await listed(store);
+      expect(b).toMatchObject({ key: 'b', data: 'B1', channel: 'vk', status: 'waiting', block: 'ask-name' });
+      expect(a).toMatchObject({
+        key: 'a',
+        data: 'A2',
+        channel: 'telegram',
+        status: 'ended',
+        block: 'done',
+        result: 'lead',
+      });
+      // Started when its first turn began; updated by the last one.
+      expect(a?.started).toBeGreaterThanOrEqual(before);
+      expect(a?.updated).toBeGreaterThan(a?.started ?? Infinity);
+      expect(a?.updated).toBe((await store.get('a'))?.writtenAt);
+    });
+
+    it('starts the clock again when a turn begins the conversation anew, and keeps the summary of a write without one', async () => {
+      const store = await open();
+      await store.put('k', 'one', undefined, waiting('ask', { begins: true }));
+      const [first] = await listed(store);
+      await pause(5);
+      await store.put('k', 'marks only', 1);
+      const [kept] = await listed(store);
+      expect(kept).toMatchObject({
+        data: 'marks only',
+        status: 'waiting',
+        block: 'ask',
+        started: first?.started,
+      });
+      await store.put('k', 'again', 2, waiting('ask', { begins: true }));
+      const [restarted] = await listed(store);
+      expect(restarted?.started).toBeGreaterThan(first?.started ?? Infinity);
+    });
+
+    it('lists a conversation written without a summary with its summary fields empty', async () => {
+      const store = await open();
+      await store.put('old', 'x', undefined);
+      expect(await listed(store)).toMatchObject([
+        { key: 'old', data: 'x', started: null, channel: null, status: null, block: null, result: null },
+      ]);
+    });
+
+    it('filters by update time and status', async () => {
+      const store = await open();
+      await store.put('early', 'e', undefined, waiting('ask'));
+      await pause(5);
+      const middle = Date.now();
+      await store.put('ended', 'n', undefined, { ...waiting('done'), status: 'ended' });
+      await store.put('error', 'r', undefined, { ...waiting('ask'), status: 'error' });
+      await pause(5);
+      const late = Date.now();
+      await store.put('late', 'l', undefined, waiting('ask'));
+      const keys = async (filter: ListFilter) => (await listed(store, filter)).map(({ key }) => key).sort();
+      expect(await keys({ since: middle })).toEqual(['ended', 'error', 'late']);
+      expect(await keys({ until: middle })).toEqual(['early']);
+      expect(await keys({ since: middle, until: late })).toEqual(['ended', 'error']);
+      expect(await keys({ status: 'waiting' })).toEqual(['early', 'late']);
+      expect(await keys({ status: 'ended', since: middle })).toEqual(['ended']);
+    });
+
+    it('lists more conversations than a page holds, each once, in order of update', async () => {
+      const store = await open();
+      const count = 1234;
+      for (let start = 0; start < count; start += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, count - start) }, (_, i) =>
+            store.put(`c${start + i}`, 'x', undefined, waiting('ask')),
+          ),
+        );
+      }
+      const all = await listed(store);
+      expect(all).toHaveLength(count);
+      expect(new Set(all.map(({ key }) => key)).size).toBe(count);
+      const times = all.map(({ updated }) => updated);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    });
+
+    it('no longer lists a deleted or expired conversation', async () => {
+      const store = await open({ ttlMs: 50 });
+      await store.put('gone', 'x', undefined, waiting('ask'));
+      await store.put('deleted', 'x', undefined, waiting('ask'));
+      await store.delete('deleted');
+      expect((await listed(store)).map(({ key }) => key)).toEqual(['gone']);
+      await pause(150);
+      expect(await listed(store)).toEqual([]);
+      // Expired entries pruned by the listing do not hide a conversation written again.
+      await store.put('gone', 'back', undefined, waiting('ask'));
+      expect(await listed(store)).toMatchObject([{ key: 'gone', data: 'back' }]);
+    });
+
+    it('adds funnel counts with the write that carries them, and none for a write that lost', async () => {
+      const store = await open();
+      const counts = [
+        { block: 'ask', edge: '', count: 1 },
+        { block: 'ask', edge: 'next', count: 2 },
+      ];
+      await store.put('k', 'one', undefined, waiting('ask', { counts }));
+      // A lost compare-and-set: nothing of it is kept, its counts neither.
+      expect(await store.put('k', 'stale', 0, waiting('ask', { counts }))).toBeUndefined();
+      expect(await store.put('k', 'again', undefined, waiting('ask', { counts }))).toBeUndefined();
+      await store.put(
+        'other',
+        'x',
+        undefined,
+        waiting('done', { counts: [{ block: 'done', edge: '', count: 1 }] }),
+      );
+      expect(await counters(store)).toEqual({ ask: 1, 'ask next': 2, done: 1 });
+    });
+
+    it('adds a turn’s many funnel counts at once', async () => {
+      const store = await open();
+      const counts = Array.from({ length: 150 }, (_, i) => ({
+        block: `b${i}`,
+        edge: i % 2 === 0 ? '' : 'next',
+        count: i + 1,
+      }));
+      await store.put('k', 'one', undefined, waiting('ask', { counts }));
+      await store.put('k', 'two', 1, waiting('ask', { counts }));
+      const added = await counters(store);
+      expect(Object.keys(added)).toHaveLength(150);
+      expect(added.b0).toBe(2);
+      expect(added['b149 next']).toBe(300);
+    });
+
+    it('purges ended and failed conversations last written before a time, and nothing else', async () => {
+      const store = await open();
+      await store.put('ended-old', 'x', undefined, { ...waiting('done'), status: 'ended' });
+      await store.put('error-old', 'x', undefined, { ...waiting('ask'), status: 'error' });
+      await store.put('waiting-old', 'x', undefined, waiting('ask'));
+      await store.put('unknown-old', 'x', undefined);
+      await pause(5);
+      const cut = Date.now();
+      await pause(5);
+      await store.put('ended-new', 'x', undefined, { ...waiting('done'), status: 'ended' });
+      expect(await store.purgeEnded(cut)).toBe(2);
+      expect((await listed(store)).map(({ key }) => key).sort()).toEqual([
+        'ended-new',
+        'unknown-old',
+        'waiting-old',
+      ]);
+      expect(await store.get('ended-old')).toBeUndefined();
+      expect(await store.put('ended-old', 'fresh', undefined, waiting('ask'))).toBe(1);
+      expect(await store.purgeEnded(cut)).toBe(0);
     });
   });
 }

@@ -26,6 +26,31 @@ const freshStore = (options: { ttlMs?: number; readBackMs?: number } = {}) => {
 describeStore('RedisStore', freshStore);
 
 describe('RedisStore against a live server', () => {
+  it('keeps the index and the funnel under its key prefix', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const store = new RedisStore(server.url, { keyPrefix });
+    const admin = new Redis(server.url);
+    try {
+      const before = await admin.dbsize();
+      await store.put('k', 'x', undefined, {
+        channel: 'vk',
+        status: 'ended',
+        block: 'done',
+        result: 'ok',
+        begins: true,
+        counts: [{ block: 'done', edge: '', count: 1 }],
+      });
+      const keys = await admin.keys(`${keyPrefix}*`);
+      expect(keys.sort()).toEqual([`${keyPrefix}\u0000funnel`, `${keyPrefix}\u0000updated`, `${keyPrefix}k`]);
+      expect(await admin.dbsize()).toBe(before + keys.length);
+      expect(await store.purgeEnded(Date.now() + 1)).toBe(1);
+      expect(await admin.exists(`${keyPrefix}k`, `${keyPrefix}\u0000updated`)).toBe(0);
+    } finally {
+      await store.close();
+      await admin.quit();
+    }
+  });
+
   it('lets one of two connections win a write on the same version', async () => {
     const keyPrefix = `test:${randomUUID()}:`;
     const one = new RedisStore(server.url, { keyPrefix });
@@ -89,7 +114,13 @@ describe('RedisStore link records', () => {
       await store.createLink('short', 'soon gone', { now, expiresAt: now + 50 });
       await store.createLink('long', 'kept', { now, expiresAt: now + 86_400_000 });
       expect((await admin.keys(`${prefix}*`)).sort()).toEqual(
-        [`${prefix}conv:k`, `${prefix}link:long`, `${prefix}link:short`, `${prefix}link:~index`].sort(),
+        [
+          `${prefix}conv:k`,
+          `${prefix}conv:\u0000updated`,
+          `${prefix}link:long`,
+          `${prefix}link:short`,
+          `${prefix}link:~index`,
+        ].sort(),
       );
       expect(await admin.pttl(`${prefix}link:long`)).toBeGreaterThan(86_000_000);
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -284,6 +315,34 @@ describe('RedisStore on a connection the caller passes in, with ioredis defaults
         await loseAnswer(proxy);
         expect(await put).toBe(2);
         expect(await store.get('k')).toMatchObject({ data: 'during', version: 2 });
+      } finally {
+        await dispose();
+      }
+    },
+  );
+
+  it.each(Object.entries(ways))(
+    'counts the funnel of a write sent again after its answer was lost once, when %s',
+    async (_, loseAnswer) => {
+      const { proxy, store, admin, keyPrefix, dispose } = await throughProxy();
+      const summary = {
+        channel: 'telegram',
+        status: 'waiting' as const,
+        block: 'ask',
+        result: null,
+        begins: false,
+        counts: [{ block: 'ask', edge: '', count: 1 }],
+      };
+      try {
+        await store.put('k', 'before', undefined);
+        proxy.swallowAnswers();
+        const put = store.put('k', 'during', 1, summary);
+        await vi.waitFor(async () => {
+          expect(await admin.hget(`${keyPrefix}k`, 'version')).toBe('2');
+        });
+        await loseAnswer(proxy);
+        expect(await put).toBe(2);
+        expect(await store.funnelCounts()).toEqual([{ block: 'ask', edge: '', count: 1 }]);
       } finally {
         await dispose();
       }

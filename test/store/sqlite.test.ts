@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../engine/index.js';
 import { describeStore } from './conformance.js';
@@ -33,6 +34,55 @@ describe('SqliteStore on disk', () => {
     const results = await Promise.all([one.put('k', 'one', 1), two.put('k', 'two', 1)]);
     expect(results.filter((version) => version === 2)).toHaveLength(1);
     await Promise.all([one.close(), two.close()]);
+  });
+
+  it('adds the report columns to a file made by the old schema, keeping its conversations', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE conversations (
+      key TEXT PRIMARY KEY, data TEXT NOT NULL, version INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL, expires_at INTEGER)`);
+    old
+      .prepare('INSERT INTO conversations VALUES (?, ?, 1, ?, NULL)')
+      .run('old', '{"s":"v","b":"ask"}', 1000);
+    old.close();
+
+    const store = new SqliteStore(file);
+    const listed = [];
+    for await (const conversation of store.conversations()) listed.push(conversation);
+    expect(listed).toEqual([
+      {
+        key: 'old',
+        data: '{"s":"v","b":"ask"}',
+        started: null,
+        updated: 1000,
+        channel: null,
+        status: null,
+        block: null,
+        result: null,
+      },
+    ]);
+    const summary = {
+      channel: 'vk',
+      status: 'ended' as const,
+      block: 'done',
+      result: 'ok',
+      begins: false,
+      counts: [],
+    };
+    expect(await store.put('old', 'next', 1, summary)).toBe(2);
+    for await (const conversation of store.conversations()) {
+      expect(conversation).toMatchObject({
+        key: 'old',
+        status: 'ended',
+        block: 'done',
+        channel: 'vk',
+        result: 'ok',
+      });
+    }
+    await store.close();
+    // Opening a migrated file again changes nothing.
+    await new SqliteStore(file).close();
   });
 
   it('rejects calls after close instead of throwing synchronously', async () => {

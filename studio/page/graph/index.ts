@@ -2,9 +2,10 @@ import './graph.css';
 import type { StudioModel, StudioNode } from '../../protocol.js';
 import type { App } from '../app.js';
 import { h, s } from '../dom.js';
-import type { State } from '../store.js';
+import type { FunnelMarks, State } from '../store.js';
 import { installClipboard } from './clipboard.js';
 import { installGestures } from './gestures.js';
+import { overlayFunnel } from './funnel.js';
 import { DragLayer } from './lift.js';
 import { LEGEND } from './look.js';
 import { Minimap } from './minimap.js';
@@ -29,8 +30,9 @@ export const BLOCK_ID_FIELD = 'block-id';
 /**
  * The flow as plain SVG, from the server's layout and the designer's pins: nodes and edges are
  * drawn once per model; pan, zoom, the minimap and the marks (selection, simulator, coverage)
- * change attributes only, and moving a block redraws that block and its edges only. Every
- * operation on the canvas is an edit of the script's text (`app.edit`); the next model redraws.
+ * change attributes only, the funnel adds its counts to the drawn elements, and moving a block
+ * redraws that block and its edges only. Every operation on the canvas is an edit of the script's
+ * text (`app.edit`); the next model redraws.
  */
 export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): void {
   const edgeLayer = s('g', { class: 'edges' });
@@ -114,6 +116,14 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
   };
   const remark = () => {
     mark(drawing, app.store.state, also, picked);
+  };
+  /** The funnel as last laid over the drawing: laid again only when one of them changes. */
+  let overlaid: { drawing: Drawing; funnel: FunnelMarks | undefined } = { drawing, funnel: undefined };
+  const overlay = () => {
+    const { funnel } = app.store.state;
+    if (overlaid.drawing === drawing && overlaid.funnel === funnel) return;
+    overlaid = { drawing, funnel };
+    overlayFunnel(drawing, funnel, (id) => nodeById.get(id));
   };
   /** Places the nodes anew (a new model, changed pins): the minimap and the arrow keys follow. */
   const replace = (shown: StudioModel): Placement => {
@@ -329,6 +339,7 @@ export function mountGraph(canvas: HTMLElement, header: HTMLElement, app: App): 
     // A new selection starts a new set: Shift adds to it (see choose).
     if (state.selected !== previous.selected) also.clear();
     if (state !== previous) remark();
+    overlay();
     const selected = state.selected === undefined ? undefined : placement?.box(state.selected);
     if (selected && state.selected !== previous.selected && !viewport.shows(selected)) {
       viewport.centre({ x: selected.x + selected.width / 2, y: selected.y + selected.height / 2 });

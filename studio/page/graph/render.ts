@@ -1,5 +1,6 @@
 import type { StudioEdge, StudioModel, StudioNode } from '../../protocol.js';
 import { s } from '../dom.js';
+import { edgeRouted } from './funnel.js';
 import { lookOf } from './look.js';
 import { pathOf, type Placement } from './place.js';
 import { addWords, portPoint, portsOf, wayName, type PortSpot } from './ports.js';
@@ -180,6 +181,8 @@ function routeEdge(drawing: Drawing, placement: Placement, edge: StudioEdge): vo
   const { points, labelBox } = placement.route(edge);
   const d = pathOf(points);
   for (const path of group.querySelectorAll('path')) set(path, 'd', d);
+  const start = points[0];
+  if (start) edgeRouted(group, start);
   const end = points.at(-1);
   const handle = group.querySelector('.end');
   if (end && handle) {
