@@ -41,16 +41,11 @@ interface LinkOptions {
   secretFrom?: string;
 }
 
-const SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
-
-/** `--expires 30d` (or `12h`, `90m`, `3600s`) as the expiry `x`: whole seconds since the epoch. */
+/** `--expires 30d` (as `--ttl`: 90m, 12h, 30d) as the expiry `x`: whole seconds since the epoch. */
 function expiryOf(text: string, now: Date): number {
-  const match = /^(\d{1,9})([smhd])$/.exec(text.trim());
-  const [, amount, unit] = match ?? [];
-  if (amount === undefined || unit === undefined || Number(amount) === 0) {
-    throw new UsageError(`--expires takes a time from now such as 30d, 12h, 90m or 3600s, got "${text}"`);
-  }
-  return Math.floor(now.getTime() / 1000) + Number(amount) * SECONDS[unit as keyof typeof SECONDS];
+  const ms = parseTtl(text);
+  if (ms === undefined) throw new UsageError(`--expires takes ${TTL_FORMS}`);
+  return Math.floor((now.getTime() + ms) / 1000);
 }
 
 /** `--var k=v` values stay text, as in the seed's `{"v":{"stage":"1"}}`; a BPL block converts. */
@@ -105,10 +100,11 @@ export function linkCommand(): Command {
       ).conflicts(['store', 'token', 'ttl']),
     )
     .addOption(
-      new Option(
-        '--expires <time>',
-        'the link stops working this long from now: 30d, 12h, 90m, 3600s',
-      ).conflicts(['store', 'token', 'ttl']),
+      new Option('--expires <time>', 'the link stops working this long from now: 90m, 12h, 30d').conflicts([
+        'store',
+        'token',
+        'ttl',
+      ]),
     )
     .action(async (channel: string, name: string, options: LinkOptions) => {
       getChannel(channel); // an unknown channel is reported before anything else
