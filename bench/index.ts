@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { editBenchmarks } from './edit.bench.js';
 import { compare, printTable } from './harness.js';
+import { linkBenchmarks } from './links.bench.js';
 import { payloadBenchmarks } from './payload.bench.js';
 import { qaBenchmarks, sampleSuite } from './qa.bench.js';
 import { scriptBenchmarks } from './script.bench.js';
@@ -22,6 +23,7 @@ try {
   printTable(
     await compare([
       ...payloadBenchmarks,
+      ...linkBenchmarks,
       ...scriptBenchmarks,
       ...turnBenchmarks,
       ...requestBenchmarks(crmUrl),

@@ -1,10 +1,7 @@
-// The payload's own modules, not the engine index: `botflow link` and `decode` must not load the engine.
-import {
-  decodeStartParam,
-  encodePayload,
-  type DecodedStart,
-  type StartPayload,
-} from '../engine/payload/index.js';
+// The payload's and the links' own modules, not the engine index: `botflow link` and `decode` must not load the engine.
+import { SIGNED_MARK, signData, TAG_LENGTH } from '../engine/links/signed.js';
+import { decodeStart, type CheckedStart, type StartCheck } from '../engine/links/start.js';
+import { encodePayload, type StartPayload } from '../engine/payload/index.js';
 import { LinkError, quote } from './error.js';
 import { channels, getChannel } from './registry.js';
 import { CHANNEL_NAMES, type ChannelName, type InviteLink, type LinkOptions } from './types.js';
@@ -16,7 +13,17 @@ export interface InviteRequest extends LinkOptions {
   readonly channel: string;
   readonly name: string;
   readonly data: InviteData;
+  /** Sign the data with the first of these (docs/invitation-links.md, "Signed links"). */
+  readonly secrets?: readonly string[];
+  /** When the link stops working, in whole seconds since the epoch; a plain id becomes `{"eId":…,"x":…}`. */
+  readonly expiresAt?: number;
 }
+
+/** What signing adds to the data, for the over-limit message. */
+const SIGNATURE_OVERHEAD = {
+  characters: SIGNED_MARK.length + TAG_LENGTH,
+  what: `the "_" and the ${TAG_LENGTH}-character tag of a signed link`,
+};
 
 export interface Invite {
   readonly link: string;
@@ -29,10 +36,27 @@ export interface Invite {
  * builder both call. An unknown channel is reported first, then a payload the decoder would not
  * take back or one over the limit (a PayloadError), then a bad name or bad data (a LinkError).
  */
-export function buildInvite({ channel, name, data, ...options }: InviteRequest): Invite {
+export function buildInvite({ channel, name, data, secrets, expiresAt, ...options }: InviteRequest): Invite {
   const messenger = getChannel(channel);
-  const encoded = 'raw' in data ? data.raw : encodePayload(data.payload);
+  const unsigned = linkData(data, expiresAt, secrets !== undefined);
+  const encoded = secrets === undefined ? unsigned : signData(unsigned, secrets);
   return { link: messenger.buildLink(name, encoded, options), data: encoded };
+}
+
+/** The data before any signature: the plain id as it is, or the payload (with the expiry) encoded. */
+function linkData(data: InviteData, expiresAt: number | undefined, signed: boolean): string {
+  if ('raw' in data && /^[_-]/.test(data.raw)) {
+    throw new LinkError(
+      'link.bad-data',
+      `link data ${quote(data.raw)} begins with "${data.raw.charAt(0)}", which botflow keeps for signed values and start tokens; a plain id must not`,
+    );
+  }
+  if ('raw' in data && expiresAt === undefined) return data.raw;
+  const payload = 'raw' in data ? { externalId: data.raw } : data.payload;
+  return encodePayload(
+    { ...payload, ...(expiresAt !== undefined && { expiresAt }) },
+    signed ? SIGNATURE_OVERHEAD : undefined,
+  );
 }
 
 /** An invitation link (or its data alone) read back: what `botflow decode` and the studio show. */
@@ -40,18 +64,19 @@ export interface ReadInvite {
   /** Null when the input was the data alone. */
   readonly channel: ChannelName | null;
   readonly name: string | null;
-  readonly decoded: DecodedStart;
+  readonly decoded: CheckedStart;
 }
 
 /**
  * Reads a link, or the data after its keyword: link data never holds a slash
- * (docs/invitation-links.md, "The link data rule"), so anything with one is read as a link.
- * Throws a LinkError for a link no channel knows or whose data breaks the rule.
+ * (docs/invitation-links.md, "The link data rule"), so anything with one is read as a link. Its
+ * signature is checked as `check` says. Throws a LinkError for a link no channel knows or whose
+ * data breaks the rule.
  */
-export function readInvite(input: string): ReadInvite {
-  if (!input.includes('/')) return { channel: null, name: null, decoded: decodeStartParam(input) };
+export function readInvite(input: string, check: StartCheck = {}): ReadInvite {
+  if (!input.includes('/')) return { channel: null, name: null, decoded: decodeStart(input, check) };
   const link = parseInviteLink(input);
-  return { channel: link.channel, name: link.name, decoded: decodeStartParam(link.data ?? '') };
+  return { channel: link.channel, name: link.name, decoded: decodeStart(link.data ?? '', check) };
 }
 
 /** Builds an invitation link; throws a LinkError for an unknown channel, a bad name or bad data. */

@@ -4,7 +4,10 @@ import { measurePayload } from '../engine/payload/encode.js';
 import { PayloadError } from '../engine/payload/error.js';
 import { readShortKeyPayload } from '../engine/payload/read.js';
 import type { ShortKeyPayload, StartPayload } from '../engine/payload/types.js';
+import { encodeBase64Url } from '../engine/payload/base64url.js';
+import { decodeStartParam } from '../engine/payload/decode.js';
 import { saveShortLink } from '../engine/links/short-link.js';
+import { SIGNED_DATA_LIMIT, signData } from '../engine/links/signed.js';
 import { issueStartToken } from '../engine/links/token-store.js';
 import type { LinkStore } from '../engine/store/links.js';
 import { LinkError } from './error.js';
@@ -16,6 +19,31 @@ import { getChannel } from './registry.js';
  * would not fit in a link. Given by the host that holds the link secret.
  */
 export type StartValueSigner = (data: string, expiresAt: number | undefined) => string | undefined;
+
+/**
+ * The signer of a host with link secrets (newest first, checked): `expiresAt` (milliseconds) goes
+ * into the signed data as the payload's `x` (a plain id becomes `{"eId":…,"x":…}`), and the data
+ * is signed with the newest secret. Undefined when the result would not fit: a start token
+ * (verified by the store that issued it) carries the payload then.
+ */
+export function startValueSigner(secrets: readonly string[]): StartValueSigner {
+  return (data, expiresAt) => {
+    if (/^[_-]/.test(data)) {
+      throw new LinkError(
+        'link.bad-data',
+        `link data ${JSON.stringify(data)} is signed already, or a start token`,
+      );
+    }
+    const payload = decodeStartParam(data).payload ?? { eId: data };
+    const signedData =
+      expiresAt === undefined
+        ? data
+        : encodeBase64Url(
+            new TextEncoder().encode(JSON.stringify({ ...payload, x: Math.floor(expiresAt / 1000) })),
+          );
+    return signedData.length <= SIGNED_DATA_LIMIT ? signData(signedData, secrets) : undefined;
+  };
+}
 
 /** Where short links are kept and served. */
 export interface ShortLinkOptions {

@@ -3,11 +3,18 @@ import { parseEnv } from 'node:util';
 import { Option, type Command } from 'commander';
 import { startFromLink } from '../channels/invite.js';
 import type { Bot, BotOptions, Script, StartOptions } from '../engine/index.js';
+// The signing module alone, not the engine index: `botflow link` and `decode` read secrets too.
+import { checkLinkSecrets, LinkSecretError } from '../engine/links/signed.js';
 import { UsageError } from './exit.js';
 import { complain } from './terminal.js';
 
-/** What the host provides a script: env values and the hosts Server Requests may reach. */
-export interface HostOptions {
+/** Where link secrets come from: `--secret-from FILE`, else the variable BOTFLOW_LINK_SECRET. */
+export interface SecretOptions {
+  secretFrom?: string;
+}
+
+/** What the host provides a script: env values, link secrets and the hosts Server Requests may reach. */
+export interface HostOptions extends SecretOptions {
   env: string[];
   envFrom?: string;
   allowHost: string[];
@@ -57,7 +64,7 @@ export function addRunOptions(command: Command, defaultChannel = 'cli'): Command
 
 export function addHostOptions(command: Command): Command {
   return (
-    addStrictOption(command)
+    addSecretOption(addStrictOption(command))
       .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
       // Not `--env-file`: Node 20 takes that flag for itself even after the script's name.
       .option('--env-from <file>', 'read env values from a .env file')
@@ -76,6 +83,58 @@ export function addStrictOption(command: Command): Command {
     '--strict',
     'warnings are errors, and an expression that fails at run time fails its block (like strict: true)',
   );
+}
+
+/** `--secret-from FILE`: for every command that signs or checks links. */
+export function addSecretOption(command: Command): Command {
+  return command.option(
+    '--secret-from <file>',
+    'read the link secrets from a file, one a line, newest first (default: BOTFLOW_LINK_SECRET)',
+  );
+}
+
+/** The variable that holds the link secrets, newest first, separated by commas or newlines. */
+export const LINK_SECRET_VARIABLE = 'BOTFLOW_LINK_SECRET';
+
+/** The largest secret file read: a few secrets, never data. */
+const SECRET_FILE_LIMIT = 64 * 1024;
+
+/**
+ * The link secrets, newest first: the lines of `--secret-from FILE` (blank lines skipped), else
+ * BOTFLOW_LINK_SECRET split at commas and newlines (unset or empty: none). Each is trimmed, and
+ * checked; a file that cannot be read, holds none, or a secret that cannot be used is a
+ * LinkSecretError (exit 1) that never shows a secret.
+ */
+export async function readLinkSecrets(
+  options: SecretOptions,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<readonly string[]> {
+  if (options.secretFrom !== undefined) {
+    const file = options.secretFrom;
+    let text: string;
+    try {
+      if ((await stat(file)).size > SECRET_FILE_LIMIT) {
+        throw new LinkSecretError(
+          `the secret file ${file} is over ${SECRET_FILE_LIMIT} bytes; it holds secrets only`,
+        );
+      }
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (error instanceof LinkSecretError) throw error;
+      throw new LinkSecretError(`cannot read the secret file ${file}`);
+    }
+    const secrets = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    return checkLinkSecrets(secrets, `the secret file ${file}`);
+  }
+  const value = environment[LINK_SECRET_VARIABLE] ?? '';
+  if (value.trim() === '') return [];
+  const secrets = value.split(/[,\n]/).map((secret) => secret.trim());
+  // A trailing separator (a newline at the end of a pasted value) is no empty secret.
+  if (secrets.at(-1) === '') secrets.pop();
+  return checkLinkSecrets(secrets, LINK_SECRET_VARIABLE);
 }
 
 /** The largest env file read: env files hold a few settings, never data. */
@@ -166,5 +225,12 @@ export async function botFor(
   // Imported here, not at the top: `botflow link` uses this module's options and must not load the engine.
   const { createBot, createHttpClient } = await import('../engine/index.js');
   const { script, env } = await scriptWithEnv(file, options);
-  return createBot({ script, env, http: createHttpClient({ allowHosts: options.allowHost }), ...extra });
+  const linkSecrets = extra.linkSecrets ?? (await readLinkSecrets(options));
+  return createBot({
+    script,
+    env,
+    linkSecrets,
+    http: createHttpClient({ allowHosts: options.allowHost }),
+    ...extra,
+  });
 }

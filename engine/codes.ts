@@ -266,6 +266,40 @@ export const CODES = {
       'A start came while the conversation was going on, and the bot’s `onStart` is `ignore`: nothing changed.',
     fix: 'Nothing, if that is the policy you want; `onStart: restart` starts afresh instead.',
   },
+  'start.reserved': {
+    from: 'start',
+    severity: 'error',
+    meaning:
+      'The start data begins with `_`, which marks a signed value, and was decoded without the signature check (`decodeStartParam` alone); it seeded nothing.',
+    fix: 'Decode start values with `decodeStart` and the link secrets; plain client ids must not begin with `_` or `-`.',
+  },
+  'start.bad-signed': {
+    from: 'start',
+    severity: 'error',
+    meaning:
+      'The start data begins with `_` like a signed value but is not one (too short, too long, a bad character); it seeded nothing but `startParam`.',
+    fix: 'Make signed links with `botflow link --sign`; plain client ids must not begin with `_`.',
+  },
+  'start.bad-signature': {
+    from: 'start',
+    severity: 'error',
+    meaning:
+      'The start data is signed, but its tag matches none of the bot’s link secrets: it was edited, or signed with a secret the bot does not have; it seeded nothing but `startParam`.',
+    fix: 'Sign with a secret the bot has (`BOTFLOW_LINK_SECRET`, newest first); keep a retired secret in the list until its links are gone.',
+  },
+  'start.expired': {
+    from: 'start',
+    severity: 'error',
+    meaning: 'The link’s expiry (`x`) has passed; it seeded nothing but `startParam`.',
+    fix: 'Send the client a new link (`botflow link … --expires`).',
+  },
+  'start.unsigned': {
+    from: 'start',
+    severity: 'error',
+    meaning:
+      'Signed links are required (`links: { signed: required }` or `--require-signed-links`), and the start data (or payload) is not signed, or no secret was given to check it; it seeded nothing but `startParam`.',
+    fix: 'Make links with `botflow link --sign`, and give the bot the secret.',
+  },
   'payload.bad-json': {
     from: 'start',
     thrown: 'PayloadError',
@@ -516,7 +550,8 @@ export const CODES = {
   'link.bad-data': {
     from: 'link',
     thrown: 'LinkError',
-    meaning: 'The link data has a character outside A-Z, a-z, 0-9, `_` and `-`.',
+    meaning:
+      'The link data has a character outside A-Z, a-z, 0-9, `_` and `-`, or is a plain id beginning with `_` or `-` (kept for signed values and start tokens).',
     fix: 'Encode the data with `encodePayload`, or keep to the alphabet.',
   },
   'link.data-too-long': {
@@ -542,6 +577,21 @@ export const CODES = {
     thrown: 'LinkError',
     meaning: 'A link of no messenger botflow knows.',
     fix: 'Give a t.me, m.me, ig.me, vk.me, wa.me or viber://pa link, or the data alone.',
+  },
+
+  'link.bad-secret': {
+    from: 'link',
+    thrown: 'LinkSecretError',
+    meaning:
+      'A link secret cannot be used: none was given, one is empty, holds a line break, or is under 16 bytes.',
+    fix: 'Make one with `openssl rand -base64 32`; give several newest first, separated by commas or lines.',
+  },
+  'link.cannot-sign': {
+    from: 'link',
+    thrown: 'SigningError',
+    meaning:
+      'Link data cannot be signed: it begins with `_` or `-`, has a character outside the link alphabet, or is over the 55 characters the `_` and the tag leave.',
+    fix: 'Shorten the id, or carry a payload (`botflow link --id`).',
   },
 
   // Messenger adapters.

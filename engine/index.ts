@@ -14,6 +14,7 @@ export type { Diagnostic } from './diagnostic.js';
 export { BotflowError } from './error.js';
 export { isIdentifier, isSystemVariable, SYSTEM_VARIABLES, type SystemVariable } from './names.js';
 export * from './payload/index.js';
+export * from './links/index.js';
 export type { Block, BlockType } from '../blocks/registry.js';
 export { toDot } from './export/dot.js';
 export { toMermaid } from './export/mermaid.js';

@@ -19,6 +19,7 @@ export const SYSTEM_VARIABLES = [
   'email',
   'channel',
   'startParam',
+  'linkVerified',
   'lastMessage',
   'now',
   'response',

@@ -17,6 +17,8 @@ export interface ChatSessionOptions {
   readonly script: Script;
   readonly env: Readonly<Record<string, string>>;
   readonly draws: Readonly<Record<string, number>>;
+  /** The link secrets signed start values are checked with. */
+  readonly linkSecrets?: readonly string[];
   /** One attempt of a Server Request (the network's, or a case's mocks); every attempt is recorded. */
   readonly transport: Transport;
   readonly retry?: RetryOptions;
@@ -108,6 +110,7 @@ export class ChatSession {
       store: this.store,
       env: this.options.env,
       draws: this.options.draws,
+      ...(this.options.linkSecrets && { linkSecrets: this.options.linkSecrets }),
       http: this.http,
       ...(this.options.clock !== 'system' && { clock: this.recording.clock }),
       ...(this.options.trace === true && { trace: true }),

@@ -106,7 +106,13 @@ export function caseStartOptions(start: CaseData['start']): StartOptions {
  * final state is compared with `expect`. Every bot message must be matched by a `bot` step before
  * the user speaks again; messages after the last step need not be.
  */
-export async function runCase(script: Script, file: string, testCase: TestCase): Promise<CaseResult> {
+export async function runCase(
+  script: Script,
+  file: string,
+  testCase: TestCase,
+  /** The link secrets signed start values are checked with (`botflow test` reads BOTFLOW_LINK_SECRET). */
+  linkSecrets: readonly string[] = [],
+): Promise<CaseResult> {
   const began = performance.now();
   const { data } = testCase;
   const transcript: string[] = [];
@@ -138,6 +144,7 @@ export async function runCase(script: Script, file: string, testCase: TestCase):
     const bot = createBot({
       script,
       env: data.env ?? {},
+      linkSecrets,
       ...(clock && { clock: () => clock }),
       ...(data.draws && { draws: data.draws }),
       http: retrying(http.transport, CASE_RETRY),

@@ -49,6 +49,8 @@ export interface SuiteOptions {
   readonly filter?: string;
   /** Stop at the first failure. */
   readonly bail?: boolean;
+  /** The link secrets every case's bot checks signed start values with. */
+  readonly linkSecrets?: readonly string[];
   /** Told about each case before it runs and after, for progress and streaming output. */
   readonly onCase?: (event: {
     phase: 'start' | 'done';
@@ -109,7 +111,7 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
     if (!entry.script || (options.bail === true && failed > 0)) continue;
     for (const testCase of entry.cases) {
       options.onCase?.({ phase: 'start', file: entry.file, index, total, name: testCase.name });
-      const result = await runCase(entry.script, entry.file, testCase);
+      const result = await runCase(entry.script, entry.file, testCase, options.linkSecrets);
       results.push(result);
       traces.set(entry.script, [...(traces.get(entry.script) ?? []), ...result.trace]);
       if (result.passed) passed++;

@@ -432,7 +432,13 @@ export interface DecodeAnswer {
     readonly e?: string;
     readonly eId?: string;
     readonly v?: Readonly<Record<string, PayloadValue>>;
+    /** The expiry: whole seconds since 1970. */
+    readonly x?: number;
   } | null;
+  /** Whether the data is signed, and whether its tag holds (docs/invitation-links.md, "Signed links"). */
+  readonly signature: 'valid' | 'invalid' | 'missing' | 'expired' | 'unchecked';
+  /** True for a valid signed value only: what a bot seeds as `linkVerified`. */
+  readonly linkVerified: boolean;
   readonly variables: Readonly<Record<string, PayloadValue>>;
   readonly diagnostics: readonly {
     readonly severity: 'error' | 'warning';

@@ -11,7 +11,14 @@ import {
 import { ChatSession } from '../../qa/chat-session.js';
 import { checkRecordTarget, writeCaseFile } from '../../qa/record.js';
 import { UsageError } from '../exit.js';
-import { addRunOptions, drawsOf, scriptWithEnv, startOptions, type RunOptions } from '../options.js';
+import {
+  addRunOptions,
+  drawsOf,
+  readLinkSecrets,
+  scriptWithEnv,
+  startOptions,
+  type RunOptions,
+} from '../options.js';
 import { formatMessage } from '../transcript.js';
 import { say } from '../terminal.js';
 import { SaveWatcher } from '../watch.js';
@@ -49,6 +56,7 @@ async function chatFor(
   const chat = new ChatSession({
     script,
     env,
+    linkSecrets: await readLinkSecrets(options),
     draws: drawsOf(options),
     transport: createTransport({ allowHosts: options.allowHost }),
     start,

@@ -1,21 +1,39 @@
 import { Command } from 'commander';
 import type { ChannelName } from '../../channels/index.js';
 import { readInvite } from '../../channels/invite.js';
-import type { DecodedStart } from '../../engine/index.js';
+import type { CheckedStart, SignatureState } from '../../engine/index.js';
 import { resolveStartToken } from '../../engine/links/token-store.js';
 import { ExitCode, UsageError } from '../exit.js';
+import { addSecretOption, LINK_SECRET_VARIABLE, readLinkSecrets, type SecretOptions } from '../options.js';
 import { say } from '../terminal.js';
 
 /** What the data is: a start token, an encoded payload, a plain client id, or nothing usable. */
 type Kind = 'token' | 'payload' | 'id' | 'none';
 
-function kindOf(decoded: DecodedStart): Kind {
+function kindOf(decoded: CheckedStart): Kind {
   if (decoded.token !== undefined) return 'token';
   if (decoded.payload !== null) return 'payload';
   return decoded.variables.clientExternalId === undefined ? 'none' : 'id';
 }
 
-function payloadLine(decoded: DecodedStart, resolved: boolean): string {
+/** What each signature state means for the bot: whether `linkVerified` is set, and whether it seeds. */
+const SIGNATURE_MEANING: Readonly<Record<SignatureState, string>> = {
+  valid: 'signed with a link secret: it seeds, and linkVerified is true',
+  invalid: 'edited, or signed with another secret: it seeds nothing but startParam',
+  expired: 'past its expiry: it seeds nothing but startParam',
+  missing: 'not signed: linkVerified is false; it seeds nothing where signed links are required',
+  unchecked: `signed, but not checked: give ${LINK_SECRET_VARIABLE} or --secret-from`,
+};
+
+/** A start token is never signed: what it means is whether the bot's store issued it. */
+function signatureLine(decoded: CheckedStart): string {
+  if (decoded.token !== undefined) {
+    return 'none (a start token: verified when the bot’s store resolves it, and linkVerified is then true)';
+  }
+  return `${decoded.signature} (${SIGNATURE_MEANING[decoded.signature]})`;
+}
+
+function payloadLine(decoded: CheckedStart, resolved: boolean): string {
   if (decoded.payload !== null) return JSON.stringify(decoded.payload);
   if (decoded.token === undefined) return '(none: a plain client id)';
   return resolved
@@ -26,13 +44,14 @@ function payloadLine(decoded: DecodedStart, resolved: boolean): string {
 function formatText(
   channel: ChannelName | null,
   name: string | null,
-  decoded: DecodedStart,
+  decoded: CheckedStart,
   resolved: boolean,
 ): string {
   const lines = [
     ...(channel === null ? [] : [`channel:    ${channel} (${name ?? ''})`]),
     `start data: ${decoded.startParam === '' ? '(none)' : decoded.startParam}`,
     `payload:    ${payloadLine(decoded, resolved)}`,
+    `signature:  ${signatureLine(decoded)}`,
     'variables:',
     ...Object.entries(decoded.variables).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
     ...decoded.diagnostics.map((d) => `${d.severity}: ${d.message}`),
@@ -40,15 +59,18 @@ function formatText(
   return lines.join('\n');
 }
 
-/** A start token read from the store `spec` names, without counting a visit; other data as it is. */
-async function withStore(decoded: DecodedStart, spec: string | undefined): Promise<DecodedStart> {
+/**
+ * A start token read from the store `spec` names, without counting a visit (verified when the
+ * store holds it, as a bot would take it); other data as it is.
+ */
+async function withStore(decoded: CheckedStart, spec: string | undefined): Promise<CheckedStart> {
   if (decoded.token === undefined || spec === undefined) return decoded;
   // Loaded only now: the stores bring the engine and their drivers.
   const { openStore } = await import('../store-option.js');
   const opened = await openStore(spec);
   try {
     const resolved = await resolveStartToken(opened.store, decoded.token, { now: Date.now(), count: false });
-    return { ...decoded, ...resolved };
+    return { ...decoded, ...resolved, verified: resolved.payload !== null };
   } finally {
     await opened.close();
   }
@@ -56,12 +78,14 @@ async function withStore(decoded: DecodedStart, spec: string | undefined): Promi
 
 export function decodeCommand(): Command {
   return (
-    new Command('decode')
-      .description('Show the payload of an invitation link (or of its data) and the variables it seeds.')
+    addSecretOption(new Command('decode'))
+      .description(
+        'Show the payload of an invitation link (or of its data), its signature and the variables it seeds.',
+      )
       .argument('<link-or-data>', 'an invitation link, or the data after its keyword')
       .option(
         '--json',
-        'print one JSON object: { channel, kind, startParam, payload, variables, diagnostics }',
+        'print one JSON object: { channel, kind, startParam, payload, signature, linkVerified, variables, diagnostics }',
       )
       .option(
         '--store <store>',
@@ -69,9 +93,10 @@ export function decodeCommand(): Command {
       )
       // A start token begins with `-`: it is taken as the argument, not refused as an unknown option.
       .allowUnknownOption()
-      .action(async (input: string, options: { json?: boolean; store?: string }) => {
+      .action(async (input: string, options: SecretOptions & { json?: boolean; store?: string }) => {
         if (input.startsWith('--')) throw new UsageError(`unknown option ${JSON.stringify(input)}`);
-        const { channel, name, decoded: read } = readInvite(input);
+        const secrets = await readLinkSecrets(options);
+        const { channel, name, decoded: read } = readInvite(input, { secrets });
         const decoded = await withStore(read, options.store);
         say(
           options.json
@@ -81,6 +106,8 @@ export function decodeCommand(): Command {
                   kind: kindOf(decoded),
                   startParam: decoded.startParam,
                   payload: decoded.payload,
+                  signature: decoded.signature,
+                  linkVerified: decoded.verified,
                   variables: decoded.variables,
                   diagnostics: decoded.diagnostics,
                 },

@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { getChannel } from '../../channels/registry.js';
 import { CHANNEL_NAMES, type LinkOptions as ChannelLinkOptions } from '../../channels/types.js';
-import { buildInviteLink } from '../../channels/invite.js';
+import { buildInvite, buildInviteLink } from '../../channels/invite.js';
 // The engine's own modules, not its index: `botflow link` must not load the engine without --store.
 import { BotflowError } from '../../engine/error.js';
+import { LinkSecretError } from '../../engine/links/signed.js';
 import {
   encodePayload,
   measurePayload,
@@ -19,7 +20,7 @@ import {
 import { issueStartToken } from '../../engine/links/token-store.js';
 import { parseTtl, TTL_FORMS } from '../../engine/links/ttl.js';
 import { UsageError } from '../exit.js';
-import { collect } from '../options.js';
+import { addSecretOption, collect, LINK_SECRET_VARIABLE, readLinkSecrets } from '../options.js';
 import { complain, say } from '../terminal.js';
 
 interface LinkOptions {
@@ -35,6 +36,16 @@ interface LinkOptions {
   token?: boolean;
   qr?: boolean;
   qrSvg?: string;
+  sign?: boolean;
+  expires?: string;
+  secretFrom?: string;
+}
+
+/** `--expires 30d` (as `--ttl`: 90m, 12h, 30d) as the expiry `x`: whole seconds since the epoch. */
+function expiryOf(text: string, now: Date): number {
+  const ms = parseTtl(text);
+  if (ms === undefined) throw new UsageError(`--expires takes ${TTL_FORMS}`);
+  return Math.floor((now.getTime() + ms) / 1000);
 }
 
 /** `--var k=v` values stay text, as in the seed's `{"v":{"stage":"1"}}`; a BPL block converts. */
@@ -54,7 +65,7 @@ const STORE_ADVICE =
   '; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH or --store redis://HOST:PORT';
 
 export function linkCommand(): Command {
-  return new Command('link')
+  return addSecretOption(new Command('link'))
     .description('Build an invitation link that carries a client’s data into the bot.')
     .argument('<channel>', `messenger: ${CHANNEL_NAMES.join(', ')}`)
     .argument('<name>', 'bot username, page, account, chat URI, community or phone number')
@@ -82,10 +93,30 @@ export function linkCommand(): Command {
     .option('--token', 'with --store: a start token even for a payload that fits')
     .option('--qr', 'print the link’s QR code too')
     .option('--qr-svg <file>', 'write the link’s QR code as SVG to FILE')
+    .addOption(
+      new Option(
+        '--sign',
+        `sign the data so the bot can tell it was not edited (secret: ${LINK_SECRET_VARIABLE} or --secret-from)`,
+      ).conflicts(['store', 'token', 'ttl']),
+    )
+    .addOption(
+      new Option('--expires <time>', 'the link stops working this long from now: 90m, 12h, 30d').conflicts([
+        'store',
+        'token',
+        'ttl',
+      ]),
+    )
     .action(async (channel: string, name: string, options: LinkOptions) => {
       getChannel(channel); // an unknown channel is reported before anything else
-      const data = options.raw ?? (await payloadData(payloadOf(options), options));
-      const link = buildInviteLink(channel, name, data, channelOptions(options));
+      const link =
+        options.raw !== undefined || options.sign === true || options.expires !== undefined
+          ? await inlineLink(channel, name, options)
+          : buildInviteLink(
+              channel,
+              name,
+              await payloadData(payloadOf(options), options),
+              channelOptions(options),
+            );
       say(link);
       if (options.qr === true || options.qrSvg !== undefined) await showQr(link, options);
     });
@@ -103,6 +134,29 @@ function payloadOf(options: LinkOptions): StartPayload {
     throw new UsageError('nothing to put in the link: give --phone, --email, --id, --var or --raw');
   }
   return payload;
+}
+
+/**
+ * A link whose data is all in it: a plain id (never beginning with `_` or `-`), or a payload with
+ * an expiry, signed with the newest link secret when asked.
+ */
+async function inlineLink(channel: string, name: string, options: LinkOptions): Promise<string> {
+  const data = options.raw === undefined ? { payload: payloadOf(options) } : { raw: options.raw };
+  const expiresAt = options.expires === undefined ? undefined : expiryOf(options.expires, new Date());
+  const secrets = options.sign === true ? await readLinkSecrets(options) : undefined;
+  if (secrets?.length === 0) {
+    throw new LinkSecretError(
+      `--sign needs a link secret: set ${LINK_SECRET_VARIABLE} or give --secret-from FILE`,
+    );
+  }
+  return buildInvite({
+    channel,
+    name,
+    data,
+    ...channelOptions(options),
+    ...(secrets !== undefined && { secrets }),
+    ...(expiresAt !== undefined && { expiresAt }),
+  }).link;
 }
 
 function channelOptions(options: LinkOptions): ChannelLinkOptions {

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
+import { startValueSigner } from '../../channels/short-links.js';
 import { BotflowError, parseAge, secretMasker } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
-import { addHostOptions, botFor, readEnv, type HostOptions } from '../options.js';
+import { addHostOptions, botFor, readEnv, readLinkSecrets, type HostOptions } from '../options.js';
 import { nonEmpty, setting } from '../serve/environment.js';
 import { serveLogger } from '../serve/logger.js';
 import { keepEndedFor } from '../serve/retention.js';
@@ -21,6 +22,7 @@ interface ServeOptions extends HostOptions {
   host: string;
   telegramToken?: string;
   store: string;
+  requireSignedLinks?: boolean;
   publicUrl?: string;
   purgeEndedAfter?: string;
   funnel: boolean;
@@ -51,6 +53,10 @@ export function serveCommand(): Command {
       new Option('--store <store>', 'where conversations live: memory, sqlite:PATH or redis://HOST:PORT')
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
+    )
+    .option(
+      '--require-signed-links',
+      'seed variables only from signed invitation links (like links: { signed: required } in the script)',
     )
     .option(
       '--public-url <url>',
@@ -86,8 +92,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       : parseAge(options.purgeEndedAfter, '--purge-ended-after');
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
+  const linkSecrets = await readLinkSecrets(options);
   const secrets = [
     ...Object.values(env),
+    ...linkSecrets,
     ...WEBHOOK_SECRET_VARIABLES.map((name) => process.env[name] ?? ''),
     ...storeSecrets(options.store),
     telegramToken ?? '',
@@ -100,7 +108,12 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   // Until the bot is up, a failure leaves nothing behind: a store file made for it is removed.
   let started = false;
   try {
-    const bot = await botFor(file, options, { store: opened.store, funnel: options.funnel });
+    const bot = await botFor(file, options, {
+      store: opened.store,
+      funnel: options.funnel,
+      linkSecrets,
+      ...(options.requireSignedLinks === true && { signedLinks: 'required' }),
+    });
     const username = telegramWebhook && (await telegramUsername(bot, telegramWebhook.token, log));
     const webhooks = webhooksFrom(
       { ...process.env, TELEGRAM_TOKEN: telegramToken },
@@ -126,7 +139,13 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           reportStore: opened.store,
           health: () => probeStore(opened.store),
           logger: log,
-          ...(publicUrl !== undefined && { shortLinks: { store: opened.store, publicUrl } }),
+          ...(publicUrl !== undefined && {
+            shortLinks: {
+              store: opened.store,
+              publicUrl,
+              ...(linkSecrets.length > 0 && { sign: startValueSigner(linkSecrets) }),
+            },
+          }),
         });
         const url = await listen(server, options.http, options.host);
         listening = true;

@@ -7,7 +7,15 @@ import { STUDIO_ENV_HINT } from '../../studio/server/context.js';
 import type { ReportSource } from '../../studio/server/context.js';
 import { startStudio } from '../../studio/server/server.js';
 import { UsageError } from '../exit.js';
-import { addRunOptions, collect, drawsOf, readEnv, startOptions, type RunOptions } from '../options.js';
+import {
+  addRunOptions,
+  collect,
+  drawsOf,
+  readEnv,
+  readLinkSecrets,
+  startOptions,
+  type RunOptions,
+} from '../options.js';
 import { openExistingStore } from '../store-option.js';
 import { complain, say } from '../terminal.js';
 
@@ -77,6 +85,7 @@ async function runStudio(
     host: options.host,
     port: portOf(options.port),
     env: await readEnv(options),
+    linkSecrets: await readLinkSecrets(options),
     allowHosts: options.allowHost,
     ...(options.cases.length > 0 && { caseFiles: options.cases }),
     // The simulator reports `studio` as its channel unless told otherwise (`chat` says `cli`).

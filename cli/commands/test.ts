@@ -8,7 +8,7 @@ import type { CaseResult } from '../../qa/run-case.js';
 import { isCaseFile } from '../../qa/load-cases.js';
 import { findCaseFiles, runSuite } from '../../qa/run-suite.js';
 import { ExitCode, UsageError } from '../exit.js';
-import { addStrictOption } from '../options.js';
+import { addSecretOption, addStrictOption, readLinkSecrets } from '../options.js';
 import { printable, say } from '../terminal.js';
 import { foldersBelow, rerunOnSaves, type WatchedRun } from '../watch.js';
 
@@ -21,6 +21,7 @@ interface TestOptions {
   bail?: boolean;
   strict?: boolean;
   watch?: boolean;
+  secretFrom?: string;
 }
 
 function describeFailure(result: CaseResult): string[] {
@@ -39,7 +40,7 @@ function describeFailure(result: CaseResult): string[] {
 }
 
 export function testCommand(): Command {
-  return addStrictOption(new Command('test'))
+  return addSecretOption(addStrictOption(new Command('test')))
     .description('Replay QA case files (*.cases.yaml) against their scripts, with mocked HTTP.')
     .argument('[file-or-dir...]', 'case files, or folders to search for *.cases.yaml')
     .option('--junit <file>', 'also write a JUnit XML report')
@@ -71,7 +72,9 @@ async function runTests(paths: readonly string[], options: TestOptions): Promise
   // With several case files, each one's cases come under its name.
   const headed = files.length > 1;
   let lastFile: string | undefined;
+  const linkSecrets = await readLinkSecrets(options);
   const suite = await runSuite(files, {
+    linkSecrets,
     ...(options.filter !== undefined && { filter: options.filter }),
     ...(options.bail !== undefined && { bail: options.bail }),
     ...(options.strict === true && { strict: true }),

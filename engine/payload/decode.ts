@@ -21,6 +21,8 @@ export interface DecodedStart {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The first character of a signed value (engine/links/signed.ts), read only with the link secrets. */
+const SIGNED_MARK = '_';
 const OPEN_BRACE = 0x7b;
 
 /** The variables a valid payload seeds, as own properties only. */
@@ -38,7 +40,9 @@ export function payloadVariables(payload: ShortKeyPayload): Record<string, Paylo
  * encoded payload is a plain client id; one that looks encoded (Base64URL of text starting with
  * `{`) but is broken is a plain id as well, with an error diagnostic, and seeds nothing else. A
  * start token (`-` and 22 characters) is returned as `token`, seeding nothing until a store
- * resolves it; a value that begins with `-` but is no token seeds nothing, with an error.
+ * resolves it; a value that begins with `-` but is no token seeds nothing, with an error. A value
+ * beginning with `_` is a signed value, which only decodeStart (with the link secrets) reads: here
+ * it seeds nothing, with an error.
  */
 export function decodeStartParam(startParam: string): DecodedStart {
   if (startParam.length > START_VALUE_LIMIT) {
@@ -51,6 +55,16 @@ export function decodeStartParam(startParam: string): DecodedStart {
     };
   }
   if (startParam === '') return { startParam, payload: null, variables: {}, diagnostics: [] };
+  if (startParam.startsWith(SIGNED_MARK)) {
+    const message =
+      'the start value begins with "_", which marks a signed value, and was read without checking its signature; it seeded nothing';
+    return {
+      startParam,
+      payload: null,
+      variables: {},
+      diagnostics: [{ severity: 'error', code: 'start.reserved', message }],
+    };
+  }
   if (startParam.startsWith(START_TOKEN_MARK)) {
     if (isStartToken(startParam)) {
       return { startParam, payload: null, variables: {}, diagnostics: [], token: startParam };

@@ -42,6 +42,7 @@ export function toShortKeys(payload: StartPayload): ShortKeyPayload {
     ...(payload.email !== undefined && { e: payload.email }),
     ...(payload.externalId !== undefined && { eId: payload.externalId }),
     ...(payload.variables !== undefined && { v: payload.variables }),
+    ...(payload.expiresAt !== undefined && { x: payload.expiresAt }),
   };
 }
 
@@ -59,15 +60,24 @@ function checkedShortKeys(payload: StartPayload): ShortKeyPayload {
   return shortKeys;
 }
 
+/** Characters of the link that something around the payload takes (a signed link's `_` and tag). */
+export interface LinkOverhead {
+  readonly characters: number;
+  /** What takes them, for the over-limit message: `the "_" and the 8-character tag`. */
+  readonly what: string;
+}
+
 /**
  * Encodes a payload for an invitation link: short-key JSON, UTF-8, Base64URL without padding.
  * Throws a PayloadError for a value the decoder would not accept back, and a PayloadTooLongError
- * when the result is over PAYLOAD_LIMIT characters; nothing is ever truncated.
+ * when the result, with `overhead`, is over PAYLOAD_LIMIT characters; nothing is ever truncated.
  */
-export function encodePayload(payload: StartPayload): string {
+export function encodePayload(payload: StartPayload, overhead?: LinkOverhead): string {
   const shortKeys = checkedShortKeys(payload);
   const encoded = encodeJson(shortKeys);
-  if (encoded.length > PAYLOAD_LIMIT) throw tooLong(shortKeys, encoded.length);
+  if (encoded.length + (overhead?.characters ?? 0) > PAYLOAD_LIMIT) {
+    throw tooLong(shortKeys, encoded.length, overhead);
+  }
   return encoded;
 }
 
@@ -85,14 +95,19 @@ export function measurePayload(payload: StartPayload): PayloadMeasure {
 const without = (record: object, key: string) =>
   Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 
-/** The field whose removal saves the most encoded characters; `v` is split per variable. */
+/**
+ * The field whose removal saves the most encoded characters; `v` is split per variable. The
+ * expiry `x` is never named: it is there because the link was asked to expire.
+ */
 function costliest(shortKeys: ShortKeyPayload, length: number): CostliestField | undefined {
   const { v = {}, ...fixed } = shortKeys;
   const costs = [
-    ...Object.keys(fixed).map((key) => ({
-      field: key,
-      saving: length - encodeJson(without(shortKeys, key)).length,
-    })),
+    ...Object.keys(fixed)
+      .filter((key) => key !== 'x')
+      .map((key) => ({
+        field: key,
+        saving: length - encodeJson(without(shortKeys, key)).length,
+      })),
     ...Object.keys(v).map((name) => ({
       field: `v.${name}`,
       saving: length - encodeJson({ ...shortKeys, v: without(v, name) }).length,
@@ -101,12 +116,15 @@ function costliest(shortKeys: ShortKeyPayload, length: number): CostliestField |
   return costs.reduce<CostliestField | undefined>((a, b) => (a && a.saving >= b.saving ? a : b), undefined);
 }
 
-function tooLong(shortKeys: ShortKeyPayload, length: number): PayloadTooLongError {
-  const limit = PAYLOAD_LIMIT;
+function tooLong(shortKeys: ShortKeyPayload, length: number, overhead?: LinkOverhead): PayloadTooLongError {
+  const limit = PAYLOAD_LIMIT - (overhead?.characters ?? 0);
   // A payload over the limit is never empty, so it has a costliest field.
   const { field, saving } = costliest(shortKeys, length) ?? { field: '', saving: 0 };
-  const message =
-    `the payload encodes to ${length} characters, ${length - limit} over the limit of ${limit}; ` +
-    `the costliest field is ${field} (dropping it saves ${saving}): ${payloadAdvice(field)}`;
+  const measure =
+    overhead === undefined
+      ? `the payload encodes to ${length} characters, ${length - limit} over the limit of ${limit}`
+      : `the payload encodes to ${length} characters; with ${overhead.what} (${overhead.characters}) the link data is ` +
+        `${length + overhead.characters}, ${length - limit} over the limit of ${PAYLOAD_LIMIT}, which leaves ${limit} characters for the data`;
+  const message = `${measure}; the costliest field is ${field} (dropping it saves ${saving}): ${payloadAdvice(field)}`;
   return new PayloadTooLongError(message, length, limit, field, saving);
 }

@@ -8,6 +8,7 @@ export {
   payloadAdvice,
   toShortKeys,
   type CostliestField,
+  type LinkOverhead,
   type PayloadMeasure,
 } from './encode.js';
 export { PayloadError, PayloadTooLongError } from './error.js';

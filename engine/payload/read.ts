@@ -4,7 +4,7 @@ import { isIdentifier, isPrototypeKey, isSystemVariable } from '../names.js';
 import type { PayloadValue, ShortKeyPayload } from './types.js';
 
 const STRING_KEYS = ['p', 'e', 'eId'] as const;
-const KNOWN_KEYS: ReadonlySet<string> = new Set([...STRING_KEYS, 'v']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set([...STRING_KEYS, 'v', 'x']);
 
 /** A payload's problem: its code says which, so encoding can throw it as a PayloadError. */
 export interface PayloadDiagnostic extends Diagnostic {
@@ -25,6 +25,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isPayloadValue(value: unknown): value is PayloadValue {
   return typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value);
+}
+
+/** The last second a Date can hold (8.64e15 ms). */
+const MAX_EXPIRY = 8.64e12;
+
+/** An expiry time: whole seconds since the epoch, from 0 to MAX_EXPIRY. */
+function isExpiry(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_EXPIRY;
 }
 
 /**
@@ -63,7 +71,20 @@ export function readShortKeyPayload(value: unknown): ReadResult {
     if (isPrototypeKey(key))
       return broken('payload.forbidden-key', `the payload has the forbidden key "${key}"`);
     if (!KNOWN_KEYS.has(key)) {
-      return broken('payload.unknown-key', `the payload has the unknown key "${key}" (known: p, e, eId, v)`);
+      return broken(
+        'payload.unknown-key',
+        `the payload has the unknown key "${key}" (known: p, e, eId, v, x)`,
+      );
+    }
+    if (key === 'x') {
+      if (!isExpiry(field)) {
+        return broken(
+          'payload.wrong-type',
+          `the payload's "x" must be a whole number of seconds since 1970, not ${typeof field === 'number' ? String(field) : describe(field)}`,
+        );
+      }
+      payload.x = field;
+      continue;
     }
     if (key !== 'v') {
       if (typeof field !== 'string') {

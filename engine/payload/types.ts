@@ -4,6 +4,8 @@ export interface StartPayload {
   readonly email?: string;
   readonly externalId?: string;
   readonly variables?: Readonly<Record<string, PayloadValue>>;
+  /** When the link stops working: whole seconds since the epoch (travels as `x`; seeds no variable). */
+  readonly expiresAt?: number;
 }
 
 export type PayloadValue = string | number | boolean;
@@ -14,6 +16,8 @@ export interface ShortKeyPayload {
   readonly e?: string;
   readonly eId?: string;
   readonly v?: Readonly<Record<string, PayloadValue>>;
+  /** The expiry: whole seconds since the epoch. The link is taken before that second, not from it. */
+  readonly x?: number;
 }
 
 /** The encoded payload's maximum length: the seed's rule and Telegram's `start` limit. */

@@ -1,8 +1,10 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { BotflowError } from '../error.js';
 import type { HttpClient } from '../http/types.js';
-import { decodeStartParam, PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
+import { checkLinkSecrets, LinkSecretError } from '../links/signed.js';
+import { decodeStart, expiryProblem } from '../links/start.js';
 import { resolveStartToken } from '../links/token-store.js';
+import { PayloadError, payloadVariables, readShortKeyPayload } from '../payload/index.js';
 import type { Script } from '../script/script.js';
 import { isLinkStore } from '../store/links.js';
 import { MemoryStore } from '../store/memory.js';
@@ -86,6 +88,16 @@ export interface BotOptions {
    * one to take a chosen branch of a random block. Each is a number from 0 up to (not including) 1.
    */
   readonly draws?: Readonly<Record<string, number>>;
+  /**
+   * The secrets signed start values are checked with, newest first (docs/invitation-links.md,
+   * "Signed links"); each at least 16 bytes of UTF-8. Masked as `***` like env values.
+   */
+  readonly linkSecrets?: readonly string[];
+  /**
+   * `required`: a start seeds variables only from a valid signed value, as the script's
+   * `links: { signed: required }` asks (either one makes it required). Needs `linkSecrets`.
+   */
+  readonly signedLinks?: 'required' | 'optional';
 }
 
 export interface StartOptions {
@@ -141,10 +153,21 @@ export class Bot {
   private readonly queue: KeyedQueue;
   private readonly limits: VariableLimits;
   private readonly turns: TurnRunner;
+  private readonly linkSecrets: readonly string[];
+  private readonly signedRequired: boolean;
   private readonly now: () => Date;
 
   constructor(options: BotOptions) {
     requireEnv(options.script, options.env ?? {}, LIBRARY_ENV_HINT);
+    this.linkSecrets = options.linkSecrets?.length ? checkLinkSecrets(options.linkSecrets) : [];
+    this.signedRequired =
+      signedPolicy(options.signedLinks) === 'required' || options.script.signedLinks === 'required';
+    if (this.signedRequired && this.linkSecrets.length === 0) {
+      throw new LinkSecretError(
+        'signed links are required, but the bot was given no link secret to check them with (BOTFLOW_LINK_SECRET)',
+      );
+    }
+    this.now = options.clock ?? (() => new Date());
     this.script = options.script;
     this.store = options.store ?? new MemoryStore();
     this.defaults = defaultVariables(options.script);
@@ -153,7 +176,6 @@ export class Bot {
       bytes: limitOption('maxVariableBytes', options.maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES),
     };
     const draws = fixedDraws(options.draws, new Set(options.script.blocks.keys()));
-    this.now = options.clock ?? (() => new Date());
     const counting = (options.funnel ?? true) && isReportingStore(this.store);
     const runtime: StepRuntime = {
       env: options.env ?? {},
@@ -172,7 +194,7 @@ export class Bot {
     });
     this.onStart = startPolicy(options.onStart);
     this.queue = new KeyedQueue(limitOption('maxQueuedTurns', options.maxQueuedTurns, 100));
-    this.mask = secretMasker(Object.values(options.env ?? {}));
+    this.mask = secretMasker([...Object.values(options.env ?? {}), ...this.linkSecrets]);
     this.turns = new TurnRunner({
       machine: this.machine,
       store: this.store,
@@ -250,6 +272,7 @@ export class Bot {
       ...seed.variables,
       channel: options.channel ?? '',
       startParam: options.startParam ?? '',
+      linkVerified: seed.verified,
     };
     const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
     if (breach) throw new VariableLimitError(breach);
@@ -382,23 +405,47 @@ export class Bot {
     ];
   }
 
+  /**
+   * What a start seeds, and whether it is verified: the one place `linkVerified` is decided. A
+   * valid signed start value is verified, and so is a start token this bot's store resolved (the
+   * store issued it); a payload handed to `start` is the host's word, never verified.
+   */
   private async seed(options: StartOptions): Promise<{
     variables: Readonly<Record<string, Value>>;
     diagnostics: readonly Diagnostic[];
+    verified: boolean;
   }> {
     if (options.payload === undefined) {
-      const decoded = decodeStartParam(options.startParam ?? '');
+      const decoded = decodeStart(options.startParam ?? '', {
+        secrets: this.linkSecrets,
+        clock: this.now,
+        required: this.signedRequired,
+      });
       if (decoded.token === undefined) return decoded;
       // A start token's payload is in the store that issued it: this is where it is seeded.
       const store = isLinkStore(this.store) ? this.store : undefined;
-      return resolveStartToken(store, decoded.token, { now: this.now().getTime(), count: true });
+      const resolved = await resolveStartToken(store, decoded.token, {
+        now: this.now().getTime(),
+        count: true,
+      });
+      return { ...resolved, verified: resolved.payload !== null };
     }
     // A flood of `v` names is refused by its count, before each name is checked and copied.
     const flood = countBreach(Object.keys(payloadVariablesField(options.payload)).length, this.limits);
     if (flood) throw new VariableLimitError(flood);
     const read = readShortKeyPayload(options.payload);
     if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
-    return { variables: payloadVariables(read.payload), diagnostics: read.warnings };
+    const refusal: Pick<Diagnostic, 'code' | 'message'> | undefined =
+      expiryProblem(read.payload, this.now) ??
+      (this.signedRequired
+        ? {
+            code: 'start.unsigned',
+            message:
+              'signed links are required, and a payload given to start is not signed; it seeded nothing',
+          }
+        : undefined);
+    if (refusal) return { variables: {}, diagnostics: [{ severity: 'error', ...refusal }], verified: false };
+    return { variables: payloadVariables(read.payload), diagnostics: read.warnings, verified: false };
   }
 }
 
@@ -410,6 +457,19 @@ function startPolicy(policy: BotOptions['onStart']): NonNullable<BotOptions['onS
     throw new BotflowError(
       'bot.bad-option',
       `the bot's onStart must be restart, resume or ignore, not ${JSON.stringify(policy)}`,
+    );
+  }
+  return policy;
+}
+
+const SIGNED_POLICIES = ['required', 'optional'] as const;
+
+function signedPolicy(policy: BotOptions['signedLinks']): NonNullable<BotOptions['signedLinks']> {
+  if (policy === undefined) return 'optional';
+  if (!SIGNED_POLICIES.includes(policy)) {
+    throw new BotflowError(
+      'bot.bad-option',
+      `the bot's signedLinks must be required or optional, not ${JSON.stringify(policy)}`,
     );
   }
   return policy;

@@ -8,6 +8,7 @@ const SYSTEM_DEFAULTS: Variables = {
   email: '',
   channel: '',
   startParam: '',
+  linkVerified: false,
   lastMessage: '',
   response: '',
 };

@@ -21,6 +21,8 @@ export function headerSchema<Blocks extends z.ZodType>(blocks: Blocks) {
     on_error: blockId.optional(),
     /** Warnings are errors at load, and a failed expression fails its block at run time. */
     strict: z.boolean().optional(),
+    /** `signed: required`: only a valid signed start value seeds the conversation. */
+    links: z.strictObject({ signed: z.enum(['required', 'optional']).optional() }).optional(),
     blocks,
   });
 }

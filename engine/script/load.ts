@@ -161,6 +161,7 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     start,
     onError: script.on_error,
     strict: script.strict === true,
+    signedLinks: script.links?.signed ?? 'optional',
     variables: script.variables ?? {},
     env: declaredEnv(script.env),
     blocks,

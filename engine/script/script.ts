@@ -29,6 +29,11 @@ export interface Script {
    * that fails at run time fails its block instead of being taken as false or rendered empty.
    */
   readonly strict: boolean;
+  /**
+   * `required` (`links: { signed: required }`): a start seeds variables only from a valid signed
+   * value (docs/invitation-links.md, "Signed links"); `optional` by default.
+   */
+  readonly signedLinks: 'required' | 'optional';
   /** Problems that do not stop the script from running (unreachable blocks, undeclared variables). */
   readonly warnings: readonly ScriptProblem[];
 }

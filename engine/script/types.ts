@@ -35,6 +35,7 @@ const SYSTEM_TYPES: Readonly<Record<string, VariableType>> = {
   email: { type: TEXT, origin: 'a system variable' },
   channel: { type: TEXT, origin: 'a system variable' },
   startParam: { type: TEXT, origin: 'a system variable' },
+  linkVerified: { type: typeOf('boolean'), origin: 'a system variable' },
   lastMessage: { type: TEXT, origin: 'a system variable' },
   now: { type: typeOf('date'), origin: 'a system variable' },
   env: { type: typeOf('object'), origin: 'a system variable', members: TEXT },

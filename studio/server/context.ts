@@ -8,6 +8,8 @@ export interface StudioContext {
   readonly file: string;
   /** The host's env values, as `--env` and `--env-from` gave them. */
   readonly env: Readonly<Record<string, string>>;
+  /** The link secrets signed start values are checked with (BOTFLOW_LINK_SECRET or `--secret-from`). */
+  readonly linkSecrets: readonly string[];
   /** Hosts a Server Request may reach at a private address (`--allow-host`). */
   readonly allowHosts: readonly string[];
   /** The case files coverage runs and the simulator takes mocks from; the simulator adds those it saves. */

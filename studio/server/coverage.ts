@@ -59,7 +59,7 @@ async function measure(
   );
   const suite = await runSuite(
     checked.flatMap(({ file, foreign }) => (foreign ? [] : [file])),
-    { strict: context.strict, ...(filter !== undefined && { filter }) },
+    { strict: context.strict, linkSecrets: context.linkSecrets, ...(filter !== undefined && { filter }) },
   );
   // The suite read the script from disk: after a change, its counts may be of another version
   // than `script`, whose ids the report names.

@@ -4,7 +4,7 @@ import { buildInvite, readInvite, type InviteData } from '../../channels/invite.
 import { HttpError } from '../../channels/http/errors.js';
 import { parseBody } from '../../channels/http/schemas.js';
 import {
-  decodeStartParam,
+  decodeStart,
   measurePayload,
   payloadAdvice,
   PAYLOAD_LIMIT,
@@ -12,7 +12,7 @@ import {
   type StartPayload,
 } from '../../engine/index.js';
 import type { DecodeAnswer, LinkAnswer, LinkMeasure } from '../protocol.js';
-import type { StudioRoute } from './context.js';
+import type { StudioContext, StudioRoute } from './context.js';
 
 /** Far above any real name, value or link; far below harm (the costliest field re-encodes per variable). */
 const FIELD_LIMIT = 1024;
@@ -58,10 +58,14 @@ const decodeBody = z.strictObject({
 });
 
 /** The link builder's routes: `botflow link` and `botflow decode` for the page, on the same code. */
-export function linkRoutes(): StudioRoute[] {
+export function linkRoutes(context: Pick<StudioContext, 'linkSecrets'>): StudioRoute[] {
   return [
     { method: 'POST', path: '/api/link', handle: ({ body }) => link(parseBody(linkBody, body)) },
-    { method: 'POST', path: '/api/decode', handle: ({ body }) => decode(parseBody(decodeBody, body)) },
+    {
+      method: 'POST',
+      path: '/api/decode',
+      handle: ({ body }) => decode(parseBody(decodeBody, body), context.linkSecrets),
+    },
   ];
 }
 
@@ -132,7 +136,8 @@ function refusal(error: unknown, data: InviteData): unknown {
   return new HttpError('studio.bad-link', error.message, {}, measured);
 }
 
-function decode(request: z.output<typeof decodeBody>): DecodeAnswer {
+/** A link read back, its signature checked with the studio's link secrets, as `botflow decode` does. */
+function decode(request: z.output<typeof decodeBody>, secrets: readonly string[]): DecodeAnswer {
   if ((request.link === undefined) === (request.data === undefined)) {
     throw new HttpError('studio.bad-link', 'give either a link or its data');
   }
@@ -140,8 +145,8 @@ function decode(request: z.output<typeof decodeBody>): DecodeAnswer {
   try {
     read =
       request.link === undefined
-        ? { channel: null, name: null, decoded: decodeStartParam(request.data ?? '') }
-        : readInvite(request.link);
+        ? { channel: null, name: null, decoded: decodeStart(request.data ?? '', { secrets }) }
+        : readInvite(request.link, { secrets });
   } catch (error) {
     throw error instanceof LinkError ? new HttpError('studio.bad-link', error.message) : error;
   }
@@ -151,6 +156,8 @@ function decode(request: z.output<typeof decodeBody>): DecodeAnswer {
     name: read.name,
     startParam: decoded.startParam,
     payload: decoded.payload,
+    signature: decoded.signature,
+    linkVerified: decoded.verified,
     variables: decoded.variables,
     diagnostics: decoded.diagnostics.map(({ severity, code, message }) => ({ severity, code, message })),
   };

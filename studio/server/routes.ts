@@ -13,7 +13,7 @@ export function featureRoutes(context: StudioContext): StudioRoute[] {
     ...coverageRoutes(context),
     ...funnelRoutes(context),
     ...simulatorRoutes(context),
-    ...linkRoutes(),
+    ...linkRoutes(context),
     ...pinRoutes(context),
     ...editRoutes(context),
   ];

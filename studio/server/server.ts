@@ -24,6 +24,7 @@ export interface StudioOptions {
   /** Default 0: a free port. */
   readonly port?: number;
   readonly env?: Readonly<Record<string, string>>;
+  readonly linkSecrets?: readonly string[];
   readonly allowHosts?: readonly string[];
   /** By default, the case file beside the script (`x.cases.yaml`) whenever it exists. */
   readonly caseFiles?: readonly string[];
@@ -95,6 +96,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const context: StudioContext = {
     file: options.file,
     env: options.env ?? {},
+    linkSecrets: options.linkSecrets ?? [],
     allowHosts: options.allowHosts ?? [],
     caseFiles: [...(options.caseFiles ?? [])],
     casesBeside: options.caseFiles === undefined ? caseFileBeside(options.file) : undefined,

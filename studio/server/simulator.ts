@@ -159,6 +159,7 @@ export function simulatorRoutes(context: StudioContext): StudioRoute[] {
           chat: new ChatSession({
             script,
             env,
+            linkSecrets: context.linkSecrets,
             draws: testCase ? (testCase.data.draws ?? {}) : context.draws,
             transport: mocks?.transport ?? createTransport({ allowHosts: context.allowHosts }),
             ...(mocks && { retry: CASE_RETRY }),

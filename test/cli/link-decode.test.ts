@@ -66,6 +66,8 @@ describe('botflow decode', () => {
       kind: 'payload',
       startParam: 'eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0',
       payload: { v: { city: 'Moscow' } },
+      signature: 'missing',
+      linkVerified: false,
       variables: { city: 'Moscow' },
       diagnostics: [],
     });
@@ -78,7 +80,7 @@ describe('botflow decode', () => {
   });
 
   it('exits 1 on a broken payload, still showing the fallback', async () => {
-    const broken = Buffer.from('{"x":1}').toString('base64url');
+    const broken = Buffer.from('{"y":1}').toString('base64url');
     const result = await runCli(['decode', '--json', broken]);
     expect(result.code).toBe(1);
     const output = JSON.parse(result.stdout) as { variables: unknown; diagnostics: { code: string }[] };

@@ -150,11 +150,11 @@ describe('botflow run --json', () => {
   });
 
   it('exits 1 on a --payload that is JSON but no payload', async () => {
-    const result = await runCli(['run', 'scripts/lead-capture.yaml', '--payload', '{"x":1}']);
+    const result = await runCli(['run', 'scripts/lead-capture.yaml', '--payload', '{"y":1}']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^botflow: .*"x"/);
+    expect(result.stderr).toMatch(/^botflow: .*"y"/);
   });
 
   it.each([['pick'], ['pick=1'], ['pick=x'], ['=0.5'], ['pick=0.5=9']])(
@@ -228,7 +228,7 @@ describe('botflow run --json', () => {
   });
 
   it('puts a broken start value’s diagnostic in the report', async () => {
-    const broken = Buffer.from('{"x":1}').toString('base64url');
+    const broken = Buffer.from('{"y":1}').toString('base64url');
     const report = await runJson(['scripts/client-identification.yaml', '--start', broken]);
     expect(report.variables.clientExternalId).toBe(broken);
     expect(report.diagnostics.map((d) => [d.severity, d.code])).toEqual([['error', 'payload.unknown-key']]);
@@ -313,6 +313,7 @@ describe('botflow chat', () => {
         '  email = ""',
         '  channel = "cli"',
         '  startParam = ""',
+        '  linkVerified = false',
         '  lastMessage = "Buy a plan"',
         '  response = ""',
         '  topic = "buy"',

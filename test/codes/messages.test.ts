@@ -6,13 +6,16 @@ import { CODES, type Code } from '../../engine/codes.js';
 import {
   AmbiguousStartError,
   BotflowError,
+  checkLinkSecrets,
   checkScript,
   ConversationBusyError,
   ConversationConflictError,
   createHttpClient,
+  decodeStart,
   decodeStartParam,
   encodePayload,
   parseScript,
+  signData,
   StoreUnavailableError,
   StoreUncertainError,
   type Diagnostic,
@@ -118,7 +121,7 @@ describe('every message follows the rule of docs/errors.md', () => {
     decoded.push(
       ...[
         '{"p":',
-        '{"x":1}',
+        '{"y":1}',
         '{"p":1}',
         '{"v":{"__proto__":{}}}',
         '{"v":{"first-name":"a","phone":"1"}}',
@@ -143,7 +146,7 @@ describe('every message follows the rule of docs/errors.md', () => {
       await rejected(() => bot.start('k', { startParam: 'a', payload: { eId: '1' } })),
       await rejected(() => bot.start('')),
       await rejected(() => bot.start('k', { payload: { v: { a: 'x'.repeat(300_000) } } })),
-      await rejected(() => bot.start('k', { payload: { x: 1 } })),
+      await rejected(() => bot.start('k', { payload: { y: 1 } })),
     ]);
     expect([...refused]).toEqual([
       'start.ambiguous',
@@ -151,6 +154,35 @@ describe('every message follows the rule of docs/errors.md', () => {
       'variables.too-large',
       'payload.unknown-key',
     ]);
+  });
+
+  it('signed links: each refused start value, and each secret or value that cannot be used', () => {
+    const secrets = ['a-link-secret-of-32-bytes-000000'];
+    const signed = signData('1234568', secrets);
+    const expired = signData(Buffer.from('{"eId":"1","x":1}').toString('base64url'), secrets);
+    const decoded = [
+      decodeStart('_1', { secrets }),
+      decodeStart(`${signed.slice(0, -1)}A`, { secrets }),
+      decodeStart(expired, { secrets }),
+      decodeStart('1234568', { secrets, required: true }),
+      decodeStart(signed, { required: true }),
+      decodeStartParam('_1234568'),
+    ].flatMap((start) => start.diagnostics);
+    expect([...check(decoded)]).toEqual([
+      'start.bad-signed',
+      'start.bad-signature',
+      'start.expired',
+      'start.unsigned',
+      'start.reserved',
+    ]);
+    const refused = check([
+      thrown(() => checkLinkSecrets([])),
+      thrown(() => checkLinkSecrets(['', 'x'], 'the secret file s.txt')),
+      thrown(() => checkLinkSecrets(['short'])),
+      thrown(() => signData('x'.repeat(56), secrets)),
+      thrown(() => signData('_x', secrets)),
+    ]);
+    expect([...refused]).toEqual(['link.bad-secret', 'link.cannot-sign']);
   });
 
   it('turns: the notes of blocks that fail, routed or not', async () => {

@@ -114,9 +114,9 @@ describe('decodeStartParam', () => {
     ['JSON that is not an object', '{"e":"x"}garbage', 'payload.bad-json', 'is not valid JSON'],
     [
       'an unknown key',
-      '{"x":"1"}',
+      '{"y":"1"}',
       'payload.unknown-key',
-      'the payload has the unknown key "x" (known: p, e, eId, v)',
+      'the payload has the unknown key "y" (known: p, e, eId, v, x)',
     ],
     [
       'a wrong value type',

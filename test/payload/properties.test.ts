@@ -70,8 +70,9 @@ describe('codec properties', () => {
         const decoded = decodeStartParam(startParam);
         expect(decoded.startParam).toBe(startParam);
         const decodedAtAll = decoded.diagnostics.every((d) => d.code !== 'start.too-long');
-        // A `-` marks a start token: such a value is never a plain id, and seeds nothing by itself.
-        if (startParam.startsWith('-') && decodedAtAll) expect(decoded.variables).toEqual({});
+        // `_` marks a signed value and `-` a start token: such a value is never a plain id, and
+        // seeds nothing by itself.
+        if (/^[_-]/.test(startParam) && decodedAtAll) expect(decoded.variables).toEqual({});
         else if (decoded.payload === null && startParam !== '' && decodedAtAll) {
           expect(decoded.variables).toEqual({ clientExternalId: startParam });
         }

@@ -63,7 +63,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
   });
 
   it('takes a broken payload as a plain id and reports it on the turn', async () => {
-    const broken = Buffer.from('{"x":1}').toString('base64url');
+    const broken = Buffer.from('{"y":1}').toString('base64url');
     const turn = await createBot({ script: identification }).start('k', { startParam: broken });
     expect(turn.variables.clientExternalId).toBe(broken);
     expect(turn.variables.cl_data).toBe('');
@@ -73,7 +73,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
         severity: 'error',
         code: 'payload.unknown-key',
         message:
-          'the start value looks like an encoded payload but the payload has the unknown key "x" (known: p, e, eId, v); it was used as a plain client id',
+          'the start value looks like an encoded payload but the payload has the unknown key "y" (known: p, e, eId, v, x); it was used as a plain client id',
       },
     ]);
   });
@@ -144,7 +144,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
   it('refuses an invalid `payload` option with a PayloadError and stores nothing', async () => {
     const store = new MemoryStore();
     const bot = createBot({ script: identification, store });
-    await expect(bot.start('k', { payload: { x: 1 } })).rejects.toBeInstanceOf(PayloadError);
+    await expect(bot.start('k', { payload: { y: 1 } })).rejects.toBeInstanceOf(PayloadError);
     await expect(bot.start('k', { payload: 'not an object' })).rejects.toBeInstanceOf(PayloadError);
     expect(store.size).toBe(0);
     // The queue goes on after a failed start.

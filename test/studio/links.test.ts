@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../channels/index.js';
-import { ID_ADVICE, PAYLOAD_ADVICE } from '../../engine/index.js';
+import { ID_ADVICE, PAYLOAD_ADVICE, signData } from '../../engine/index.js';
 import { runCli } from '../support/cli.js';
 import { keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
 
@@ -238,7 +238,7 @@ describe('the link builder’s API', () => {
     const inputs = [
       'https://t.me/bot_name?start=eyJ2Ijp7ImNpdHkiOiJNb3Njb3cifX0',
       'http://m.me/my.page?ref=1234567',
-      'eyJ4IjoxfQ', // looks encoded, but has an unknown key: a plain id and an error diagnostic
+      'eyJ5IjoxfQ', // looks encoded, but has an unknown key: a plain id and an error diagnostic
     ];
     const [studio, ...printed] = await Promise.all([
       StudioProcess.start(SCRIPT),
@@ -267,6 +267,22 @@ describe('the link builder’s API', () => {
     expect(await studio.call('/api/decode', { data: '1234567', channel: 'vk' })).toMatchObject({
       status: 200,
       body: { channel: 'vk', variables: { clientExternalId: '1234567' } },
+    });
+  });
+
+  it('checks a signed link with the secret the studio was started with', async () => {
+    const secret = 'studio-link-secret-0123456789abcdef';
+    const signed = signData('1234568', [secret]);
+    const studio = await StudioProcess.start(SCRIPT, [], { env: { BOTFLOW_LINK_SECRET: secret } });
+    expect(await studio.call('/api/decode', { data: signed })).toMatchObject({
+      status: 200,
+      body: { signature: 'valid', linkVerified: true, variables: { clientExternalId: '1234568' } },
+    });
+    expect(
+      await studio.call('/api/decode', { data: `${signed.slice(0, -1)}${signed.endsWith('A') ? 'B' : 'A'}` }),
+    ).toMatchObject({
+      status: 200,
+      body: { signature: 'invalid', linkVerified: false, variables: {} },
     });
   });
 });
@@ -417,12 +433,12 @@ describe('the Link tab', { timeout: 60_000 }, () => {
       .toEqual(['VariableValue', 'city"Moscow"', 'phone"79000000000"']);
     expect(await inTab(page).getByText('telegram (bot_name)').count()).toBe(1);
 
-    await paste.fill('t.me/bot_name?start=eyJ4IjoxfQ');
+    await paste.fill('t.me/bot_name?start=eyJ5IjoxfQ');
     await expect
       .poll(() => table.getByRole('row').allTextContents())
-      .toEqual(['VariableValue', 'clientExternalId"eyJ4IjoxfQ"']);
+      .toEqual(['VariableValue', 'clientExternalId"eyJ5IjoxfQ"']);
     expect(await inTab(page).getByRole('list', { name: 'Diagnostics' }).textContent()).toMatch(
-      /^error: the start value looks like an encoded payload but the payload has the unknown key "x"/,
+      /^error: the start value looks like an encoded payload but the payload has the unknown key "y"/,
     );
 
     await paste.fill('https://example.com/?start=1');

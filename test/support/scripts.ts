@@ -140,6 +140,7 @@ export const SYSTEM = {
   email: '',
   channel: '',
   startParam: '',
+  linkVerified: false,
   lastMessage: '',
   response: '',
 } as const;

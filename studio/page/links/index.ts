@@ -417,6 +417,8 @@ function decoded(answer: DecodeAnswer): HTMLElement[] {
         'Payload',
         answer.payload === null ? '(none: a plain client id)' : JSON.stringify(answer.payload),
       ),
+      // valid, invalid, expired, missing (not signed) or unchecked (no secret given to the studio)
+      ...row('Signature', answer.signature),
     ),
     variables.length === 0
       ? h('p', {}, 'It seeds no variables.')

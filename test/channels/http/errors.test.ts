@@ -251,7 +251,7 @@ describe('body limit', () => {
 
 describe('engine and store errors', () => {
   it.each([
-    [{ z: 1 }, 'payload.unknown-key', 'the payload has the unknown key "z" (known: p, e, eId, v)'],
+    [{ z: 1 }, 'payload.unknown-key', 'the payload has the unknown key "z" (known: p, e, eId, v, x)'],
     ['eyJlIjoiZSJ9', 'payload.not-object', 'the payload JSON is not an object'],
     [
       { v: JSON.parse('{"__proto__": {"x": 1}}') as unknown },

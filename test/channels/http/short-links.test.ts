@@ -207,7 +207,7 @@ describe('POST /links', () => {
 
   it('refuses a payload the decoder would not take back with its own code', async () => {
     const { make } = await linksApi();
-    expect(await make({ channel: 'telegram', name: 'MyCoolBot', payload: { x: 1 } })).toMatchObject({
+    expect(await make({ channel: 'telegram', name: 'MyCoolBot', payload: { y: 1 } })).toMatchObject({
       status: 422,
       body: { error: { code: 'payload.unknown-key' } },
     });
