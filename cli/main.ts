@@ -53,8 +53,23 @@ async function createProgram(argv: readonly string[]): Promise<Command> {
   return program;
 }
 
+/** A start token's shape: `-` and 22 Base64URL characters, so it can look like options (`-V…`, `-h…`). */
+const START_TOKEN = /^-[A-Za-z0-9_-]{22}$/;
+
+/**
+ * `argv` with a start token given to `decode` moved behind `--`, so it is its argument whatever
+ * letters follow its `-`; no option of the program is 23 characters of that shape.
+ */
+function tokensAsArguments(argv: readonly string[]): readonly string[] {
+  if (argv.find((arg) => !arg.startsWith('-')) !== 'decode' || argv.includes('--')) return argv;
+  const tokens = argv.filter((arg) => START_TOKEN.test(arg));
+  if (tokens.length === 0) return argv;
+  return [...argv.filter((arg) => !START_TOKEN.test(arg)), '--', ...tokens];
+}
+
 /** Runs the command line and returns the exit code; never throws. */
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(given: readonly string[]): Promise<number> {
+  const argv = tokensAsArguments(given);
   try {
     const program = await createProgram(argv);
     await program.parseAsync(argv, { from: 'user' });

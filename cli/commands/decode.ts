@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ChannelName } from '../../channels/index.js';
 import { readInvite } from '../../channels/invite.js';
 import type { CheckedStart, SignatureState } from '../../engine/index.js';
+import { isStartToken } from '../../engine/links/token.js';
 import { resolveStartToken } from '../../engine/links/token-store.js';
 import { ExitCode, UsageError } from '../exit.js';
 import { addSecretOption, LINK_SECRET_VARIABLE, readLinkSecrets, type SecretOptions } from '../options.js';
@@ -91,10 +92,12 @@ export function decodeCommand(): Command {
         '--store <store>',
         'read a start token’s payload from this store (sqlite:PATH or redis://HOST:PORT)',
       )
-      // A start token begins with `-`: it is taken as the argument, not refused as an unknown option.
+      // A start token begins with `-`: the command line passes one behind `--` (cli/main.ts), and a
+      // malformed one is still taken as the argument (to be told what is wrong with it).
       .allowUnknownOption()
       .action(async (input: string, options: SecretOptions & { json?: boolean; store?: string }) => {
-        if (input.startsWith('--')) throw new UsageError(`unknown option ${JSON.stringify(input)}`);
+        if (input.startsWith('--') && !isStartToken(input))
+          throw new UsageError(`unknown option ${JSON.stringify(input)}`);
         const secrets = await readLinkSecrets(options);
         const { channel, name, decoded: read } = readInvite(input, { secrets });
         const decoded = await withStore(read, options.store);

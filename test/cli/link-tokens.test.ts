@@ -142,7 +142,13 @@ describe('botflow decode of a start token', () => {
     });
   });
 
-  it('takes a token as the argument, though it begins with "-", and still refuses an unknown option', async () => {
+  it('takes a token as the argument whatever follows its "-", and still refuses an unknown option', async () => {
+    // `-V…` and `-h…` would be --version and --help if the token were read as options.
+    for (const token of [`-V${'a'.repeat(21)}`, `-h${'a'.repeat(21)}`, `--${'a'.repeat(21)}`]) {
+      const decoded = await runCli(['decode', token, '--json']);
+      expect(decoded).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(decoded.stdout)).toMatchObject({ kind: 'token', startParam: token });
+    }
     expect(await runCli(['decode', '--jsn', 'eyJlSWQiOiI0MiJ9'])).toMatchObject({ code: 2, stdout: '' });
     expect(await runCli(['decode', '--jsn'])).toEqual({
       code: 2,
