@@ -80,6 +80,11 @@ export const caseSchema = z.strictObject({
   name: z.string().min(1).max(200),
   start: start.optional(),
   env: z.record(z.string(), z.string()).optional(),
+  /**
+   * The link secrets this case's signed start values are checked with, newest first, in place of
+   * BOTFLOW_LINK_SECRET: a test secret, so a case of a signed link replays anywhere.
+   */
+  linkSecrets: z.array(z.string().min(1).max(1024)).min(1).max(8).optional(),
   /** The fixed time `now` reads, as an ISO date. */
   clock: z.iso.datetime({ offset: true }).optional(),
   /**

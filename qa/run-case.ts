@@ -144,7 +144,7 @@ export async function runCase(
     const bot = createBot({
       script,
       env: data.env ?? {},
-      linkSecrets,
+      linkSecrets: data.linkSecrets ?? linkSecrets,
       ...(clock && { clock: () => clock }),
       ...(data.draws && { draws: data.draws }),
       http: retrying(http.transport, CASE_RETRY),
