@@ -9,7 +9,7 @@ import {
   type SessionStore,
   type TurnSummary,
 } from '../../engine/index.js';
-import { scriptOf, yaml } from '../support/scripts.js';
+import { scriptOf, SIGN_UP } from '../support/scripts.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 const temp = useTempFolders('botflow-funnel-');
@@ -18,29 +18,6 @@ const opened: SqliteStore[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()));
 });
-
-const SIGN_UP = yaml`
-  botflow: 1
-  name: sign-up
-  variables: { plan: '' }
-  blocks:
-    pick:
-      type: ask
-      text: 'Which plan?'
-      save: plan
-      choices:
-        - { label: Basic, value: basic }
-        - { label: Pro, value: pro }
-      next: route
-    route:
-      type: condition
-      branches:
-        - if: "plan == 'pro'"
-          next: pro
-      else: basic
-    pro: { type: end, text: 'Pro it is.', result: pro }
-    basic: { type: end, text: 'Basic it is.', result: basic }
-`;
 
 const stores: Record<string, () => ReportingStore> = {
   MemoryStore: () => new MemoryStore(),

@@ -6,36 +6,13 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { createBot, RedisStore, SqliteStore, type SessionStore } from '../../engine/index.js';
 import { NO_STORE_HINT, type FunnelSetup, type StudioFunnel } from '../../studio/protocol.js';
 import { runCli } from '../support/cli.js';
-import { scriptOf, yaml } from '../support/scripts.js';
+import { scriptOf, SIGN_UP } from '../support/scripts.js';
 import { findBlock, keepScreenshot, openStudioPage, StudioProcess, useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 import { RedisServer } from '../store/redis-server.js';
 
 const browser = useBrowser();
 const temp = useTempFolders('botflow-studio-funnel-');
-
-const SIGN_UP = yaml`
-  botflow: 1
-  name: sign-up
-  variables: { plan: '' }
-  blocks:
-    pick:
-      type: ask
-      text: 'Which plan?'
-      save: plan
-      choices:
-        - { label: Basic, value: basic }
-        - { label: Pro, value: pro }
-      next: route
-    route:
-      type: condition
-      branches:
-        - if: "plan == 'pro'"
-          next: pro
-      else: basic
-    pro: { type: end, text: 'Pro it is.', result: pro }
-    basic: { type: end, text: 'Basic it is.', result: basic }
-`;
 
 /**
  * bot.yaml and the SQLite store its bot wrote, by real turns: four conversations start, one picks

@@ -168,3 +168,27 @@ export const TYPO_SCRIPT = yaml`
   blocks:
     hi: { type: end, text: 'Hello {{ lastNmae }}' }
 `;
+
+/** A choice, a condition on it and two ends: the funnel's tests count its blocks and branches. */
+export const SIGN_UP = yaml`
+  botflow: 1
+  name: sign-up
+  variables: { plan: '' }
+  blocks:
+    pick:
+      type: ask
+      text: 'Which plan?'
+      save: plan
+      choices:
+        - { label: Basic, value: basic }
+        - { label: Pro, value: pro }
+      next: route
+    route:
+      type: condition
+      branches:
+        - if: "plan == 'pro'"
+          next: pro
+      else: basic
+    pro: { type: end, text: 'Pro it is.', result: pro }
+    basic: { type: end, text: 'Basic it is.', result: basic }
+`;
