@@ -45,18 +45,28 @@ export function buildInvite({ channel, name, data, secrets, expiresAt, ...option
 
 /** The data before any signature: the plain id as it is, or the payload (with the expiry) encoded. */
 function linkData(data: InviteData, expiresAt: number | undefined, signed: boolean): string {
-  if ('raw' in data && /^[_-]/.test(data.raw)) {
-    throw new LinkError(
-      'link.bad-data',
-      `link data ${quote(data.raw)} begins with "${data.raw.charAt(0)}", which botflow keeps for signed values and start tokens; a plain id must not`,
-    );
-  }
+  if ('raw' in data) checkPlainId(data.raw);
   if ('raw' in data && expiresAt === undefined) return data.raw;
   const payload = 'raw' in data ? { externalId: data.raw } : data.payload;
   return encodePayload(
     { ...payload, ...(expiresAt !== undefined && { expiresAt }) },
     signed ? SIGNATURE_OVERHEAD : undefined,
   );
+}
+
+/**
+ * Refuses a plain id that begins with `_` or `-`: a start value beginning so is read as a signed
+ * value or a start token, so the link would not carry the id.
+ */
+export function checkPlainId(id: string): string {
+  const first = id.charAt(0);
+  if (first === '_' || first === '-') {
+    throw new LinkError(
+      'link.bad-data',
+      `link data ${quote(id)} begins with "${first}", which botflow keeps for ${first === '_' ? 'signed values' : 'start tokens'}; a plain id must not`,
+    );
+  }
+  return id;
 }
 
 /** An invitation link (or its data alone) read back: what `botflow decode` and the studio show. */

@@ -11,6 +11,7 @@ import { SIGNED_DATA_LIMIT, signData } from '../engine/links/signed.js';
 import { issueStartToken } from '../engine/links/token-store.js';
 import type { LinkStore } from '../engine/store/links.js';
 import { LinkError } from './error.js';
+import { checkPlainId } from './invite.js';
 import { checkLinkData } from './link-data.js';
 import { getChannel } from './registry.js';
 
@@ -126,7 +127,9 @@ function startValue(
     throw new LinkError('link.bad-data', 'this server cannot sign links: it has no link secret');
   }
   const plain =
-    'startParam' in request.data ? checkLinkData(request.data.startParam) : encodedIfFits(payloadOf(request));
+    'startParam' in request.data
+      ? checkLinkData(checkPlainId(request.data.startParam))
+      : encodedIfFits(payloadOf(request));
   if (plain === undefined || request.sign !== true || sign === undefined) return plain;
   return sign(plain, expiresAt);
 }

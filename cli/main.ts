@@ -79,6 +79,10 @@ export async function run(given: readonly string[]): Promise<number> {
   }
 }
 
+export function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EPIPE';
+}
+
 function report(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help / version it was asked for).
@@ -92,6 +96,8 @@ function report(error: unknown, debug: boolean): number {
     complain(`botflow: ${error.message}`);
     return ExitCode.Failure;
   }
+  // The reader went away (`botflow report | head`): what it wanted was written; nothing to say.
+  if (isBrokenPipe(error)) return ExitCode.Ok;
   const message = error instanceof Error ? error.message : String(error);
   complain(
     debug && error instanceof Error && error.stack

@@ -21,7 +21,7 @@ export function reportFormat(name: string): ReportFormat {
   if (!(REPORT_FORMATS as readonly string[]).includes(name)) {
     throw new BotflowError(
       'report.bad-option',
-      `the report format must be ${REPORT_FORMATS.join(', ')}, not "${name}"`,
+      `the report format must be ${REPORT_FORMATS.slice(0, -1).join(', ')} or ${REPORT_FORMATS.at(-1) ?? ''}, not "${name}"`,
     );
   }
   return name as ReportFormat;

@@ -379,33 +379,48 @@ export class RedisStore implements ReportingStore, LinkStore {
   }
 
   /**
-   * Pages through the index by score (update time): each page starts at the last score read,
-   * past the members of that score already given. Entries whose conversation expired are pruned.
-   * A conversation written while the listing runs moves to the end and may be listed twice.
+   * Pages through the index by (score, member): a page starts past the last one read, first the
+   * rest of its score's members (Redis orders them by their bytes), then the higher scores. A
+   * cursor, not an offset: a conversation written while the listing runs moves to the end (and
+   * may be listed twice) without making the listing skip another. Entries whose conversation
+   * expired are pruned.
    */
   async *conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
     const max = filter.until === undefined ? '+inf' : `(${filter.until}`;
     let min = filter.since === undefined ? '-inf' : String(filter.since);
-    let seenAtMin = 0;
+    let after: { readonly score: string; readonly member: Buffer } | undefined;
     for (;;) {
+      if (after !== undefined) {
+        const { score, member } = after;
+        const tied = await this.call(() => this.redis.zrangebyscore(this.index, score, score));
+        yield* this.listed(
+          tied.filter((other) => Buffer.compare(Buffer.from(other), member) > 0),
+          filter,
+        );
+        min = `(${score}`;
+      }
       const page = await this.call(() =>
-        this.redis.zrangebyscore(this.index, min, max, 'WITHSCORES', 'LIMIT', seenAtMin, LIST_PAGE),
+        this.redis.zrangebyscore(this.index, min, max, 'WITHSCORES', 'LIMIT', 0, LIST_PAGE),
       );
       const members = page.filter((_, i) => i % 2 === 0);
-      const records = await this.readPage(members);
-      for (const [i, member] of members.entries()) {
-        const score = page[2 * i + 1] ?? '';
+      yield* this.listed(members, filter);
+      const last = members.at(-1);
+      if (members.length < LIST_PAGE || last === undefined) return;
+      after = { score: page.at(-1) ?? '', member: Buffer.from(last) };
+    }
+  }
+
+  /** The conversations of index members, read a page at a time, that pass `filter`. */
+  private async *listed(members: readonly string[], filter: ListFilter): AsyncIterable<ListedConversation> {
+    for (let first = 0; first < members.length; first += LIST_PAGE) {
+      const some = members.slice(first, first + LIST_PAGE);
+      const records = await this.readPage(some);
+      for (const [i, member] of some.entries()) {
         const listed = records[i];
-        // A pruned entry has left the index: it does not count among those given at `min`.
-        if (listed === undefined) continue;
-        if (score === min) seenAtMin += 1;
-        else {
-          min = score;
-          seenAtMin = 1;
+        if (listed !== undefined && passes(filter, listed.updated, listed.status)) {
+          yield { key: member, ...listed };
         }
-        if (passes(filter, listed.updated, listed.status)) yield { key: member, ...listed };
       }
-      if (members.length < LIST_PAGE) return;
     }
   }
 

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { createBot, SqliteStore } from '../../engine/index.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { scriptOf, SIGN_UP } from '../support/scripts.js';
 import { ServeProcess } from '../support/serve-process.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
@@ -206,6 +209,33 @@ describe('serve --purge-ended-after', () => {
   });
 });
 
+describe('botflow report into a reader that stops early', () => {
+  it('ends quietly with exit 0, as `botflow report | head -1` does', async () => {
+    const db = freshDb();
+    const store = new SqliteStore(db);
+    const bot = createBot({ script: scriptOf(SIGN_UP), store });
+    // Far more than a pipe holds, so the writer is still writing when the reader goes.
+    for (let client = 0; client < 3000; client += 1) await bot.start(`telegram:${client}`);
+    await store.close();
+    const child = spawn(
+      process.execPath,
+      ['dist/cli-bundle/bin.js', 'report', '--store', `sqlite:${db}`, '--format', 'csv'],
+      {
+        cwd: ROOT,
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const first = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => { resolve(chunk.toString()); }),
+    );
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(first.startsWith('key,channel,')).toBe(true);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
+
 describe('botflow report refuses bad input with one sentence', () => {
   it.each([
     [
@@ -215,7 +245,7 @@ describe('botflow report refuses bad input with one sentence', () => {
     ],
     [['--status', 'done'], 'botflow: --status takes waiting, ended, error, not "done"\n', 1],
     [['--vars', 'a', '--all-vars'], 'botflow: give --vars or --all-vars, not both\n', 1],
-    [['--format', 'xlsx'], 'botflow: the report format must be table, csv, json, ndjson, not "xlsx"\n', 1],
+    [['--format', 'xlsx'], 'botflow: the report format must be table, csv, json or ndjson, not "xlsx"\n', 1],
     [
       ['--purge-ended-before', 'soon'],
       'botflow: --purge-ended-before takes an age such as 7d, 12h, 30m or 2w, or a date such as 2026-12-01 or 2026-12-01T09:00Z, not "soon"\n',

@@ -83,7 +83,7 @@ describe('GET /reports/conversations', () => {
       'since=yesterday',
       'since takes an age such as 7d, 12h, 30m or 2w, or a date such as 2026-12-01 or 2026-12-01T09:00Z, not "yesterday"',
     ],
-    ['format=xlsx', 'the report format must be table, csv, json, ndjson, not "xlsx"'],
+    ['format=xlsx', 'the report format must be table, csv, json or ndjson, not "xlsx"'],
   ])('refuses %s with 400 and one sentence', async (query, message) => {
     const api = await apiWithConversations({ apiToken: TOKEN });
     const response = await api.call('GET', `/reports/conversations?${query}`, undefined, bearer);

@@ -103,6 +103,34 @@ describe('RedisStore against a live server', () => {
   });
 });
 
+describe('RedisStore listing', () => {
+  it('lists every conversation once, in pages, though many share one update time and one is rewritten meanwhile', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const store = new RedisStore(server.url, { keyPrefix: prefix });
+    const admin = new Redis(server.url);
+    const summary = { channel: 'x', status: 'waiting', block: 'a', result: null, counts: [] } as const;
+    const keys = Array.from({ length: 800 }, (_, i) => `k${String(i).padStart(4, '0')}`);
+    try {
+      for (const key of keys) await store.put(key, '{}', undefined, { ...summary, begins: true });
+      // One millisecond for all: the first page ends inside a tie.
+      for (const key of keys) await admin.zadd(`${prefix}\u0000updated`, 1000, key);
+      const listed: string[] = [];
+      for await (const { key } of store.conversations()) {
+        listed.push(key);
+        if (listed.length === 500) {
+          // A turn of a conversation already listed moves it to the end of the index.
+          const record = await store.get('k0000');
+          await store.put('k0000', '{}', record?.version, { ...summary, begins: false });
+        }
+      }
+      expect(new Set(listed)).toEqual(new Set(keys));
+    } finally {
+      await store.close();
+      await admin.quit();
+    }
+  });
+});
+
 describe('RedisStore link records', () => {
   it('keeps them under the link prefix, lets Redis forget an expired one, and drops it from the index', async () => {
     const prefix = `test:${randomUUID()}:`;

@@ -174,6 +174,14 @@ describe('POST /links', () => {
       'link data "a b" contains " "; only A-Z, a-z, 0-9, _ and - are allowed',
     ],
     [
+      { channel: 'telegram', name: 'MyCoolBot', startParam: '_forged123' },
+      'link data "_forged123" begins with "_", which botflow keeps for signed values; a plain id must not',
+    ],
+    [
+      { channel: 'telegram', name: 'MyCoolBot', startParam: '-abc' },
+      'link data "-abc" begins with "-", which botflow keeps for start tokens; a plain id must not',
+    ],
+    [
       { channels: ['telegram', 'vk'], name: { telegram: 'MyCoolBot' }, startParam: '1' },
       'no name is given for the channel vk',
     ],
