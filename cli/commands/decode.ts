@@ -67,8 +67,8 @@ function formatText(
 async function withStore(decoded: CheckedStart, spec: string | undefined): Promise<CheckedStart> {
   if (decoded.token === undefined || spec === undefined) return decoded;
   // Loaded only now: the stores bring the engine and their drivers.
-  const { openStore } = await import('../store-option.js');
-  const opened = await openStore(spec);
+  const { openExistingStore } = await import('../store-option.js');
+  const opened = await openExistingStore(spec);
   try {
     const resolved = await resolveStartToken(opened.store, decoded.token, { now: Date.now(), count: false });
     return { ...decoded, ...resolved, verified: resolved.payload !== null };

@@ -142,6 +142,10 @@ function payloadOf(options: LinkOptions): StartPayload {
  */
 async function inlineLink(channel: string, name: string, options: LinkOptions): Promise<string> {
   const data = options.raw === undefined ? { payload: payloadOf(options) } : { raw: options.raw };
+  // Unsigned, an expiry is a number anyone can edit away: it would only look like protection.
+  if (options.expires !== undefined && options.sign !== true) {
+    throw new UsageError('--expires goes with --sign: an expiry in an unsigned link can be edited away');
+  }
   const expiresAt = options.expires === undefined ? undefined : expiryOf(options.expires, new Date());
   const secrets = options.sign === true ? await readLinkSecrets(options) : undefined;
   if (secrets?.length === 0) {

@@ -83,6 +83,13 @@ async function report(options: ReportCommandOptions): Promise<void> {
     ...optional('status', statusOption(options.status, engine.CONVERSATION_STATUSES)),
   };
   const purgeBefore = time('--purge-ended-before', options.purgeEndedBefore);
+  // A date in the future would take every ended conversation: a typo in the year must not.
+  if (purgeBefore !== undefined && purgeBefore > now) {
+    throw new BotflowError(
+      'report.bad-option',
+      `--purge-ended-before takes an age (90d) or a past date, not ${JSON.stringify(options.purgeEndedBefore)}, which is in the future`,
+    );
+  }
   const variables = variablesOption(options);
   const script =
     options.script === undefined
@@ -202,8 +209,22 @@ async function writeOut(
   } catch (error) {
     await rm(temporary, { force: true });
     if (error instanceof BotflowError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new BotflowError('report.unwritable', `cannot write ${out}: ${reason}`);
+    throw new BotflowError('report.unwritable', `cannot write ${out}: ${whyUnwritable(error)}`);
+  }
+}
+
+/** Why a file could not be written, in words about the file asked for (not the temporary one beside it). */
+function whyUnwritable(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'its folder does not exist';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return error instanceof Error ? error.message : String(error);
   }
 }
 

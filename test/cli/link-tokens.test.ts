@@ -108,6 +108,10 @@ describe('botflow link --store', () => {
     [['--id', '42', '--token'], 'botflow: --token needs --store, the store the bot runs with\n'],
     [['--id', '42', '--ttl', '30d'], 'botflow: --ttl needs --store, the store the bot runs with\n'],
     [
+      ['--id', '42', '--expires', '1h'],
+      'botflow: --expires goes with --sign: an expiry in an unsigned link can be edited away\n',
+    ],
+    [
       [...LONG, '--store', 'sqlite:x.db', '--ttl', '30 days'],
       'botflow: --ttl takes a whole number of minutes, hours or days, such as 90m, 12h or 30d (at most 10 years)\n',
     ],
@@ -121,6 +125,16 @@ describe('botflow link --store', () => {
 });
 
 describe('botflow decode of a start token', () => {
+  it('names a store that is not there, and makes none', async () => {
+    const absent = join(temp.root, 'absent.db');
+    expect(await runCli(['decode', `-${'c'.repeat(22)}`, '--store', `sqlite:${absent}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `botflow: there is no session store at ${absent}\n`,
+    });
+    await expect(readdir(temp.root)).resolves.not.toContain('absent.db');
+  });
+
   it('says it is a start token whose payload needs the store', async () => {
     const token = `-${'a'.repeat(22)}`;
     const text = await runCli(['decode', `https://t.me/MyCoolBot?start=${token}`]);
@@ -158,12 +172,9 @@ describe('botflow decode of a start token', () => {
   });
 
   it('exits 1 on a token the store does not hold, and on a value that begins like a token but is none', async () => {
-    const unknown = await runCli([
-      'decode',
-      `-${'b'.repeat(22)}`,
-      '--store',
-      `sqlite:${join(temp.root, 'empty.db')}`,
-    ]);
+    const empty = join(temp.root, 'empty.db');
+    await new SqliteStore(empty).close();
+    const unknown = await runCli(['decode', `-${'b'.repeat(22)}`, '--store', `sqlite:${empty}`]);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain('payload:    (none: the store does not hold this start token)');
     expect(unknown.stdout).toContain(
