@@ -136,11 +136,15 @@ function startValue(
 
 /** The request's payload in short keys, checked as a start would check it; a PayloadError otherwise. */
 function payloadOf(request: ShortLinkRequest): ShortKeyPayload {
-  const payload = 'payload' in request.data ? request.data.payload : undefined;
+  // A plain id that must travel as a token (signed, it no longer fits) is its payload's eId.
+  const payload = 'payload' in request.data ? request.data.payload : { eId: request.data.startParam };
   const read = readShortKeyPayload(payload);
   if (!read.ok) throw new PayloadError(read.error.code, read.error.message);
   const [warning] = read.warnings;
   if (warning) throw new PayloadError(warning.code, warning.message);
+  if (read.payload.x !== undefined) {
+    throw new LinkError('link.bad-data', 'the payload takes no "x": give "ttl", and the link expires then');
+  }
   return read.payload;
 }
 

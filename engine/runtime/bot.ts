@@ -428,6 +428,10 @@ export class Bot {
         now: this.now().getTime(),
         count: true,
       });
+      // The payload's own expiry holds inside a token as in a link.
+      const expired = expiryProblem(resolved.payload, this.now);
+      if (expired)
+        return { variables: {}, diagnostics: [{ severity: 'error', ...expired }], verified: false };
       return { ...resolved, verified: resolved.payload !== null };
     }
     // A flood of `v` names is refused by its count, before each name is checked and copied.

@@ -40,6 +40,14 @@ describe('a start token', () => {
     expect(await store.readLink(token, T + DAY)).toMatchObject({ clicks: 1 });
   });
 
+  it('keeps the expiry its payload carries (x), and then seeds nothing and is not verified', async () => {
+    const store = new MemoryStore();
+    const token = await issueStartToken(store, { eId: 'victim-123', x: T / 1000 }, { now: T - DAY });
+    const turn = await botAt(store, { now: T + 1 }).start('a', { startParam: token });
+    expect(turn.variables).toMatchObject({ startParam: token, clientExternalId: '', linkVerified: false });
+    expect(turn.diagnostics).toMatchObject([{ severity: 'error', code: 'start.expired' }]);
+  });
+
   it('seeds nothing but startParam once expired, by the bot’s clock, with a diagnostic', async () => {
     const store = new MemoryStore();
     const token = await issueStartToken(store, LONG, { now: T, expiresAt: T + 30 * DAY });

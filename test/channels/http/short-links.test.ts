@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { linkReport, MemoryStore } from '../../../engine/index.js';
+import { startValueSigner } from '../../../channels/short-links.js';
+import { linkReport, MemoryStore, resolveStartToken } from '../../../engine/index.js';
 import { errorOf } from './helpers.js';
 import { startApi } from '../../support/json-api.js';
 
@@ -32,6 +33,29 @@ async function linksApi(options: { apiToken?: string } = { apiToken: TOKEN }) {
 }
 
 describe('POST /links', () => {
+  it('carries a plain id too long to sign in a start token that seeds it', async () => {
+    const store = new MemoryStore();
+    const sign = startValueSigner(['short-links-test-secret-0123456789']);
+    const api = await startApi({
+      apiToken: TOKEN,
+      bot: { store },
+      shortLinks: { store, publicUrl: PUBLIC, sign },
+    });
+    const id = 'a'.repeat(56);
+    const response = await api.call(
+      'POST',
+      '/links',
+      { channel: 'telegram', name: 'MyCoolBot', startParam: id, sign: true },
+      AUTH,
+    );
+    expect(response.status).toBe(201);
+    const { links } = (await response.json()) as { links: { telegram: string } };
+    const token = new URL(links.telegram).searchParams.get('start') ?? '';
+    expect(token).toMatch(/^-[A-Za-z0-9_-]{22}$/);
+    const resolved = await resolveStartToken(store, token, { now: Date.now(), count: false });
+    expect(resolved.variables).toEqual({ clientExternalId: id });
+  });
+
   it('makes a short link to one messenger, which redirects there and counts each visit', async () => {
     const { make, visit, store } = await linksApi();
     const made = await make({ channel: 'telegram', name: 'MyCoolBot', payload: { eId: '42' } });
@@ -172,6 +196,10 @@ describe('POST /links', () => {
     [
       { channel: 'telegram', name: 'MyCoolBot', startParam: 'a b' },
       'link data "a b" contains " "; only A-Z, a-z, 0-9, _ and - are allowed',
+    ],
+    [
+      { channel: 'telegram', name: 'MyCoolBot', payload: { eId: '1', x: 4_102_444_800 } },
+      'the payload takes no "x": give "ttl", and the link expires then',
     ],
     [
       { channel: 'telegram', name: 'MyCoolBot', startParam: '_forged123' },
