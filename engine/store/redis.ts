@@ -73,6 +73,11 @@ if ARGV[3] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[7], 'summary', ARGV[8]) end
 if ARGV[9] == '1' then redis.call('HSET', KEYS[1], 'started', ARGV[4]) end
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[6])
+if ARGV[3] ~= '0' then
+  -- Entries written longer ago than the ttl (and a second, for the writers' clocks) are of expired
+  -- conversations: dropped here, so the index stays as small as the store without a listing.
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (tonumber(ARGV[4]) - tonumber(ARGV[3]) - 1000))
+end
 for i = 10, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return version
 `;

@@ -131,6 +131,23 @@ describe('RedisStore listing', () => {
   });
 });
 
+describe('RedisStore index with a ttl', () => {
+  it('drops the entries of conversations expired long ago as it writes, with no listing', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const store = new RedisStore(server.url, { keyPrefix: prefix, ttlMs: 100 });
+    const admin = new Redis(server.url);
+    try {
+      await store.put('old', '{}', undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      await store.put('new', '{}', undefined);
+      expect(await admin.zrange(`${prefix}\u0000updated`, 0, -1)).toEqual(['new']);
+    } finally {
+      await store.close();
+      await admin.quit();
+    }
+  });
+});
+
 describe('RedisStore link records', () => {
   it('keeps them under the link prefix, lets Redis forget an expired one, and drops it from the index', async () => {
     const prefix = `test:${randomUUID()}:`;
