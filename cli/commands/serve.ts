@@ -79,12 +79,12 @@ function port(value: string): number {
 
 async function serve(file: string, options: ServeOptions): Promise<void> {
   const telegramToken = nonEmpty(options.telegramToken);
-  if (options.http === undefined && telegramToken === undefined) {
-    throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
-  }
   const publicUrl = options.publicUrl === undefined ? undefined : checkedPublicUrl(options.publicUrl);
   if (publicUrl !== undefined && options.http === undefined) {
     throw new UsageError('--public-url needs --http PORT: short links are served over HTTP');
+  }
+  if (options.http === undefined && telegramToken === undefined) {
+    throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
   }
   const keepEnded =
     options.purgeEndedAfter === undefined

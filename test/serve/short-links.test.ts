@@ -152,6 +152,7 @@ describe('botflow serve --public-url', () => {
       ['--telegram-token', '1:unused', '--public-url', PUBLIC],
       'botflow: --public-url needs --http PORT: short links are served over HTTP\n',
     ],
+    [['--public-url', PUBLIC], 'botflow: --public-url needs --http PORT: short links are served over HTTP\n'],
   ])('refuses %j with one sentence', async (args, stderr) => {
     expect(await runCli(['serve', SCRIPT, '--store', 'memory', ...args])).toEqual({
       code: 2,
