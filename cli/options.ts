@@ -14,9 +14,13 @@ export interface SecretOptions {
 }
 
 /** What the host provides a script: env values, link secrets and the hosts Server Requests may reach. */
-export interface HostOptions extends SecretOptions {
+/** `--env` and `--env-from`: the env values a host gives scripts. */
+export interface EnvOptions {
   env: string[];
   envFrom?: string;
+}
+
+export interface HostOptions extends SecretOptions, EnvOptions {
   allowHost: string[];
   strict?: boolean;
 }
@@ -62,18 +66,21 @@ export function addRunOptions(command: Command, defaultChannel = 'cli'): Command
   );
 }
 
-export function addHostOptions(command: Command): Command {
+export function addEnvOptions(command: Command): Command {
   return (
-    addSecretOption(addStrictOption(command))
+    command
       .option('--env <name=value>', 'a value scripts read as env.NAME; repeat for more', collect, [])
       // Not `--env-file`: Node 20 takes that flag for itself even after the script's name.
       .option('--env-from <file>', 'read env values from a .env file')
-      .option(
-        '--allow-host <host>',
-        'let Server Requests reach this host at a private address; repeat for more',
-        collect,
-        [],
-      )
+  );
+}
+
+export function addHostOptions(command: Command): Command {
+  return addEnvOptions(addSecretOption(addStrictOption(command))).option(
+    '--allow-host <host>',
+    'let Server Requests reach this host at a private address; repeat for more',
+    collect,
+    [],
   );
 }
 
@@ -141,7 +148,7 @@ export async function readLinkSecrets(
 const ENV_FILE_LIMIT = 64 * 1024;
 
 /** The host's env: the file first, then each --env (later wins). */
-export async function readEnv(options: HostOptions): Promise<Record<string, string>> {
+export async function readEnv(options: EnvOptions): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   if (options.envFrom !== undefined) {
     let text: string;

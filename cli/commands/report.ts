@@ -7,11 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Funnel, ReportingStore, ReportTextOptions } from '../../engine/index.js';
 import { BotflowError } from '../../engine/error.js';
-import { addStrictOption } from '../options.js';
+import { addEnvOptions, addStrictOption, readEnv, type EnvOptions } from '../options.js';
 import { openExistingStore } from '../store-option.js';
 import { printable, say } from '../terminal.js';
 
-interface ReportCommandOptions {
+interface ReportCommandOptions extends EnvOptions {
   store: string;
   script?: string;
   strict?: boolean;
@@ -30,43 +30,54 @@ interface ReportCommandOptions {
 }
 
 export function reportCommand(): Command {
-  return addStrictOption(
-    new Command('report')
-      .description(
-        'Report the conversations a session store holds, with their variables; or the funnel of blocks entered and branches taken.',
-      )
-      .addOption(
-        new Option('--store <store>', 'the session store serve wrote: sqlite:PATH or redis://HOST:PORT')
-          .env('BOTFLOW_STORE')
-          .makeOptionMandatory(),
-      )
-      .option('--script <file>', 'the script the conversations run: its defaults, end blocks and env names')
-      .option('--vars <names>', 'the variables to show, split by commas (default: clientExternalId)')
-      .option('--all-vars', 'show every variable the conversations hold')
-      .option(
-        '--since <when>',
-        'only conversations last updated since then: an age (7d, 12h, 30m, 2w) or a date',
-      )
-      .option('--until <when>', 'only conversations last updated before then: an age or a date')
-      .option('--status <status>', 'only conversations that are waiting, ended or error')
-      .option('--result <result>', 'only conversations that ended with this result')
-      .option('--format <format>', 'table, csv, json or ndjson', 'table')
-      .option('--out <file>', 'write to this file (whole, or not at all) instead of standard output')
-      .option('--bom', 'CSV: start with a byte-order mark, so Excel reads UTF-8')
-      .option(
-        '--funnel',
-        'the funnel instead: each block entered, where conversations stopped, the branches taken',
-      )
-      .addOption(
-        new Option(
-          '--links',
-          'the short links and start tokens instead, with how often each was opened',
-        ).conflicts(['funnel', 'vars', 'allVars', 'since', 'until', 'status', 'result', 'purgeEndedBefore']),
-      )
-      .option(
-        '--purge-ended-before <when>',
-        'delete ended and failed conversations last updated before then (an age such as 90d, or a date), and say how many',
-      ),
+  return addEnvOptions(
+    addStrictOption(
+      new Command('report')
+        .description(
+          'Report the conversations a session store holds, with their variables; or the funnel of blocks entered and branches taken.',
+        )
+        .addOption(
+          new Option('--store <store>', 'the session store serve wrote: sqlite:PATH or redis://HOST:PORT')
+            .env('BOTFLOW_STORE')
+            .makeOptionMandatory(),
+        )
+        .option('--script <file>', 'the script the conversations run: its defaults, end blocks and env names')
+        .option('--vars <names>', 'the variables to show, split by commas (default: clientExternalId)')
+        .option('--all-vars', 'show every variable the conversations hold')
+        .option(
+          '--since <when>',
+          'only conversations last updated since then: an age (7d, 12h, 30m, 2w) or a date',
+        )
+        .option('--until <when>', 'only conversations last updated before then: an age or a date')
+        .option('--status <status>', 'only conversations that are waiting, ended or error')
+        .option('--result <result>', 'only conversations that ended with this result')
+        .option('--format <format>', 'table, csv, json or ndjson', 'table')
+        .option('--out <file>', 'write to this file (whole, or not at all) instead of standard output')
+        .option('--bom', 'CSV: start with a byte-order mark, so Excel reads UTF-8')
+        .option(
+          '--funnel',
+          'the funnel instead: each block entered, where conversations stopped, the branches taken',
+        )
+        .addOption(
+          new Option(
+            '--links',
+            'the short links and start tokens instead, with how often each was opened',
+          ).conflicts([
+            'funnel',
+            'vars',
+            'allVars',
+            'since',
+            'until',
+            'status',
+            'result',
+            'purgeEndedBefore',
+          ]),
+        )
+        .option(
+          '--purge-ended-before <when>',
+          'delete ended and failed conversations last updated before then (an age such as 90d, or a date), and say how many',
+        ),
+    ),
   ).action((options: ReportCommandOptions) => report(options));
 }
 
@@ -113,9 +124,11 @@ async function report(options: ReportCommandOptions): Promise<void> {
       return;
     }
     // The values of the env names the script declares, as this environment has them, never shown.
-    const mask = engine.secretMasker(
-      script ? [...script.env.keys()].map((name) => process.env[name] ?? '') : [],
-    );
+    // The env values serve was given (--env, --env-from), and those of the names the script declares.
+    const mask = engine.secretMasker([
+      ...Object.values(await readEnv(options)),
+      ...(script ? [...script.env.keys()].map((name) => process.env[name] ?? '') : []),
+    ]);
     if (options.funnel === true) {
       const funnel = mask(await engine.readFunnel(store, script));
       await writeOut(options.out, [

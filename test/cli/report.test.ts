@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createBot, SqliteStore } from '../../engine/index.js';
 import { ROOT, runCli } from '../support/cli.js';
-import { scriptOf, SIGN_UP } from '../support/scripts.js';
+import { scriptOf, SIGN_UP, yaml } from '../support/scripts.js';
 import { ServeProcess } from '../support/serve-process.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
@@ -207,6 +207,35 @@ describe('serve --purge-ended-after', () => {
       stdout: '',
       stderr: 'botflow: --purge-ended-after takes an age such as 90d, 12h, 30m or 2w, not "3 months"\n',
     });
+  });
+});
+
+describe('botflow report masks env values', () => {
+  it('that serve was given with --env or --env-from, wherever a variable copied one', async () => {
+    const db = freshDb();
+    const store = new SqliteStore(db);
+    const script = scriptOf(yaml`
+      botflow: 1
+      name: copies-a-secret
+      env: [API_KEY]
+      variables: { copied: '' }
+      blocks:
+        copy: { type: bpl, set: { copied: 'env.API_KEY' }, next: bye }
+        bye: { type: end, text: Bye }
+    `);
+    await createBot({ script, store, env: { API_KEY: 's3cr3t-key-value' } }).start('telegram:1');
+    await store.close();
+    const report = (...more: string[]) =>
+      runCli(['report', '--store', `sqlite:${db}`, '--vars', 'copied', '--format', 'csv', ...more]);
+    const column = async (...more: string[]) =>
+      parse<Record<string, string>>((await report(...more)).stdout, { columns: true }).map(
+        (row) => row.copied,
+      );
+    expect(await column()).toEqual(['s3cr3t-key-value']);
+    expect(await column('--env', 'API_KEY=s3cr3t-key-value')).toEqual(['***']);
+    const envFile = join(temp.root, 'serve.env');
+    await writeFile(envFile, 'API_KEY=s3cr3t-key-value\n');
+    expect(await column('--env-from', envFile)).toEqual(['***']);
   });
 });
 

@@ -140,7 +140,7 @@ describe('RedisStore index with a ttl', () => {
       await store.put('old', '{}', undefined);
       await new Promise((resolve) => setTimeout(resolve, 1300));
       await store.put('new', '{}', undefined);
-      expect(await admin.zrange(`${prefix}\u0000updated`, 0, -1)).toEqual(['new']);
+      expect(await admin.zrange(`${prefix}\u0000updated`, '0', '-1')).toEqual(['new']);
     } finally {
       await store.close();
       await admin.quit();
