@@ -29,12 +29,7 @@ export type StartValueSigner = (data: string, expiresAt: number | undefined) => 
  */
 export function startValueSigner(secrets: readonly string[]): StartValueSigner {
   return (data, expiresAt) => {
-    if (/^[_-]/.test(data)) {
-      throw new LinkError(
-        'link.bad-data',
-        `link data ${JSON.stringify(data)} is signed already, or a start token`,
-      );
-    }
+    checkPlainId(data);
     const payload = decodeStartParam(data).payload ?? { eId: data };
     const signedData =
       expiresAt === undefined
