@@ -118,9 +118,6 @@ local clicks = redis.call('HINCRBY', KEYS[1], 'clicks', 1)
 return { fields[1], fields[2], fields[3] or '', tostring(clicks) }
 `;
 
-/** How many link records a listing reads at once. */
-const LINK_PAGE = 500;
-
 /** The index of link ids, by creation time, under the link prefix: `~` is in no link id. */
 const LINK_INDEX = '~index';
 
@@ -529,9 +526,9 @@ export class RedisStore implements ReportingStore, LinkStore {
   async *listLinks(now: number): AsyncIterable<ListedLink> {
     const index = this.linkPrefix + LINK_INDEX;
     const gone: string[] = [];
-    for (let start = 0; ; start += LINK_PAGE) {
+    for (let start = 0; ; start += LIST_PAGE) {
       const ids = await this.call(() =>
-        this.redis.zrange(index, String(start), String(start + LINK_PAGE - 1)),
+        this.redis.zrange(index, String(start), String(start + LIST_PAGE - 1)),
       );
       const pipeline = this.redis.pipeline();
       for (const id of ids) pipeline.hmget(this.linkPrefix + id, 'data', 'createdAt', 'expiresAt', 'clicks');
@@ -543,7 +540,7 @@ export class RedisStore implements ReportingStore, LinkStore {
         if (record) yield { id, ...record };
         else if ((fields as (string | null)[])[0] == null) gone.push(id);
       }
-      if (ids.length < LINK_PAGE) break;
+      if (ids.length < LIST_PAGE) break;
     }
     if (gone.length > 0) await this.call(() => this.redis.zrem(index, ...gone));
   }

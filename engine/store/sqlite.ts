@@ -66,9 +66,6 @@ const LINKS_SCHEMA = `CREATE TABLE IF NOT EXISTS links (
   clicks INTEGER NOT NULL DEFAULT 0
 )`;
 
-/** How many link records a listing reads at once: no statement stays open across an await. */
-const LINK_PAGE = 500;
-
 const LINK_COLUMNS = 'data, created_at AS createdAt, expires_at AS expiresAt, clicks';
 
 // An expired row reads as absent; `@now` is bound on every statement so expiry needs no sweeper.
@@ -158,7 +155,7 @@ export class SqliteStore implements ReportingStore, LinkStore {
       page: this.db.prepare(
         `SELECT id, ${LINK_COLUMNS} FROM links
          WHERE ${LIVE} AND (created_at, id) > (@createdAt, @id)
-         ORDER BY created_at, id LIMIT ${LINK_PAGE}`,
+         ORDER BY created_at, id LIMIT ${LIST_PAGE}`,
       ),
     };
     this.page = this.db.prepare(
@@ -232,7 +229,7 @@ export class SqliteStore implements ReportingStore, LinkStore {
       const rows = await settle(() => this.linkStatements.page.all({ ...after, now }));
       for (const row of rows) yield { id: row.id, ...fromLinkRow(row) };
       const last = rows.at(-1);
-      if (rows.length < LINK_PAGE || last === undefined) return;
+      if (rows.length < LIST_PAGE || last === undefined) return;
       after = { createdAt: last.createdAt, id: last.id };
     }
   }

@@ -113,7 +113,7 @@ export function isReportingStore(store: SessionStore): store is ReportingStore {
   );
 }
 
-/** How many conversations a store reads at once while listing. */
+/** How many records (conversations, link records) a store reads at once while listing. */
 export const LIST_PAGE = 500;
 
 /** Whether a conversation updated at `updated` with `status` passes `filter`. */
