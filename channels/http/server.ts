@@ -10,6 +10,7 @@ import { conversationRoutes } from './conversations.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
+import { openApiRoute } from './openapi.js';
 import { reportRoutes } from './reports.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
 import type { ShortLinkOptions } from '../short-links.js';
@@ -51,15 +52,13 @@ export interface BotServer {
   close(): Promise<void>;
 }
 
-/** The HTTP face of a bot: the JSON API, the messengers' webhooks and a health check. */
-export function createBotServer(options: BotServerOptions): BotServer {
+/** Every route a server made with `options` serves, `/openapi.json` (their document) included. */
+export function botRoutes(options: BotServerOptions): Route[] {
   const { bot } = options;
-  const redact = <T>(value: T): T => bot.redact(value);
-  const logger = options.logger ?? silentLogger;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const authorized = options.apiToken === undefined ? () => true : bearerCheck(options.apiToken);
   const routes: Route[] = [
-    healthRoute(options.health ?? (() => Promise.resolve()), redact),
+    healthRoute(options.health ?? (() => Promise.resolve()), (value) => bot.redact(value)),
+    openApiRoute(() => routes),
     ...conversationRoutes(bot, bodyLimit),
     ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
@@ -67,6 +66,16 @@ export function createBotServer(options: BotServerOptions): BotServer {
       ? []
       : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
   ];
+  return routes;
+}
+
+/** The HTTP face of a bot: the JSON API, the messengers' webhooks and a health check. */
+export function createBotServer(options: BotServerOptions): BotServer {
+  const { bot } = options;
+  const redact = <T>(value: T): T => bot.redact(value);
+  const logger = options.logger ?? silentLogger;
+  const authorized = options.apiToken === undefined ? () => true : bearerCheck(options.apiToken);
+  const routes = botRoutes(options);
   let closing = false;
 
   async function answer(request: IncomingMessage): Promise<{ route: string | undefined; reply: Reply }> {

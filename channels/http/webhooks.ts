@@ -1,6 +1,9 @@
 import type { Bot } from '../../engine/index.js';
 import { handleWebhookUpdate, type WebhookAdapter } from '../adapter.js';
 import { parseJson, readBody } from './body.js';
+import * as z from 'zod';
+import { textAnswer } from './answers.js';
+import { errorAnswerDoc, JSON_MEDIA, STORE_ERRORS, type OperationDoc } from './docs.js';
 import { notFound } from './errors.js';
 import { webhookReply } from './reply.js';
 import type { Handler, Route } from './routes.js';
@@ -32,5 +35,39 @@ export function webhookRoute(bot: Bot, adapters: readonly WebhookAdapter[], body
       return { ...webhookReply(adapter.accepted), failure: error };
     }
   };
-  return { pattern: '/webhooks/:channel', guarded: false, methods: { GET: handle, POST: handle } };
+  return {
+    pattern: '/webhooks/:channel',
+    guarded: false,
+    methods: { GET: handle, POST: handle },
+    doc: {
+      param: z
+        .string()
+        .min(1)
+        .describe('the messenger: `telegram`, `facebook`, `instagram`, `viber`, `vk`, …'),
+      operations: {
+        GET: webhookOperation('A messenger’s verification handshake (Meta’s `hub.challenge`)'),
+        POST: webhookOperation('An update from a messenger, in its own format'),
+      },
+    },
+  };
+}
+
+/** A webhook's answers: what its adapter says, in the messenger's terms, or an API error. */
+function webhookOperation(summary: string): OperationDoc {
+  return {
+    summary,
+    description:
+      'The body is read raw and checked by the adapter (its signature or secret); no API token is needed.',
+    tag: 'webhooks',
+    answers: {
+      200: {
+        description: 'the adapter’s answer: text (`ok` for VK, a challenge), or JSON when it says so',
+        content: { 'text/plain': textAnswer, [JSON_MEDIA]: z.unknown() },
+      },
+      400: errorAnswerDoc('`http.bad-json`: the update is not JSON'),
+      404: errorAnswerDoc('`http.not-found`: the server has no adapter for this messenger'),
+      413: errorAnswerDoc('`http.body-too-large`'),
+      ...STORE_ERRORS,
+    },
+  };
 }
