@@ -1,6 +1,14 @@
 import * as z from 'zod';
 import { answerSchemas, errorAnswer, openApiAnswer } from './answers.js';
-import { JSON_MEDIA, TAGS, jsonAnswer, type AnswerDoc, type OperationDoc, type RouteDoc } from './docs.js';
+import {
+  errorAnswerDoc,
+  JSON_MEDIA,
+  TAGS,
+  jsonAnswer,
+  type AnswerDoc,
+  type OperationDoc,
+  type RouteDoc,
+} from './docs.js';
 import { jsonReply, type Reply } from './reply.js';
 import type { Route } from './routes.js';
 import { requestSchemas } from './schemas.js';
@@ -11,6 +19,10 @@ type JsonSchema = Record<string, unknown>;
 const API_VERSION = '1';
 
 const COMPONENTS = '#/components/schemas/';
+
+const UNAUTHORIZED = errorAnswerDoc(
+  '`http.unauthorized`: the server has an API token and the request lacks it (with `WWW-Authenticate: Bearer`)',
+);
 const BEARER = 'apiToken';
 
 /**
@@ -108,6 +120,7 @@ function operationObject(operation: OperationDoc, guarded: boolean): JsonSchema 
     }),
     responses: {
       ...Object.fromEntries(answers),
+      ...(guarded && { 401: response(UNAUTHORIZED) }),
       default: response({
         description: 'a failure of the server (`internal`)',
         content: { [JSON_MEDIA]: errorAnswer },
