@@ -636,6 +636,21 @@ export const CODES = {
     meaning: 'The server was made with an empty API token.',
     fix: 'Pass a token, or none to leave the API open.',
   },
+  'http.bad-origin': {
+    from: 'http',
+    thrown: 'BotflowError',
+    meaning:
+      'A CORS origin given to the server (`serve --cors`, `cors`) is not a bare `scheme://host[:port]`.',
+    fix: 'Give the origin as the browser sends it, such as `https://chat.example.com`: no path, no `*`.',
+  },
+  'http.origin-not-allowed': {
+    from: 'http',
+    status: 403,
+    thrown: 'HttpError',
+    meaning:
+      'A browser asked (CORS preflight) to call the API from a page whose origin the server does not list.',
+    fix: 'Start the server with `--cors <origin>` (or `cors: [origin]`) for that page’s origin.',
+  },
   'http.unsupported-media-type': {
     from: 'http',
     status: 415,

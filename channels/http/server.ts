@@ -7,6 +7,7 @@ import type { WebhookAdapter } from '../adapter.js';
 import { bearerCheck } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import { conversationRoutes } from './conversations.js';
+import { Cors } from './cors.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
@@ -39,6 +40,11 @@ export interface BotServerOptions {
   readonly requestTimeoutMs?: number;
   /** Short links (`POST /links`, `GET /l/:code`): where they are kept and the public URL they live under. */
   readonly shortLinks?: ShortLinkOptions;
+  /**
+   * The origins (`https://chat.example.com`) whose web pages may call the server from a browser
+   * (CORS); none by default. An origin that is not bare `scheme://host[:port]` is refused here.
+   */
+  readonly cors?: readonly string[];
 }
 
 export interface BotServer {
@@ -76,6 +82,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const logger = options.logger ?? silentLogger;
   const authorized = options.apiToken === undefined ? () => true : bearerCheck(options.apiToken);
   const routes = botRoutes(options);
+  const cors = new Cors(options.cors ?? []);
   let closing = false;
 
   async function answer(request: IncomingMessage): Promise<{ route: string | undefined; reply: Reply }> {
@@ -83,6 +90,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
     if (!match) return { route: undefined, reply: errorReply(notFound(), redact) };
     const { route, param, query } = match;
     try {
+      if (cors.isPreflight(request)) return { route: route.pattern, reply: cors.preflight(request, route) };
       const handler = handlerFor(route, request.method ?? '');
       if (!handler) {
         const allow = Object.keys(route.methods).join(', ');
@@ -106,7 +114,11 @@ export function createBotServer(options: BotServerOptions): BotServer {
     let failure = reply.failure;
     try {
       // While closing, a keep-alive connection must not wait for another request.
-      const headers = { 'X-Request-Id': requestId, ...(closing && { Connection: 'close' }) };
+      const headers = {
+        'X-Request-Id': requestId,
+        ...cors.headers(request),
+        ...(closing && { Connection: 'close' }),
+      };
       if (reply.stream === undefined) send(response, reply, headers);
       else await sendStreamed(response, reply, reply.stream, headers);
     } catch (error) {
