@@ -50,7 +50,10 @@ export function webhookRoute(bot: Bot, adapters: readonly WebhookAdapter[], body
 }
 
 /** An adapter's own answer: plain text (no messenger reads more than the status of a refusal). */
-const adapterText = (description: string): AnswerDoc => ({ description, content: { 'text/plain': textAnswer } });
+const adapterText = (description: string): AnswerDoc => ({
+  description,
+  content: { 'text/plain': textAnswer },
+});
 
 const WEBHOOK_OPERATIONS: Readonly<Record<'GET' | 'POST', OperationDoc>> = {
   GET: {
