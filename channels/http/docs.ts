@@ -6,6 +6,8 @@ import { errorAnswer } from './answers.js';
 export interface AnswerDoc {
   readonly description: string;
   readonly content?: Readonly<Record<string, z.ZodType>>;
+  /** Headers it always carries that a client reads, by name, each with what it holds. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The groups `/openapi.json` lists operations under. */

@@ -20,9 +20,10 @@ const API_VERSION = '1';
 
 const COMPONENTS = '#/components/schemas/';
 
-const UNAUTHORIZED = errorAnswerDoc(
-  '`http.unauthorized`: the server has an API token and the request lacks it (with `WWW-Authenticate: Bearer`)',
-);
+const UNAUTHORIZED: AnswerDoc = {
+  ...errorAnswerDoc('`http.unauthorized`: the server has an API token and the request lacks it'),
+  headers: { 'WWW-Authenticate': '`Bearer`' },
+};
 const BEARER = 'apiToken';
 
 /**
@@ -130,13 +131,20 @@ function operationObject(operation: OperationDoc, guarded: boolean): JsonSchema 
   };
 }
 
-function response({ description, content }: AnswerDoc): JsonSchema {
-  if (content === undefined) return { description };
-  const media = Object.entries(content).map(([type, schema]) => [
+function response({ description, content, headers }: AnswerDoc): JsonSchema {
+  const media = Object.entries(content ?? {}).map(([type, schema]) => [
     type,
     { schema: answerSchemas.has(schema) ? named(answerSchemas, schema) : inline(schema, 'output') },
   ]);
-  return { description, content: Object.fromEntries(media) };
+  const headerObjects = Object.entries(headers ?? {}).map(([name, what]) => [
+    name,
+    { description: what, required: true, schema: { type: 'string' } },
+  ]);
+  return {
+    description,
+    ...(headers !== undefined && { headers: Object.fromEntries(headerObjects) }),
+    ...(content !== undefined && { content: Object.fromEntries(media) }),
+  };
 }
 
 /** One parameter a property of `query`, its description lifted beside its schema. */

@@ -102,7 +102,10 @@ export function shortLinkRoutes(
             tag: 'links',
             answers: {
               200: htmlAnswer('the page of a link to several messengers: a button and a QR code each'),
-              302: { description: 'a link to one messenger: `Location` is its invitation link' },
+              302: {
+                description: 'a link to one messenger',
+                headers: { Location: 'the invitation link' },
+              },
               ...PAGE_FAILURES,
             },
           },

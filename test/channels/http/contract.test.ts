@@ -27,7 +27,10 @@ interface OpenApi {
   readonly paths: Record<string, Record<string, unknown>>;
 }
 interface Operation {
-  readonly responses: Record<string, { content?: Record<string, unknown> }>;
+  readonly responses: Record<
+    string,
+    { content?: Record<string, unknown>; headers?: Record<string, unknown> }
+  >;
 }
 
 const DOCUMENT = JSON.parse(await readFile(OPENAPI_FILE, 'utf8')) as OpenApi;
@@ -167,6 +170,9 @@ async function exercise(
   const key = listed ? String(status) : 'default';
   expect(listed || status >= 500, `${method} ${template} answered ${status}, which is not listed`).toBe(true);
   exercised.add(`${method} ${template} ${key}`);
+  for (const header of Object.keys(operation?.responses[key]?.headers ?? {})) {
+    expect(response.headers.get(header), `${method} ${template} ${status}: ${header}`).not.toBeNull();
+  }
   const content = operation?.responses[key]?.content;
   if (content === undefined) {
     expect(text, `${method} ${template} ${status} has a body`).toBe('');
