@@ -155,21 +155,33 @@ describe('a web chat on another origin', () => {
   });
 });
 
+/** `botflow serve` with `args` (after the script) that must stop before starting: its exit code and stderr. */
+async function refusedServe(args: readonly string[]): Promise<{ code: unknown; stderr: string }> {
+  const child = spawnNode([
+    `${ROOT}dist/cli-bundle/bin.js`,
+    'serve',
+    join(ROOT, 'scripts', 'order-status.yaml'),
+    ...args,
+  ]);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  return { code, stderr };
+}
+
 describe('serve --cors', () => {
   it('refuses an origin that is not bare scheme://host[:port] in one sentence, before starting', async () => {
-    const child = spawnNode([
-      `${ROOT}dist/cli-bundle/bin.js`,
-      'serve',
-      join(ROOT, 'scripts', 'order-status.yaml'),
-      '--http',
-      '0',
-      '--cors',
-      'https://chat.example.com/app',
-    ]);
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await refusedServe(['--http', '0', '--cors', 'https://chat.example.com/app']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^botflow: --cors: a CORS origin is written as browsers send it, [^\n]+\n$/);
+  });
+
+  it('needs --http', async () => {
+    expect(
+      await refusedServe(['--telegram-token', '1:unused', '--cors', 'https://chat.example.com']),
+    ).toEqual({
+      code: 2,
+      stderr: 'botflow: --cors needs --http PORT: it is the JSON API that browsers call\n',
+    });
   });
 });
