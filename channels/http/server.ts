@@ -10,6 +10,7 @@ import { conversationRoutes } from './conversations.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
+import { rasaRoute } from './rasa.js';
 import { reportRoutes } from './reports.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
 import type { ShortLinkOptions } from '../short-links.js';
@@ -63,6 +64,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ...conversationRoutes(bot, bodyLimit),
     ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
+    rasaRoute(bot, bodyLimit),
     ...(options.shortLinks === undefined
       ? []
       : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
