@@ -17,7 +17,7 @@ import { parseBody } from './schemas.js';
 const KEY_PREFIX = 'rest:';
 
 /** The sender Rasa assumes when a request names none; every such request shares one conversation. */
-export const DEFAULT_SENDER = 'default';
+const DEFAULT_SENDER = 'default';
 
 const SENDER_LIMIT = KEY_LIMIT - KEY_PREFIX.length;
 
@@ -58,14 +58,15 @@ const rasaButton = z.strictObject({
   payload: z.string().describe('what to send back as `message` to pick it: the choice’s value, or its label'),
 });
 
+/** Rasa's `BotMessage`, as botflow fills it: text, and buttons when the message has some. */
+export const rasaBotMessage = z.strictObject({
+  recipient_id: z.string().describe(`the request's sender ("${DEFAULT_SENDER}" when it named none)`),
+  text: z.string(),
+  buttons: z.array(rasaButton).min(1).exactOptional(),
+});
+
 /** One element per message the bot said, in order; `[]` when it said nothing. */
-export const rasaAnswer = z.array(
-  z.strictObject({
-    recipient_id: z.string().describe('the sender the request named'),
-    text: z.string(),
-    buttons: z.array(rasaButton).min(1).exactOptional(),
-  }),
-);
+export const rasaAnswer = z.array(rasaBotMessage);
 
 type RasaAnswer = z.output<typeof rasaAnswer>;
 

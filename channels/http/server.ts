@@ -52,7 +52,7 @@ export interface BotServer {
   close(): Promise<void>;
 }
 
-/** The HTTP face of a bot: the JSON API, the messengers' webhooks and a health check. */
+/** The HTTP face of a bot: the JSON API, the messengers' webhooks, Rasa's REST channel and a health check. */
 export function createBotServer(options: BotServerOptions): BotServer {
   const { bot } = options;
   const redact = <T>(value: T): T => bot.redact(value);
