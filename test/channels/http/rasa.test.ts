@@ -209,11 +209,14 @@ describe('rasaMessages', () => {
   };
 
   it('gives each button the value of the choice it shows as its payload', () => {
+    // A choice ask's input, as a waiting Turn carries it.
     const input = {
+      kind: 'choice' as const,
       choices: [
         { label: 'Small', value: 'S' },
         { label: 'Large', value: 'L' },
       ],
+      retriesLeft: 2,
     };
     expect(rasaMessages('ann', { ...waiting, input })).toEqual([
       { recipient_id: 'ann', text: 'Hi!' },
