@@ -10,13 +10,13 @@ import { conversationRoutes } from './conversations.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
-import { rasaRoute } from './rasa.js';
 import { reportRoutes } from './reports.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
 import type { ShortLinkOptions } from '../short-links.js';
 import { send, sendStreamed, type Reply } from './reply.js';
 import { shortLinkRoutes } from './short-links.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
+import { rasaRoute } from './rasa.js';
 import { webhookRoute } from './webhooks.js';
 
 export interface BotServerOptions {
@@ -52,7 +52,7 @@ export interface BotServer {
   close(): Promise<void>;
 }
 
-/** The HTTP face of a bot: the JSON API, the messengers' webhooks, Rasa's REST channel and a health check. */
+/** The HTTP face of a bot: the JSON API, the messengers' webhooks and a health check. */
 export function createBotServer(options: BotServerOptions): BotServer {
   const { bot } = options;
   const redact = <T>(value: T): T => bot.redact(value);
