@@ -18,6 +18,7 @@ import type { ShortLinkOptions } from '../short-links.js';
 import { send, sendStreamed, type Reply } from './reply.js';
 import { shortLinkRoutes } from './short-links.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
+import { rasaRoute } from './rasa.js';
 import { webhookRoute } from './webhooks.js';
 
 export interface BotServerOptions {
@@ -68,6 +69,7 @@ export function botRoutes(options: BotServerOptions): Route[] {
     ...conversationRoutes(bot, bodyLimit),
     ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
+    rasaRoute(bot, bodyLimit),
     ...(options.shortLinks === undefined
       ? []
       : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
