@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { isConversationKey, KEY_LIMIT, type Bot, type Turn } from '../../engine/index.js';
 import { quote } from '../error.js';
+import { answerSchemas } from './answers.js';
 import { readJson } from './body.js';
+import { BODY_ERRORS, errorAnswerDoc, jsonAnswer, STORE_ERRORS } from './docs.js';
 import { HttpError } from './errors.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './routes.js';
-import { parseBody } from './schemas.js';
+import { parseBody, requestSchemas } from './schemas.js';
 
 /**
  * Rasa's REST channel (docs/http-api.md, "Rasa REST channel"): the body and answer Rasa documents
@@ -52,6 +54,10 @@ export const rasaMessageBody = z.strictObject({
     .exactOptional()
     .describe('anything the client adds; only `start` is read'),
 });
+requestSchemas.add(rasaMessageBody, {
+  id: 'RasaMessage',
+  description: "A message in Rasa's REST channel shape.",
+});
 
 const rasaButton = z.strictObject({
   title: z.string().describe('the choice’s label, shown on the button'),
@@ -64,6 +70,7 @@ export const rasaBotMessage = z.strictObject({
   text: z.string(),
   buttons: z.array(rasaButton).min(1).exactOptional(),
 });
+answerSchemas.add(rasaBotMessage, { id: 'RasaBotMessage', description: "One bot message in Rasa's shape." });
 
 /** One element per message the bot said, in order; `[]` when it said nothing. */
 export const rasaAnswer = z.array(rasaBotMessage);
@@ -80,6 +87,32 @@ export function rasaRoute(bot: Bot, bodyLimit: number): Route {
   return {
     pattern: '/webhooks/rest/webhook',
     guarded: true,
+    doc: {
+      operations: {
+        POST: {
+          summary: "Send a message through Rasa's REST channel",
+          description:
+            "Rasa's REST channel (docs/rasa.md): the conversation is `rest:<sender>`; `/start DATA`, or `/start` with `metadata.start`, starts it from an invitation link's data; any other message is a reply.",
+          tag: 'conversations',
+          body: rasaMessageBody,
+          answers: {
+            200: jsonAnswer("Rasa's list: one element per message the bot said, in order", rasaAnswer),
+            400: errorAnswerDoc(
+              '`http.bad-json`, `http.invalid-body`: the body is not `{ sender?, message, metadata? }`',
+            ),
+            401: errorAnswerDoc('`http.unauthorized`: an API token is set and the request lacks it'),
+            409: errorAnswerDoc(
+              '`conversation.busy`, `conversation.conflict`: nothing was applied; try again',
+            ),
+            413: errorAnswerDoc(
+              '`http.body-too-large`; `variables.too-many`, `variables.too-large` from the start data',
+            ),
+            415: BODY_ERRORS[415],
+            ...STORE_ERRORS,
+          },
+        },
+      },
+    },
     methods: {
       POST: async ({ request }) => {
         const body = parseBody(rasaMessageBody, await readJson(request, bodyLimit));

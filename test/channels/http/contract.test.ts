@@ -283,6 +283,35 @@ describe('the contract: every answer as openapi.json describes it', () => {
     ).toBe(422);
   });
 
+  it('rasa: a start with data, a reply by payload, and every refusal', async () => {
+    const { api, store } = await contractServer();
+    const rasa = '/webhooks/rest/webhook';
+    const call = (body: unknown, options: Omit<Call, 'body'> = {}) =>
+      exercise(api, 'POST', rasa, rasa, { body, ...options });
+    const started = await call({ sender: 'ann', message: '/start abc' });
+    expect(started.status).toBe(200);
+    expect.soft(JSON.parse(started.text)).toMatchObject([
+      {
+        recipient_id: 'ann',
+        buttons: [
+          { title: 'Small', payload: 'S' },
+          { title: 'Large', payload: 'Large' },
+        ],
+      },
+    ]);
+    expect((await call({ sender: 'ann', message: 'S' })).status).toBe(200);
+    expect((await call({ sender: 'ann', message: 'hi' }, { token: false })).status).toBe(401);
+    expect((await call({ sender: 'ann' })).status).toBe(400);
+    expect((await exercise(api, 'POST', rasa, rasa, { raw: '{}', contentType: 'text/plain' })).status).toBe(
+      415,
+    );
+    expect((await exercise(api, 'POST', rasa, rasa, { raw: OVERSIZE })).status).toBe(413);
+    store.failNext(new ConversationBusyError('rest:ann', 'held too long'));
+    expect((await call({ sender: 'ann', message: 'hi' })).status).toBe(409);
+    store.failNext(unavailable());
+    expect((await call({ sender: 'ann', message: 'hi' })).status).toBe(503);
+  });
+
   it('reports: each format, and their refusals', async () => {
     const { api, store } = await contractServer();
     await exercise(api, 'POST', '/conversations/{key}/start', '/conversations/web%3A5/start', { body: {} });

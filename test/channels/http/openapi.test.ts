@@ -57,6 +57,7 @@ describe('openapi.json', () => {
         'get /reports/links',
         'get /reports/funnel',
         'post /links',
+        'post /webhooks/rest/webhook',
       ].sort(),
     );
   });
