@@ -500,7 +500,8 @@ function checkedUrl(url: string): string {
   if (parsed === null || !/^postgres(ql)?:$/i.test(parsed.protocol)) {
     throw new BotflowError('store.bad-option', `the PostgreSQL URL is not a valid URL; ${shape}`);
   }
-  if (parsed.hostname === '') {
+  // A Unix socket's folder may come as `?host=/run/postgresql` instead.
+  if (parsed.hostname === '' && !parsed.searchParams.has('host')) {
     throw new BotflowError('store.bad-option', `the PostgreSQL URL names no host; ${shape}`);
   }
   // pg decodes both, and a "%" not followed by two hex digits makes that throw URIError.
