@@ -257,6 +257,8 @@ export class PostgresStore implements ReportingStore, LinkStore {
     expected: number | undefined,
     summary?: TurnSummary,
   ): Promise<number | undefined> {
+    // The tables first: the time of writing (and the expiry from it) is when the write is sent.
+    await this.tables();
     const now = Date.now();
     const writer = randomUUID();
     const record = [key, data, now, this.ttlMs === undefined ? null : now + this.ttlMs, writer];
