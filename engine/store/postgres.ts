@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
@@ -47,13 +47,15 @@ const SCHEMA_VERSION = 1;
 const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,40}$/;
 
 /**
- * Options of the pool a store opens from a URL. A connection attempt fails after 2 s; the server
- * cancels a statement after 5 s, and the client gives up waiting for an answer a second later
- * (the server stalled, or the connection died silently), so a turn fails instead of hanging.
- * Keep-alive lets a dead peer be noticed on an idle connection.
+ * Options of the pool a store opens from a URL. A turn waits at most 5 s for a connection (a free
+ * one of the pool's, or a new one: pg's one timeout bounds both, so it leaves room for a burst of
+ * turns; a server that is down refuses the connection at once). The server cancels a statement
+ * after 5 s, and the client gives up waiting for an answer a second later (the server stalled, or
+ * the connection died silently), so a turn fails instead of hanging. Keep-alive lets a dead peer
+ * be noticed on an idle connection.
  */
 const FAIL_FAST = Object.freeze({
-  connectionTimeoutMillis: 2000,
+  connectionTimeoutMillis: 5000,
   statement_timeout: 5000,
   query_timeout: 6000,
   keepAlive: true,
@@ -191,6 +193,8 @@ export class PostgresStore implements ReportingStore, LinkStore {
   private readonly ttlMs: number | undefined;
   private readonly lockTimes: LockTimes;
   private readonly lockCommands: LockCommands;
+  /** The name each statement is prepared under, on each connection of the pool. */
+  private readonly statementNames = new Map<string, string>();
   /** The tables, made (or checked) on first use; a failed attempt is tried again by the next call. */
   private ready: Promise<void> | undefined;
 
@@ -224,8 +228,10 @@ export class PostgresStore implements ReportingStore, LinkStore {
       this.pool = new (pg().Pool)({ connectionString: connection, max: poolSize, ...FAIL_FAST });
     } else {
       this.pool = connection;
-      const { host = 'localhost', port = 5432, database = '' } = connection.options;
-      this.where = `postgres://${host}:${port}/${database}`;
+      const { connectionString, host = 'localhost', port = 5432, database = '' } = connection.options;
+      this.where =
+        (connectionString === undefined ? undefined : withoutCredentials(connectionString)) ??
+        `postgres://${host}:${port}/${database}`;
     }
     // A connection that breaks while idle in the pool is an event, not a crash: the next query reconnects.
     if (this.owned) this.pool.on('error', () => undefined);
@@ -379,10 +385,24 @@ export class PostgresStore implements ReportingStore, LinkStore {
     if (this.owned) await this.pool.end();
   }
 
-  /** Runs one statement once the tables are there, any failure as a StoreUnavailableError. */
+  /**
+   * Runs one statement once the tables are there, any failure as a StoreUnavailableError. Each is
+   * a named prepared statement: a connection plans it once instead of on every turn.
+   */
   private async query<Row extends QueryResultRow>(text: string, values: unknown[] = []) {
     await this.tables();
-    return this.run((client) => client.query<Row>(text, values));
+    const name = this.statementName(text);
+    return this.run((client) => client.query<Row>({ name, text, values }));
+  }
+
+  private statementName(text: string): string {
+    let name = this.statementNames.get(text);
+    if (name === undefined) {
+      // Named after its text: stores sharing a pool (other prefixes) never reuse a name for another.
+      name = `botflow_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+      this.statementNames.set(text, name);
+    }
+    return name;
   }
 
   /** Runs `work` on a pooled connection; a connection that cannot be had ran nothing. */

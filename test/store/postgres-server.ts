@@ -21,7 +21,7 @@ const SERVER_USER = 'postgres';
 
 /**
  * A real PostgreSQL of the suite's own: a fresh cluster in a temporary folder, on a free loopback
- * port, trusting loopback connections, with fsync off (nothing here must outlive a crash).
+ * port, trusting loopback connections.
  */
 export class PostgresServer {
   private running = false;
@@ -32,14 +32,19 @@ export class PostgresServer {
     private readonly dir: string,
     readonly port: number,
     private readonly asServerUser: boolean,
+    private readonly durable: boolean,
   ) {}
 
-  static async start(): Promise<PostgresServer> {
+  /**
+   * `durable`: PostgreSQL's own defaults (fsync on, each commit flushed before it is answered), as a
+   * benchmark should measure; otherwise fsync is off, which tests need no more than a crash does.
+   */
+  static async start({ durable = false }: { durable?: boolean } = {}): Promise<PostgresServer> {
     const bin = binaries();
     if (bin === undefined) throw new Error(MISSING);
     const asServerUser = process.getuid?.() === 0;
     const dir = mkdtempSync(join(tmpdir(), 'botflow-postgres-'));
-    const server = new PostgresServer(bin, dir, await freePort(), asServerUser);
+    const server = new PostgresServer(bin, dir, await freePort(), asServerUser, durable);
     try {
       if (asServerUser) {
         const [uid, gid] = await Promise.all(
@@ -67,6 +72,12 @@ export class PostgresServer {
     return server;
   }
 
+  /** The server's version, as `postgres --version` prints it. */
+  async version(): Promise<string> {
+    const { stdout } = await run(join(this.bin, 'postgres'), ['--version']);
+    return stdout.trim();
+  }
+
   /** The maintenance database's URL (user `postgres`, no password: loopback is trusted). */
   get url(): string {
     return this.urlOf('postgres');
@@ -90,9 +101,8 @@ export class PostgresServer {
       '-c listen_addresses=127.0.0.1',
       `-p ${this.port}`,
       `-c unix_socket_directories=${this.dir}`,
-      '-c fsync=off',
-      '-c full_page_writes=off',
       '-c max_connections=200',
+      ...(this.durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
     ].join(' ');
     await this.tool('pg_ctl', [
       '-D',

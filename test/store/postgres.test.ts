@@ -160,3 +160,24 @@ describe('PostgresStore writes whose answer is lost', () => {
     }
   });
 });
+
+describe('PostgresStore on a pool the caller passes in', () => {
+  it('shares it with a store of another prefix, each reading its own tables, and leaves it open', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, ...PostgresStore.connectionOptions, max: 1 });
+    const [one, two] = [freshPrefix(), freshPrefix()].map(
+      (tablePrefix) => new PostgresStore(pool, { tablePrefix }),
+    );
+    try {
+      expect(one?.where).toBe(`postgres://127.0.0.1:${server.port}/postgres`);
+      await one?.put('k', 'one', undefined);
+      await two?.put('k', 'two', undefined);
+      // One connection, each statement prepared under its own name: neither store runs the other's.
+      expect(await one?.get('k')).toMatchObject({ data: 'one' });
+      expect(await two?.get('k')).toMatchObject({ data: 'two' });
+      await Promise.all([one?.close(), two?.close()]);
+      expect((await pool.query<{ answer: number }>('SELECT 1 AS answer')).rows).toEqual([{ answer: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
