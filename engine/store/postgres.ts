@@ -81,11 +81,12 @@ function statements(prefix: string) {
   const live = (now: string, column = 'expires_at') => `(${column} IS NULL OR ${column} > ${now})`;
   const summarySet = `channel = $6, status = $7, block = $8, result = $9, started_at = COALESCE($10, ${conversations}.started_at)`;
   // Added with the record or not at all: a CTE that runs only when the record was written, in
-  // the same statement. Counts of one counter are summed first (ON CONFLICT takes each row once).
+  // the same statement. Counts of one counter are summed first (ON CONFLICT takes each row once),
+  // and counters are taken in one order for every turn, so two turns never wait for each other's.
   const counted = (written: string) => `, counted AS (
       INSERT INTO ${funnel} (block, edge, count)
       SELECT block, edge, sum(count) FROM unnest($11::text[], $12::text[], $13::bigint[]) AS c(block, edge, count)
-      WHERE EXISTS (SELECT 1 FROM ${written}) GROUP BY block, edge
+      WHERE EXISTS (SELECT 1 FROM ${written}) GROUP BY block, edge ORDER BY block, edge
       ON CONFLICT (block, edge) DO UPDATE SET count = ${funnel}.count + excluded.count)`;
   const listed = `key, data, started_at, updated_at, channel, status, block, result`;
   return {
