@@ -474,7 +474,7 @@ export const CODES = {
     thrown: 'StoreUnavailableError',
     status: 503,
     meaning: 'The session store could not be reached or opened; the turn was certainly not applied.',
-    fix: 'Check the store (Redis running, SQLite file writable), then retry.',
+    fix: 'Check the store (Redis or PostgreSQL running, SQLite file writable), then retry.',
   },
   'store.uncertain': {
     from: 'store',
@@ -487,7 +487,8 @@ export const CODES = {
   'store.bad-option': {
     from: 'store',
     thrown: 'BotflowError',
-    meaning: 'A store option is wrong: a Redis URL that does not parse, or a key prefix that cannot be used.',
+    meaning:
+      'A store option is wrong: a Redis or PostgreSQL URL that does not parse, or a key or table prefix that cannot be used.',
     fix: 'Correct the option as the message says.',
   },
 

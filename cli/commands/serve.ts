@@ -52,7 +52,10 @@ export function serveCommand(): Command {
       ).env('TELEGRAM_TOKEN'),
     )
     .addOption(
-      new Option('--store <store>', 'where conversations live: memory, sqlite:PATH or redis://HOST:PORT')
+      new Option(
+        '--store <store>',
+        'where conversations live: memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+      )
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
     )

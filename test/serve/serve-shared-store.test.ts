@@ -1,14 +1,60 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBot, loadScript, type OutgoingMessage } from '../../engine/index.js';
+import { PostgresServer } from '../store/postgres-server.js';
 import { RedisServer } from '../store/redis-server.js';
 import { ServeProcess } from '../support/serve-process.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 
-// Started while the file loads: a missing redis-server fails the file instead of skipping it.
-const redis = await RedisServer.start();
+/** A store several `serve` processes can share, on a server of this file's own. */
+interface SharedStore {
+  /** The `--store` value of an empty store no other test uses, with `password` in it, and how serve names it. */
+  fresh(password?: string): Promise<{ spec: string; where: string }>;
+  /** Stops the server, keeping what it acknowledged, so that `start` brings it back. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+async function redisStore(): Promise<SharedStore> {
+  const server = await RedisServer.start();
+  let databases = 0;
+  return {
+    fresh: (password) => {
+      const where = `${server.url}/${databases++}`;
+      return Promise.resolve({ spec: password ? where.replace('//', `//:${password}@`) : where, where });
+    },
+    stop: async () => {
+      // Persistence is off otherwise: the snapshot is what the restarted server loads.
+      await server.save();
+      await server.stop();
+    },
+    start: () => server.start(),
+    dispose: () => server.dispose(),
+  };
+}
+
+async function postgresStore(): Promise<SharedStore> {
+  const server = await PostgresServer.start();
+  return {
+    fresh: async (password) => {
+      const url = await server.createDatabase();
+      const where = url.replace('//postgres@', '//');
+      return { spec: password ? url.replace('//postgres@', `//postgres:${password}@`) : url, where };
+    },
+    stop: () => server.stop(),
+    start: () => server.start(),
+    dispose: () => server.dispose(),
+  };
+}
+
+// Started while the file loads: a missing server fails the file instead of skipping it.
+const SHARED_STORES: readonly (readonly [string, SharedStore])[] = [
+  ['Redis', await redisStore()],
+  ['PostgreSQL', await postgresStore()],
+];
 afterAll(async () => {
-  await redis.dispose();
+  await Promise.all(SHARED_STORES.map(([, store]) => store.dispose()));
 });
 
 type Transcript = (readonly OutgoingMessage[])[];
@@ -21,9 +67,9 @@ async function singleProcessTranscript(key: string, replies: readonly string[]):
   return turns.map((turn) => turn.messages);
 }
 
-describe('two serve processes sharing one Redis', () => {
+describe.each(SHARED_STORES)('two serve processes sharing one %s store', (_, shared) => {
   it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
-    const store = ['--store', `${redis.url}/0`];
+    const store = ['--store', (await shared.fresh()).spec];
     const [one, two] = [
       await ServeProcess.start(COLLECTOR, store),
       await ServeProcess.start(COLLECTOR, store),
@@ -57,7 +103,7 @@ describe('two serve processes sharing one Redis', () => {
   });
 
   it('apply two messages sent to one conversation through both at the same moment once each', async () => {
-    const store = ['--store', `${redis.url}/1`];
+    const store = ['--store', (await shared.fresh()).spec];
     const [one, two] = [
       await ServeProcess.start(COLLECTOR, store),
       await ServeProcess.start(COLLECTOR, store),
@@ -79,15 +125,14 @@ describe('two serve processes sharing one Redis', () => {
   });
 });
 
-describe('serve while Redis stops and comes back', () => {
-  it('fails turns with 503 store.unavailable, half-writes nothing, and goes on once Redis is back', async () => {
-    // A password Redis does not ask for is sent and ignored; it must never be logged.
-    const withPassword = redis.url.replace('//', '//:hunter2-store-password@');
-    const serving = await ServeProcess.start(COLLECTOR, ['--store', `${withPassword}/2`]);
+describe.each(SHARED_STORES)('serve while its %s store stops and comes back', (_, shared) => {
+  it('fails turns with 503 store.unavailable, half-writes nothing, and goes on once the store is back', async () => {
+    // A password the server does not ask for is sent and ignored; it must never be logged.
+    const { spec, where } = await shared.fresh('hunter2-store-password');
+    const serving = await ServeProcess.start(COLLECTOR, ['--store', spec]);
     await serving.post('/conversations/u1/start', { startParam: '42' });
     await serving.post('/conversations/u1/messages', { text: 'before' });
-    await redis.save();
-    await redis.stop();
+    await shared.stop();
 
     const failed = await serving.post('/conversations/u1/messages', { text: 'lost' });
     expect(failed).toEqual({
@@ -98,12 +143,12 @@ describe('serve while Redis stops and comes back', () => {
     const logged = await serving.waitForLog((line) => line.msg === 'request failed' && line.status === 503);
     expect(logged.error).toMatchObject({ code: 'store.unavailable' });
 
-    await redis.start();
+    await shared.start();
     await expect.poll(async () => (await serving.get('/health')).status, { timeout: 10_000 }).toBe(200);
     const after = await serving.post('/conversations/u1/messages', { text: 'after' });
     expect(after.body.messages).toEqual([{ text: 'Got before,after,' }, { text: 'Next?' }]);
     expect(await serving.stop()).toBe(0);
-    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where: `${redis.url}/2` });
+    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where });
     expect(serving.output).not.toContain('hunter2');
   });
 });
