@@ -7,7 +7,7 @@ import type { WebhookAdapter } from '../adapter.js';
 import { bearerCheck } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import { conversationRoutes } from './conversations.js';
-import { errorReply, HttpError, notFound } from './errors.js';
+import { errorReply, HttpError, notFound, unauthorized } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
 import { reportRoutes } from './reports.js';
@@ -26,6 +26,12 @@ export interface BotServerOptions {
   readonly health?: () => Promise<unknown>;
   /** When set, the JSON API needs `Authorization: Bearer <apiToken>`; without it, reports are refused. */
   readonly apiToken?: string;
+  /**
+   * Lets callers without the API token talk in conversations whose keys are `web:` and at least
+   * 22 random characters (a web chat's page makes them with `crypto.randomUUID()`): docs/http-api.md,
+   * "Public web chats". Any other key still needs the token. Only with an `apiToken`.
+   */
+  readonly publicChat?: boolean;
   /** The bot's session store, for `GET /reports/…` (docs/reports.md); without it they answer 501. */
   readonly reportStore?: SessionStore;
   /** A pino logger, or anything with its `info`, `warn` and `error` (default: silent). */
@@ -57,10 +63,11 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const redact = <T>(value: T): T => bot.redact(value);
   const logger = options.logger ?? silentLogger;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const authorized = options.apiToken === undefined ? () => true : bearerCheck(options.apiToken);
+  const hasToken = options.apiToken === undefined ? undefined : bearerCheck(options.apiToken);
+  const authorized = hasToken ?? (() => true);
   const routes: Route[] = [
     healthRoute(options.health ?? (() => Promise.resolve()), redact),
-    ...conversationRoutes(bot, bodyLimit),
+    ...conversationRoutes(bot, bodyLimit, { hasToken, publicChat: options.publicChat === true }),
     ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
     ...(options.shortLinks === undefined
@@ -79,10 +86,8 @@ export function createBotServer(options: BotServerOptions): BotServer {
         const allow = Object.keys(route.methods).join(', ');
         throw new HttpError('http.method-not-allowed', `this route takes ${allow}`, { Allow: allow });
       }
-      if (route.guarded && !authorized(request.headers.authorization)) {
-        throw new HttpError('http.unauthorized', 'this route needs a valid API token', {
-          'WWW-Authenticate': 'Bearer',
-        });
+      if (route.guarded && route.talks !== true && !authorized(request.headers.authorization)) {
+        throw unauthorized();
       }
       return { route: route.pattern, reply: await handler({ request, param, query }) };
     } catch (error) {
