@@ -92,6 +92,8 @@ describe.each<{ expect: string; good: [string, Value][]; bad: string[] }>([
       messages: [QUESTION],
       status: 'waiting',
       block: 'q',
+      // One bad reply of the default 2 tries.
+      input: { kind, retriesLeft: 1 },
       variables: { ...SYSTEM, lastMessage: reply },
       result: null,
       diagnostics: [],
