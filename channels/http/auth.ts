@@ -42,8 +42,9 @@ export type TalkVerdict = 'token' | 'open' | 'public' | 'token-required' | 'weak
 const PUBLIC_PREFIXES = ['web:', 'rest:'] as const;
 
 /**
- * The fewest characters after the prefix a public chat's key has: 22 random base64url characters
- * are 132 bits, what `crypto.randomUUID()` (36 characters) gives, so no one guesses another's key.
+ * The fewest characters after the prefix a public chat's key has: the length of 22 random
+ * base64url characters (132 bits); `crypto.randomUUID()` gives 36 (122 random bits). Only the
+ * length can be checked, so the docs say how to make the key: anyone who knows it may talk in it.
  */
 export const PUBLIC_KEY_MIN = 22;
 
@@ -71,7 +72,7 @@ export function admitTalker(
   if (verdict === 'weak-key') {
     throw new HttpError(
       'http.weak-key',
-      `without the API token, a conversation key must be web: and at least ${PUBLIC_KEY_MIN} random characters (crypto.randomUUID())`,
+      `without the API token, a web: or rest: conversation key needs at least ${PUBLIC_KEY_MIN} random characters after its prefix (crypto.randomUUID())`,
     );
   }
   return verdict;

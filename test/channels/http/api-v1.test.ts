@@ -232,7 +232,7 @@ describe('public web chats', () => {
       error: {
         code: 'http.weak-key',
         message:
-          'without the API token, a conversation key must be web: and at least 22 random characters (crypto.randomUUID())',
+          'without the API token, a web: or rest: conversation key needs at least 22 random characters after its prefix (crypto.randomUUID())',
       },
     });
     const other = await api.call('POST', `/conversations/telegram%3A${'1'.repeat(30)}/start`, {});
