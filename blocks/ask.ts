@@ -11,6 +11,8 @@ import {
   scalar,
   type BlockStep,
   template,
+  type Choice,
+  type InputKind,
   type Value,
   type ValueType,
   NUMBER,
@@ -195,14 +197,31 @@ export const askBlock = defineBlock({
     const text = compileTemplate(block.text);
     const invalid = block.invalid === undefined ? text : compileTemplate(block.invalid);
     const choices = block.choices?.map((choice) => ({ ...choice, label: compileTemplate(choice.label) }));
-    const read = replyReader(block.expect ?? (choices ? 'choice' : 'text'));
+    const expect = block.expect ?? (choices ? 'choice' : 'text');
+    const read = replyReader(expect);
+    const kind: InputKind = typeof expect === 'object' ? 'pattern' : expect;
     const buttons = (step: BlockStep) => choices?.map((choice) => step.render(choice.label));
     const ask = (step: BlockStep) => {
       step.say(step.render(text), buttons(step));
     };
+    // The choices as their buttons show them (one that renders empty is no button), each with
+    // the value that picks it: `pickChoice` matches the value as text, or the label.
+    const offered = (step: BlockStep): Choice[] | undefined =>
+      choices?.flatMap((choice) => {
+        const label = step.render(choice.label);
+        return label.trim() === '' ? [] : [{ label, value: String(choice.value ?? label) }];
+      });
     return {
       enter: ask,
       prompt: ask,
+      input: (step) => {
+        const offers = offered(step);
+        return {
+          kind,
+          ...(offers && { choices: offers }),
+          retriesLeft: Math.max(0, block.retries - badRepliesOf(step)),
+        };
+      },
       reply: (step, reply) => {
         step.set('lastMessage', reply);
         const accepted = choices ? pickChoice(step, choices, reply) : read(reply);

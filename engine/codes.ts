@@ -15,7 +15,7 @@ export type Origin =
 export interface CodeInfo {
   readonly from: Origin;
   /** The severity it is always reported with; absent when it is thrown only, or either severity. */
-  readonly severity?: 'error' | 'warning';
+  readonly severity?: 'error' | 'warning' | 'info';
   /** The class thrown with it, when it is thrown. */
   readonly thrown?: string;
   /** The HTTP status the JSON API answers it with. */
@@ -223,6 +223,20 @@ export const CODES = {
     meaning: 'A name declared under `env:` is read by no expression or template.',
     fix: 'Remove it from `env:`, or read it where it was meant to be (a typo in `env.NAME`?).',
   },
+  'expose.private': {
+    from: 'load',
+    severity: 'error',
+    meaning:
+      'The script’s `expose:` lists `response` or `env`: a server’s whole answer and the host’s secrets are never shown to callers of the HTTP API.',
+    fix: 'Save the fields callers need in variables of their own (a `set` block) and expose those.',
+  },
+  'expose.undeclared': {
+    from: 'load',
+    severity: 'warning',
+    meaning:
+      'The script’s `expose:` lists a variable that nothing declares or sets, so answers never show it.',
+    fix: 'Correct the name (the hint suggests one), or declare it under `variables` with a default.',
+  },
 
   // Starting a conversation: its link data, payload and key.
   'start.too-long': {
@@ -400,6 +414,13 @@ export const CODES = {
     meaning:
       'A message with this `messageId` was applied already (a messenger redelivered it); it was not applied twice.',
     fix: 'Nothing: the turn answers with the conversation as it stands.',
+  },
+  'conversation.started': {
+    from: 'turn',
+    severity: 'info',
+    meaning:
+      'A message came for a key with no conversation (none yet, or one that had ended), so it started one: the turn answers the script’s first blocks, and the message was not read as a reply, since nothing had been asked yet. Every channel does this.',
+    fix: 'Nothing; a client that wants to pass start data calls `start` first.',
   },
   'conversation.unreadable': {
     from: 'turn',
@@ -700,8 +721,31 @@ export const CODES = {
     status: 403,
     thrown: 'HttpError',
     meaning:
-      'The route makes things others can open (short links), so it is refused while the server has no API token.',
+      'The request needs the API token even where the route is open: it makes things others can open (short links), or asks for every variable (`?variables=all`). Refused without the token, and while the server has none.',
     fix: 'Set `BOTFLOW_API_TOKEN` (or the server’s `apiToken`) and send it as `Authorization: Bearer <token>`.',
+  },
+  'http.weak-key': {
+    from: 'http',
+    status: 400,
+    thrown: 'HttpError',
+    meaning:
+      'A caller without the API token used a public chat’s key (`web:`, or a Rasa sender’s `rest:`) with fewer than 22 characters after the prefix: too short to be secret.',
+    fix: 'Make the key in the page with `web:` + `crypto.randomUUID()`, or send the API token.',
+  },
+  'http.bad-query': {
+    from: 'http',
+    status: 400,
+    thrown: 'HttpError',
+    meaning: 'A query parameter has a value the route does not take (`variables` takes `exposed` or `all`).',
+    fix: 'Send a value docs/http-api.md lists for the route.',
+  },
+  'transcript.off': {
+    from: 'http',
+    status: 409,
+    thrown: 'HttpError',
+    meaning:
+      'A transcript was asked for, and the server keeps none (`serve --transcripts N` is 0, the default).',
+    fix: 'Start the server with `--transcripts N` (the library: `createBot({ transcripts: N })`); conversations keep their messages from then on.',
   },
   'conversation.not-found': {
     from: 'http',

@@ -54,7 +54,17 @@ export { DEFAULT_MAX_VARIABLE_BYTES, DEFAULT_MAX_VARIABLES, VariableLimitError }
 export { compileScript } from './runtime/machine.js';
 export { MissingEnvError, missingEnv, missingEnvMessage, requireEnv } from './runtime/env.js';
 export { secretMasker } from './runtime/mask.js';
-export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
+export { buttonChoices } from './runtime/buttons.js';
+export { TRANSCRIPT_BYTES, TRANSCRIPT_LIMIT, type TranscriptMessage } from './runtime/transcript.js';
+export type {
+  Choice,
+  InputKind,
+  OutgoingMessage,
+  Turn,
+  TurnInput,
+  Value,
+  Variables,
+} from './runtime/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis.js';

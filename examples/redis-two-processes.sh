@@ -113,7 +113,7 @@ turn() {
     node -e '
       const turn = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
       for (const { text, buttons } of turn.messages)
-        console.log(`        bot: ${text}${buttons ? `  [${buttons.join(" | ")}]` : ""}`);
+        console.log(`        bot: ${text}${buttons ? `  [${buttons.map((b) => b.label).join(" | ")}]` : ""}`);
       if (turn.status !== "waiting") console.log(`        (${turn.status}: ${turn.result})`);'
 }
 

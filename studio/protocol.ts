@@ -343,7 +343,7 @@ export interface SimulatorTurn {
   readonly variables: Readonly<Record<string, unknown>>;
   readonly result: string | null;
   readonly diagnostics: readonly {
-    readonly severity: 'error' | 'warning';
+    readonly severity: 'error' | 'warning' | 'info';
     readonly code: string;
     readonly message: string;
   }[];
@@ -441,7 +441,7 @@ export interface DecodeAnswer {
   readonly linkVerified: boolean;
   readonly variables: Readonly<Record<string, PayloadValue>>;
   readonly diagnostics: readonly {
-    readonly severity: 'error' | 'warning';
+    readonly severity: 'error' | 'warning' | 'info';
     readonly code: string;
     readonly message: string;
   }[];

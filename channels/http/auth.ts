@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BotflowError } from '../../engine/index.js';
+import { HttpError, unauthorized } from './errors.js';
 
 /**
  * Checks `Authorization: Bearer <token>`. Both sides are hashed first, so the comparison takes
@@ -17,4 +18,62 @@ export function bearerCheck(token: string): (header: string | undefined) => bool
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Who may use a conversation route: a caller with the API token; anyone when the server has none;
+ * with public chats on, a caller without the token too, but only in an unguessable conversation.
+ */
+export interface TalkPolicy {
+  /** Whether `Authorization` carries the API token; undefined when the server has none. */
+  readonly hasToken: ((authorization: string | undefined) => boolean) | undefined;
+  /** `serve --public-chat`: token-less callers may talk in `web:` (and `rest:`) conversations. */
+  readonly publicChat: boolean;
+}
+
+/**
+ * What a caller of a conversation route may do: `token` (it sent the API token: everything),
+ * `open` (the server has no token: the route, but never every variable), `public` (a public
+ * chat's unguessable key), or why not: `token-required` (401) or `weak-key` (400).
+ */
+export type TalkVerdict = 'token' | 'open' | 'public' | 'token-required' | 'weak-key';
+
+/** The key prefixes of public chats: the JSON API's web chats, and the Rasa REST channel's. */
+const PUBLIC_PREFIXES = ['web:', 'rest:'] as const;
+
+/**
+ * The fewest characters after the prefix a public chat's key has: the length of 22 random
+ * base64url characters (132 bits); `crypto.randomUUID()` gives 36 (122 random bits). Only the
+ * length can be checked, so the docs say how to make the key: anyone who knows it may talk in it.
+ */
+export const PUBLIC_KEY_MIN = 22;
+
+/** Whether a caller with this `Authorization` header may talk in conversation `key` (decoded). */
+export function mayTalk(policy: TalkPolicy, authorization: string | undefined, key: string): TalkVerdict {
+  if (policy.hasToken === undefined) return 'open';
+  if (policy.hasToken(authorization)) return 'token';
+  if (!policy.publicChat) return 'token-required';
+  const prefix = PUBLIC_PREFIXES.find((start) => key.startsWith(start));
+  if (prefix === undefined) return 'token-required';
+  return key.length - prefix.length >= PUBLIC_KEY_MIN ? 'public' : 'weak-key';
+}
+
+/**
+ * The verdict for a caller who may talk in conversation `key`; for one who may not, an HttpError:
+ * 401 `http.unauthorized`, or 400 `http.weak-key` for a public chat's key too short to be secret.
+ */
+export function admitTalker(
+  policy: TalkPolicy,
+  authorization: string | undefined,
+  key: string,
+): Exclude<TalkVerdict, 'token-required' | 'weak-key'> {
+  const verdict = mayTalk(policy, authorization, key);
+  if (verdict === 'token-required') throw unauthorized();
+  if (verdict === 'weak-key') {
+    throw new HttpError(
+      'http.weak-key',
+      `without the API token, a web: or rest: conversation key needs at least ${PUBLIC_KEY_MIN} random characters after its prefix (crypto.randomUUID())`,
+    );
+  }
+  return verdict;
 }

@@ -1,6 +1,15 @@
 import * as z from 'zod';
-import { isConversationKey, KEY_LIMIT, type Bot } from '../../engine/index.js';
-import { turnAnswer } from './answers.js';
+import {
+  buttonChoices,
+  isConversationKey,
+  KEY_LIMIT,
+  type Bot,
+  type Turn,
+  type Value,
+  type Variables,
+} from '../../engine/index.js';
+import { transcriptAnswer, turnAnswer } from './answers.js';
+import { admitTalker, type TalkPolicy, type TalkVerdict } from './auth.js';
 import { readJson } from './body.js';
 import {
   BODY_ERRORS,
@@ -11,21 +20,43 @@ import {
   type OperationDoc,
 } from './docs.js';
 import { HttpError } from './errors.js';
-import { jsonReply } from './reply.js';
-import type { Route } from './routes.js';
+import { jsonReply, noContent } from './reply.js';
+import type { Exchange, Route } from './routes.js';
 import { messageBody, parseBody, startBody } from './schemas.js';
 
-/** The JSON API over one bot's conversations; each answers the conversation's Turn. */
-export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
+/**
+ * The JSON API over one bot's conversations: each turn route answers the conversation's turn
+ * (docs/http-api.md, "The turn answer"). Who may call them is decided by the key (`mayTalk`).
+ */
+export function conversationRoutes(bot: Bot, bodyLimit: number, policy: TalkPolicy): Route[] {
+  /**
+   * The key the path names, once the caller may talk in it, and the variables its answers show
+   * (checked before the turn runs: a refused request applies nothing).
+   */
+  const admit = ({ request, param, query }: Exchange) => {
+    const key = conversationKey(param);
+    const verdict = admitTalker(policy, request.headers.authorization, key);
+    const all = showsAll(verdict, query);
+    const answer = (turn: Turn) =>
+      jsonReply(200, answerOf(turn, all ? turn.variables : exposed(turn.variables, bot.script.expose)));
+    return { key, answer };
+  };
   return [
     {
       pattern: '/conversations/:key',
       guarded: true,
+      talks: true,
       methods: {
-        GET: async ({ param }) => {
-          const turn = await bot.conversation(conversationKey(param));
-          if (!turn) throw new HttpError('conversation.not-found', 'there is no conversation with this key');
-          return jsonReply(200, turn);
+        GET: async (exchange) => {
+          const { key, answer } = admit(exchange);
+          const turn = await bot.conversation(key);
+          if (!turn) throw notFound();
+          return answer(turn);
+        },
+        DELETE: async (exchange) => {
+          const { key } = admit(exchange);
+          if (!(await bot.erase(key))) throw notFound();
+          return noContent();
         },
       },
       doc: {
@@ -38,11 +69,17 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
             query: VARIABLES_QUERY,
             answers: {
               200: jsonAnswer('where the conversation stands', turnAnswer),
-              400: KEY_ERROR,
+              400: errorAnswerDoc(`${KEY_ERRORS}, or \`http.bad-query\``),
               ...TOKEN_ERROR,
-              404: errorAnswerDoc('`conversation.not-found`: there is no conversation under this key'),
+              404: NOT_FOUND,
               ...STORE_ERRORS,
             },
+          },
+          DELETE: {
+            summary: 'Erase the conversation',
+            description: 'Its record, its report entry and its transcript are gone after.',
+            tag: 'conversations',
+            answers: { 204: { description: 'erased' }, 400: KEY_ERROR, 404: NOT_FOUND, ...STORE_ERRORS },
           },
         },
       },
@@ -50,11 +87,12 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
     {
       pattern: '/conversations/:key/start',
       guarded: true,
+      talks: true,
       methods: {
-        POST: async ({ request, param }) => {
-          const key = conversationKey(param);
-          const options = parseBody(startBody, await readJson(request, bodyLimit));
-          return jsonReply(200, await bot.start(key, options));
+        POST: async (exchange) => {
+          const { key, answer } = admit(exchange);
+          const options = parseBody(startBody, await readJson(exchange.request, bodyLimit));
+          return answer(await bot.start(key, options));
         },
       },
       doc: {
@@ -67,7 +105,7 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
             body: startBody,
             answers: {
               400: errorAnswerDoc(
-                '`http.bad-key`, `http.bad-json`, `http.invalid-body`, or `start.ambiguous`: both `startParam` and `payload`',
+                `${KEY_ERRORS}, \`http.bad-query\`, \`http.bad-json\`, \`http.invalid-body\`, or \`start.ambiguous\`: both \`startParam\` and \`payload\``,
               ),
               413: errorAnswerDoc(
                 '`http.body-too-large`; `variables.too-many` or `variables.too-large`: the start’s data is over the bot’s limits',
@@ -81,11 +119,12 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
     {
       pattern: '/conversations/:key/messages',
       guarded: true,
+      talks: true,
       methods: {
-        POST: async ({ request, param }) => {
-          const key = conversationKey(param);
-          const { text, ...options } = parseBody(messageBody, await readJson(request, bodyLimit));
-          return jsonReply(200, await bot.send(key, text, options));
+        POST: async (exchange) => {
+          const { key, answer } = admit(exchange);
+          const { text, ...options } = parseBody(messageBody, await readJson(exchange.request, bodyLimit));
+          return answer(await bot.send(key, text, options));
         },
       },
       doc: {
@@ -94,26 +133,122 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
           POST: turnOperation({
             summary: 'Send a message',
             description:
-              'Runs the turn the message starts. A button is answered with its label or its value; a message to a key with no conversation starts one.',
+              'Runs the turn the message starts. A button is answered with its label or its value; a message to a key with no conversation starts one (diagnostic `conversation.started`) and is not read as a reply.',
             body: messageBody,
             answers: {
-              400: errorAnswerDoc('`http.bad-key`, `http.bad-json` or `http.invalid-body`'),
+              400: errorAnswerDoc(
+                `${KEY_ERRORS}, \`http.bad-query\`, \`http.bad-json\` or \`http.invalid-body\``,
+              ),
             },
           }),
+        },
+      },
+    },
+    {
+      pattern: '/conversations/:key/transcript',
+      guarded: true,
+      talks: true,
+      methods: {
+        GET: async (exchange) => {
+          const { key } = admit(exchange);
+          if (bot.transcripts === 0) {
+            throw new HttpError(
+              'transcript.off',
+              'this server keeps no transcripts; start it with --transcripts N to keep the last N messages',
+            );
+          }
+          const messages = await bot.transcript(key);
+          if (!messages) throw notFound();
+          return jsonReply(200, { messages });
+        },
+      },
+      doc: {
+        param: CONVERSATION_KEY,
+        operations: {
+          GET: {
+            summary: 'The last messages exchanged',
+            description: 'Kept when the server runs with `--transcripts N`: the last N, oldest first.',
+            tag: 'conversations',
+            answers: {
+              200: jsonAnswer('the messages, oldest first', transcriptAnswer),
+              400: KEY_ERROR,
+              404: NOT_FOUND,
+              409: errorAnswerDoc('`transcript.off`: the server keeps no transcripts'),
+              ...STORE_ERRORS,
+            },
+          },
         },
       },
     },
   ];
 }
 
+/**
+ * A turn as the JSON API answers it: buttons with the values that pick them, and only the
+ * variables shown; the library's Turn keeps them all, and its trace stays on the server.
+ */
+function answerOf(turn: Turn, variables: Variables): object {
+  return {
+    messages: turn.messages.map(({ text, buttons }) =>
+      buttons === undefined ? { text } : { text, buttons: buttonChoices(buttons, turn.input) },
+    ),
+    status: turn.status,
+    block: turn.block,
+    ...(turn.input && { input: turn.input }),
+    variables,
+    result: turn.result,
+    diagnostics: turn.diagnostics,
+  };
+}
+
+/**
+ * Whether answers show every variable (`?variables=all`) rather than the script's `expose:` list:
+ * only a caller with the API token may ask, since they can hold a CRM's answers.
+ */
+function showsAll(verdict: TalkVerdict, query: URLSearchParams): boolean {
+  const asked = query.get('variables') ?? 'exposed';
+  if (asked === 'exposed') return false;
+  if (asked !== 'all') {
+    throw new HttpError('http.bad-query', 'the query parameter variables takes exposed or all');
+  }
+  if (verdict !== 'token') {
+    throw new HttpError(
+      'http.token-required',
+      verdict === 'open'
+        ? 'variables=all needs the API token, and this server has none'
+        : 'variables=all needs the API token',
+    );
+  }
+  return true;
+}
+
+/** The variables of `exposed` a conversation has, in that order. */
+function exposed(variables: Variables, names: readonly string[]): Variables {
+  const shown: Record<string, Value> = {};
+  for (const name of names) {
+    const value = variables[name];
+    if (value !== undefined && Object.hasOwn(variables, name)) shown[name] = value;
+  }
+  return shown;
+}
+
+function notFound(): HttpError {
+  return new HttpError('conversation.not-found', 'there is no conversation with this key');
+}
+
 const VARIABLES_QUERY = z.object({
   variables: z
-    .literal('all')
+    .enum(['exposed', 'all'])
     .optional()
-    .describe('every variable, not only those the script exposes (needs the API token)'),
+    .describe('`all`: every variable, not only those the script exposes (needs the API token)'),
 });
 
-const KEY_ERROR = errorAnswerDoc('`http.bad-key`: the key is empty, too long or badly encoded');
+const KEY_ERRORS =
+  '`http.bad-key`: the key is empty, too long or badly encoded; `http.weak-key`: a public chat’s key is too short to be unguessable';
+
+const KEY_ERROR = errorAnswerDoc(KEY_ERRORS);
+
+const NOT_FOUND = errorAnswerDoc('`conversation.not-found`: there is no conversation under this key');
 
 const TOKEN_ERROR = {
   403: errorAnswerDoc('`http.token-required`: `variables=all` without the API token'),

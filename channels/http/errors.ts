@@ -32,6 +32,13 @@ export function notFound(): HttpError {
   return new HttpError('http.not-found', 'there is no such route');
 }
 
+/** A guarded route called without the API token. */
+export function unauthorized(): HttpError {
+  return new HttpError('http.unauthorized', 'this route needs a valid API token', {
+    'WWW-Authenticate': 'Bearer',
+  });
+}
+
 /** Engine messages can quote the client's own input at length; an answer quotes no more than this. */
 const MESSAGE_LIMIT = 300;
 

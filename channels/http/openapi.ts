@@ -90,7 +90,7 @@ function pathItem(route: Route): JsonSchema {
   const operations = Object.keys(route.methods).map((method): [string, JsonSchema] => {
     const operation = doc.operations[method];
     if (operation === undefined) throw new Error(`the route ${route.pattern} has no doc for ${method}`);
-    return [method.toLowerCase(), operationObject(operation, route.guarded)];
+    return [method.toLowerCase(), operationObject(operation, route)];
   });
   return {
     ...(name !== undefined && { parameters: [pathParameter(name, doc)] }),
@@ -103,7 +103,7 @@ function pathParameter(name: string, doc: RouteDoc): JsonSchema {
   return { name, in: 'path', required: true, ...(description !== undefined && { description }), schema };
 }
 
-function operationObject(operation: OperationDoc, guarded: boolean): JsonSchema {
+function operationObject(operation: OperationDoc, { guarded, talks }: Route): JsonSchema {
   const answers: [string, JsonSchema][] = Object.entries(operation.answers).map(([status, answer]) => [
     status,
     response(answer),
@@ -127,7 +127,8 @@ function operationObject(operation: OperationDoc, guarded: boolean): JsonSchema 
         content: { [JSON_MEDIA]: errorAnswer },
       }),
     },
-    security: guarded ? [{ [BEARER]: [] }] : [],
+    // A public chat (`publicChat`) lets a caller without the token talk under an unguessable key.
+    security: guarded ? [{ [BEARER]: [] }, ...(talks === true ? [{}] : [])] : [],
   };
 }
 

@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { isConversationKey, KEY_LIMIT, type Bot, type Turn } from '../../engine/index.js';
+import { buttonChoices, isConversationKey, KEY_LIMIT, type Bot, type Turn } from '../../engine/index.js';
 import { quote } from '../error.js';
 import { answerSchemas } from './answers.js';
+import { admitTalker, type TalkPolicy } from './auth.js';
 import { readJson } from './body.js';
 import { BODY_ERRORS, errorAnswerDoc, jsonAnswer, STORE_ERRORS } from './docs.js';
 import { HttpError } from './errors.js';
@@ -77,16 +78,13 @@ export const rasaAnswer = z.array(rasaBotMessage);
 
 type RasaAnswer = z.output<typeof rasaAnswer>;
 
-/** What this channel reads of a turn's `input`: the waiting ask's choices, with the value picking each. */
-interface OfferedChoices {
-  readonly input?: { readonly choices?: readonly { readonly label: string; readonly value: string }[] };
-}
-
 /** `POST /webhooks/rest/webhook`: a start for `/start`, else the text as a reply; answers Rasa's list. */
-export function rasaRoute(bot: Bot, bodyLimit: number): Route {
+export function rasaRoute(bot: Bot, bodyLimit: number, policy: TalkPolicy): Route {
   return {
     pattern: '/webhooks/rest/webhook',
     guarded: true,
+    // The key is in the body: who may talk is decided once it is read.
+    talks: true,
     doc: {
       operations: {
         POST: {
@@ -98,7 +96,7 @@ export function rasaRoute(bot: Bot, bodyLimit: number): Route {
           answers: {
             200: jsonAnswer("Rasa's list: one element per message the bot said, in order", rasaAnswer),
             400: errorAnswerDoc(
-              '`http.bad-json`, `http.invalid-body`: the body is not `{ sender?, message, metadata? }`',
+              '`http.bad-json`, `http.invalid-body`: the body is not `{ sender?, message, metadata? }`; `http.weak-key`: a public chat’s sender is too short to be unguessable',
             ),
             401: errorAnswerDoc('`http.unauthorized`: an API token is set and the request lacks it'),
             409: errorAnswerDoc(
@@ -118,6 +116,7 @@ export function rasaRoute(bot: Bot, bodyLimit: number): Route {
         const body = parseBody(rasaMessageBody, await readJson(request, bodyLimit));
         const sender = body.sender ?? DEFAULT_SENDER;
         const key = KEY_PREFIX + sender;
+        admitTalker(policy, request.headers.authorization, key);
         const startParam = startData(body.message, body.metadata?.start);
         const turn =
           startParam === undefined
@@ -154,15 +153,14 @@ function startData(message: string, fromMetadata: string | undefined): string | 
  * A turn as Rasa's answer: one element per message, each button's payload the value of the choice
  * it shows (the label when the turn names no such choice), which sent back as `message` picks it.
  */
-export function rasaMessages(sender: string, turn: Turn & OfferedChoices): RasaAnswer {
-  const choices = turn.input?.choices ?? [];
+export function rasaMessages(sender: string, turn: Turn): RasaAnswer {
   return turn.messages.map(({ text, buttons = [] }) => ({
     recipient_id: sender,
     text,
     ...(buttons.length > 0 && {
-      buttons: buttons.map((label) => ({
+      buttons: buttonChoices(buttons, turn.input).map(({ label, value }) => ({
         title: label,
-        payload: choices.find((choice) => choice.label === label)?.value ?? label,
+        payload: value,
       })),
     }),
   }));

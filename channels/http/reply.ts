@@ -21,6 +21,11 @@ export function jsonReply(status: number, value: unknown): Reply {
   return { status, body: JSON.stringify(value), contentType: JSON_TYPE };
 }
 
+/** `204 No Content`: done, nothing to say. */
+export function noContent(): Reply {
+  return { status: 204, body: '', contentType: '' };
+}
+
 /** A webhook's answer: text (`ok` for VK, Meta's challenge) unless the adapter says JSON. */
 export function webhookReply({ status, body, contentType = 'text/plain' }: WebhookAnswer): Reply {
   if (!Number.isInteger(status) || status < 200 || status > 599) {
@@ -35,7 +40,13 @@ export function send(
   reply: Reply,
   headers: Readonly<Record<string, string>>,
 ): void {
-  writeHead(response, reply, headers, { 'Content-Length': Buffer.byteLength(reply.body) });
+  // A 204 has neither a body nor a length (RFC 9110).
+  writeHead(
+    response,
+    reply,
+    headers,
+    reply.status === 204 ? {} : { 'Content-Length': Buffer.byteLength(reply.body) },
+  );
   response.end(reply.body);
 }
 
@@ -61,7 +72,7 @@ function writeHead(
   length: Readonly<Record<string, number>>,
 ): void {
   response.writeHead(reply.status, {
-    'Content-Type': reply.contentType,
+    ...(reply.contentType !== '' && { 'Content-Type': reply.contentType }),
     ...length,
     // Turns hold personal data: no cache may keep them, and no browser may guess another type.
     'Cache-Control': 'no-store',

@@ -16,6 +16,11 @@ export interface Route {
   readonly pattern: string;
   /** Whether the API token guards it (JSON routes; webhooks and health authenticate otherwise). */
   readonly guarded: boolean;
+  /**
+   * A conversation route: the handler decides who may call it from the conversation's key
+   * (`mayTalk`: with public chats on, a token-less caller may use an unguessable key).
+   */
+  readonly talks?: boolean;
   readonly methods: Readonly<Partial<Record<string, Handler>>>;
   /** What it does and answers, for `/openapi.json`: an operation for each method. */
   readonly doc: RouteDoc;

@@ -8,7 +8,7 @@ import { bearerCheck } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import { conversationRoutes } from './conversations.js';
 import { Cors } from './cors.js';
-import { errorReply, HttpError, notFound } from './errors.js';
+import { errorReply, HttpError, notFound, unauthorized } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
 import { openApiRoute } from './openapi.js';
@@ -29,6 +29,12 @@ export interface BotServerOptions {
   readonly health?: () => Promise<unknown>;
   /** When set, the JSON API needs `Authorization: Bearer <apiToken>`; without it, reports are refused. */
   readonly apiToken?: string;
+  /**
+   * Lets callers without the API token talk in conversations whose keys are `web:` and at least
+   * 22 random characters (a web chat's page makes them with `crypto.randomUUID()`): docs/http-api.md,
+   * "Public web chats". Any other key still needs the token. Only with an `apiToken`.
+   */
+  readonly publicChat?: boolean;
   /** The bot's session store, for `GET /reports/…` (docs/reports.md); without it they answer 501. */
   readonly reportStore?: SessionStore;
   /** A pino logger, or anything with its `info`, `warn` and `error` (default: silent). */
@@ -60,16 +66,17 @@ export interface BotServer {
 }
 
 /** Every route a server made with `options` serves, `/openapi.json` (their document) included. */
-export function botRoutes(options: BotServerOptions): Route[] {
+export function botRoutes(options: BotServerOptions, hasToken = tokenCheck(options.apiToken)): Route[] {
   const { bot } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const talkPolicy = { hasToken, publicChat: options.publicChat === true };
   const routes: Route[] = [
     healthRoute(options.health ?? (() => Promise.resolve()), (value) => bot.redact(value)),
     openApiRoute(() => routes),
-    ...conversationRoutes(bot, bodyLimit),
+    ...conversationRoutes(bot, bodyLimit, talkPolicy),
     ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
     webhookRoute(bot, options.webhooks ?? [], bodyLimit),
-    rasaRoute(bot, bodyLimit),
+    rasaRoute(bot, bodyLimit, talkPolicy),
     ...(options.shortLinks === undefined
       ? []
       : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
@@ -77,13 +84,21 @@ export function botRoutes(options: BotServerOptions): Route[] {
   return routes;
 }
 
+/** Checks the API token on a request's `Authorization`; undefined when the server has none. */
+function tokenCheck(
+  apiToken: string | undefined,
+): ((authorization: string | undefined) => boolean) | undefined {
+  return apiToken === undefined ? undefined : bearerCheck(apiToken);
+}
+
 /** The HTTP face of a bot: the JSON API, the messengers' webhooks and a health check. */
 export function createBotServer(options: BotServerOptions): BotServer {
   const { bot } = options;
   const redact = <T>(value: T): T => bot.redact(value);
   const logger = options.logger ?? silentLogger;
-  const authorized = options.apiToken === undefined ? () => true : bearerCheck(options.apiToken);
-  const routes = botRoutes(options);
+  const hasToken = tokenCheck(options.apiToken);
+  const authorized = hasToken ?? (() => true);
+  const routes = botRoutes(options, hasToken);
   const cors = new Cors(options.cors ?? []);
   let closing = false;
 
@@ -98,10 +113,8 @@ export function createBotServer(options: BotServerOptions): BotServer {
         const allow = Object.keys(route.methods).join(', ');
         throw new HttpError('http.method-not-allowed', `this route takes ${allow}`, { Allow: allow });
       }
-      if (route.guarded && !authorized(request.headers.authorization)) {
-        throw new HttpError('http.unauthorized', 'this route needs a valid API token', {
-          'WWW-Authenticate': 'Bearer',
-        });
+      if (route.guarded && route.talks !== true && !authorized(request.headers.authorization)) {
+        throw unauthorized();
       }
       return { route: route.pattern, reply: await handler({ request, param, query }) };
     } catch (error) {

@@ -74,7 +74,8 @@ async function runTurns(
   }
   for (const { event, turn } of handled) {
     const fields = { chat: event.chatId, block: turn.block, status: turn.status };
-    if (turn.diagnostics.length > 0)
+    // An info (a message that started the conversation) is no reason to warn.
+    if (turn.diagnostics.some((diagnostic) => diagnostic.severity !== 'info'))
       options.logger?.warn({ ...fields, diagnostics: turn.diagnostics }, 'turn');
     else options.logger?.info(fields, 'turn');
     for (const { text, ...other } of telegramMessages(turn.messages)) {

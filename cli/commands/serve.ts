@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { corsOrigin } from '../../channels/http/cors.js';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
 import { startValueSigner } from '../../channels/short-links.js';
-import { BotflowError, parseAge, secretMasker } from '../../engine/index.js';
+import { BotflowError, parseAge, secretMasker, TRANSCRIPT_LIMIT } from '../../engine/index.js';
 import { UsageError } from '../exit.js';
 import { addHostOptions, botFor, readEnv, readLinkSecrets, type HostOptions } from '../options.js';
 import { nonEmpty, setting } from '../serve/environment.js';
@@ -28,6 +28,8 @@ interface ServeOptions extends HostOptions {
   purgeEndedAfter?: string;
   funnel: boolean;
   cors: string[];
+  transcripts?: number;
+  publicChat?: boolean;
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -80,6 +82,16 @@ export function serveCommand(): Command {
         .argParser(corsOrigins)
         .default([]),
     )
+    .addOption(
+      new Option(
+        '--transcripts <n>',
+        'keep the last N messages of each conversation (0 to 1000) for GET /conversations/KEY/transcript',
+      ).argParser(transcriptCount),
+    )
+    .option(
+      '--public-chat',
+      'let callers without the API token talk in conversations keyed web: + 22 or more random characters (web chats)',
+    )
     .action((file: string, options: ServeOptions) => serve(file, options));
 }
 
@@ -96,6 +108,13 @@ function port(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || number > 65_535)
     throw new UsageError(`--http takes a port from 0 to 65535, got "${value}"`);
+  return number;
+}
+
+function transcriptCount(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number > TRANSCRIPT_LIMIT)
+    throw new UsageError(`--transcripts takes a number from 0 to ${TRANSCRIPT_LIMIT}, got "${value}"`);
   return number;
 }
 
@@ -117,6 +136,11 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       : parseAge(options.purgeEndedAfter, '--purge-ended-after');
   const env = await readEnv(options);
   const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
+  if (options.publicChat === true && (options.http === undefined || apiToken === undefined)) {
+    throw new UsageError(
+      '--public-chat needs --http PORT and BOTFLOW_API_TOKEN: without a token the whole API is open anyway',
+    );
+  }
   const linkSecrets = await readLinkSecrets(options);
   const secrets = [
     ...Object.values(env),
@@ -137,6 +161,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       store: opened.store,
       funnel: options.funnel,
       linkSecrets,
+      ...(options.transcripts !== undefined && { transcripts: options.transcripts }),
       ...(options.requireSignedLinks === true && { signedLinks: 'required' }),
     });
     const username = telegramWebhook && (await telegramUsername(bot, telegramWebhook.token, log));
@@ -161,6 +186,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           bot,
           webhooks,
           ...(apiToken !== undefined && { apiToken }),
+          ...(options.publicChat === true && { publicChat: true }),
           reportStore: opened.store,
           health: () => probeStore(opened.store),
           cors: options.cors,

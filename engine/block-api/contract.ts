@@ -4,6 +4,7 @@ import type { JsonValue, WayKind } from '../edit/operation.js';
 import type { ValueType } from '../expression/kinds.js';
 import type { HttpOutcome, HttpRequest } from '../http/types.js';
 import type { Step } from '../runtime/step.js';
+import type { TurnInput } from '../runtime/types.js';
 import type { YamlPath } from '../script/yaml-path.js';
 
 export type { JsonValue, WayKind, YamlPath };
@@ -158,6 +159,11 @@ export interface BlockBehaviour {
   /** Says the block's question again, for a conversation resumed where it waits. */
   readonly prompt?: (step: BlockStep) => void;
   readonly reply?: (step: BlockStep, text: string) => void;
+  /**
+   * What the block takes while a conversation waits in it (a block with `reply`): worked out for
+   * the turn that ends there, from the step's variables and its state (the bad replies so far).
+   */
+  readonly input?: (step: BlockStep) => TurnInput;
   readonly call?: {
     /** The request to send, or undefined when it cannot be built (the step has routed the failure). */
     readonly request: (step: BlockStep) => HttpRequest | undefined;

@@ -6,7 +6,7 @@
 export * from './contract.js';
 export { expression as compileExpression, template as compileTemplate } from './compile.js';
 export type { BlockCodes, Code, CodeInfo, LoadCode } from '../codes.js';
-export type { Value } from '../runtime/types.js';
+export type { Choice, InputKind, TurnInput, Value } from '../runtime/types.js';
 export { outcomeNames, type HttpOutcome, type HttpRequest } from '../http/types.js';
 export { compilePattern } from '../pattern.js';
 export { blockId, duration, expression, scalar, template, variableName } from '../script/fields.js';

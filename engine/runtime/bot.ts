@@ -25,6 +25,7 @@ import {
   compileScript,
   machineFor,
   stateKind,
+  waitingInput,
   type ConversationEvent,
   type ConversationMachine,
 } from './machine.js';
@@ -32,9 +33,11 @@ import { drawFor, fixedDraws } from './draw.js';
 import { LIBRARY_ENV_HINT, requireEnv } from './env.js';
 import { secretMasker } from './mask.js';
 import { KeyedQueue } from './queue.js';
+import { cutToReplyLimit, REPLY_LIMIT } from './reply-limit.js';
 import { readConversation, type ReadConversation } from './read.js';
 import type { StepRuntime } from './step.js';
 import { markOf, marksAfter, wasApplied, type StoredConversation } from './stored.js';
+import { transcriptMessages, transcriptOption, type TranscriptMessage } from './transcript.js';
 import { TurnRunner, turnOf } from './turn.js';
 import type { Turn, Value, Variables } from './types.js';
 import { changedVariables, defaultVariables } from './variables.js';
@@ -98,6 +101,12 @@ export interface BotOptions {
    * `links: { signed: required }` asks (either one makes it required). Needs `linkSecrets`.
    */
   readonly signedLinks?: 'required' | 'optional';
+  /**
+   * How many of its last messages (the user's and the bot's) each conversation keeps, inside its
+   * stored record, for {@link Bot.transcript}: 0 (the default) keeps none, at most 1,000. Texts
+   * are cut at REPLY_LIMIT and masked; erasing the conversation erases them.
+   */
+  readonly transcripts?: number;
 }
 
 export interface StartOptions {
@@ -123,8 +132,7 @@ export interface SendOptions {
   readonly messageId?: string;
 }
 
-/** Replies longer than this are cut: it is Telegram's message limit, and it bounds every check. */
-export const REPLY_LIMIT = 4096;
+export { REPLY_LIMIT };
 
 /**
  * A start given both an invitation link's data and a payload. Which of the two should seed the
@@ -142,9 +150,23 @@ const DUPLICATE: Diagnostic = {
   message: 'this message was applied already (the messenger delivered it again); it was not applied twice',
 };
 
+const STARTED: Diagnostic = {
+  severity: 'info',
+  code: 'conversation.started',
+  message: 'there was no conversation under this key; this message started one and was not read as a reply',
+};
+
+const STARTED_AFTER_END: Diagnostic = {
+  ...STARTED,
+  message:
+    'the conversation under this key had ended; this message started a new one and was not read as a reply',
+};
+
 /** A bot: one script, its conversations in a store, one turn at a time per conversation. */
 export class Bot {
   readonly script: Script;
+  /** How many messages each conversation's transcript keeps (0: none). */
+  readonly transcripts: number;
   private readonly store: SessionStore;
   private readonly machine: ConversationMachine;
   private readonly defaults: Variables;
@@ -169,6 +191,7 @@ export class Bot {
     }
     this.now = options.clock ?? (() => new Date());
     this.script = options.script;
+    this.transcripts = transcriptOption(options.transcripts);
     this.store = options.store ?? new MemoryStore();
     this.defaults = defaultVariables(options.script);
     this.limits = {
@@ -185,7 +208,8 @@ export class Bot {
       draw: (key, block) => draws.get(block) ?? drawFor(options.script.name, key, block),
       variablesOver: (vars) => limitBreach(changedVariables(vars, this.defaults), this.limits),
     };
-    this.machine = machineFor(compileScript(options.script), {
+    const compiled = compileScript(options.script);
+    this.machine = machineFor(compiled, {
       ...runtime,
       http: options.http ?? {
         send: () =>
@@ -204,6 +228,9 @@ export class Bot {
       mask: this.mask,
       tracing: options.trace ?? false,
       counting,
+      inputOf: (context) => waitingInput(compiled, runtime, context),
+      transcripts: this.transcripts,
+      now: this.now,
     });
   }
 
@@ -246,8 +273,33 @@ export class Bot {
   async conversation(key: string): Promise<Turn | undefined> {
     if (!isConversationKey(key)) throw new ConversationKeyError();
     const { record, found, notes } = await this.read(key);
-    if (found) return this.turns.standing(found, notes);
+    if (found) return this.turns.standing(key, found, notes);
     return record && this.mask(turnOf('error', '', this.defaults, null, [], notes));
+  }
+
+  /**
+   * Erases the conversation `key`: its record, with the transcript inside it, and (in a store that
+   * keeps reports) its listing entry. True when there was one. It waits for a turn in flight.
+   */
+  erase(key: string): Promise<boolean> {
+    if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
+    return this.queue.run(key, () =>
+      exclusively(this.store, key, async () => {
+        if ((await this.store.get(key)) === undefined) return false;
+        await this.store.delete(key);
+        return true;
+      }),
+    );
+  }
+
+  /**
+   * The last messages of the conversation `key`, oldest first, as far as the bot keeps them
+   * (`transcripts`); undefined when there is no conversation.
+   */
+  async transcript(key: string): Promise<TranscriptMessage[] | undefined> {
+    if (!isConversationKey(key)) throw new ConversationKeyError();
+    const { record, found } = await this.read(key);
+    return record && transcriptMessages(found?.t ?? []);
   }
 
   private read(key: string): Promise<ReadConversation> {
@@ -257,7 +309,7 @@ export class Bot {
   private async startNow(key: string, options: StartOptions): Promise<Turn> {
     const { record, stored, found, notes } = await this.read(key);
     const mark = markOf(options.messageId);
-    if (found && wasApplied(found, mark)) return this.turns.standing(found, [DUPLICATE]);
+    if (found && wasApplied(found, mark)) return this.turns.standing(key, found, [DUPLICATE]);
     if (
       stored &&
       this.onStart !== 'restart' &&
@@ -277,7 +329,14 @@ export class Bot {
     const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
     if (breach) throw new VariableLimitError(breach);
     return this.turns.run(
-      { key, expected: record?.version, marks: marksAfter(found, mark), before: vars, begins: true },
+      {
+        key,
+        expected: record?.version,
+        marks: marksAfter(found, mark),
+        before: vars,
+        begins: true,
+        transcript: found?.t ?? [],
+      },
       { key, vars },
       undefined,
       [...notes, ...seed.diagnostics],
@@ -317,17 +376,22 @@ export class Bot {
       await this.turns.remember({ key, expected, marks: marksAfter(stored, mark) }, stored);
     return this.mask(
       // What saying the question again noted (a placeholder that failed) is told too.
-      turnOf('waiting', stored.b, this.turns.variablesOf(stored), null, snapshot?.context.outbox ?? [], [
-        note,
-        ...(snapshot?.context.notes ?? []),
-      ]),
+      turnOf(
+        'waiting',
+        stored.b,
+        this.turns.variablesOf(stored),
+        null,
+        snapshot?.context.outbox ?? [],
+        [note, ...(snapshot?.context.notes ?? [])],
+        this.turns.waitingInput(key, stored),
+      ),
     );
   }
 
   private async sendNow(key: string, text: string, options: SendOptions): Promise<Turn> {
     const { record, stored, found, notes: readNotes } = await this.read(key);
     const mark = markOf(options.messageId);
-    if (found && wasApplied(found, mark)) return this.turns.standing(found, [DUPLICATE]);
+    if (found && wasApplied(found, mark)) return this.turns.standing(key, found, [DUPLICATE]);
     const notes: Diagnostic[] = [...readNotes];
     const standsAt = stored && stateKind(this.machine, stored.b);
     if (!stored || standsAt !== 'waiting') {
@@ -337,20 +401,28 @@ export class Bot {
           code: 'script.changed',
           message: `the script changed and "${stored.b}" no longer waits for a reply; the conversation starts afresh`,
         });
+      } else if (!record || standsAt === 'final') {
+        notes.push(standsAt === 'final' ? STARTED_AFTER_END : STARTED);
       }
       // A new conversation on the same messenger: the channel carries over, the start data does not.
       const vars = { ...this.defaults, channel: found?.v?.channel ?? '' };
       return this.turns.run(
-        { key, expected: record?.version, marks: marksAfter(found, mark), before: vars, begins: true },
+        {
+          key,
+          expected: record?.version,
+          marks: marksAfter(found, mark),
+          before: vars,
+          begins: true,
+          transcript: found?.t ?? [],
+          heard: cutToReplyLimit(text),
+        },
         { key, vars },
         undefined,
         notes,
       );
     }
     notes.push(...this.versionNotes(stored));
-    // Cut before a character that would be split in half (an emoji's surrogate pair).
-    const reply =
-      text.length > REPLY_LIMIT ? text.slice(0, REPLY_LIMIT).replace(/[\uD800-\uDBFF]$/, '') : text;
+    const reply = cutToReplyLimit(text);
     if (reply !== text) {
       notes.push({
         severity: 'warning',
@@ -386,6 +458,8 @@ export class Bot {
         marks: marksAfter(stored, mark),
         before: this.turns.variablesOf(stored),
         begins: false,
+        transcript: stored.t ?? [],
+        ...(event.type === 'reply' && { heard: event.text }),
       },
       { snapshot: this.turns.restore(key, stored) },
       event,

@@ -13,6 +13,7 @@ import {
   type BlockState,
   type ConversationContext,
   type Turn,
+  type TurnInput,
   type Variables,
 } from './types.js';
 
@@ -41,6 +42,8 @@ export interface CompiledScript {
   readonly machine: ConversationMachine;
   /** In strict mode, where a failed expression goes (see StepRuntime). */
   readonly strictFailure: string | undefined;
+  /** Each block's compiled behaviour, by id: what a waiting one takes is read from it. */
+  readonly behaviours: ReadonlyMap<string, BlockBehaviour>;
 }
 
 /**
@@ -125,10 +128,12 @@ function buildMachine(script: Script) {
   });
 
   const states: Record<string, object> = {};
+  const behaviours = new Map<string, BlockBehaviour>();
   for (const [id, block] of script.blocks) {
     const definition = blockDefinition(block.type);
     if (!definition) throw new BotflowError('internal.block-type', `no block type "${block.type}"`);
     const behaviour = definition.compile(block, { onError });
+    behaviours.set(id, behaviour);
     const targets = new Set([...blockEdges(block).map((edge) => edge.target), onError, END, FAILED]);
     states[id] = {
       entry: run(id, 'enter', behaviour),
@@ -175,7 +180,7 @@ function buildMachine(script: Script) {
     context: ({ input }) => freshContext(input.key, input.vars),
     states: states as never,
   });
-  return { machine, strictFailure: script.strict ? onError : undefined };
+  return { machine, strictFailure: script.strict ? onError : undefined, behaviours };
 }
 
 export type ConversationMachine = ReturnType<typeof buildMachine>['machine'];
@@ -242,6 +247,20 @@ export function compileScript(script: Script): CompiledScript {
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value ?? '');
   cache.set(key, compiled);
   return compiled;
+}
+
+/**
+ * What the block a conversation waits in takes (`context.at`, its state and variables as the
+ * context holds them), worked out on a Step of this host's runtime; undefined for a block that
+ * tells nothing. Only the waiting block is asked, once a turn, so a turn pays for it once.
+ */
+export function waitingInput(
+  compiled: CompiledScript,
+  runtime: StepRuntime,
+  context: ConversationContext,
+): TurnInput | undefined {
+  const input = compiled.behaviours.get(context.at)?.input;
+  return input?.(new Step(context, runtime, context.at));
 }
 
 /** The machine with this host's env, clock, step cap and HTTP client in place of the detached ones. */

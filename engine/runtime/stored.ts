@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { MAX_DATA_DEPTH } from '../expression/index.js';
 import { isPrototypeKey } from '../names.js';
+import type { TranscriptLine } from './transcript.js';
 import type { Value } from './types.js';
 
 /**
@@ -25,6 +26,8 @@ export interface StoredConversation {
   readonly r?: string | undefined;
   /** Hashes of the ids of the last messages applied, newest last, when the messenger gave them. */
   readonly m?: readonly string[] | undefined;
+  /** The last messages exchanged, oldest first, when the bot keeps transcripts. */
+  readonly t?: readonly TranscriptLine[] | undefined;
 }
 
 /**
@@ -79,6 +82,7 @@ const storedConversation: z.ZodType<StoredConversation> = z.object({
   k: blockState.optional(),
   r: z.string().optional(),
   m: z.array(z.string()).optional(),
+  t: z.array(z.tuple([z.enum(['u', 'b']), z.string(), z.number()])).optional(),
 });
 
 /** What a conversation is after a turn, as the record names it. */
@@ -93,6 +97,8 @@ export interface Standing {
   readonly blockState?: Value | undefined;
   readonly result?: string | null;
   readonly marks: readonly string[];
+  /** The transcript kept; none when the bot keeps none. */
+  readonly transcript?: readonly TranscriptLine[];
 }
 
 /** The record of a conversation standing so, with what a new conversation has left out. */
@@ -105,6 +111,7 @@ export function storedAs(standing: Standing): StoredConversation {
     ...(standing.blockState !== undefined && { k: standing.blockState }),
     ...(standing.result !== undefined && standing.result !== null && { r: standing.result }),
     ...(standing.marks.length > 0 && { m: standing.marks }),
+    ...(standing.transcript !== undefined && standing.transcript.length > 0 && { t: standing.transcript }),
   };
 }
 

@@ -12,7 +12,16 @@ import {
   type ConversationMachine,
 } from './machine.js';
 import { encodeConversation, storedAs, type StoredConversation } from './stored.js';
-import { FAILED, type TraceEvent, type Turn, type Variables } from './types.js';
+import { transcriptAfter, type TranscriptLine } from './transcript.js';
+import {
+  FAILED,
+  type ConversationContext,
+  type OutgoingMessage,
+  type TraceEvent,
+  type Turn,
+  type TurnInput,
+  type Variables,
+} from './types.js';
 import { changedVariables } from './variables.js';
 
 /** What a turn runs from: the store's version and the variables the conversation had before it. */
@@ -23,7 +32,14 @@ export interface TurnBase {
   readonly before: Variables;
   /** The turn begins the conversation (a start, or a message that starts it afresh). */
   readonly begins: boolean;
+  /** The transcript the conversation had (kept across a restart: it is the key's history). */
+  readonly transcript: readonly TranscriptLine[];
+  /** The user's message this turn answers, for the transcript; none for a start. */
+  readonly heard?: string;
 }
+
+/** The conversation a write is for, the version it expects, and the message marks it stores. */
+type TurnKey = Pick<TurnBase, 'key' | 'expected' | 'marks'>;
 
 /** What the turn runner works with: one bot's machine, store, defaults and limits. */
 export interface TurnRunnerOptions {
@@ -38,6 +54,11 @@ export interface TurnRunnerOptions {
   readonly tracing: boolean;
   /** Count them in the store's funnel, in the turn's own write (the machine must trace them). */
   readonly counting: boolean;
+  /** What the block a conversation waits in takes (see `waitingInput`). */
+  readonly inputOf: (context: ConversationContext) => TurnInput | undefined;
+  /** How many messages a conversation's transcript keeps (0: none), and the clock they are timed by. */
+  readonly transcripts: number;
+  readonly now: () => Date;
 }
 
 /**
@@ -64,17 +85,26 @@ export class TurnRunner {
     });
   }
 
-  /** Where a stored conversation stands, as a turn that said nothing. */
-  standing(stored: StoredConversation, diagnostics: readonly Diagnostic[]): Turn {
+  /** What a stored conversation `key` that waits takes in the block it waits in. */
+  waitingInput(key: string, stored: StoredConversation): TurnInput | undefined {
+    return this.options.inputOf(
+      freshContext(key, this.variablesOf(stored), { state: stored.k, at: stored.b }),
+    );
+  }
+
+  /** Where the stored conversation `key` stands, as a turn that said nothing. */
+  standing(key: string, stored: StoredConversation, diagnostics: readonly Diagnostic[]): Turn {
     const final = stateKind(this.options.machine, stored.b) === 'final';
+    const status = statusAt(stored.b, final);
     return this.options.mask(
       turnOf(
-        statusAt(stored.b, final),
+        status,
         stored.a ?? stored.b,
         this.variablesOf(stored),
         stored.r ?? null,
         [],
         diagnostics,
+        status === 'waiting' ? this.waitingInput(key, stored) : undefined,
       ),
     );
   }
@@ -90,23 +120,26 @@ export class TurnRunner {
     const snapshot = await drive(this.options.machine, start, event, mask);
     const { context } = snapshot;
     const changed = changedVariables(context.vars, defaults);
-    const data = encodeConversation(
-      storedAs({
-        version: this.options.version,
-        state: String(snapshot.value),
-        at: context.at,
-        changed,
-        // A block's state lasts while the conversation stands in it: an ended one keeps none.
-        blockState: snapshot.status === 'done' ? undefined : context.state,
-        result: context.result,
-        marks: base.marks,
-      }),
-    );
+    const record = storedAs({
+      version: this.options.version,
+      state: String(snapshot.value),
+      at: context.at,
+      changed,
+      // A block's state lasts while the conversation stands in it: an ended one keeps none.
+      blockState: snapshot.status === 'done' ? undefined : context.state,
+      result: context.result,
+      marks: base.marks,
+    });
+    const plain = encodeConversation(record);
+    const transcript = this.transcriptAfter(base, context.outbox);
+    const data = transcript.length > 0 ? encodeConversation({ ...record, t: transcript }) : plain;
+    // The record without its transcript bounds the variables' size, so within the limits they are
+    // not serialized again (see limitBreach).
     const breach = turnBreach(
       changed,
       () => changedVariables(base.before, defaults),
       limits,
-      Buffer.byteLength(data),
+      Buffer.byteLength(plain),
     );
     if (breach) return this.stopOverLimit(base, context.at, diagnostics, breach);
     const status = statusOf(snapshot);
@@ -118,10 +151,15 @@ export class TurnRunner {
       begins: base.begins,
       counts: this.options.counting ? funnelCounts(context.trace) : [],
     });
-    const turn = turnOf(status, context.at, context.vars, context.result, context.outbox, [
-      ...diagnostics,
-      ...context.notes,
-    ]);
+    const turn = turnOf(
+      status,
+      context.at,
+      context.vars,
+      context.result,
+      context.outbox,
+      [...diagnostics, ...context.notes],
+      status === 'waiting' ? this.options.inputOf(context) : undefined,
+    );
     return mask(this.options.tracing ? { ...turn, trace: context.trace } : turn);
   }
 
@@ -139,7 +177,14 @@ export class TurnRunner {
     breach: LimitBreach,
   ): Promise<Turn> {
     const changed = changedVariables(base.before, this.options.defaults);
-    const stored = storedAs({ version: this.options.version, state: FAILED, at, changed, marks: base.marks });
+    const stored = storedAs({
+      version: this.options.version,
+      state: FAILED,
+      at,
+      changed,
+      marks: base.marks,
+      transcript: this.options.transcripts > 0 ? base.transcript : [],
+    });
     // Nothing the turn did is kept, its funnel counts neither.
     await this.put(base, encodeConversation(stored), {
       channel: channelOf(base.before),
@@ -157,19 +202,26 @@ export class TurnRunner {
     return this.options.mask(turnOf('error', at, base.before, null, [], [...diagnostics, stopped]));
   }
 
+  /** The transcript to store after a turn that said `said`: none when the bot keeps none. */
+  private transcriptAfter(base: TurnBase, said: readonly OutgoingMessage[]): TranscriptLine[] {
+    const keep = this.options.transcripts;
+    if (keep === 0) return [];
+    return transcriptAfter(base.transcript, base.heard, said, {
+      keep,
+      at: this.options.now().getTime(),
+      mask: this.options.mask,
+    });
+  }
+
   /**
    * Stores `stored` again with new message marks: a message seen that changed nothing else, so
    * the store keeps its last summary.
    */
-  async remember(base: Omit<TurnBase, 'before' | 'begins'>, stored: StoredConversation): Promise<void> {
+  async remember(base: TurnKey, stored: StoredConversation): Promise<void> {
     await this.put(base, encodeConversation({ ...stored, m: base.marks }));
   }
 
-  private async put(
-    { key, expected }: Omit<TurnBase, 'before' | 'begins'>,
-    data: string,
-    summary?: TurnSummary,
-  ): Promise<void> {
+  private async put({ key, expected }: TurnKey, data: string, summary?: TurnSummary): Promise<void> {
     const version = await this.options.store.put(key, data, expected, summary);
     if (version === undefined) throw new ConversationConflictError(key);
   }
@@ -198,6 +250,7 @@ export function turnOf(
   result: string | null,
   messages: Turn['messages'],
   diagnostics: Turn['diagnostics'],
+  input?: TurnInput,
 ): Turn {
-  return { messages, status, block: at, variables, result, diagnostics };
+  return { messages, status, block: at, ...(input && { input }), variables, result, diagnostics };
 }

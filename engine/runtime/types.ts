@@ -11,6 +11,25 @@ export interface OutgoingMessage {
   readonly buttons?: readonly string[];
 }
 
+/** What a waiting block takes: free text, a number, a choice… (an ask's `expect`). */
+export type InputKind = 'text' | 'number' | 'integer' | 'email' | 'phone' | 'choice' | 'pattern';
+
+/** One choice a waiting block offers: its label as shown, and the value that picks it (as text). */
+export interface Choice {
+  readonly label: string;
+  readonly value: string;
+}
+
+/**
+ * What the block a conversation waits in takes, so a client can show the right keyboard:
+ * `choices` only for `choice`, `retriesLeft` the bad replies it still answers with another try.
+ */
+export interface TurnInput {
+  readonly kind: InputKind;
+  readonly choices?: readonly Choice[];
+  readonly retriesLeft: number;
+}
+
 /**
  * What a turn did, for coverage: a block entered (`edge` is ''), or a way out or branch taken
  * (`edge` is its YAML path inside the block, as `validate` writes it: `branches[0].next`).
@@ -58,6 +77,8 @@ export interface Turn {
   readonly status: 'waiting' | 'ended' | 'error';
   /** The block the conversation stands at (the ask it waits in, or the block it ended in). */
   readonly block: string;
+  /** What the block it waits in takes; only when `status` is `waiting`. */
+  readonly input?: TurnInput;
   readonly variables: Variables;
   readonly result: string | null;
   readonly diagnostics: readonly Diagnostic[];

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { envDeclaration } from './env.js';
+import { exposeDeclaration } from './expose.js';
 import { blockId, scalar, variableName } from './fields.js';
 
 /** The format versions this engine reads. */
@@ -18,6 +19,8 @@ export function headerSchema<Blocks extends z.ZodType>(blocks: Blocks) {
     start: blockId.optional(),
     variables: z.record(variableName, scalar).optional(),
     env: envDeclaration.optional(),
+    /** The variables the HTTP API's answers show; none by default. */
+    expose: exposeDeclaration.optional(),
     on_error: blockId.optional(),
     /** Warnings are errors at load, and a failed expression fails its block at run time. */
     strict: z.boolean().optional(),

@@ -6,6 +6,7 @@ import type { BlockDefinition } from '../block-api/contract.js';
 import type { LoadCode } from '../codes.js';
 import { isEngineVariable, isSystemVariable } from '../names.js';
 import { checkEnv, declaredEnv } from './env.js';
+import { checkExpose } from './expose.js';
 import { BLOCK_ID } from './fields.js';
 import { loopsWithoutPause, reachable, type GraphNode } from './graph.js';
 import { header } from './header.js';
@@ -152,6 +153,7 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
   }
   findings.push(...checkSources(script.variables ?? {}, nodes, blocks));
   findings.push(...checkEnv(script.env, nodes, blocks, allBlocksValid));
+  findings.push(...checkExpose(script.expose ?? [], script.variables ?? {}, nodes, blocks));
   findings.push(
     ...checkTypes(script.variables ?? {}, nodes, blocks, (path) => locate(source, path, true).line),
   );
@@ -164,6 +166,7 @@ function validate(source: YamlSource, findings: Finding[]): Omit<Script, 'warnin
     signedLinks: script.links?.signed ?? 'optional',
     variables: script.variables ?? {},
     env: declaredEnv(script.env),
+    expose: [...new Set(script.expose)],
     blocks,
     file: source.file,
     version: createHash('sha256').update(source.text).digest('hex').slice(0, 16),

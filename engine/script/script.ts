@@ -15,6 +15,8 @@ export interface Script {
   readonly variables: Readonly<Record<string, ScriptValue>>;
   /** The host values it reads as `env.NAME` (its `env:`), each with its description ('' for none). */
   readonly env: ReadonlyMap<string, string>;
+  /** The variables the HTTP API's answers show (its `expose:`, each once); never `response` or `env`. */
+  readonly expose: readonly string[];
   /** Blocks by id, in file order. A Map, so no id can collide with an object's own members. */
   readonly blocks: ReadonlyMap<string, Block>;
   readonly file: string;

@@ -48,6 +48,18 @@ export function expressionsOf(source: Source): { compiled: CompiledExpression; a
   });
 }
 
+/** Every variable a script has: declared under `variables:`, the system's, and any a block sets. */
+export function knownVariables(
+  declared: Readonly<Record<string, unknown>>,
+  nodes: ReadonlyMap<string, GraphNode>,
+  blocks: ReadonlyMap<string, Block>,
+): Set<string> {
+  const known = new Set<string>([...Object.keys(declared), ...SYSTEM_VARIABLES]);
+  for (const [id, block] of blocks)
+    for (const { name } of nodes.get(id)?.definition.writes(block) ?? []) known.add(name);
+  return known;
+}
+
 /**
  * Parses every expression and template of every block (so a typo is a load error with its line
  * and column), and warns about variables that nothing declares or sets: they render as empty text.
@@ -57,10 +69,7 @@ export function checkSources(
   nodes: ReadonlyMap<string, GraphNode>,
   blocks: ReadonlyMap<string, Block>,
 ): SourceFinding[] {
-  const known = new Set<string>([...Object.keys(declared), ...SYSTEM_VARIABLES]);
-  for (const [id, block] of blocks)
-    for (const { name } of nodes.get(id)?.definition.writes(block) ?? []) known.add(name);
-
+  const known = knownVariables(declared, nodes, blocks);
   const findings: SourceFinding[] = [];
   for (const [id, block] of blocks) {
     for (const source of nodes.get(id)?.definition.sources(block) ?? []) {

@@ -172,6 +172,8 @@ describe('botflow link --sign and botflow decode', () => {
   });
 });
 
+const API_TOKEN = 'api-token-signed-0123456';
+
 describe('the hosts read the secret', () => {
   let crm: ExampleCrm;
   beforeAll(async () => {
@@ -193,20 +195,23 @@ describe('the hosts read the secret', () => {
         '--allow-host',
         '127.0.0.1',
       ],
-      { BOTFLOW_LINK_SECRET: NEW_SECRET, TELEGRAM_TOKEN: '' },
+      { BOTFLOW_LINK_SECRET: NEW_SECRET, TELEGRAM_TOKEN: '', BOTFLOW_API_TOKEN: API_TOKEN },
     );
-    const forged = await serving.post('/conversations/f/start', { startParam: '42' });
+    const token = { authorization: `Bearer ${API_TOKEN}` };
+    const forged = await serving.post('/conversations/f/start?variables=all', { startParam: '42' }, token);
     expect(forged.body).toMatchObject({
       result: 'unknown',
       variables: { clientExternalId: '', linkVerified: false },
     });
     const edited = `_42${signData('7', [NEW_SECRET]).slice(2)}`;
-    expect((await serving.post('/conversations/e/start', { startParam: edited })).body).toMatchObject({
+    expect((await serving.post('/conversations/e/start', { startParam: edited }, token)).body).toMatchObject({
       result: 'unknown',
     });
-    const genuine = await serving.post('/conversations/g/start', {
-      startParam: signData('42', [NEW_SECRET]),
-    });
+    const genuine = await serving.post(
+      '/conversations/g/start?variables=all',
+      { startParam: signData('42', [NEW_SECRET]) },
+      token,
+    );
     expect(genuine.body).toMatchObject({
       result: 'ok',
       variables: { product: 'Kettle', linkVerified: true },

@@ -41,7 +41,7 @@ function ruleBroken(message: string): string | undefined {
 interface Reported {
   readonly code: Code;
   readonly message: string;
-  readonly severity?: 'error' | 'warning';
+  readonly severity?: 'error' | 'warning' | 'info';
 }
 
 /** Checks each report against the rule and the catalog; returns the codes seen. */

@@ -74,7 +74,13 @@ describe('the Rasa REST channel under arbitrary requests', { timeout: FUZZ_TEST_
         await expectStoredWhole(store);
         expectNoPollution();
       }),
-      fuzzRuns(300),
+      {
+        ...fuzzRuns(300),
+        // A valid message is rare among random bodies: one always runs, so records get stored.
+        examples: [
+          [{ method: 'POST', body: '{"sender":"ann","message":"hi"}', contentType: 'application/json' }],
+        ],
+      },
     );
     // Some requests got through to a stored turn, so "stored whole" was checked on real records.
     expect([...store.keys].some((key) => key.startsWith('rest:'))).toBe(true);

@@ -31,7 +31,8 @@ function answerJson(body: string, headers: Record<string, string> = {}, status =
 
 /** Asks for a name, then calls the CRM; each outcome ends at its own block. */
 function lookup(on = '{ success: ok, limit: refused, error: failed }'): string {
-  return scriptYaml(`  ask:
+  return scriptYaml(
+    `  ask:
     type: ask
     text: 'Your name?'
     save: name
@@ -44,7 +45,9 @@ function lookup(on = '{ success: ok, limit: refused, error: failed }'): string {
   ok: { type: end, text: 'Found you.', result: ok }
   refused: { type: end, text: 'The CRM answered something we cannot read.', result: refused }
   failed: { type: end, text: 'The CRM is down.', result: failed }
-`);
+`,
+    'expose: [name]\n',
+  );
 }
 
 /** The same lookup without the ask: the request runs at start. */

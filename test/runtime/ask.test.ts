@@ -92,6 +92,8 @@ describe.each<{ expect: string; good: [string, Value][]; bad: string[] }>([
       messages: [QUESTION],
       status: 'waiting',
       block: 'q',
+      // One bad reply of the default 2 tries.
+      input: { kind, retriesLeft: 1 },
       variables: { ...SYSTEM, lastMessage: reply },
       result: null,
       diagnostics: [],
@@ -441,5 +443,49 @@ describe('ask replies', () => {
     const [, turn] = await talk(asker('integer'), ['1'.repeat(100 * 1024)]);
     expect(turn?.status).toBe('waiting');
     expect(turn?.diagnostics.map((d) => d.code)).toEqual(['reply.truncated']);
+  });
+});
+
+describe('what a waiting turn takes (turn.input)', () => {
+  const script = yaml`
+    botflow: 1
+    name: input
+    variables: { big: Large }
+    blocks:
+      size:
+        type: ask
+        text: Size?
+        save: size
+        retries: 1
+        on: { invalid: phone }
+        choices:
+          - { label: Small, value: S }
+          - { label: '{{ big }}', value: true }
+          - { label: '{{ missing }}', value: M }
+        next: phone
+      phone: { type: ask, text: Phone?, save: phone, expect: phone }
+  `;
+
+  it('names the kind, the choices as their buttons show them, and the tries left, on every path', async () => {
+    const bot = botOf(script, { onStart: 'ignore' });
+    const choices = [
+      { label: 'Small', value: 'S' },
+      { label: 'Large', value: 'true' },
+    ];
+    const started = await bot.start('k');
+    expect(started.messages[0]?.buttons).toEqual(['Small', 'Large']);
+    expect(started.input).toEqual({ kind: 'choice', choices, retriesLeft: 1 });
+    expect((await bot.send('k', 'no', { messageId: 'm1' })).input).toEqual({
+      kind: 'choice',
+      choices,
+      retriesLeft: 0,
+    });
+    // A redelivery, a start the conversation ignores, and a look at it tell the same.
+    expect((await bot.send('k', 'no', { messageId: 'm1' })).input?.retriesLeft).toBe(0);
+    expect((await bot.start('k')).input?.retriesLeft).toBe(0);
+    expect((await bot.conversation('k'))?.input?.retriesLeft).toBe(0);
+    // Past its tries the ask goes on: the next block's input.
+    expect((await bot.send('k', 'no')).input).toEqual({ kind: 'phone', retriesLeft: 2 });
+    expect((await bot.send('k', '+15551234567')).input).toBeUndefined();
   });
 });

@@ -92,6 +92,7 @@ describe('the seed’s flow: scripts/client-identification.yaml', () => {
       messages: [{ text: 'Hello! What is your name?' }],
       status: 'waiting',
       block: 'ask-name',
+      input: { kind: 'text', retriesLeft: 2 },
       variables: { ...SYSTEM, ...DEFAULTS },
       result: null,
       diagnostics: [],
@@ -223,6 +224,7 @@ describe('a second start on a live conversation', () => {
       messages: [{ text: 'Name?' }],
       status: 'waiting',
       block: 'ask-name',
+      input: { kind: 'text', retriesLeft: 2 },
       variables: {
         ...SYSTEM,
         name: '',
@@ -250,6 +252,14 @@ describe('a second start on a live conversation', () => {
       messages: [{ text: 'City, Ann?', buttons: ['Moscow', 'Kazan'] }],
       status: 'waiting',
       block: 'ask-city',
+      input: {
+        kind: 'choice',
+        choices: [
+          { label: 'Moscow', value: 'Moscow' },
+          { label: 'Kazan', value: 'Kazan' },
+        ],
+        retriesLeft: 1,
+      },
       variables: {
         ...SYSTEM,
         name: 'Ann',
@@ -358,15 +368,25 @@ describe('send without a live conversation', () => {
     messages: [{ text: 'Name?' }],
     status: 'waiting',
     block: 'ask-name',
+    input: { kind: 'text', retriesLeft: 2 },
     variables: { ...SYSTEM, name: '' },
     result: null,
     diagnostics: [],
   };
+  /** The note of a message that started the conversation: none under the key, or one that ended. */
+  const started = (before: string) => ({
+    severity: 'info',
+    code: 'conversation.started',
+    message: `${before}; this message started ${before.includes('ended') ? 'a new one' : 'one'} and was not read as a reply`,
+  });
 
   it('to a new key starts the conversation, without taking the text as a reply', async () => {
     const bot = createBot({ script: asking });
     expect(await bot.conversation('new')).toBeUndefined();
-    expect(await bot.send('new', 'hello')).toEqual(FRESH);
+    expect(await bot.send('new', 'hello')).toEqual({
+      ...FRESH,
+      diagnostics: [started('there was no conversation under this key')],
+    });
     expect(await bot.conversation('new')).toEqual({ ...FRESH, messages: [] });
   });
 
@@ -375,7 +395,10 @@ describe('send without a live conversation', () => {
     await bot.start('k', { startParam: '5' });
     const ended = await bot.send('k', 'Ann');
     expect(ended.status).toBe('ended');
-    expect(await bot.send('k', 'again')).toEqual(FRESH);
+    expect(await bot.send('k', 'again')).toEqual({
+      ...FRESH,
+      diagnostics: [started('the conversation under this key had ended')],
+    });
     expect(texts(await bot.send('k', 'Bob'))).toEqual(['Bye, Bob.']);
   });
 
@@ -520,6 +543,7 @@ describe('resume: a conversation taken up by a reloaded script', () => {
       messages: [{ text: 'Which city, Ann?' }],
       status: 'waiting',
       block: 'ask-city',
+      input: { kind: 'text', retriesLeft: 2 },
       variables: { ...SYSTEM, name: 'Ann', city: '', lastMessage: 'Ann' },
       result: null,
       diagnostics: [

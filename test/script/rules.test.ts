@@ -28,6 +28,21 @@ describe('validation rules', () => {
     ]);
   });
 
+  it('checks expose: response and env are errors, a name nothing has a warning with a suggestion', () => {
+    const blocks = '  ask: { type: ask, text: Email?, save: email2 }\n';
+    expect(
+      problems(scriptYaml(blocks, 'variables: { plan: pro }\nexpose:\n  - plan\n  - email2\n  - channel\n')),
+    ).toEqual([]);
+    expect(problems(scriptYaml(blocks, 'expose: [response, emial2, env]\n'))).toEqual([
+      `3:10: error: "response" cannot be exposed: it can hold a server's whole answer or the host's secrets (save the fields callers need in variables of their own, and expose those)`,
+      '3:20: warning: variable "emial2" is exposed, but nothing declares or sets it (did you mean "email2"?)',
+      `3:28: error: "env" cannot be exposed: it can hold a server's whole answer or the host's secrets (save the fields callers need in variables of their own, and expose those)`,
+    ]);
+    expect(problems(scriptYaml(blocks, 'expose: [plan-name]\n'))).toEqual([
+      expect.stringMatching(/^3:10: error: /) as unknown as string,
+    ]);
+  });
+
   it('reports unknown fields with a suggestion', () => {
     expect(problems(scriptYaml('  hi:\n    type: message\n    text: a\n    nxt: hi\n'))).toEqual([
       '7:5: error: unknown field "nxt" (did you mean "next"?)',

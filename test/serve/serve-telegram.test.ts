@@ -20,11 +20,13 @@ afterEach(() => api.close());
 const temp = useTempFolders('botflow-serve-telegram-');
 
 /** `serve` polling the fake Bot API, ready once it has said so; killed when the test ends. */
+const API_TOKEN = 'api-token-telegram-0123';
+
 async function serveTelegram(http: boolean, store = 'memory'): Promise<ServeProcess> {
   const serving = await ServeProcess.start(
     SCRIPT,
     ['--telegram-token', TOKEN, '--store', store],
-    { TELEGRAM_API_ROOT: api.apiRoot },
+    { TELEGRAM_API_ROOT: api.apiRoot, BOTFLOW_API_TOKEN: API_TOKEN },
     { http, waitFor: 'polling Telegram' },
   );
   // A failed assertion must not leave it polling; after a clean stop this does nothing.
@@ -67,7 +69,9 @@ describe.each([
 
     if (http) {
       // One store behind both: the JSON API sees the chat's conversation.
-      const stored = await serving.get(`/conversations/telegram%3A${CHAT_ID}`);
+      const stored = await serving.get(`/conversations/telegram%3A${CHAT_ID}?variables=all`, {
+        authorization: `Bearer ${API_TOKEN}`,
+      });
       expect(stored.body).toMatchObject({ status: 'ended', variables: { firstName: 'Anna' } });
     }
     expect(await serving.stop('SIGTERM')).toBe(0);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -41,6 +42,11 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     ],
     [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db'],
     [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000"'],
+    [['--transcripts', '1001'], '--transcripts takes a number from 0 to 1000, got "1001"'],
+    [
+      ['--public-chat'],
+      '--public-chat needs --http PORT and BOTFLOW_API_TOKEN: without a token the whole API is open anyway',
+    ],
   ])('%j (exit 2)', async (args, message) => {
     const result = await runCli(['serve', COLLECTOR, '--http', '0', ...args]);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `botflow: ${message}\n` });
@@ -215,6 +221,37 @@ describe('botflow serve with a SQLite store', () => {
       variables: { name: 'John' },
     });
     await again.stop();
+  });
+});
+
+describe('botflow serve --public-chat --transcripts', () => {
+  it('lets a page without the token hold a web: conversation, read its transcript and erase it', async () => {
+    const serving = await ServeProcess.start(
+      COLLECTOR,
+      ['--store', sqlite(), '--public-chat', '--transcripts', '3'],
+      { BOTFLOW_API_TOKEN: 'api-token-public-0123' },
+    );
+    const path = `/conversations/${encodeURIComponent(`web:${randomUUID()}`)}`;
+    expect((await serving.post(`${path}/start`, {})).status).toBe(200);
+    const turn = await serving.post(`${path}/messages`, { text: 'tea' });
+    expect(turn.body).toMatchObject({
+      status: 'waiting',
+      input: { kind: 'text', retriesLeft: 2 },
+      variables: { log: 'tea,' },
+    });
+    expect(turn.body.variables).toEqual({ log: 'tea,' });
+    expect((await serving.get(`${path}/transcript`)).body).toMatchObject({
+      messages: [
+        { from: 'user', text: 'tea' },
+        { from: 'bot', text: 'Got tea,' },
+        { from: 'bot', text: 'Next?' },
+      ],
+    });
+    expect((await serving.post('/conversations/u1/start', {})).status).toBe(401);
+    expect((await serving.post('/conversations/web%3Ashort/start', {})).status).toBe(400);
+    expect((await fetch(serving.url + path, { method: 'DELETE' })).status).toBe(204);
+    expect((await serving.get(`${path}/transcript`)).status).toBe(404);
+    expect(await serving.stop()).toBe(0);
   });
 });
 

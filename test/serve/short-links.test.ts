@@ -102,7 +102,7 @@ describe('botflow serve --public-url', () => {
       sent('As a client of 31, you can open a credit line today.', keyboard('Tell me more', 'Not now')),
       sent('Greetings to Saint Petersburg!'),
     ]);
-    const conversation = await fetch(`${serving.url}/conversations/telegram%3A${CHAT_ID}`, {
+    const conversation = await fetch(`${serving.url}/conversations/telegram%3A${CHAT_ID}?variables=all`, {
       headers: { authorization: `Bearer ${API_TOKEN}` },
     });
     expect(((await conversation.json()) as { variables: unknown }).variables).toMatchObject({

@@ -11,6 +11,7 @@ export const PLANS = scriptOf(yaml`
   botflow: 1
   name: plans
   variables: { firstName: '', notes: '', note: '', plan: '' }
+  expose: [firstName, notes, note, plan]
   blocks:
     pick:
       type: ask

@@ -112,17 +112,24 @@ export class ServeProcess extends WatchedProcess<LogLine> {
     return this.logs.map((line) => JSON.stringify(line)).join('\n');
   }
 
-  async post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  async post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(this.url + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  async get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(this.url + path);
+  async get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(this.url + path, { headers });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bearerCheck, mayTalk } from '../../../channels/http/auth.js';
 import { createBotServer } from '../../../channels/http/index.js';
 import { createBot } from '../../../engine/index.js';
 import { errorOf } from './helpers.js';
@@ -55,5 +56,32 @@ describe('the API token', () => {
     expect(() => createBotServer({ bot: createBot({ script: PLANS }), apiToken: '' })).toThrow(
       expect.objectContaining({ code: 'http.empty-token', message: 'the API token must not be empty' }),
     );
+  });
+});
+
+describe('mayTalk: who may use a conversation route', () => {
+  const uuid = '0f8c4a52-6a3e-4f7b-9d21-3c5e8b7a1f90';
+  const token = `Bearer ${TOKEN}`;
+  const guarded = { hasToken: bearerCheck(TOKEN), publicChat: false };
+  const publicChat = { hasToken: bearerCheck(TOKEN), publicChat: true };
+  it.each([
+    [
+      'a server without a token, to anyone',
+      { hasToken: undefined, publicChat: true },
+      undefined,
+      'telegram:1',
+      'open',
+    ],
+    ['the token', guarded, token, 'telegram:1', 'token'],
+    ['the token, in a public chat too', publicChat, token, `web:${uuid}`, 'token'],
+    ['no token, public chats off', guarded, undefined, `web:${uuid}`, 'token-required'],
+    ['no token, a web: key', publicChat, undefined, `web:${uuid}`, 'public'],
+    ['no token, a Rasa sender of 22 characters', publicChat, undefined, `rest:${'a'.repeat(22)}`, 'public'],
+    ['no token, a web: key of 21 characters', publicChat, undefined, `web:${'a'.repeat(21)}`, 'weak-key'],
+    ['no token, a Rasa sender of 21 characters', publicChat, undefined, `rest:${'a'.repeat(21)}`, 'weak-key'],
+    ['no token, any other key', publicChat, undefined, `telegram:${uuid}`, 'token-required'],
+    ['a wrong token, a web: key', publicChat, `${token}x`, `web:${uuid}`, 'public'],
+  ] as const)('%s', (_name, policy, authorization, key, verdict) => {
+    expect(mayTalk(policy, authorization, key)).toBe(verdict);
   });
 });

@@ -13,9 +13,18 @@ describe('the JSON API', () => {
     expect(start.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(start.headers.get('cache-control')).toBe('no-store');
     const first = await turnOf(start);
-    expect(first.messages).toEqual([{ text: 'Hello Ann! Which plan?', buttons: ['Basic', 'Pro'] }]);
+    expect(first.messages).toEqual([
+      {
+        text: 'Hello Ann! Which plan?',
+        buttons: [
+          { label: 'Basic', value: 'basic' },
+          { label: 'Pro', value: 'pro' },
+        ],
+      },
+    ]);
     expect(first).toMatchObject({ status: 'waiting', block: 'pick' });
-    expect(first.variables).toMatchObject({ firstName: 'Ann', channel: 'web' });
+    // Only what the script exposes: not `channel`, nor any other system variable.
+    expect(first.variables).toEqual({ firstName: 'Ann', notes: '', note: '', plan: '' });
 
     const picked = await turnOf(await api.call('POST', '/conversations/web%3A1/messages', { text: 'pro' }));
     expect(picked.messages.map((message) => message.text)).toEqual(['Any notes? Say stop to finish.']);
@@ -31,7 +40,8 @@ describe('the JSON API', () => {
   });
 
   it('GET shows a stored conversation over the bot’s variable limits, with why, rather than 404', async () => {
-    const api = await startApi({ bot: { maxVariables: 1 } });
+    const api = await startApi({ bot: { maxVariables: 1 }, apiToken: 'secret' });
+    const token = { Authorization: 'Bearer secret' };
     await api.store.put(
       'k',
       JSON.stringify({ s: PLANS.version, b: 'pick', v: { a: '1', b: '2' } }),
@@ -42,12 +52,12 @@ describe('the JSON API', () => {
       JSON.stringify({ s: PLANS.version, b: 'pick', v: manyVariables(801) }),
       undefined,
     );
-    const shown = await turnOf(await api.call('GET', '/conversations/k'));
+    const shown = await turnOf(await api.call('GET', '/conversations/k?variables=all', undefined, token));
     expect(shown).toMatchObject({ status: 'waiting', block: 'pick', variables: { a: '1', b: '2' } });
     expect(shown.diagnostics.map(({ severity, code }) => [severity, code])).toEqual([
       ['warning', 'conversation.over-limit'],
     ]);
-    const far = await turnOf(await api.call('GET', '/conversations/far'));
+    const far = await turnOf(await api.call('GET', '/conversations/far', undefined, token));
     expect(far).toMatchObject({ status: 'waiting', block: 'pick' });
     expect(far.diagnostics.map(({ severity, code }) => [severity, code])).toEqual([
       ['error', 'conversation.over-limit'],
@@ -72,21 +82,32 @@ describe('the JSON API', () => {
     const startParam = encodePayload({ variables: { firstName: 'Иван' } });
     const turn = await turnOf(await api.call('POST', '/conversations/telegram%3A42/start', { startParam }));
     expect(turn.messages[0]?.text).toBe('Hello Иван! Which plan?');
-    expect(turn.variables).toMatchObject({ startParam, firstName: 'Иван' });
+    expect(turn.variables).toMatchObject({ firstName: 'Иван' });
     expect(await api.store.get('telegram:42')).toBeDefined();
   });
 
   it('runs the seed’s client-identification script from its invitation link', async () => {
-    const api = await startApi({ bot: { script: await loadScript('scripts/client-identification.yaml') } });
+    const api = await startApi({
+      bot: { script: await loadScript('scripts/client-identification.yaml') },
+      apiToken: 'secret',
+    });
     const turn = await turnOf(
-      await api.call('POST', '/conversations/telegram%3A7/start', {
-        startParam: 'eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19',
-        channel: 'telegram',
-      }),
+      await api.call(
+        'POST',
+        '/conversations/telegram%3A7/start?variables=all',
+        { startParam: 'eyJ2Ijp7ImNsX2RhdGEiOiJKb2huIFNtaXRoIDIzIn19', channel: 'telegram' },
+        { Authorization: 'Bearer secret' },
+      ),
     );
     expect(turn.messages).toEqual([
       { text: 'Hello, John Smith! Glad to see you again.' },
-      { text: 'As a client of 23, you can open a credit line today.', buttons: ['Tell me more', 'Not now'] },
+      {
+        text: 'As a client of 23, you can open a credit line today.',
+        buttons: [
+          { label: 'Tell me more', value: 'Tell me more' },
+          { label: 'Not now', value: 'Not now' },
+        ],
+      },
       { text: 'Have a nice day!' },
     ]);
     expect(turn).toMatchObject({
@@ -107,8 +128,17 @@ describe('the JSON API', () => {
 
   it('answers a message to an unknown key by starting it afresh, as the bot does', async () => {
     const api = await startApi();
-    const turn = await turnOf(await api.call('POST', '/conversations/new/messages', { text: 'hi' }));
-    expect(turn).toMatchObject({ status: 'waiting', block: 'pick' });
+    const turn = await turnOf(await api.call('POST', '/conversations/new/messages', { text: 'Pro' }));
+    // The text was not read as a reply (nothing had been asked), and the turn says so.
+    expect(turn).toMatchObject({ status: 'waiting', block: 'pick', variables: { plan: '' } });
+    expect(turn.diagnostics).toEqual([
+      {
+        severity: 'info',
+        code: 'conversation.started',
+        message:
+          'there was no conversation under this key; this message started one and was not read as a reply',
+      },
+    ]);
   });
 
   it('logs one line per request with the route pattern, never the key', async () => {

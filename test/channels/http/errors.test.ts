@@ -70,7 +70,7 @@ describe('routing errors', () => {
   });
 
   it.each([
-    ['DELETE', '/conversations/k', 'GET'],
+    ['PUT', '/conversations/k', 'GET, DELETE'],
     ['GET', '/conversations/k/start', 'POST'],
     ['PUT', '/conversations/k/messages', 'POST'],
     ['POST', '/health', 'GET'],

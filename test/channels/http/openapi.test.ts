@@ -51,6 +51,8 @@ describe('openapi.json', () => {
     expect(guarded.sort()).toEqual(
       [
         'get /conversations/{key}',
+        'delete /conversations/{key}',
+        'get /conversations/{key}/transcript',
         'post /conversations/{key}/start',
         'post /conversations/{key}/messages',
         'get /reports/conversations',

@@ -239,3 +239,30 @@ describe('rasaMessages', () => {
     expect(rasaMessages('ann', { ...waiting, messages: [] })).toEqual([]);
   });
 });
+
+describe('the Rasa REST channel with public chats', () => {
+  const SIZES = scriptOf(SIZES_YAML);
+  const TOKEN = 'tok_rasa_5f2b9c7e0a1d';
+  const unguessable = 'b9f5a3e2-7c41-4d8e-9a06-1f2e3d4c5b6a';
+
+  it('lets a caller without the token talk as an unguessable sender, and only as one', async () => {
+    const api = await startApi({ bot: { script: SIZES }, apiToken: TOKEN, publicChat: true });
+    const client = new RasaRestClient(api.origin, unguessable);
+    expect(texts(await client.send('/start'))).toEqual([
+      'email= phone= id= city= channel=rest',
+      'Which size?',
+    ]);
+    for (const sender of ['alice', undefined]) {
+      const refused = await new RasaRestClient(api.origin, sender).post('/start');
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: { code: 'http.weak-key' } });
+    }
+    const withToken = new RasaRestClient(api.origin, 'alice', { Authorization: `Bearer ${TOKEN}` });
+    expect(texts(await withToken.send('/start'))).toHaveLength(2);
+  });
+
+  it('still needs the token without public chats', async () => {
+    const api = await startApi({ bot: { script: SIZES }, apiToken: TOKEN });
+    expect((await new RasaRestClient(api.origin, unguessable).post('/start')).status).toBe(401);
+  });
+});

@@ -105,11 +105,21 @@ describe('with a SqliteStore', () => {
     await firstStore.close();
 
     const secondStore = new SqliteStore(file);
-    const second = await startApi({ bot: { store: secondStore } });
-    expect((await turnOf(await second.call('GET', '/conversations/telegram%3A42'))).block).toBe('ask-note');
-    await turnOf(await second.call('POST', '/conversations/telegram%3A42/messages', { text: 'hello' }));
+    const second = await startApi({ bot: { store: secondStore }, apiToken: 'secret' });
+    const token = { Authorization: 'Bearer secret' };
+    expect(
+      (await turnOf(await second.call('GET', '/conversations/telegram%3A42', undefined, token))).block,
+    ).toBe('ask-note');
+    await turnOf(
+      await second.call('POST', '/conversations/telegram%3A42/messages', { text: 'hello' }, token),
+    );
     const last = await turnOf(
-      await second.call('POST', '/conversations/telegram%3A42/messages', { text: 'stop' }),
+      await second.call(
+        'POST',
+        '/conversations/telegram%3A42/messages?variables=all',
+        { text: 'stop' },
+        token,
+      ),
     );
     expect(last).toMatchObject({ status: 'ended', result: 'chosen' });
     expect(last.variables).toMatchObject({ clientExternalId: '42', plan: 'pro', notes: 'hello,stop' });

@@ -43,7 +43,7 @@ async function webhook(username?: string): Promise<TelegramPath> {
     apiRoot: api.apiRoot,
     ...(username !== undefined && { username }),
   });
-  const server = await startApi({ bot: { script: SCRIPT }, webhooks: [adapter] });
+  const server = await startApi({ bot: { script: SCRIPT }, webhooks: [adapter], apiToken: API_TOKEN });
   return {
     deliver: async (update) => {
       const answer = await server.call('POST', '/webhooks/telegram', update, {
@@ -52,11 +52,20 @@ async function webhook(username?: string): Promise<TelegramPath> {
       expect([answer.status, await answer.text()]).toEqual([200, '']);
     },
     conversation: async (chatId) => {
-      const answer = await server.call('GET', `/conversations/telegram%3A${chatId}`);
+      const answer = await server.call(
+        'GET',
+        `/conversations/telegram%3A${chatId}?variables=all`,
+        undefined,
+        {
+          Authorization: `Bearer ${API_TOKEN}`,
+        },
+      );
       return answer.status === 404 ? undefined : ((await answer.json()) as Turn);
     },
   };
 }
+
+const API_TOKEN = 'tok_commands_0123456789';
 
 const paths: [string, () => Promise<TelegramPath>][] = [
   ['the grammY middleware', middleware],

@@ -55,6 +55,21 @@ describe('the Telegram webhook', () => {
     expect(await bot.conversation(`telegram:${CHAT_ID}`)).toMatchObject({ result: 'tracked' });
   });
 
+  it('starts the conversation on a first text that is no /start, without reading it as a reply, as the JSON API does', async () => {
+    const adapter = telegramWebhook();
+    const { bot } = botWithStore();
+    // A valid choice's label, sent before anything was asked: it starts the script, it picks nothing.
+    const handled = await handleUpdate(bot, 'telegram', textUpdate('Track my order'));
+    expect(
+      handled.map(({ turn }) => [turn.block, turn.diagnostics.map(({ severity, code }) => [severity, code])]),
+    ).toEqual([['pick', [['info', 'conversation.started']]]]);
+    expect(await adapter.deliver(handled)).toEqual(OK);
+    expect(api.callsOf('sendMessage')).toEqual([
+      sent('Hello! We know you as .'),
+      sent('What can we do for you?', CHOICES),
+    ]);
+  });
+
   it('sends nothing for an update delivered again, and answers a press only once', async () => {
     const adapter = telegramWebhook();
     const { bot } = botWithStore();
