@@ -30,9 +30,10 @@ export interface SqliteStoreOptions {
   /** Forget a conversation this long after its last write (default: keep it). */
   readonly ttlMs?: number;
   /**
-   * The most memory SQLite's own page cache may hold, in MiB (default DEFAULT_CACHE_MIB). Enough
-   * to keep the key and update-time indexes of the conversations stored keeps a turn's cost flat
-   * as the file grows (about 70 MiB a million conversations).
+   * The most memory SQLite's own page cache may hold, in MiB (default 2). The
+   * operating system's file cache keeps the file as well, and the end of each write transaction
+   * costs SQLite time in proportion to its page cache: on a file of a million conversations a
+   * 64 MiB cache made each turn slower than a 2 MiB one (see BENCHMARKS.md).
    */
   readonly cacheMiB?: number;
   /**
@@ -43,8 +44,15 @@ export interface SqliteStoreOptions {
   readonly mmapMiB?: number;
 }
 
-/** The page cache's default bound: the indexes of about a million conversations. */
-const DEFAULT_CACHE_MIB = 64;
+/**
+ * WAL pages written before a commit copies them back into the file (SQLite's default is 1,000).
+ * Each copy ends in an fsync of the file, and on a big file the pages to copy are scattered, so
+ * fewer, larger copies halve the time a turn waits for the disk; the WAL grows to about 40 MB.
+ */
+const CHECKPOINT_PAGES = 10_000;
+
+/** The page cache's default bound: SQLite's own default, enough for the inner pages of the B-trees. */
+const DEFAULT_CACHE_MIB = 2;
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS conversations (
   key TEXT PRIMARY KEY,
@@ -122,6 +130,7 @@ export class SqliteStore implements ReportingStore, LinkStore {
     // A negative cache_size is in KiB: a bound in memory, whatever the page size.
     this.db.pragma(`cache_size = ${-Math.round(cacheMiB * 1024)}`);
     this.db.pragma(`mmap_size = ${Math.round(mmapMiB * 1_048_576)}`);
+    this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     this.db.exec(SCHEMA);
     this.migrate();
     this.db.prepare('DELETE FROM conversations WHERE expires_at <= ?').run(Date.now());
