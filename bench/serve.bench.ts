@@ -166,9 +166,12 @@ function post(agent: Agent, url: string, body: unknown): Promise<string> {
 /**
  * Turns a second against `base` for `ms`: CLIENTS clients, each running the 3-turn conversation
  * (start, `Moscow`, `5`) over its own keys. `checked`: each answer's status must be the turn's
- * (a bare server's fixed answer is only parsed, as a client would).
+ * (a bare server's fixed answer is only parsed, as a client would). The connections are the
+ * round's own: one kept idle through the other side's round could be closed by its server just
+ * as it is reused.
  */
-async function turnsPerSecond(agent: Agent, base: string, ms: number, checked: boolean): Promise<number> {
+async function turnsPerSecond(base: string, ms: number, checked: boolean): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const until = performance.now() + ms;
   const started = performance.now();
   let turns = 0;
@@ -188,7 +191,11 @@ async function turnsPerSecond(agent: Agent, base: string, ms: number, checked: b
       turns++;
     }
   };
-  await Promise.all(Array.from({ length: CLIENTS }, (_, id) => client(id)));
+  try {
+    await Promise.all(Array.from({ length: CLIENTS }, (_, id) => client(id)));
+  } finally {
+    agent.destroy();
+  }
   return (turns * 1000) / (performance.now() - started);
 }
 
@@ -207,7 +214,6 @@ interface StoreFigure {
 /** Measures serve on one store against a bare server answering `answer`, rounds alternating. */
 async function measureStore(script: string, store: ServeStore, answer: string): Promise<StoreFigure> {
   const backing = await store.start();
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const targets: Target[] = [];
   try {
     const serve = await startServe(script, backing.url);
@@ -215,15 +221,15 @@ async function measureStore(script: string, store: ServeStore, answer: string): 
     const bare = await startBare(answer);
     targets.push(bare);
     // Warm-up (not counted): connections, JIT, the store's first conversations.
-    await turnsPerSecond(agent, serve.url, ROUND_MS / 3, true);
-    await turnsPerSecond(agent, bare.url, ROUND_MS / 3, false);
+    await turnsPerSecond(serve.url, ROUND_MS / 3, true);
+    await turnsPerSecond(bare.url, ROUND_MS / 3, false);
     const serveRates: number[] = [];
     const bareRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which goes first, so neither always gets the warmer (or busier) slot.
       const sides = [
-        async () => serveRates.push(await turnsPerSecond(agent, serve.url, ROUND_MS, true)),
-        async () => bareRates.push(await turnsPerSecond(agent, bare.url, ROUND_MS, false)),
+        async () => serveRates.push(await turnsPerSecond(serve.url, ROUND_MS, true)),
+        async () => bareRates.push(await turnsPerSecond(bare.url, ROUND_MS, false)),
       ];
       for (const side of round % 2 === 0 ? sides : sides.reverse()) await side();
     }
@@ -235,7 +241,6 @@ async function measureStore(script: string, store: ServeStore, answer: string): 
       peakRss: serve.peakRss(),
     };
   } finally {
-    agent.destroy();
     await Promise.all(targets.map((target) => target.stop()));
     await backing.stop();
   }
@@ -244,7 +249,7 @@ async function measureStore(script: string, store: ServeStore, answer: string): 
 /** The answer to the first turn, from a serve on memory: the bare server's body. */
 async function firstTurnAnswer(script: string): Promise<string> {
   const serve = await startServe(script, 'memory');
-  const agent = new Agent({ keepAlive: true });
+  const agent = new Agent();
   try {
     return await post(agent, `${serve.url}/conversations/bench%3Aanswer/start`, {
       startParam: START,
