@@ -487,7 +487,8 @@ export const CODES = {
   'store.bad-option': {
     from: 'store',
     thrown: 'BotflowError',
-    meaning: 'A store option is wrong: a Redis URL that does not parse, or a key prefix that cannot be used.',
+    meaning:
+      'A store option is wrong: a Redis URL that does not parse, a key prefix that cannot be used, or a SQLite cache or memory-map size that is not a number of MiB.',
     fix: 'Correct the option as the message says.',
   },
 
