@@ -7,6 +7,8 @@ import { qaBenchmarks, sampleSuite } from './qa.bench.js';
 import { scriptBenchmarks } from './script.bench.js';
 import { concurrentRequests, requestBenchmarks, startCrm } from './request.bench.js';
 import { StoreBenchmarks } from './store.bench.js';
+import { sqliteFillFigures } from './sqlite-fill.bench.js';
+import { serveFigures } from './serve.bench.js';
 import { snapshotSizes, turnBenchmarks } from './turn.bench.js';
 import { studioFigures } from './studio.bench.js';
 import { funnelRows, reportFigures } from './report.bench.js';
@@ -49,6 +51,16 @@ try {
 } finally {
   await stores.close();
 }
+
+console.log(
+  '\nSQLite as it fills: random turns on 10,000 and on 1,000,000 stored conversations (each store in its own process)',
+);
+for (const line of await sqliteFillFigures()) console.log(line);
+
+console.log(
+  '\nbotflow serve: turns through the JSON API beside a bare node:http server (needs npm run build)',
+);
+for (const line of await serveFigures()) console.log(line);
 
 console.log('\nreports');
 for (const line of await reportFigures()) console.log(line);

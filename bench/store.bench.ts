@@ -32,7 +32,7 @@ const CONVERSATIONS = 10_000;
 const TURNS_PER_WORKER = 25;
 
 /** A key like a messenger's chat id: its length is part of what a store holds. */
-const conversationKey = (index: number) => `telegram:${100_000_000 + index}`;
+export const conversationKey = (index: number) => `telegram:${100_000_000 + index}`;
 
 export const storeBot = (store: SessionStore): Bot =>
   createBot({ script: parseScript(SCRIPT, 'bench.yaml'), store });

@@ -509,7 +509,7 @@ export const CODES = {
     from: 'store',
     thrown: 'BotflowError',
     meaning:
-      'A store option is wrong: a Redis or PostgreSQL URL that does not parse, or a key or table prefix that cannot be used.',
+      'A store option is wrong: a Redis or PostgreSQL URL that does not parse, a key or table prefix that cannot be used, or a SQLite cache or memory-map size that is not a number of MiB.',
     fix: 'Correct the option as the message says.',
   },
 

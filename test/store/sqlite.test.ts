@@ -85,6 +85,27 @@ describe('SqliteStore on disk', () => {
     await new SqliteStore(file).close();
   });
 
+  it('refuses a page cache or memory map size that is not a number of MiB, in one sentence', () => {
+    for (const options of [{ cacheMiB: -1 }, { cacheMiB: Number.NaN }, { mmapMiB: Infinity }]) {
+      expect(() => new SqliteStore(freshFile(), options)).toThrow(
+        expect.objectContaining({ code: 'store.bad-option' }) as Error,
+      );
+      expect(() => new SqliteStore(freshFile(), options)).toThrow(
+        /^the SQLite store's (cacheMiB|mmapMiB) must be a number of MiB, 0 or more \(got .+\)$/,
+      );
+    }
+  });
+
+  it('keeps its conversations with the page cache and the memory map set', async () => {
+    const file = freshFile();
+    const store = new SqliteStore(file, { cacheMiB: 0.5, mmapMiB: 64 });
+    await store.put('k', 'kept', undefined);
+    await store.close();
+    const again = new SqliteStore(file, { cacheMiB: 0, mmapMiB: 0 });
+    expect(await again.get('k')).toMatchObject({ data: 'kept', version: 1 });
+    await again.close();
+  });
+
   it('rejects calls after close instead of throwing synchronously', async () => {
     const store = new SqliteStore(freshFile());
     await store.close();
