@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { PostgresServer } from '../test/store/postgres-server.js';
 import { RedisServer } from '../test/store/redis-server.js';
 import { REPLIES, SCRIPT, START } from './conversation.js';
 import { median } from './harness.js';
@@ -51,6 +52,14 @@ export const serveStores: readonly ServeStore[] = [
     name: 'Redis',
     start: async () => {
       const server = await RedisServer.start();
+      return { url: server.url, stop: () => server.dispose() };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    start: async () => {
+      // Durable (fsync on), as a production server runs.
+      const server = await PostgresServer.start({ durable: true });
       return { url: server.url, stop: () => server.dispose() };
     },
   },
