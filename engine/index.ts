@@ -76,6 +76,7 @@ export {
   isReportingStore,
   type ConversationStatus,
   type FunnelCount,
+  type Hold,
   type ListedConversation,
   type ListFilter,
   type ReportingStore,
