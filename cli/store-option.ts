@@ -13,7 +13,7 @@ import { UsageError } from './exit.js';
 /** A session store `serve` opened (it keeps links too), and how to name it in logs without its credentials. */
 export interface OpenedStore {
   readonly store: SessionStore & LinkStore;
-  readonly kind: 'memory' | 'sqlite' | 'redis';
+  readonly kind: 'memory' | 'sqlite' | 'redis' | 'redis-cluster';
   readonly where: string;
   close(): Promise<void>;
   /** Closes it after a start that failed: a file the store created for it is removed, leaving nothing behind. */
@@ -24,7 +24,8 @@ export interface OpenedStore {
 const PROBE_KEY = 'botflow:probe';
 
 /**
- * Opens the store `--store` names (`memory`, `sqlite:PATH`, `redis://…` or `rediss://…`) and reads
+ * Opens the store `--store` names (`memory`, `sqlite:PATH`, `redis://…`, `rediss://…` or
+ * `redis+cluster://host:port,host:port`) and reads
  * from it once, so an unreachable store stops `serve` before it takes a single message.
  */
 export async function openStore(spec: string): Promise<OpenedStore> {
@@ -85,14 +86,15 @@ function open(spec: string): OpenedStore {
       },
     };
   }
-  if (/^rediss?:\/\//.test(spec)) {
+  const redis = /^rediss?(\+cluster)?:\/\//.exec(spec);
+  if (redis) {
     const store = new RedisStore(spec);
     const close = () => store.close();
-    return { store, kind: 'redis', where: store.where, close, discard: close };
+    return { store, kind: redis[1] ? 'redis-cluster' : 'redis', where: store.where, close, discard: close };
   }
   // The value may be a URL with a password: name its scheme at most, never the value itself.
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,20}:/.exec(spec)?.[0];
   throw new UsageError(
-    `--store takes memory, sqlite:PATH or redis://HOST:PORT${scheme === undefined ? '' : `, not a value starting "${scheme}"`}`,
+    `--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT${scheme === undefined ? '' : `, not a value starting "${scheme}"`}`,
   );
 }

@@ -308,7 +308,7 @@ describe('botflow report refuses bad input with one sentence', () => {
       code: 2,
       stdout: '',
       stderr:
-        'botflow: --store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "postgres:"\n',
+        'botflow: --store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT, not a value starting "postgres:"\n',
     });
   });
 });

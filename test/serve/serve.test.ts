@@ -29,15 +29,15 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   it.each([
     [
       ['--store', 'postgres://u:pw-secret@db'],
-      '--store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "postgres:"',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT, not a value starting "postgres:"',
     ],
     [
       ['--store', 'REDIS://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH or redis://HOST:PORT, not a value starting "REDIS:"',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT, not a value starting "REDIS:"',
     ],
     [
       ['--store', ' redis://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH or redis://HOST:PORT',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT',
     ],
     [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db'],
     [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000"'],
