@@ -884,6 +884,11 @@ function isDecodable(part: string): boolean {
 
 /** The URL to name in errors: never its user name or password, nor a query (`?password=`). */
 function withoutCredentials(url: string): string {
+  const cluster = CLUSTER_URL.exec(url);
+  if (cluster) {
+    const nodes = url.slice(cluster[0].length).replace(/[/?#].*$/s, '');
+    return `${cluster[0]}${nodes.slice(nodes.lastIndexOf('@') + 1)}`;
+  }
   try {
     const parsed = new URL(url);
     parsed.username = '';

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBot, loadScript, type OutgoingMessage } from '../../engine/index.js';
+import { RedisCluster } from '../store/redis-cluster.js';
 import { RedisServer } from '../store/redis-server.js';
 import { ServeProcess } from '../support/serve-process.js';
 
@@ -7,8 +8,9 @@ const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 
 // Started while the file loads: a missing redis-server fails the file instead of skipping it.
 const redis = await RedisServer.start();
+const cluster = await RedisCluster.start();
 afterAll(async () => {
-  await redis.dispose();
+  await Promise.all([redis.dispose(), cluster.dispose()]);
 });
 
 type Transcript = (readonly OutgoingMessage[])[];
@@ -21,9 +23,9 @@ async function singleProcessTranscript(key: string, replies: readonly string[]):
   return turns.map((turn) => turn.messages);
 }
 
-describe('two serve processes sharing one Redis', () => {
-  it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
-    const store = ['--store', `${redis.url}/0`];
+/** Two serve processes on `store` give 200 conversations, sent to both in turn, the single-process transcripts. */
+async function expectSharedTranscripts(store: readonly string[]): Promise<void> {
+  {
     const [one, two] = [
       await ServeProcess.start(COLLECTOR, store),
       await ServeProcess.start(COLLECTOR, store),
@@ -54,6 +56,12 @@ describe('two serve processes sharing one Redis', () => {
       });
     }
     expect(await Promise.all([one.stop(), two.stop()])).toEqual([0, 0]);
+  }
+}
+
+describe('two serve processes sharing one Redis', () => {
+  it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
+    await expectSharedTranscripts(['--store', `${redis.url}/0`]);
   });
 
   it('apply two messages sent to one conversation through both at the same moment once each', async () => {
@@ -104,6 +112,21 @@ describe('serve while Redis stops and comes back', () => {
     expect(after.body.messages).toEqual([{ text: 'Got before,after,' }, { text: 'Next?' }]);
     expect(await serving.stop()).toBe(0);
     expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where: `${redis.url}/2` });
+    expect(serving.output).not.toContain('hunter2');
+  });
+});
+
+describe('two serve processes sharing one Redis Cluster', () => {
+  it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
+    await expectSharedTranscripts(['--store', cluster.url]);
+  });
+
+  it('name the cluster by its nodes, never by its password', async () => {
+    const withPassword = cluster.url.replace('//', '//:hunter2-cluster-password@');
+    const serving = await ServeProcess.start(COLLECTOR, ['--store', withPassword]);
+    await serving.post('/conversations/u1/start', {});
+    expect(await serving.stop()).toBe(0);
+    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where: cluster.url });
     expect(serving.output).not.toContain('hunter2');
   });
 });
