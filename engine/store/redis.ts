@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotflowError } from '../error.js';
-import type { Cluster, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { holdLock, RENEW, TAKE, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
 import { KeyLayout, LOCK_NAMESPACE, type Shard } from './redis-keys.js';
 import {
@@ -48,6 +48,13 @@ export interface RedisStoreOptions {
    * before the turn fails with `store.uncertain`: a stall shorter than this still gets a definite answer.
    */
   readonly readBackMs?: number;
+  /**
+   * How many replicas must have each write before it counts as done (Redis `WAIT`, default 0):
+   * Redis replicates after it answers, so a master that crashes can take its last writes with it
+   * unless they waited. A write no replica confirmed within a second fails with `store.uncertain`.
+   * A URL takes it as `?wait=1`.
+   */
+  readonly waitReplicas?: number;
 }
 
 /**
@@ -159,7 +166,8 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `;
 
-interface Scripts {
+/** The compare-and-set script, answering `R`: a promise, or a pipeline to add more commands to. */
+interface CasPut<R> {
   botflowCasPut(
     key: string,
     index: string,
@@ -176,7 +184,10 @@ interface Scripts {
     begins: string,
     holder: string,
     ...counts: string[]
-  ): Promise<number | null>;
+  ): R;
+}
+
+interface Scripts extends CasPut<Promise<number | null>> {
   botflowCreateLink(
     record: string,
     index: string,
@@ -215,6 +226,9 @@ type RecordFields = [string | null, string | null, string | null];
 
 /** What ioredis rejects a command with when its own `commandTimeout` runs out. */
 const COMMAND_TIMED_OUT = 'Command timed out';
+
+/** How long a write waits for its replicas (`waitReplicas`): within the command timeout. */
+const WAIT_MS = 1000;
 
 /** How long a write whose answer was lost is read back by default (`readBackMs`). */
 export const DEFAULT_READ_BACK_MS = 5000;
@@ -264,7 +278,7 @@ function connect(url: string): Redis | Cluster {
 }
 
 /**
- * The nodes, user and password of a cluster URL's rest (`[user:password@]host:port,host:port[/]`),
+ * The nodes, user and password of a cluster URL's rest (`[user:password@]host:port,host:port[/][?wait=N]`),
  * or a BotflowError that says what is wrong without quoting it (it can hold a password).
  */
 function clusterNodes(rest: string): {
@@ -272,7 +286,8 @@ function clusterNodes(rest: string): {
   username: string | undefined;
   password: string | undefined;
 } {
-  const authority = rest.replace(/\/$/, '');
+  // The nodes end where the path or the query (`?wait=1`) begins.
+  const authority = rest.replace(/[/?#].*$/s, '');
   const at = authority.lastIndexOf('@');
   const credentials = at === -1 ? undefined : authority.slice(0, at);
   const [user = '', secret] = credentials?.split(/:(.*)/s) ?? [];
@@ -311,6 +326,7 @@ export class RedisStore implements ReportingStore, LinkStore {
   private readonly lockTimes: LockTimes;
   private readonly lockCommands: LockCommands<'OK'>;
   private readonly readBackMs: number;
+  private readonly waitReplicas: number;
   /**
    * One connection runs its commands in order, which tells what a lost answer did (see
    * {@link behindWrite}); a cluster's commands go down one connection per node and move with the
@@ -374,6 +390,7 @@ export class RedisStore implements ReportingStore, LinkStore {
       redisWithScripts.botflowTake(lock, token, ttlMs),
     );
     this.readBackMs = options.readBackMs ?? DEFAULT_READ_BACK_MS;
+    this.waitReplicas = options.waitReplicas ?? (typeof redis === 'string' ? waitOf(redis) : 0);
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
     this.ttl = String(options.ttlMs ?? 0);
     this.lockTimes = {
@@ -416,31 +433,44 @@ export class RedisStore implements ReportingStore, LinkStore {
     const shard = this.keys.shardOf(key);
     const record = shard.conversations + key;
     try {
-      const version = await this.redis.botflowCasPut(
-        record,
-        shard.index,
-        shard.funnel,
-        LOCK_NAMESPACE + record,
-        data,
-        expectedArg,
-        this.ttl,
-        String(Date.now()),
-        writer,
-        key,
-        summary?.status ?? '',
-        summary ? encodeSummary(summary) : '',
-        summary?.begins === true ? '1' : '0',
-        holder,
-        ...(summary?.counts ?? []).flatMap(({ block, edge, count }) => [
-          counterName(block, edge),
-          String(count),
-        ]),
-      );
-      return version ?? undefined;
+      const casPut = <R>(target: CasPut<R>): R =>
+        target.botflowCasPut(
+          record,
+          shard.index,
+          shard.funnel,
+          LOCK_NAMESPACE + record,
+          data,
+          expectedArg,
+          this.ttl,
+          String(Date.now()),
+          writer,
+          key,
+          summary?.status ?? '',
+          summary ? encodeSummary(summary) : '',
+          summary?.begins === true ? '1' : '0',
+          holder,
+          ...(summary?.counts ?? []).flatMap(({ block, edge, count }) => [
+            counterName(block, edge),
+            String(count),
+          ]),
+        );
+      if (this.waitReplicas === 0) return (await casPut(this.redis)) ?? undefined;
+      // WAIT goes down the write's connection, to the write's node, in the same round trip.
+      const pipeline = this.redis.pipeline() as ChainableCommander & CasPut<ChainableCommander>;
+      const [[writeError, version] = [], [waitError, replicas] = []] =
+        (await casPut(pipeline).wait(this.waitReplicas, WAIT_MS).exec()) ?? [];
+      if (writeError) throw writeError;
+      const applied = version as number | null;
+      if (applied === null || (!waitError && Number(replicas) >= this.waitReplicas))
+        return applied ?? undefined;
     } catch (error) {
       if (!this.mayHaveRun(error, issued)) throw this.unavailable(error);
       return this.readBack(key, expected, writer, issued, error);
     }
+    // Applied on the master, which answered; not (yet) on enough replicas to outlive its crash.
+    throw new StoreUncertainError(
+      `the session store at ${this.where} applied a write to conversation "${key}", but not the ${this.waitReplicas} replica(s) it waits for within ${WAIT_MS} ms: it may be lost if its master fails`,
+    );
   }
 
   /** A delete whose answer is lost may still run: `store.uncertain` (deleting again is harmless). */
@@ -905,6 +935,19 @@ function addressOf(redis: Redis | Cluster): string {
   if (isCluster(redis)) return 'a Redis Cluster';
   const { host, port, path } = redis.options;
   return path ? `redis+unix://${path}` : `redis://${host ?? 'localhost'}:${port ?? 6379}`;
+}
+
+/** The replicas a URL's `?wait=N` asks each write to wait for; 0 without it. */
+function waitOf(url: string): number {
+  const wait = /[?&]wait=([^&#]*)/.exec(url)?.[1];
+  if (wait === undefined) return 0;
+  if (!/^\d{1,2}$/.test(wait)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the wait in the Redis URL must be a number of replicas, as in ?wait=1',
+    );
+  }
+  return Number(wait);
 }
 
 function isCluster(redis: Redis | Cluster): redis is Cluster {

@@ -132,50 +132,103 @@ describe('RedisStore turns on Redis Cluster', () => {
   });
 });
 
-describe('RedisStore on a Redis Cluster whose master fails over', () => {
-  it('keeps every acknowledged turn when a master hands over mid-run, and the conversations go on', async () => {
-    const prefixes = freshPrefixes();
-    const stores = [new RedisStore(cluster.url, prefixes), new RedisStore(cluster.url, prefixes)];
-    const bots = stores.map((store) => botOf(COLLECTOR, { store }));
-    const [first, second] = bots as [Bot, Bot];
-    const keys = Array.from({ length: 24 }, (_, i) => `chat:${i}`);
-    try {
-      for (const key of keys) await first.start(key);
-      const acknowledged = new Map(keys.map((key) => [key, [] as string[]]));
-      const failures: string[] = [];
-      let running = true;
-      // Each conversation gets messages one after another, from the two processes in turn.
-      const conversations = keys.map(async (key) => {
-        for (let round = 0; running || round < 5; round++) {
-          const item = `${key}-${round}`;
-          try {
-            await (round % 2 === 0 ? first : second).send(key, item);
-            acknowledged.get(key)?.push(item);
-          } catch (error) {
-            failures.push(error instanceof BotflowError ? error.code : String(error));
-          }
+/**
+ * Runs 24 conversations, each sent message after message from two processes in turn on `url`,
+ * has `disrupt` strike the master of the first one's shard mid-run, and checks that every
+ * acknowledged turn is stored, in order, and that every conversation goes on afterwards.
+ */
+async function keepsAcknowledgedTurns(
+  url: string,
+  disrupt: (master: number) => Promise<void>,
+): Promise<void> {
+  const prefixes = freshPrefixes();
+  const stores = [new RedisStore(url, prefixes), new RedisStore(url, prefixes)];
+  const [first, second] = stores.map((store) => botOf(COLLECTOR, { store })) as [Bot, Bot];
+  const keys = Array.from({ length: 24 }, (_, i) => `chat:${i}`);
+  try {
+    for (const key of keys) await first.start(key);
+    const acknowledged = new Map(keys.map((key) => [key, [] as string[]]));
+    let failures = 0;
+    let running = true;
+    const conversations = keys.map(async (key) => {
+      for (let round = 0; running || round < 5; round++) {
+        const item = `${key}-${round}`;
+        try {
+          await (round % 2 === 0 ? first : second).send(key, item);
+          acknowledged.get(key)?.push(item);
+        } catch {
+          // Not acknowledged (the store was unreachable, or could not confirm the write).
+          failures += 1;
         }
-      });
-      await sleep(500);
-      const layout = new KeyLayout(prefixes.keyPrefix, prefixes.linkPrefix, true);
-      await cluster.failover(await cluster.masterOf(layout.record(keys[0] ?? '')));
-      await sleep(500);
-      running = false;
-      await Promise.all(conversations);
-
-      for (const key of keys) {
-        const log = await logOf(first, key);
-        const mine = acknowledged.get(key) ?? [];
-        // Every acknowledged turn is stored, in order; a failed one at most adds its own item.
-        expect(log.filter((item) => mine.includes(item))).toEqual(mine);
-        expect(log.length - mine.length).toBeLessThanOrEqual(failures.length);
-        await first.send(key, 'after');
-        expect((await logOf(first, key)).at(-1)).toBe('after');
       }
-      const turns = [...acknowledged.values()].reduce((sum, items) => sum + items.length, 0);
-      expect(turns).toBeGreaterThan(keys.length * 5);
+    });
+    await sleep(500);
+    const layout = new KeyLayout(prefixes.keyPrefix, prefixes.linkPrefix, true);
+    await disrupt(await cluster.masterOf(layout.record(keys[0] ?? '')));
+    await sleep(500);
+    running = false;
+    await Promise.all(conversations);
+
+    for (const key of keys) {
+      const log = await logOf(first, key);
+      const mine = acknowledged.get(key) ?? [];
+      // Every acknowledged turn is stored, in order; a failed one at most adds its own item.
+      expect(log.filter((item) => mine.includes(item))).toEqual(mine);
+      expect(log.length - mine.length).toBeLessThanOrEqual(failures);
+      await first.send(key, 'after');
+      expect((await logOf(first, key)).at(-1)).toBe('after');
+    }
+    const turns = [...acknowledged.values()].reduce((sum, items) => sum + items.length, 0);
+    expect(turns).toBeGreaterThan(keys.length * 5);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+}
+
+describe('RedisStore waiting for a replica (?wait=1)', () => {
+  it('does not acknowledge a write no replica has within a second: store.uncertain', async () => {
+    const prefixes = freshPrefixes();
+    const waiting = new RedisStore(`${cluster.url}/?wait=1`, prefixes);
+    const plain = new RedisStore(cluster.url, prefixes);
+    const record = new KeyLayout(prefixes.keyPrefix, prefixes.linkPrefix, true).record('k');
+    try {
+      // Connected first: a client that meets the frozen node while it learns the slots waits on it.
+      await Promise.all([waiting.get('k'), plain.get('k')]);
+      const thaw = await cluster.freezeReplicaOf(await cluster.masterOf(record));
+      try {
+        await expect(waiting.put('k', 'x', undefined)).rejects.toMatchObject({
+          code: 'store.uncertain',
+          message: expect.stringContaining('but not the 1 replica(s) it waits for within 1000 ms') as unknown,
+        });
+        // Applied on the master all the same; a store that does not wait acknowledges at once.
+        expect(await plain.put('k', 'y', 1)).toBe(2);
+      } finally {
+        thaw();
+      }
+      // The replica catches up: writes are acknowledged again.
+      expect(await waiting.put('k', 'z', 2)).toBe(3);
     } finally {
-      await Promise.all(stores.map((store) => store.close()));
+      await Promise.all([waiting.close(), plain.close()]);
     }
   });
+
+  it('refuses a wait that is not a number, in one sentence', () => {
+    expect(() => new RedisStore(`${cluster.url}?wait=all`)).toThrow(
+      'the wait in the Redis URL must be a number of replicas, as in ?wait=1',
+    );
+  });
+});
+
+describe('RedisStore on a Redis Cluster whose master fails', () => {
+  it('keeps every acknowledged turn when a master hands over mid-run, and the conversations go on', async () => {
+    await keepsAcknowledgedTurns(cluster.url, (master) => cluster.failover(master));
+  });
+
+  it('keeps every acknowledged turn waited for by a replica (?wait=1) when a master is killed mid-run', async () => {
+    await keepsAcknowledgedTurns(`${cluster.url}/?wait=1`, async (master) => {
+      await cluster.crash(master);
+      // Until the killed node is back as the new master's replica, no write there can wait for one.
+      await cluster.restart(master);
+    });
+  }, 60_000);
 });

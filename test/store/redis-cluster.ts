@@ -52,9 +52,7 @@ export class RedisCluster {
       const cluster = new RedisCluster(servers);
       await cluster.settled();
       // The replicas are told whom to copy last: the failover tests need them in place.
-      await cluster.waitFor(
-        async () => (await cluster.nodes()).filter((node) => node.of !== undefined).length === 3,
-      );
+      await cluster.replicasInSync();
       return cluster;
     } catch (error) {
       await Promise.all(servers.map((server) => server.dispose()));
@@ -120,11 +118,55 @@ export class RedisCluster {
     await this.settled();
   }
 
-  /** Kills the node on `port` (SIGKILL); its replica takes over once the others see it fail. */
+  /** Freezes the replica of the master on `port` (SIGSTOP): it takes nothing more from it. Answers its thaw. */
+  async freezeReplicaOf(port: number): Promise<() => void> {
+    const nodes = await this.nodes();
+    const master = nodes.find((node) => node.port === port && node.master);
+    const replica = this.servers.find(
+      (server) => server.port === nodes.find((node) => node.of === master?.id)?.port,
+    );
+    if (!replica) throw new Error(`the node on port ${port} is not a master with a replica`);
+    replica.freeze();
+    return () => {
+      replica.thaw();
+    };
+  }
+
+  /**
+   * Kills the master on `port` (SIGKILL). Resolves once its replica has taken over (the others
+   * fail it after the node timeout) and the cluster serves every slot again.
+   */
   async crash(port: number): Promise<void> {
     const server = this.servers.find((one) => one.port === port);
-    if (!server) throw new Error(`there is no node on port ${port}`);
+    const nodes = await this.nodes();
+    const master = nodes.find((node) => node.port === port && node.master);
+    const replica = nodes.find((node) => node.of === master?.id);
+    if (!server || !replica) throw new Error(`the node on port ${port} is not a master with a replica`);
     await server.crash();
+    await this.waitFor(async () =>
+      (await this.nodes()).some((node) => node.port === replica.port && node.master),
+    );
+    await this.settled();
+  }
+
+  /** Starts the node on `port` again after a crash: it comes back as a replica of the master that took over. */
+  async restart(port: number): Promise<void> {
+    const server = this.servers.find((one) => one.port === port);
+    if (!server) throw new Error(`there is no node on port ${port}`);
+    await server.start();
+    await this.settled();
+    await this.replicasInSync();
+  }
+
+  /** Waits until every replica is in sync with its master: a `WAIT` for a replica can be answered. */
+  private async replicasInSync(): Promise<void> {
+    await this.waitFor(async () => {
+      const replicas = (await this.nodes()).filter((node) => node.of !== undefined && !node.failed);
+      const links = await Promise.all(
+        replicas.map((node) => admin(node.port, (redis) => redis.info('replication')).catch(() => '')),
+      );
+      return replicas.length === 3 && links.every((info) => info.includes('master_link_status:up'));
+    });
   }
 
   /** Waits until every live node says `cluster_state:ok` and every slot is served. */
@@ -150,7 +192,7 @@ export class RedisCluster {
     await Promise.all(this.servers.map((server) => server.dispose()));
   }
 
-  async waitFor(ready: () => Promise<boolean>): Promise<void> {
+  private async waitFor(ready: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (!(await ready())) {
       if (Date.now() > deadline) throw new Error('the Redis Cluster did not settle within 30 s');
