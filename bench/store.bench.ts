@@ -153,6 +153,8 @@ interface RedisSides {
   readonly version: string;
   readonly single: RedisSide;
   readonly cluster: RedisSide;
+  /** A store on the cluster whose writes wait for a replica (`waitReplicas: 1`), and its next turn. */
+  readonly waiting: { readonly store: RedisStore; readonly turn: () => Promise<void> };
 }
 
 /** Starts everything the store benchmarks run against, each store filled with its conversations. */
@@ -185,6 +187,13 @@ export class StoreBenchmarks {
         subject: redis.single.turn,
         baselineName: 'turn, RedisStore (lock, read, write, unlock)',
         baseline: await filledDriver(fourRoundTrips(redis.single.store)),
+        turnsPerOperation: 1,
+      });
+      comparisons.push({
+        name: 'turn, RedisStore on Redis Cluster, each write waiting for its replica',
+        subject: redis.waiting.turn,
+        baselineName: 'turn, RedisStore on Redis Cluster',
+        baseline: redis.cluster.turn,
         turnsPerOperation: 1,
       });
       for (const [what, side] of [
@@ -280,6 +289,7 @@ export class StoreBenchmarks {
   async close(): Promise<void> {
     await this.sqlite.close();
     if (typeof this.redis !== 'string') {
+      await this.redis.waiting.store.close();
       await stopSide(this.redis.single);
       await stopSide(this.redis.cluster);
     }
@@ -348,10 +358,21 @@ async function startRedis(): Promise<RedisSides | string> {
     return `Redis rows not measured: ${error instanceof Error ? error.message : String(error)}`;
   }
   let single: RedisSide | undefined;
+  let clustered: RedisSide | undefined;
+  let waiting: RedisStore | undefined;
   try {
     single = await startSide(server.url, () => server.dispose());
-    return { version, single, cluster: await startSide(cluster.url, () => cluster.dispose()) };
+    clustered = await startSide(cluster.url, () => cluster.dispose());
+    waiting = new RedisStore(cluster.url, { keyPrefix: 'bench:wait:', waitReplicas: 1 });
+    return {
+      version,
+      single,
+      cluster: clustered,
+      waiting: { store: waiting, turn: await filledDriver(waiting) },
+    };
   } catch (error) {
+    await waiting?.close();
+    if (clustered) await stopSide(clustered);
     if (single) await stopSide(single);
     await Promise.all([server.dispose(), cluster.dispose()]);
     throw error;
