@@ -100,6 +100,9 @@ unlock()
 return version
 `;
 
+/** How many of {@link CAS_PUT}'s arguments are keys. */
+const CAS_PUT_KEYS = 4;
+
 /**
  * Saves a new link record {data, createdAt, expiresAt?, clicks, writer} and adds its id to the
  * index, in one step. KEYS[1] the record, KEYS[2] the index; ARGV: data, now (ms), expiry ('' =
@@ -375,7 +378,7 @@ export class RedisStore implements ReportingStore, LinkStore {
     if (this.owned) connection.on('error', () => undefined);
     connection.on('close', this.countClose);
     connection.on('ready', this.countReady);
-    connection.defineCommand('botflowCasPut', { numberOfKeys: 4, lua: CAS_PUT });
+    connection.defineCommand('botflowCasPut', { numberOfKeys: CAS_PUT_KEYS, lua: CAS_PUT });
     connection.defineCommand('botflowCreateLink', { numberOfKeys: 2, lua: CREATE_LINK });
     connection.defineCommand('botflowVisitLink', { numberOfKeys: 1, lua: VISIT_LINK });
     connection.defineCommand('botflowPrune', { numberOfKeys: 2, lua: PRUNE });
@@ -455,10 +458,15 @@ export class RedisStore implements ReportingStore, LinkStore {
           ]),
         );
       if (this.waitReplicas === 0) return (await casPut(this.redis)) ?? undefined;
-      // WAIT goes down the write's connection, to the write's node, in the same round trip.
-      const pipeline = this.redis.pipeline() as ChainableCommander & CasPut<ChainableCommander>;
+      // WAIT goes down the write's connection, to the write's node, in the same round trip. The
+      // script goes whole (EVAL): a node without it in its cache (a replica just promoted) would
+      // refuse EVALSHA, and ioredis would send the script again outside the pipeline, behind WAIT.
+      const pipeline = this.redis.pipeline();
+      const whole: CasPut<ChainableCommander> = {
+        botflowCasPut: (...keysAndArgs) => pipeline.eval(CAS_PUT, CAS_PUT_KEYS, ...keysAndArgs),
+      };
       const [[writeError, version] = [], [waitError, replicas] = []] =
-        (await casPut(pipeline).wait(this.waitReplicas, WAIT_MS).exec()) ?? [];
+        (await casPut(whole).wait(this.waitReplicas, WAIT_MS).exec()) ?? [];
       if (writeError) throw writeError;
       const applied = version as number | null;
       if (applied === null || (!waitError && Number(replicas) >= this.waitReplicas))
