@@ -15,12 +15,15 @@ import {
   createBot,
   MemoryStore,
   parseScript,
+  PostgresStore,
   RedisStore,
   SqliteStore,
   type Bot,
   type SessionStore,
 } from '../engine/index.js';
 import { RedisCluster } from '../test/store/redis-cluster.js';
+import pg from 'pg';
+import { PostgresServer } from '../test/store/postgres-server.js';
 import { RedisServer } from '../test/store/redis-server.js';
 import { REPLIES, SCRIPT, START } from './conversation.js';
 import { compare, type Comparison, type Row } from './harness.js';
@@ -157,12 +160,21 @@ interface RedisSides {
   readonly waiting: { readonly store: RedisStore; readonly turn: () => Promise<void> };
 }
 
+/** The PostgreSQL side: our own server (fsync on, as deployed), one filled store on it. */
+interface PostgresSide {
+  readonly server: PostgresServer;
+  readonly version: string;
+  readonly store: PostgresStore;
+  readonly turn: () => Promise<void>;
+}
+
 /** Starts everything the store benchmarks run against, each store filled with its conversations. */
 export class StoreBenchmarks {
   private constructor(
     private readonly dir: string,
     private readonly sqlite: SqliteStore,
     private readonly redis: RedisSides | string,
+    private readonly postgres: PostgresSide | string,
     private readonly comparisons: readonly StoreComparison[],
   ) {}
 
@@ -218,15 +230,29 @@ export class StoreBenchmarks {
         );
       }
     }
-    return new StoreBenchmarks(dir, sqlite, redis, comparisons);
+    const postgres = await startPostgres();
+    if (typeof postgres !== 'string') {
+      comparisons.push({
+        name: 'turn, PostgresStore',
+        subject: postgres.turn,
+        baselineName: 'turn, MemoryStore',
+        baseline: memoryTurn,
+        turnsPerOperation: 1,
+      });
+    }
+    return new StoreBenchmarks(dir, sqlite, redis, postgres, comparisons);
   }
 
   get heading(): string {
     const conversations = CONVERSATIONS.toLocaleString('en-US');
     const title = `session stores, ${conversations} conversations in each; ops/s are turns/s`;
-    return typeof this.redis === 'string'
-      ? `${title}\n${this.redis}`
-      : `${title} (redis-server ${this.redis.version} on localhost; the cluster: 3 masters, 3 replicas)`;
+    const redis =
+      typeof this.redis === 'string'
+        ? `${title}\n${this.redis}`
+        : `${title} (redis-server ${this.redis.version} on localhost; the cluster: 3 masters, 3 replicas)`;
+    return typeof this.postgres === 'string'
+      ? `${redis}\n${this.postgres}`
+      : `${redis}\n(${this.postgres.version} on localhost, fsync on, one pool of 10 connections)`;
   }
 
   /** Turns a second on each store beside a MemoryStore's, the two-process batches counted as turns. */
@@ -267,6 +293,7 @@ export class StoreBenchmarks {
         `(${fileBytes.toLocaleString('en-US')}-byte file after close: row, key index and free page space)`,
     );
 
+    if (typeof this.postgres !== 'string') lines.push(await postgresSize(this.postgres.server));
     if (typeof this.redis === 'string') return lines.join('\n');
     // A store of its own, with the default key prefix, in a key space nothing else writes to.
     const redis = new RedisStore(this.redis.single.url);
@@ -288,6 +315,10 @@ export class StoreBenchmarks {
 
   async close(): Promise<void> {
     await this.sqlite.close();
+    if (typeof this.postgres !== 'string') {
+      await this.postgres.store.close();
+      await this.postgres.server.dispose();
+    }
     if (typeof this.redis !== 'string') {
       await this.redis.waiting.store.close();
       await stopSide(this.redis.single);
@@ -400,4 +431,50 @@ async function stopSide(side: RedisSide): Promise<void> {
   await Promise.all(side.workers.map((worker) => worker.stop()));
   await side.store.close();
   await side.dispose();
+}
+
+/** Our own PostgreSQL with a filled store on it, or why there is none. */
+async function startPostgres(): Promise<PostgresSide | string> {
+  let server: PostgresServer;
+  try {
+    server = await PostgresServer.start({ durable: true });
+  } catch (error) {
+    return `PostgreSQL rows not measured: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const store = new PostgresStore(server.url, { tablePrefix: 'bench_' });
+  try {
+    return { server, version: await server.version(), store, turn: await filledDriver(store) };
+  } catch (error) {
+    await store.close();
+    await server.dispose();
+    throw error;
+  }
+}
+
+/**
+ * What PostgreSQL holds for a waiting conversation: one row's size (pg_column_size of the row),
+ * and the conversations table with its indexes and TOAST (pg_total_relation_size) per conversation.
+ */
+async function postgresSize(server: PostgresServer): Promise<string> {
+  const store = new PostgresStore(server.url, { tablePrefix: 'sizes_' });
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    const data = await startAll(store, CONVERSATIONS);
+    await client.query('VACUUM ANALYZE sizes_conversations');
+    const { rows } = await client.query<{ row: number; total: string }>(
+      `SELECT pg_column_size(c.*) AS row, pg_total_relation_size('sizes_conversations') AS total
+       FROM sizes_conversations c WHERE key = $1`,
+      [conversationKey(0)],
+    );
+    const [sized] = rows;
+    if (sized === undefined) throw new Error(`no row for ${conversationKey(0)} in sizes_conversations`);
+    const { row, total } = sized;
+    return (
+      `  PostgresStore data ${data} bytes; row ${row} bytes (pg_column_size); table, indexes and TOAST ` +
+      `${perConversation(Number(total))} bytes a conversation (pg_total_relation_size after VACUUM)`
+    );
+  } finally {
+    await Promise.all([store.close(), client.end()]);
+  }
 }

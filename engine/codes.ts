@@ -474,7 +474,7 @@ export const CODES = {
     thrown: 'StoreUnavailableError',
     status: 503,
     meaning: 'The session store could not be reached or opened; the turn was certainly not applied.',
-    fix: 'Check the store (Redis running, SQLite file writable), then retry.',
+    fix: 'Check the store (Redis or PostgreSQL running, SQLite file writable), then retry.',
   },
   'store.uncertain': {
     from: 'store',
@@ -487,7 +487,8 @@ export const CODES = {
   'store.bad-option': {
     from: 'store',
     thrown: 'BotflowError',
-    meaning: 'A store option is wrong: a Redis URL that does not parse, or a key prefix that cannot be used.',
+    meaning:
+      'A store option is wrong: a Redis or PostgreSQL URL that does not parse, or a key or table prefix that cannot be used.',
     fix: 'Correct the option as the message says.',
   },
 
@@ -635,6 +636,21 @@ export const CODES = {
     thrown: 'BotflowError',
     meaning: 'The server was made with an empty API token.',
     fix: 'Pass a token, or none to leave the API open.',
+  },
+  'http.bad-origin': {
+    from: 'http',
+    thrown: 'BotflowError',
+    meaning:
+      'A CORS origin given to the server (`serve --cors`, `cors`) is not a bare `scheme://host[:port]`.',
+    fix: 'Give the origin as the browser sends it, such as `https://chat.example.com`: no path, no `*`.',
+  },
+  'http.origin-not-allowed': {
+    from: 'http',
+    status: 403,
+    thrown: 'HttpError',
+    meaning:
+      'A browser asked (CORS preflight) to call the API from a page whose origin the server does not list.',
+    fix: 'Start the server with `--cors <origin>` (or `cors: [origin]`) for that page’s origin.',
   },
   'http.unsupported-media-type': {
     from: 'http',

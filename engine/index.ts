@@ -56,6 +56,7 @@ export { MissingEnvError, missingEnv, missingEnvMessage, requireEnv } from './ru
 export { secretMasker } from './runtime/mask.js';
 export type { OutgoingMessage, Turn, Value, Variables } from './runtime/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { StoreUncertainError, StoreUnavailableError } from './store/unavailable.js';

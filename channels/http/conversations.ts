@@ -1,5 +1,15 @@
+import * as z from 'zod';
 import { isConversationKey, KEY_LIMIT, type Bot } from '../../engine/index.js';
+import { turnAnswer } from './answers.js';
 import { readJson } from './body.js';
+import {
+  BODY_ERRORS,
+  CONVERSATION_KEY,
+  errorAnswerDoc,
+  jsonAnswer,
+  STORE_ERRORS,
+  type OperationDoc,
+} from './docs.js';
 import { HttpError } from './errors.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './routes.js';
@@ -18,6 +28,24 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
           return jsonReply(200, turn);
         },
       },
+      doc: {
+        param: CONVERSATION_KEY,
+        operations: {
+          GET: {
+            summary: 'Where the conversation stands',
+            description: 'The turn without running anything: `messages` is empty.',
+            tag: 'conversations',
+            query: VARIABLES_QUERY,
+            answers: {
+              200: jsonAnswer('where the conversation stands', turnAnswer),
+              400: KEY_ERROR,
+              ...TOKEN_ERROR,
+              404: errorAnswerDoc('`conversation.not-found`: there is no conversation under this key'),
+              ...STORE_ERRORS,
+            },
+          },
+        },
+      },
     },
     {
       pattern: '/conversations/:key/start',
@@ -27,6 +55,26 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
           const key = conversationKey(param);
           const options = parseBody(startBody, await readJson(request, bodyLimit));
           return jsonReply(200, await bot.start(key, options));
+        },
+      },
+      doc: {
+        param: CONVERSATION_KEY,
+        operations: {
+          POST: turnOperation({
+            summary: 'Start a conversation',
+            description:
+              'Starts the conversation under the key, or restarts it (the bot’s `onStart` decides), with the invitation data given.',
+            body: startBody,
+            answers: {
+              400: errorAnswerDoc(
+                '`http.bad-key`, `http.bad-json`, `http.invalid-body`, or `start.ambiguous`: both `startParam` and `payload`',
+              ),
+              413: errorAnswerDoc(
+                '`http.body-too-large`; `variables.too-many` or `variables.too-large`: the start’s data is over the bot’s limits',
+              ),
+              422: errorAnswerDoc('`payload.*`: the payload is broken'),
+            },
+          }),
         },
       },
     },
@@ -40,8 +88,56 @@ export function conversationRoutes(bot: Bot, bodyLimit: number): Route[] {
           return jsonReply(200, await bot.send(key, text, options));
         },
       },
+      doc: {
+        param: CONVERSATION_KEY,
+        operations: {
+          POST: turnOperation({
+            summary: 'Send a message',
+            description:
+              'Runs the turn the message starts. A button is answered with its label or its value; a message to a key with no conversation starts one.',
+            body: messageBody,
+            answers: {
+              400: errorAnswerDoc('`http.bad-key`, `http.bad-json` or `http.invalid-body`'),
+            },
+          }),
+        },
+      },
     },
   ];
+}
+
+const VARIABLES_QUERY = z.object({
+  variables: z
+    .literal('all')
+    .optional()
+    .describe('every variable, not only those the script exposes (needs the API token)'),
+});
+
+const KEY_ERROR = errorAnswerDoc('`http.bad-key`: the key is empty, too long or badly encoded');
+
+const TOKEN_ERROR = {
+  403: errorAnswerDoc('`http.token-required`: `variables=all` without the API token'),
+} as const;
+
+/** A route that runs a turn: its body, the turn it answers, and what may refuse or fail it. */
+function turnOperation(
+  operation: Pick<OperationDoc, 'summary' | 'description' | 'body' | 'answers'>,
+): OperationDoc {
+  return {
+    ...operation,
+    tag: 'conversations',
+    query: VARIABLES_QUERY,
+    answers: {
+      200: jsonAnswer('the turn the request ran', turnAnswer),
+      ...BODY_ERRORS,
+      ...TOKEN_ERROR,
+      409: errorAnswerDoc(
+        '`conversation.busy` or `conversation.conflict`: another turn held or changed the conversation; nothing was applied, try again',
+      ),
+      ...STORE_ERRORS,
+      ...operation.answers,
+    },
+  };
 }
 
 /** The key a path segment names: percent-decoded, 1 to KEY_LIMIT characters, no control characters. */

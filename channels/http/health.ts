@@ -1,3 +1,5 @@
+import { healthAnswer } from './answers.js';
+import { jsonAnswer } from './docs.js';
 import { toHttpError } from './errors.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './routes.js';
@@ -20,6 +22,18 @@ export function healthRoute(check: () => Promise<unknown>, redact: <T>(value: T)
           const { code, message } = toHttpError(failure, redact);
           return { ...jsonReply(503, { status: 'unavailable', error: { code, message } }), failure };
         }
+      },
+    },
+    doc: {
+      operations: {
+        GET: {
+          summary: 'Whether the server and its store answer',
+          tag: 'server',
+          answers: {
+            200: jsonAnswer('the server is up and its store answers', healthAnswer),
+            503: jsonAnswer('the store does not answer (`store.unavailable`)', healthAnswer),
+          },
+        },
       },
     },
   };

@@ -6,6 +6,7 @@ import {
   reportFormat,
   reportingStore,
   reportText,
+  REPORT_FORMATS,
   isLinkStore,
   linkReportText,
   type Bot,
@@ -15,6 +16,9 @@ import {
   type ReportTextOptions,
   type SessionStore,
 } from '../../engine/index.js';
+import * as z from 'zod';
+import { conversationRowsAnswer, funnelAnswer, linkRowsAnswer, reportTextAnswer } from './answers.js';
+import { errorAnswerDoc, jsonAnswer, STORE_ERRORS, type AnswerDoc, type OperationDoc } from './docs.js';
 import { HttpError } from './errors.js';
 import { jsonReply, type Reply } from './reply.js';
 import type { Route } from './routes.js';
@@ -59,6 +63,15 @@ export function reportRoutes(bot: Bot, store: SessionStore | undefined, hasToken
           return streamed(reportText(from, options), options.format, 'conversations');
         },
       },
+      doc: {
+        operations: {
+          GET: reportOperation({
+            summary: 'Every conversation the store holds',
+            query: CONVERSATIONS_QUERY,
+            answers: { 200: reportAnswer('the conversations, oldest update first', conversationRowsAnswer) },
+          }),
+        },
+      },
     },
     {
       pattern: '/reports/links',
@@ -80,6 +93,15 @@ export function reportRoutes(bot: Bot, store: SessionStore | undefined, hasToken
           );
         },
       },
+      doc: {
+        operations: {
+          GET: reportOperation({
+            summary: 'The short links and start tokens, with their clicks',
+            query: FORMAT_QUERY,
+            answers: { 200: reportAnswer('the links, oldest first', linkRowsAnswer) },
+          }),
+        },
+      },
     },
     {
       pattern: '/reports/funnel',
@@ -87,8 +109,59 @@ export function reportRoutes(bot: Bot, store: SessionStore | undefined, hasToken
       methods: {
         GET: async () => jsonReply(200, bot.redact(await readFunnel(reporting(), bot.script))),
       },
+      doc: {
+        operations: {
+          GET: reportOperation({
+            summary: 'The funnel: blocks entered, ways out taken, where conversations stopped',
+            answers: { 200: jsonAnswer('the funnel', funnelAnswer) },
+          }),
+        },
+      },
     },
   ];
+}
+
+const FORMAT_QUERY = z.object({
+  format: z.enum(REPORT_FORMATS).optional().describe('`csv` unless asked'),
+  bom: z.literal('true').optional().describe('CSV: start with a UTF-8 byte-order mark, for Excel'),
+});
+
+const CONVERSATIONS_QUERY = FORMAT_QUERY.extend({
+  vars: z.string().optional().describe('the variables to show, split by commas; `*` for every one'),
+  since: z.string().optional().describe('last updated from: an age such as `7d`, or a date'),
+  until: z.string().optional().describe('last updated before: an age such as `7d`, or a date'),
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  result: z.string().optional().describe('only conversations that ended with this result'),
+});
+
+/** A report in each format: JSON rows as `rows`, the other formats as text. */
+function reportAnswer(description: string, rows: z.ZodType): AnswerDoc {
+  const content = Object.fromEntries(
+    REPORT_FORMATS.map((format) => [mediaType(format), format === 'json' ? rows : reportTextAnswer]),
+  );
+  return { description, content };
+}
+
+/** A report's refusals: no token, no store to report on, a bad query value. */
+function reportOperation(operation: Pick<OperationDoc, 'summary' | 'query' | 'answers'>): OperationDoc {
+  return {
+    ...operation,
+    tag: 'reports',
+    answers: {
+      ...operation.answers,
+      ...(operation.query !== undefined && {
+        400: errorAnswerDoc('`report.bad-option`: a query value it cannot read'),
+      }),
+      403: errorAnswerDoc('`report.no-token`: the server has no API token, so it serves no report'),
+      501: errorAnswerDoc('`report.unsupported-store`: the server has no store to report on'),
+      ...STORE_ERRORS,
+    },
+  };
+}
+
+/** The media type a format is served as, without its charset. */
+function mediaType(format: ReportFormat): string {
+  return CONTENT_TYPES[format].split(';')[0] ?? '';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { RouteDoc } from './docs.js';
 import type { Reply } from './reply.js';
 
 /** What a route's handler gets: the request and the raw (still percent-encoded) `:param` segment. */
@@ -16,6 +17,8 @@ export interface Route {
   /** Whether the API token guards it (JSON routes; webhooks and health authenticate otherwise). */
   readonly guarded: boolean;
   readonly methods: Readonly<Partial<Record<string, Handler>>>;
+  /** What it does and answers, for `/openapi.json`: an operation for each method. */
+  readonly doc: RouteDoc;
 }
 
 export interface Match {

@@ -22,6 +22,12 @@ export const startBody = z.strictObject({
 /** `POST /conversations/:key/messages`. Overlong text is cut by the engine, with a diagnostic. */
 export const messageBody = z.strictObject({ text: z.string(), messageId });
 
+/** The named schemas of the JSON bodies the routes read, listed under `components.schemas` of `/openapi.json`. */
+export const requestSchemas = z
+  .registry<{ id: string; description: string }>()
+  .add(startBody, { id: 'StartBody', description: 'How to start a conversation; `{}` starts without data.' })
+  .add(messageBody, { id: 'MessageBody', description: 'A message to the conversation.' });
+
 /** The body checked against `schema`, or a 400 whose message names the first problem. */
 export function parseBody<Shape extends z.core.$ZodLooseShape>(
   schema: z.ZodObject<Shape, z.core.$strict>,

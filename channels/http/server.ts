@@ -7,15 +7,18 @@ import type { WebhookAdapter } from '../adapter.js';
 import { bearerCheck } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import { conversationRoutes } from './conversations.js';
+import { Cors } from './cors.js';
 import { errorReply, HttpError, notFound } from './errors.js';
 import { healthRoute } from './health.js';
 import { listenOn } from './listen.js';
+import { openApiRoute } from './openapi.js';
 import { reportRoutes } from './reports.js';
 import { errorForLog, silentLogger, type Logger } from '../log.js';
 import type { ShortLinkOptions } from '../short-links.js';
 import { send, sendStreamed, type Reply } from './reply.js';
 import { shortLinkRoutes } from './short-links.js';
 import { handlerFor, matchRoute, type Route } from './routes.js';
+import { rasaRoute } from './rasa.js';
 import { webhookRoute } from './webhooks.js';
 
 export interface BotServerOptions {
@@ -38,6 +41,11 @@ export interface BotServerOptions {
   readonly requestTimeoutMs?: number;
   /** Short links (`POST /links`, `GET /l/:code`): where they are kept and the public URL they live under. */
   readonly shortLinks?: ShortLinkOptions;
+  /**
+   * The origins (`https://chat.example.com`) whose web pages may call the server from a browser
+   * (CORS); none by default. An origin that is not bare `scheme://host[:port]` is refused here.
+   */
+  readonly cors?: readonly string[];
 }
 
 export interface BotServer {
@@ -51,22 +59,32 @@ export interface BotServer {
   close(): Promise<void>;
 }
 
+/** Every route a server made with `options` serves, `/openapi.json` (their document) included. */
+export function botRoutes(options: BotServerOptions): Route[] {
+  const { bot } = options;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const routes: Route[] = [
+    healthRoute(options.health ?? (() => Promise.resolve()), (value) => bot.redact(value)),
+    openApiRoute(() => routes),
+    ...conversationRoutes(bot, bodyLimit),
+    ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
+    webhookRoute(bot, options.webhooks ?? [], bodyLimit),
+    rasaRoute(bot, bodyLimit),
+    ...(options.shortLinks === undefined
+      ? []
+      : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
+  ];
+  return routes;
+}
+
 /** The HTTP face of a bot: the JSON API, the messengers' webhooks and a health check. */
 export function createBotServer(options: BotServerOptions): BotServer {
   const { bot } = options;
   const redact = <T>(value: T): T => bot.redact(value);
   const logger = options.logger ?? silentLogger;
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const authorized = options.apiToken === undefined ? () => true : bearerCheck(options.apiToken);
-  const routes: Route[] = [
-    healthRoute(options.health ?? (() => Promise.resolve()), redact),
-    ...conversationRoutes(bot, bodyLimit),
-    ...reportRoutes(bot, options.reportStore, options.apiToken !== undefined),
-    webhookRoute(bot, options.webhooks ?? [], bodyLimit),
-    ...(options.shortLinks === undefined
-      ? []
-      : shortLinkRoutes(options.shortLinks, { bodyLimit, hasToken: options.apiToken !== undefined })),
-  ];
+  const routes = botRoutes(options);
+  const cors = new Cors(options.cors ?? []);
   let closing = false;
 
   async function answer(request: IncomingMessage): Promise<{ route: string | undefined; reply: Reply }> {
@@ -74,6 +92,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
     if (!match) return { route: undefined, reply: errorReply(notFound(), redact) };
     const { route, param, query } = match;
     try {
+      if (cors.isPreflight(request)) return { route: route.pattern, reply: cors.preflight(request, route) };
       const handler = handlerFor(route, request.method ?? '');
       if (!handler) {
         const allow = Object.keys(route.methods).join(', ');
@@ -97,7 +116,11 @@ export function createBotServer(options: BotServerOptions): BotServer {
     let failure = reply.failure;
     try {
       // While closing, a keep-alive connection must not wait for another request.
-      const headers = { 'X-Request-Id': requestId, ...(closing && { Connection: 'close' }) };
+      const headers = {
+        'X-Request-Id': requestId,
+        ...cors.headers(request),
+        ...(closing && { Connection: 'close' }),
+      };
       if (reply.stream === undefined) send(response, reply, headers);
       else await sendStreamed(response, reply, reply.stream, headers);
     } catch (error) {

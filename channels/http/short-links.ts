@@ -4,12 +4,14 @@ import { isShortCode, readShortLink } from '../../engine/links/short-link.js';
 import { parseTtl, TTL_FORMS } from '../../engine/links/ttl.js';
 import { LinkError } from '../error.js';
 import { createShortLink, type ShortLinkOptions, type ShortLinkRequest } from '../short-links.js';
+import { shortLinkAnswer, textAnswer } from './answers.js';
 import { readJson } from './body.js';
+import { BODY_ERRORS, errorAnswerDoc, jsonAnswer, STORE_ERRORS, type AnswerDoc } from './docs.js';
 import { HttpError, toHttpError } from './errors.js';
 import { failurePage, landingPage, qrReply, redirectTo, unknownLinkPage } from './landing.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './routes.js';
-import { parseBody } from './schemas.js';
+import { parseBody, requestSchemas } from './schemas.js';
 
 const CHANNEL = z.string().max(64);
 const NAME = z.string().max(256);
@@ -24,6 +26,7 @@ export const shortLinkBody = z.strictObject({
   sign: z.boolean().exactOptional(),
   ttl: z.string().max(32).exactOptional(),
 });
+requestSchemas.add(shortLinkBody, { id: 'ShortLinkBody', description: 'The short link to make.' });
 
 /**
  * `POST /links` (API token; refused while the server has none, since anyone could then make
@@ -54,6 +57,24 @@ export function shortLinkRoutes(
           return jsonReply(201, { ...created, expiresAt: created.expiresAt?.toISOString() ?? null });
         },
       },
+      doc: {
+        operations: {
+          POST: {
+            summary: 'Make a short link',
+            tag: 'links',
+            body: shortLinkBody,
+            answers: {
+              201: jsonAnswer('the short link, its invitation links and QR code', shortLinkAnswer),
+              400: errorAnswerDoc(
+                '`http.bad-json` or `http.invalid-body`: a field, channel, name or link data the rules refuse',
+              ),
+              403: errorAnswerDoc('`http.token-required`: the server has no API token, so it makes no links'),
+              ...BODY_ERRORS,
+              ...STORE_ERRORS,
+            },
+          },
+        },
+      },
     },
     {
       pattern: '/l/:code',
@@ -73,6 +94,23 @@ export function shortLinkRoutes(
           }
         },
       },
+      doc: {
+        param: SHORT_CODE,
+        operations: {
+          GET: {
+            summary: 'Follow a short link',
+            tag: 'links',
+            answers: {
+              200: htmlAnswer('the page of a link to several messengers: a button and a QR code each'),
+              302: {
+                description: 'a link to one messenger',
+                headers: { Location: 'the invitation link' },
+              },
+              ...PAGE_FAILURES,
+            },
+          },
+        },
+      },
     },
     {
       pattern: '/l/:code/qr.svg',
@@ -89,9 +127,34 @@ export function shortLinkRoutes(
           }
         },
       },
+      doc: {
+        param: SHORT_CODE,
+        operations: {
+          GET: {
+            summary: 'The QR code of a short link',
+            tag: 'links',
+            answers: {
+              200: { description: 'the QR code', content: { 'image/svg+xml': textAnswer } },
+              ...PAGE_FAILURES,
+            },
+          },
+        },
+      },
     },
   ];
 }
+
+const SHORT_CODE = z.string().min(1).describe('the short link’s code');
+
+function htmlAnswer(description: string): AnswerDoc {
+  return { description, content: { 'text/html': textAnswer } };
+}
+
+/** A short link's pages: nothing says whether a code is unknown, malformed or expired. */
+const PAGE_FAILURES = {
+  404: htmlAnswer('no such link, or it has expired'),
+  503: htmlAnswer('the store cannot be read: try again later'),
+} as const;
 
 type ShortLinkBody = z.output<typeof shortLinkBody>;
 

@@ -37,7 +37,10 @@ export function reportCommand(): Command {
           'Report the conversations a session store holds, with their variables; or the funnel of blocks entered and branches taken.',
         )
         .addOption(
-          new Option('--store <store>', 'the session store serve wrote: sqlite:PATH or redis://HOST:PORT')
+          new Option(
+            '--store <store>',
+            'the session store serve wrote: sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+          )
             .env('BOTFLOW_STORE')
             .makeOptionMandatory(),
         )

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
+import { corsOrigin } from '../../channels/http/cors.js';
 import { createBotServer, type BotServer, type Logger } from '../../channels/http/index.js';
 import { startValueSigner } from '../../channels/short-links.js';
 import { BotflowError, parseAge, secretMasker } from '../../engine/index.js';
@@ -26,6 +27,7 @@ interface ServeOptions extends HostOptions {
   publicUrl?: string;
   purgeEndedAfter?: string;
   funnel: boolean;
+  cors: string[];
 }
 
 /** How long shutdown waits for turns in flight before it gives up on them. */
@@ -52,7 +54,7 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         '--store <store>',
-        'where conversations live: memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT',
+        'where conversations live: memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
       )
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
@@ -70,7 +72,24 @@ export function serveCommand(): Command {
       'delete ended and failed conversations once last updated this long ago (e.g. 90d): at start, then hourly',
     )
     .option('--no-funnel', 'do not count blocks entered and branches taken (the funnel of botflow report)')
+    .addOption(
+      new Option(
+        '--cors <origin>',
+        'let web pages of this origin (https://chat.example.com) call the JSON API from a browser; repeatable',
+      )
+        .argParser(corsOrigins)
+        .default([]),
+    )
     .action((file: string, options: ServeOptions) => serve(file, options));
+}
+
+/** Each `--cors` checked as it is read, so a bad one stops `serve` before anything starts. */
+function corsOrigins(value: string, previous: readonly string[]): string[] {
+  try {
+    return [...previous, corsOrigin(value)];
+  } catch (error) {
+    throw new UsageError(`--cors: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function port(value: string): number {
@@ -85,6 +104,9 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
   const publicUrl = options.publicUrl === undefined ? undefined : checkedPublicUrl(options.publicUrl);
   if (publicUrl !== undefined && options.http === undefined) {
     throw new UsageError('--public-url needs --http PORT: short links are served over HTTP');
+  }
+  if (options.cors.length > 0 && options.http === undefined) {
+    throw new UsageError('--cors needs --http PORT: it is the JSON API that browsers call');
   }
   if (options.http === undefined && telegramToken === undefined) {
     throw new UsageError('serve needs --http PORT, --telegram-token or TELEGRAM_TOKEN, or both');
@@ -141,6 +163,7 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
           ...(apiToken !== undefined && { apiToken }),
           reportStore: opened.store,
           health: () => probeStore(opened.store),
+          cors: options.cors,
           logger: log,
           ...(publicUrl !== undefined && {
             shortLinks: {

@@ -100,7 +100,7 @@ describe('botflow link --store', () => {
       /^botflow: the payload encodes to 83 characters, 19 over the limit of 64; /,
     );
     expect(result.stderr).toMatch(
-      /; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH or --store redis:\/\/HOST:PORT\n$/,
+      /; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH, --store redis:\/\/HOST:PORT or --store postgres:\/\/HOST:PORT\/DATABASE\n$/,
     );
   });
 
@@ -117,7 +117,7 @@ describe('botflow link --store', () => {
     ],
     [
       [...LONG, '--store', 'memory'],
-      'botflow: --store memory keeps nothing once botflow link exits; give sqlite:PATH or redis://HOST:PORT\n',
+      'botflow: --store memory keeps nothing once botflow link exits; give sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE\n',
     ],
   ])('refuses %j with one sentence', async (args, stderr) => {
     expect(await runCli(['link', 'telegram', 'MyCoolBot', ...args])).toEqual({ code: 2, stdout: '', stderr });

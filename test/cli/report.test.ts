@@ -303,12 +303,12 @@ describe('botflow report refuses bad input with one sentence', () => {
   });
 
   it('refuses an unknown store scheme as serve does, without quoting the value', async () => {
-    const result = await runCli(['report', '--store', 'postgres://u:pw-secret@db']);
+    const result = await runCli(['report', '--store', 'mysql://u:pw-secret@db']);
     expect(result).toEqual({
       code: 2,
       stdout: '',
       stderr:
-        'botflow: --store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT, not a value starting "postgres:"\n',
+        'botflow: --store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "mysql:"\n',
     });
   });
 });

@@ -8,7 +8,7 @@ import { ROOT } from '../support/cli.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
 /** What the quick commands must not load: stores, the HTTP client, Telegram, logging, layout, the runtime. */
-const HEAVY = ['grammy', 'ioredis', 'better-sqlite3', 'pino', 'axios', 'elkjs', 'xstate'];
+const HEAVY = ['grammy', 'ioredis', 'better-sqlite3', 'pino', 'axios', 'elkjs', 'xstate', 'pg'];
 
 const RECORDER = pathToFileURL(join(import.meta.dirname, '../support/record-imports.js')).href;
 const PROJECT = pathToFileURL(ROOT).href;
@@ -64,10 +64,10 @@ describe('start-up: what a command loads', () => {
   });
 
   it('a command that opens no store loads no store driver', async () => {
-    // The engine's index exports SqliteStore and RedisStore; they load their drivers when opened.
+    // The engine's index exports SqliteStore, RedisStore and PostgresStore; they load their drivers when opened.
     const loaded = await botflow('graph', 'scripts/order-status.yaml');
     expect(loaded.code).toBe(0);
-    expect(['better-sqlite3', 'ioredis'].filter((name) => loaded.packages.has(name))).toEqual([]);
+    expect(['better-sqlite3', 'ioredis', 'pg'].filter((name) => loaded.packages.has(name))).toEqual([]);
   });
 
   it('--version loads no command and no package', async () => {
@@ -84,7 +84,7 @@ describe('start-up: what a command loads', () => {
     const loaded = await loadedBy(
       '--input-type=module',
       '--eval',
-      "await Promise.all(['better-sqlite3', 'ioredis', 'axios', 'xstate'].map((name) => import(name)))",
+      "await Promise.all(['better-sqlite3', 'ioredis', 'axios', 'xstate', 'pg'].map((name) => import(name)))",
     );
     expect(loaded.code).toBe(0);
     expect(HEAVY.filter((name) => loaded.packages.has(name))).toEqual([
@@ -92,6 +92,7 @@ describe('start-up: what a command loads', () => {
       'better-sqlite3',
       'axios',
       'xstate',
+      'pg',
     ]);
     // ioredis requires its own dependencies, which Node 20 loads past the resolve hook.
     expect(loaded.packages).toContain('redis-errors');

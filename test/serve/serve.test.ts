@@ -28,16 +28,16 @@ describe('botflow serve refuses a bad start with one sentence', () => {
 
   it.each([
     [
-      ['--store', 'postgres://u:pw-secret@db'],
-      '--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT, not a value starting "postgres:"',
+      ['--store', 'mysql://u:pw-secret@db'],
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "mysql:"',
     ],
     [
       ['--store', 'REDIS://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT, not a value starting "REDIS:"',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "REDIS:"',
     ],
     [
       ['--store', ' redis://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH, redis://HOST:PORT or redis+cluster://HOST:PORT,HOST:PORT',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
     ],
     [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db'],
     [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000"'],
@@ -53,6 +53,16 @@ describe('botflow serve refuses a bad start with one sentence', () => {
       code: 1,
       stdout: '',
       stderr: `botflow: cannot reach the session store at redis://127.0.0.1:${port}\n`,
+    });
+  });
+
+  it('when the PostgreSQL store cannot be reached (exit 1), naming it without its password', async () => {
+    const port = await closedPort();
+    const result = await serveWithStore(`postgresql://u:pw-secret@127.0.0.1:${port}/bots`);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `botflow: cannot reach the session store at postgresql://127.0.0.1:${port}/bots\n`,
     });
   });
 
@@ -73,7 +83,19 @@ describe('botflow serve refuses a bad start with one sentence', () => {
       'redis://:secret-pw@127.0.0.1:6390/sessions',
       'the database in the Redis URL must be a number, as in redis://127.0.0.1:6379/0',
     ],
-  ])('when the Redis URL %j is malformed (exit 1), without quoting it', async (store, message) => {
+    [
+      'postgres://u:pa%zzss@127.0.0.1:5432/bots',
+      'the user name or password in the PostgreSQL URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
+    ],
+    [
+      'postgres://u:secret-pw@/bots',
+      'the PostgreSQL URL is not a valid URL; it takes the form postgres://[user[:password]@]host[:port]/database',
+    ],
+    [
+      'postgres:///bots?password=secret-pw',
+      'the PostgreSQL URL names no host; it takes the form postgres://[user[:password]@]host[:port]/database',
+    ],
+  ])('when the store URL %j is malformed (exit 1), without quoting it', async (store, message) => {
     for (const result of [
       await serveWithStore(store),
       await runCli(['serve', COLLECTOR, '--http', '0'], { env: { BOTFLOW_STORE: store } }),

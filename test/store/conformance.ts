@@ -377,6 +377,26 @@ export function describeStore(name: string, makeStore: MakeStore): void {
       expect(added['b149 next']).toBe(300);
     });
 
+    it('adds the funnel counts of many turns written at once, each naming its own counters', async () => {
+      const store = await open();
+      const blocks = Array.from({ length: 100 }, (_, i) => ({ block: `b${i}`, edge: '', count: 1 }));
+      // Turns of different paths share some counters, each turn listing them in its own order: a
+      // store that takes them in an order of the turn's can deadlock two turns, each holding a
+      // counter the other waits for.
+      const turns = Array.from({ length: 100 }, (_, i) => {
+        const some = blocks.filter((_, j) => (i * j) % 7 < 4);
+        return i % 2 === 0 ? some : some.reverse();
+      });
+      await Promise.all(
+        turns.map((counts, i) => store.put(`k${i}`, 'x', undefined, waiting('ask', { counts }))),
+      );
+      const expected = new Map<string, number>();
+      for (const counts of turns) {
+        for (const { block } of counts) expected.set(block, (expected.get(block) ?? 0) + 1);
+      }
+      expect(await counters(store)).toEqual(Object.fromEntries(expected));
+    });
+
     it('purges ended and failed conversations last written before a time, and nothing else', async () => {
       const store = await open();
       await store.put('ended-old', 'x', undefined, { ...waiting('done'), status: 'ended' });

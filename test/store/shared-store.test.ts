@@ -4,21 +4,47 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   ConversationBusyError,
   MemoryStore,
+  PostgresStore,
   RedisStore,
   type SessionStore,
   type StoredRecord,
+  type Unlock,
 } from '../../engine/index.js';
 import { botOf, COLLECTOR } from '../support/scripts.js';
+import { freshPrefix, PostgresServer } from './postgres-server.js';
 import { RedisServer } from './redis-server.js';
 
-// Started while the file loads: a missing redis-server fails the file instead of skipping it.
+// Started while the file loads: a missing server fails the file instead of skipping it.
 const server = await RedisServer.start();
+const postgres = await PostgresServer.start();
 afterAll(async () => {
-  await server.dispose();
+  await Promise.all([server.dispose(), postgres.dispose()]);
 });
 
+interface LockOptions {
+  lockTtlMs?: number;
+  lockWaitMs?: number;
+}
+
+/** A store several processes share, as one of them opens it. */
+type SharedStore = SessionStore & { lock(key: string): Promise<Unlock>; close(): Promise<void> };
+
+/** Opens the shared store `namespace` names, as one process would. */
+type OpenShared = (namespace: string, options: LockOptions) => SharedStore;
+
+const SHARED_STORES: readonly (readonly [string, OpenShared])[] = [
+  [
+    'Redis',
+    (namespace, options) => new RedisStore(server.url, { keyPrefix: `test:${namespace}:`, ...options }),
+  ],
+  [
+    'PostgreSQL',
+    (namespace, options) => new PostgresStore(postgres.url, { tablePrefix: namespace, ...options }),
+  ],
+];
+
 /** Two connections to one Redis with one prefix: what two engine processes share. */
-function twoProcesses(options: { lockTtlMs?: number; lockWaitMs?: number } = {}): [RedisStore, RedisStore] {
+function twoProcesses(options: LockOptions = {}): [RedisStore, RedisStore] {
   const keyPrefix = `test:${randomUUID()}:`;
   return [
     new RedisStore(server.url, { keyPrefix, ...options }),
@@ -26,9 +52,15 @@ function twoProcesses(options: { lockTtlMs?: number; lockWaitMs?: number } = {})
   ];
 }
 
-describe('the RedisStore lock', () => {
+describe.each(SHARED_STORES)('the %s lock', (_, openShared) => {
+  /** Stores opened now on one fresh namespace, one per process. */
+  const processes = (count: number, options: LockOptions = {}) => {
+    const namespace = freshPrefix();
+    return Array.from({ length: count }, () => openShared(namespace, options));
+  };
+
   it('makes a second holder wait until the first gives the conversation back', async () => {
-    const [one, two] = twoProcesses();
+    const [one, two] = processes(2) as [SharedStore, SharedStore];
     const unlockOne = await one.lock('k');
     const order: string[] = [];
     const second = two.lock('k').then((unlock) => {
@@ -46,7 +78,7 @@ describe('the RedisStore lock', () => {
   });
 
   it('fails with conversation.busy when the hold outlasts the wait', async () => {
-    const [one, two] = twoProcesses({ lockWaitMs: 100 });
+    const [one, two] = processes(2, { lockWaitMs: 100 }) as [SharedStore, SharedStore];
     const unlock = await one.lock('k');
     const error: unknown = await two.lock('k').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConversationBusyError);
@@ -62,22 +94,41 @@ describe('the RedisStore lock', () => {
   });
 
   it('keeps a hold past its ttl while the turn runs, and lets one lapse whose holder is gone', async () => {
-    const [one, two] = twoProcesses({ lockTtlMs: 150, lockWaitMs: 0 });
+    const [one, two] = processes(2, { lockTtlMs: 150, lockWaitMs: 0 }) as [SharedStore, SharedStore];
     const unlock = await one.lock('k');
     await sleep(400); // more than twice the ttl: only renewal keeps the hold
     await expect(two.lock('k')).rejects.toBeInstanceOf(ConversationBusyError);
     await unlock();
 
     // A holder that dies never gives the lock back; its ttl frees the conversation.
-    const keyPrefix = `test:${randomUUID()}:`;
-    const dying = new RedisStore(server.url, { keyPrefix, lockTtlMs: 150 });
+    const namespace = freshPrefix();
+    const dying = openShared(namespace, { lockTtlMs: 150 });
     await dying.lock('k');
-    await dying.close(); // the connection closes; the process's renewal timer no longer reaches Redis
-    const survivor = new RedisStore(server.url, { keyPrefix, lockTtlMs: 150, lockWaitMs: 5000 });
+    await dying.close(); // the connection closes; the process's renewal timer no longer reaches the store
+    const survivor = openShared(namespace, { lockTtlMs: 150, lockWaitMs: 5000 });
     await (
       await survivor.lock('k')
     )();
     await Promise.all([one.close(), two.close(), survivor.close()]);
+  });
+
+  it('lets two bots apply every message to one conversation once, in an order each sender kept', async () => {
+    const [storeA, storeB] = processes(2) as [SharedStore, SharedStore];
+    const a = botOf(COLLECTOR, { store: storeA });
+    const b = botOf(COLLECTOR, { store: storeB });
+    await a.start('k');
+    const fromA = Array.from({ length: 20 }, (_, i) => `a${i}`);
+    const fromB = Array.from({ length: 20 }, (_, i) => `b${i}`);
+    await Promise.all([
+      Promise.all(fromA.map((item) => a.send('k', item))),
+      Promise.all(fromB.map((item) => b.send('k', item))),
+    ]);
+    const log = ((await a.conversation('k'))?.variables.log as string).split(',').slice(0, -1);
+    expect([...log].sort()).toEqual([...fromA, ...fromB].sort());
+    // Each bot queues its own messages in order; the lock only interleaves the two queues.
+    expect(log.filter((item) => item.startsWith('a'))).toEqual(fromA);
+    expect(log.filter((item) => item.startsWith('b'))).toEqual(fromB);
+    await Promise.all([storeA.close(), storeB.close()]);
   });
 });
 
@@ -120,25 +171,6 @@ describe('the RedisStore lock after Redis stalls or restarts', () => {
 });
 
 describe('two bots sharing one store', () => {
-  it('apply every message to one conversation once, in an order each sender kept (Redis)', async () => {
-    const [storeA, storeB] = twoProcesses();
-    const a = botOf(COLLECTOR, { store: storeA });
-    const b = botOf(COLLECTOR, { store: storeB });
-    await a.start('k');
-    const fromA = Array.from({ length: 20 }, (_, i) => `a${i}`);
-    const fromB = Array.from({ length: 20 }, (_, i) => `b${i}`);
-    await Promise.all([
-      Promise.all(fromA.map((item) => a.send('k', item))),
-      Promise.all(fromB.map((item) => b.send('k', item))),
-    ]);
-    const log = ((await a.conversation('k'))?.variables.log as string).split(',').slice(0, -1);
-    expect([...log].sort()).toEqual([...fromA, ...fromB].sort());
-    // Each bot queues its own messages in order; the lock only interleaves the two queues.
-    expect(log.filter((item) => item.startsWith('a'))).toEqual(fromA);
-    expect(log.filter((item) => item.startsWith('b'))).toEqual(fromB);
-    await Promise.all([storeA.close(), storeB.close()]);
-  });
-
   it('run a turn again on the newer state when a write without a lock lost the race', async () => {
     // A store with no lock whose reads lag, so two bots read the same version and race to write.
     const shared = new MemoryStore();

@@ -19,6 +19,7 @@ describe('the API token', () => {
       ['POST', '/conversations/k/start', {}],
       ['POST', '/conversations/k/messages', 'not even JSON'],
       ['GET', '/conversations/k', undefined],
+      ['POST', '/webhooks/rest/webhook', { sender: 'k', message: '/start' }],
     ] as const) {
       const response = await api.call(method, path, body, headers);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
@@ -29,6 +30,7 @@ describe('the API token', () => {
       });
     }
     expect(await api.store.get('k')).toBeUndefined();
+    expect(await api.store.get('rest:k')).toBeUndefined();
   });
 
   it('accepts the right token on every JSON route', async () => {

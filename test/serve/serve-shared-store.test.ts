@@ -1,17 +1,69 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBot, loadScript, type OutgoingMessage } from '../../engine/index.js';
+import { PostgresServer } from '../store/postgres-server.js';
 import { RedisCluster } from '../store/redis-cluster.js';
 import { RedisServer } from '../store/redis-server.js';
 import { ServeProcess } from '../support/serve-process.js';
 
 const COLLECTOR = 'test/fixtures/serve/collector.yaml';
 
-// Started while the file loads: a missing redis-server fails the file instead of skipping it.
-const redis = await RedisServer.start();
+/** A store several `serve` processes can share, on a server of this file's own. */
+interface SharedStore {
+  /** The `--store` value of an empty store no other test uses, with `password` in it, and how serve names it. */
+  fresh(password?: string): Promise<{ spec: string; where: string }>;
+  /** Stops the server, keeping what it acknowledged, so that `start` brings it back. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+async function redisStore(): Promise<SharedStore> {
+  const server = await RedisServer.start();
+  let databases = 0;
+  return {
+    fresh: (password) => {
+      const where = `${server.url}/${databases++}`;
+      return Promise.resolve({ spec: password ? where.replace('//', `//:${password}@`) : where, where });
+    },
+    stop: async () => {
+      // Persistence is off otherwise: the snapshot is what the restarted server loads.
+      await server.save();
+      await server.stop();
+    },
+    start: () => server.start(),
+    dispose: () => server.dispose(),
+  };
+}
+
+async function postgresStore(): Promise<SharedStore> {
+  const server = await PostgresServer.start();
+  return {
+    fresh: async (password) => {
+      const url = await server.createDatabase();
+      const where = url.replace('//postgres@', '//');
+      return { spec: password ? url.replace('//postgres@', `//postgres:${password}@`) : url, where };
+    },
+    stop: () => server.stop(),
+    start: () => server.start(),
+    dispose: () => server.dispose(),
+  };
+}
+
+// Started while the file loads: a missing server fails the file instead of skipping it.
+const SHARED_STORES: readonly (readonly [string, SharedStore])[] = [
+  ['Redis', await redisStore()],
+  ['PostgreSQL', await postgresStore()],
+];
 const cluster = await RedisCluster.start();
 afterAll(async () => {
-  await Promise.all([redis.dispose(), cluster.dispose()]);
+  await Promise.all([...SHARED_STORES.map(([, store]) => store.dispose()), cluster.dispose()]);
 });
+
+/** The stores two processes share in the tests below: these, and the Redis Cluster (its tests' keys differ). */
+const TWO_PROCESS_STORES: readonly (readonly [string, Pick<SharedStore, 'fresh'>])[] = [
+  ...SHARED_STORES,
+  ['Redis Cluster', { fresh: () => Promise.resolve({ spec: cluster.url, where: cluster.url }) }],
+];
 
 type Transcript = (readonly OutgoingMessage[])[];
 
@@ -23,9 +75,9 @@ async function singleProcessTranscript(key: string, replies: readonly string[]):
   return turns.map((turn) => turn.messages);
 }
 
-/** Two serve processes on `store` give 200 conversations, sent to both in turn, the single-process transcripts. */
-async function expectSharedTranscripts(store: readonly string[]): Promise<void> {
-  {
+describe.each(TWO_PROCESS_STORES)('two serve processes sharing one %s store', (_, shared) => {
+  it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
+    const store = ['--store', (await shared.fresh()).spec];
     const [one, two] = [
       await ServeProcess.start(COLLECTOR, store),
       await ServeProcess.start(COLLECTOR, store),
@@ -56,16 +108,10 @@ async function expectSharedTranscripts(store: readonly string[]): Promise<void> 
       });
     }
     expect(await Promise.all([one.stop(), two.stop()])).toEqual([0, 0]);
-  }
-}
-
-describe('two serve processes sharing one Redis', () => {
-  it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
-    await expectSharedTranscripts(['--store', `${redis.url}/0`]);
   });
 
   it('apply two messages sent to one conversation through both at the same moment once each', async () => {
-    const store = ['--store', `${redis.url}/1`];
+    const store = ['--store', (await shared.fresh()).spec];
     const [one, two] = [
       await ServeProcess.start(COLLECTOR, store),
       await ServeProcess.start(COLLECTOR, store),
@@ -87,15 +133,14 @@ describe('two serve processes sharing one Redis', () => {
   });
 });
 
-describe('serve while Redis stops and comes back', () => {
-  it('fails turns with 503 store.unavailable, half-writes nothing, and goes on once Redis is back', async () => {
-    // A password Redis does not ask for is sent and ignored; it must never be logged.
-    const withPassword = redis.url.replace('//', '//:hunter2-store-password@');
-    const serving = await ServeProcess.start(COLLECTOR, ['--store', `${withPassword}/2`]);
+describe.each(SHARED_STORES)('serve while its %s store stops and comes back', (_, shared) => {
+  it('fails turns with 503 store.unavailable, half-writes nothing, and goes on once the store is back', async () => {
+    // A password the server does not ask for is sent and ignored; it must never be logged.
+    const { spec, where } = await shared.fresh('hunter2-store-password');
+    const serving = await ServeProcess.start(COLLECTOR, ['--store', spec]);
     await serving.post('/conversations/u1/start', { startParam: '42' });
     await serving.post('/conversations/u1/messages', { text: 'before' });
-    await redis.save();
-    await redis.stop();
+    await shared.stop();
 
     const failed = await serving.post('/conversations/u1/messages', { text: 'lost' });
     expect(failed).toEqual({
@@ -106,22 +151,18 @@ describe('serve while Redis stops and comes back', () => {
     const logged = await serving.waitForLog((line) => line.msg === 'request failed' && line.status === 503);
     expect(logged.error).toMatchObject({ code: 'store.unavailable' });
 
-    await redis.start();
+    await shared.start();
     await expect.poll(async () => (await serving.get('/health')).status, { timeout: 10_000 }).toBe(200);
     const after = await serving.post('/conversations/u1/messages', { text: 'after' });
     expect(after.body.messages).toEqual([{ text: 'Got before,after,' }, { text: 'Next?' }]);
     expect(await serving.stop()).toBe(0);
-    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where: `${redis.url}/2` });
+    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where });
     expect(serving.output).not.toContain('hunter2');
   });
 });
 
-describe('two serve processes sharing one Redis Cluster', () => {
-  it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
-    await expectSharedTranscripts(['--store', cluster.url]);
-  });
-
-  it('name the cluster by its nodes, never by its password', async () => {
+describe('serve on a Redis Cluster', () => {
+  it('names the cluster by its nodes, never by its password', async () => {
     const withPassword = cluster.url.replace('//', '//:hunter2-cluster-password@');
     const serving = await ServeProcess.start(COLLECTOR, ['--store', withPassword]);
     await serving.post('/conversations/u1/start', {});
