@@ -1,7 +1,7 @@
 /**
  * Session stores: turns a second through a Bot on each store against a MemoryStore in the same
- * run, Redis also from two processes at once, and what a conversation waiting at an ask costs
- * each store. Every store holds CONVERSATIONS conversations, so no benchmark runs on a near-empty
+ * run, Redis and a 3-master Redis Cluster also from two processes at once, and what a
+ * conversation waiting at an ask costs each store. Every store holds CONVERSATIONS conversations, so no benchmark runs on a near-empty
  * table or key space.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -21,6 +21,7 @@ import {
   type Bot,
   type SessionStore,
 } from '../engine/index.js';
+import { RedisCluster } from '../test/store/redis-cluster.js';
 import pg from 'pg';
 import { PostgresServer } from '../test/store/postgres-server.js';
 import { RedisServer } from '../test/store/redis-server.js';
@@ -139,14 +140,24 @@ interface StoreComparison extends Comparison {
   readonly turnsPerOperation: number;
 }
 
-/** The Redis side: our own redis-server, one store on it here and two worker processes. */
+/** A Redis side: our own redis-server (or cluster), one store on it here and two worker processes. */
 interface RedisSide {
-  readonly server: RedisServer;
-  readonly version: string;
+  readonly url: string;
   readonly store: RedisStore;
   /** The next turn on `store`, from this process. */
   readonly turn: () => Promise<void>;
   readonly workers: readonly TurnWorker[];
+  /** Stops the server (or the cluster's servers). */
+  dispose(): Promise<void>;
+}
+
+/** The Redis servers: one, and a cluster of three masters with a replica each. */
+interface RedisSides {
+  readonly version: string;
+  readonly single: RedisSide;
+  readonly cluster: RedisSide;
+  /** A store on the cluster whose writes wait for a replica (`waitReplicas: 1`), and its next turn. */
+  readonly waiting: { readonly store: RedisStore; readonly turn: () => Promise<void> };
 }
 
 /** The PostgreSQL side: our own server (fsync on, as deployed), one filled store on it. */
@@ -162,7 +173,7 @@ export class StoreBenchmarks {
   private constructor(
     private readonly dir: string,
     private readonly sqlite: SqliteStore,
-    private readonly redis: RedisSide | string,
+    private readonly redis: RedisSides | string,
     private readonly postgres: PostgresSide | string,
     private readonly comparisons: readonly StoreComparison[],
   ) {}
@@ -183,22 +194,41 @@ export class StoreBenchmarks {
     const redis = await startRedis();
     if (typeof redis !== 'string') {
       const bothWorkers = 2 * TURNS_PER_WORKER;
-      comparisons.push(
-        {
-          name: 'turn, RedisStore',
-          subject: redis.turn,
-          baselineName: 'turn, MemoryStore',
-          baseline: memoryTurn,
-          turnsPerOperation: 1,
-        },
-        {
-          name: 'turns, RedisStore, 2 processes combined',
-          subject: () => Promise.all(redis.workers.map((worker) => worker.run(TURNS_PER_WORKER))),
-          baselineName: 'turns, MemoryStore, 1 process',
-          baseline: () => runTurns(memoryTurn, bothWorkers),
-          turnsPerOperation: bothWorkers,
-        },
-      );
+      comparisons.push({
+        name: 'turn, RedisStore (hold and read, write and give back)',
+        subject: redis.single.turn,
+        baselineName: 'turn, RedisStore (lock, read, write, unlock)',
+        baseline: await filledDriver(fourRoundTrips(redis.single.store)),
+        turnsPerOperation: 1,
+      });
+      comparisons.push({
+        name: 'turn, RedisStore on Redis Cluster, each write waiting for its replica',
+        subject: redis.waiting.turn,
+        baselineName: 'turn, RedisStore on Redis Cluster',
+        baseline: redis.cluster.turn,
+        turnsPerOperation: 1,
+      });
+      for (const [what, side] of [
+        ['RedisStore', redis.single],
+        ['RedisStore on Redis Cluster', redis.cluster],
+      ] as const) {
+        comparisons.push(
+          {
+            name: `turn, ${what}`,
+            subject: side.turn,
+            baselineName: 'turn, MemoryStore',
+            baseline: memoryTurn,
+            turnsPerOperation: 1,
+          },
+          {
+            name: `turns, ${what}, 2 processes combined`,
+            subject: () => Promise.all(side.workers.map((worker) => worker.run(TURNS_PER_WORKER))),
+            baselineName: 'turns, MemoryStore, 1 process',
+            baseline: () => runTurns(memoryTurn, bothWorkers),
+            turnsPerOperation: bothWorkers,
+          },
+        );
+      }
     }
     const postgres = await startPostgres();
     if (typeof postgres !== 'string') {
@@ -219,7 +249,7 @@ export class StoreBenchmarks {
     const redis =
       typeof this.redis === 'string'
         ? `${title}\n${this.redis}`
-        : `${title} (redis-server ${this.redis.version} on localhost)`;
+        : `${title} (redis-server ${this.redis.version} on localhost; the cluster: 3 masters, 3 replicas)`;
     return typeof this.postgres === 'string'
       ? `${redis}\n${this.postgres}`
       : `${redis}\n(${this.postgres.version} on localhost, fsync on, one pool of 10 connections)`;
@@ -266,8 +296,8 @@ export class StoreBenchmarks {
     if (typeof this.postgres !== 'string') lines.push(await postgresSize(this.postgres.server));
     if (typeof this.redis === 'string') return lines.join('\n');
     // A store of its own, with the default key prefix, in a key space nothing else writes to.
-    const redis = new RedisStore(this.redis.server.url);
-    const client = new Redis(this.redis.server.url);
+    const redis = new RedisStore(this.redis.single.url);
+    const client = new Redis(this.redis.single.url);
     try {
       const before = await usedMemory(client);
       const redisData = await startAll(redis, CONVERSATIONS);
@@ -290,12 +320,26 @@ export class StoreBenchmarks {
       await this.postgres.server.dispose();
     }
     if (typeof this.redis !== 'string') {
-      await Promise.all(this.redis.workers.map((worker) => worker.stop()));
-      await this.redis.store.close();
-      await this.redis.server.dispose();
+      await this.redis.waiting.store.close();
+      await stopSide(this.redis.single);
+      await stopSide(this.redis.cluster);
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `store` as a turn used it before it could hold and read in one step: lock, read, compare-and-set
+ * and unlock, four round trips one after another. Under a prefix of its own.
+ */
+function fourRoundTrips(store: RedisStore): SessionStore {
+  const prefixed = (key: string) => `four:${key}`;
+  return {
+    get: (key) => store.get(prefixed(key)),
+    put: (key, data, expected, summary) => store.put(prefixed(key), data, expected, summary),
+    delete: (key) => store.delete(prefixed(key)),
+    lock: (key) => store.lock(prefixed(key)),
+  };
 }
 
 /** A turn driver over CONVERSATIONS conversations on `store`, every one of them started already. */
@@ -322,35 +366,71 @@ async function usedMemory(client: Redis): Promise<number> {
 }
 
 /**
- * Our own redis-server with a filled store on it here and two worker processes, or why there is
- * none. The server is stopped again when anything after its start fails.
+ * Our own redis-server and Redis Cluster, each with a filled store on it here and two worker
+ * processes, or why there are none. What started is stopped again when anything after fails.
  */
-async function startRedis(): Promise<RedisSide | string> {
+async function startRedis(): Promise<RedisSides | string> {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (probe.error) {
     return 'Redis rows not measured: redis-server is not installed (apt-get install redis-server)';
   }
   const version = /v=(\S+)/.exec(probe.stdout)?.[1] ?? 'of unknown version';
   let server: RedisServer;
+  let cluster: RedisCluster;
   try {
     server = await RedisServer.start();
   } catch (error) {
     return `Redis rows not measured: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const store = new RedisStore(server.url, { keyPrefix: 'bench:one-process:' });
+  try {
+    cluster = await RedisCluster.start();
+  } catch (error) {
+    await server.dispose();
+    return `Redis rows not measured: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  let single: RedisSide | undefined;
+  let clustered: RedisSide | undefined;
+  let waiting: RedisStore | undefined;
+  try {
+    single = await startSide(server.url, () => server.dispose());
+    clustered = await startSide(cluster.url, () => cluster.dispose());
+    waiting = new RedisStore(cluster.url, { keyPrefix: 'bench:wait:', waitReplicas: 1 });
+    return {
+      version,
+      single,
+      cluster: clustered,
+      waiting: { store: waiting, turn: await filledDriver(waiting) },
+    };
+  } catch (error) {
+    await waiting?.close();
+    if (clustered) await stopSide(clustered);
+    if (single) await stopSide(single);
+    await Promise.all([server.dispose(), cluster.dispose()]);
+    throw error;
+  }
+}
+
+/** A filled store on the Redis at `url` here, and two worker processes on it. */
+async function startSide(url: string, dispose: () => Promise<void>): Promise<RedisSide> {
+  const store = new RedisStore(url, { keyPrefix: 'bench:one-process:' });
   try {
     const half = CONVERSATIONS / 2;
     const workers = await Promise.all(
       [0, half].map((first) =>
-        TurnWorker.start({ url: server.url, keyPrefix: 'bench:two-processes:', first, count: half }),
+        TurnWorker.start({ url, keyPrefix: 'bench:two-processes:', first, count: half }),
       ),
     );
-    return { server, version, store, turn: await filledDriver(store), workers };
+    return { url, store, turn: await filledDriver(store), workers, dispose };
   } catch (error) {
     await store.close();
-    await server.dispose();
     throw error;
   }
+}
+
+async function stopSide(side: RedisSide): Promise<void> {
+  await Promise.all(side.workers.map((worker) => worker.stop()));
+  await side.store.close();
+  await side.dispose();
 }
 
 /** Our own PostgreSQL with a filled store on it, or why there is none. */

@@ -14,7 +14,7 @@ import { UsageError } from './exit.js';
 /** A session store `serve` opened (it keeps links too), and how to name it in logs without its credentials. */
 export interface OpenedStore {
   readonly store: SessionStore & LinkStore;
-  readonly kind: 'memory' | 'sqlite' | 'redis' | 'postgres';
+  readonly kind: 'memory' | 'sqlite' | 'redis' | 'redis-cluster' | 'postgres';
   readonly where: string;
   close(): Promise<void>;
   /** Closes it after a start that failed: a file the store created for it is removed, leaving nothing behind. */
@@ -26,8 +26,8 @@ const PROBE_KEY = 'botflow:probe';
 
 /**
  * Opens the store `--store` names (`memory`, `sqlite:PATH`, `redis://…`, `rediss://…` or
- * `postgres://…`) and reads from it once, so an unreachable store stops `serve` before it takes a
- * single message.
+ * `redis+cluster://host:port,host:port` or `postgres://…`) and reads from it once, so an unreachable
+ * store stops `serve` before it takes a single message.
  */
 export async function openStore(spec: string): Promise<OpenedStore> {
   const opened = open(spec);
@@ -87,10 +87,11 @@ function open(spec: string): OpenedStore {
       },
     };
   }
-  if (/^rediss?:\/\//.test(spec)) {
+  const redis = /^rediss?(\+cluster)?:\/\//.exec(spec);
+  if (redis) {
     const store = new RedisStore(spec);
     const close = () => store.close();
-    return { store, kind: 'redis', where: store.where, close, discard: close };
+    return { store, kind: redis[1] ? 'redis-cluster' : 'redis', where: store.where, close, discard: close };
   }
   if (/^postgres(ql)?:\/\//.test(spec)) {
     const store = new PostgresStore(spec);
@@ -100,6 +101,6 @@ function open(spec: string): OpenedStore {
   // The value may be a URL with a password: name its scheme at most, never the value itself.
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,20}:/.exec(spec)?.[0];
   throw new UsageError(
-    `--store takes memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE${scheme === undefined ? '' : `, not a value starting "${scheme}"`}`,
+    `--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE${scheme === undefined ? '' : `, not a value starting "${scheme}"`}`,
   );
 }

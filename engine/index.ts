@@ -87,6 +87,7 @@ export {
   isReportingStore,
   type ConversationStatus,
   type FunnelCount,
+  type Hold,
   type ListedConversation,
   type ListFilter,
   type ReportingStore,

@@ -56,7 +56,7 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         '--store <store>',
-        'where conversations live: memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+        'where conversations live: memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
       )
         .env('BOTFLOW_STORE')
         .default('sqlite:./botflow-sessions.db'),
@@ -293,7 +293,8 @@ async function listen(server: BotServer, port: number, host: string): Promise<st
 
 /** The password in a store URL (`redis://:pw@host`, `?password=pw`), masked in every log line. */
 function storeSecrets(spec: string): string[] {
-  const url = URL.parse(spec);
+  // A cluster URL lists its nodes with commas, which URL cannot parse: its first node stands for all.
+  const url = URL.parse(spec) ?? URL.parse(spec.replace(/,[^@]*$/, ''));
   if (url === null) return [];
   return [passwordOf(url), url.searchParams.get('password') ?? ''];
 }

@@ -10,7 +10,7 @@ import { isLinkStore } from '../store/links.js';
 import { MemoryStore } from '../store/memory.js';
 import { isReportingStore, type SessionStore } from '../store/types.js';
 import { drive } from './drive.js';
-import { ConversationConflictError, exclusively } from './exclusive.js';
+import { ConversationConflictError, TurnStore } from './exclusive.js';
 import { ConversationKeyError, isConversationKey } from './key.js';
 import {
   countBreach,
@@ -168,6 +168,8 @@ export class Bot {
   /** How many messages each conversation's transcript keeps (0: none). */
   readonly transcripts: number;
   private readonly store: SessionStore;
+  /** The store as turns use it: each turn holds its conversation there. */
+  private readonly turnStore: TurnStore;
   private readonly machine: ConversationMachine;
   private readonly defaults: Variables;
   private readonly onStart: NonNullable<BotOptions['onStart']>;
@@ -193,6 +195,7 @@ export class Bot {
     this.script = options.script;
     this.transcripts = transcriptOption(options.transcripts);
     this.store = options.store ?? new MemoryStore();
+    this.turnStore = new TurnStore(this.store);
     this.defaults = defaultVariables(options.script);
     this.limits = {
       count: limitOption('maxVariables', options.maxVariables, DEFAULT_MAX_VARIABLES),
@@ -221,7 +224,7 @@ export class Bot {
     this.mask = secretMasker([...Object.values(options.env ?? {}), ...this.linkSecrets]);
     this.turns = new TurnRunner({
       machine: this.machine,
-      store: this.store,
+      store: this.turnStore,
       version: options.script.version,
       defaults: this.defaults,
       limits: this.limits,
@@ -240,13 +243,13 @@ export class Bot {
     if (options.startParam !== undefined && options.payload !== undefined) {
       return Promise.reject(new AmbiguousStartError());
     }
-    return this.queue.run(key, () => exclusively(this.store, key, () => this.startNow(key, options)));
+    return this.queue.run(key, () => this.turnStore.exclusively(key, () => this.startNow(key, options)));
   }
 
   /** Hands the user's text to the conversation `key`; a new or ended conversation starts afresh. */
   send(key: string, text: string, options: SendOptions = {}): Promise<Turn> {
     if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
-    return this.queue.run(key, () => exclusively(this.store, key, () => this.sendNow(key, text, options)));
+    return this.queue.run(key, () => this.turnStore.exclusively(key, () => this.sendNow(key, text, options)));
   }
 
   /**
@@ -258,7 +261,7 @@ export class Bot {
    */
   resume(key: string): Promise<Turn | undefined> {
     if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
-    return this.queue.run(key, () => exclusively(this.store, key, () => this.resumeNow(key)));
+    return this.queue.run(key, () => this.turnStore.exclusively(key, () => this.resumeNow(key)));
   }
 
   /** `value` with the bot's secrets (its env values) masked as `***`, for anything a host prints. */
@@ -303,7 +306,7 @@ export class Bot {
   }
 
   private read(key: string): Promise<ReadConversation> {
-    return readConversation(this.store, key, this.limits);
+    return readConversation(this.turnStore, key, this.limits);
   }
 
   private async startNow(key: string, options: StartOptions): Promise<Turn> {

@@ -193,7 +193,7 @@ export class PostgresStore implements ReportingStore, LinkStore {
   private readonly sql: Statements;
   private readonly ttlMs: number | undefined;
   private readonly lockTimes: LockTimes;
-  private readonly lockCommands: LockCommands;
+  private readonly lockCommands: LockCommands<'OK'>;
   /** The name each statement is prepared under, on each connection of the pool. */
   private readonly statementNames = new Map<string, string>();
   /** The tables, made (or checked) on first use; a failed attempt is tried again by the next call. */
@@ -309,8 +309,8 @@ export class PostgresStore implements ReportingStore, LinkStore {
   }
 
   /** Holds the conversation `key` for one turn across every process sharing this database. */
-  lock(key: string): Promise<Unlock> {
-    return holdLock(this.lockCommands, key, key, this.lockTimes);
+  async lock(key: string): Promise<Unlock> {
+    return (await holdLock(this.lockCommands, key, key, this.lockTimes)).unlock;
   }
 
   /** Pages by (update time, key) after the last row read, so a page costs the same however deep. */

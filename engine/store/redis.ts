@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotflowError } from '../error.js';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { holdLock, RENEW, TAKE, UNLOCK, type LockCommands, type LockTimes } from './redis-lock.js';
+import { KeyLayout, LOCK_NAMESPACE, type Shard } from './redis-keys.js';
 import {
   checkLinkRecord,
   isLive,
@@ -18,6 +19,7 @@ import {
   LIST_PAGE,
   passes,
   type FunnelCount,
+  type Hold,
   type ListedConversation,
   type ListFilter,
   type ReportingStore,
@@ -46,21 +48,36 @@ export interface RedisStoreOptions {
    * before the turn fails with `store.uncertain`: a stall shorter than this still gets a definite answer.
    */
   readonly readBackMs?: number;
+  /**
+   * How many replicas must have each write before it counts as done (Redis `WAIT`, default 0):
+   * Redis replicates after it answers, so a master that crashes can take its last writes with it
+   * unless they waited. A write no replica confirmed within a second fails with `store.uncertain`.
+   * A URL takes it as `?wait=1`.
+   */
+  readonly waitReplicas?: number;
 }
 
 /**
  * Compare-and-set on a hash {data, version, at, writer}, atomic because Redis runs a script whole.
- * KEYS: the key, the update-time index, the funnel counters. ARGV: data, expected version ('' =
- * the key must be absent), ttl ms ('0' = none), the time of writing (ms), a token naming this
- * write (read back when its answer is lost), the conversation's key (its index member), its status
- * ('' = no summary: the last one stays), its summary (JSON of channel, block and result), '1' when
- * it begins a conversation, then funnel counter names and counts, in pairs.
+ * KEYS: the key, the update-time index, the funnel counters, the conversation's lock. ARGV: data,
+ * expected version ('' = the key must be absent), ttl ms ('0' = none), the time of writing (ms), a
+ * token naming this write (read back when its answer is lost), the conversation's key (its index
+ * member), its status ('' = no summary: the last one stays), its summary (JSON of channel, block
+ * and result), '1' when it begins a conversation, the token of the turn's hold ('' = none: the
+ * lock is not touched), then funnel counter names and counts, in pairs. An applied write gives
+ * back the hold it names, in the same step; a refused one keeps it, for the turn to run again.
  * Safe to run twice: a connection that broke before the answer came sends the write again
  * (ioredis's autoResendUnfulfilledCommands), and the second copy answers what the first did, so
  * its funnel counts are not added twice either.
  */
 const CAS_PUT = `
-if redis.call('HGET', KEYS[1], 'writer') == ARGV[5] then return tonumber(redis.call('HGET', KEYS[1], 'version')) end
+local function unlock()
+  if ARGV[10] ~= '' and redis.call('GET', KEYS[4]) == ARGV[10] then redis.call('DEL', KEYS[4]) end
+end
+if redis.call('HGET', KEYS[1], 'writer') == ARGV[5] then
+  unlock()
+  return tonumber(redis.call('HGET', KEYS[1], 'version'))
+end
 local current = redis.call('HGET', KEYS[1], 'version')
 if ARGV[2] == '' then
   if current then return false end
@@ -78,9 +95,13 @@ if ARGV[3] ~= '0' then
   -- conversations: dropped here, so the index stays as small as the store without a listing.
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (tonumber(ARGV[4]) - tonumber(ARGV[3]) - 1000))
 end
-for i = 10, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+for i = 11, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+unlock()
 return version
 `;
+
+/** How many of {@link CAS_PUT}'s arguments are keys. */
+const CAS_PUT_KEYS = 4;
 
 /**
  * Saves a new link record {data, createdAt, expiresAt?, clicks, writer} and adds its id to the
@@ -118,9 +139,6 @@ local clicks = redis.call('HINCRBY', KEYS[1], 'clicks', 1)
 return { fields[1], fields[2], fields[3] or '', tostring(clicks) }
 `;
 
-/** The index of link ids, by creation time, under the link prefix: `~` is in no link id. */
-const LINK_INDEX = '~index';
-
 /**
  * Drops an index entry whose conversation is gone (it expired), unless it is back: checked and
  * removed in one script, so a conversation written meanwhile keeps its entry.
@@ -151,11 +169,13 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `;
 
-interface Scripts {
+/** The compare-and-set script, answering `R`: a promise, or a pipeline to add more commands to. */
+interface CasPut<R> {
   botflowCasPut(
     key: string,
     index: string,
     funnel: string,
+    lock: string,
     data: string,
     expected: string,
     ttlMs: string,
@@ -165,8 +185,12 @@ interface Scripts {
     status: string,
     summary: string,
     begins: string,
+    holder: string,
     ...counts: string[]
-  ): Promise<number | null>;
+  ): R;
+}
+
+interface Scripts extends CasPut<Promise<number | null>> {
   botflowCreateLink(
     record: string,
     index: string,
@@ -181,6 +205,7 @@ interface Scripts {
   botflowPrune(index: string, key: string, member: string): Promise<number>;
   botflowPurge(key: string, index: string, member: string, before: string): Promise<number>;
   botflowTake(lock: string, token: string, ttlMs: number): Promise<'OK' | null>;
+  botflowTakeAndRead(lock: string, key: string, token: string, ttlMs: number): Promise<RecordFields | null>;
   botflowRenew(lock: string, token: string, ttlMs: number): Promise<number>;
   botflowUnlock(lock: string, token: string): Promise<number>;
 }
@@ -199,10 +224,14 @@ const FAIL_FAST = Object.freeze({
   retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
 });
 
-const LOCK_NAMESPACE = 'lock:';
+/** A conversation's hash fields data, version and at, as a turn reads them. */
+type RecordFields = [string | null, string | null, string | null];
 
 /** What ioredis rejects a command with when its own `commandTimeout` runs out. */
 const COMMAND_TIMED_OUT = 'Command timed out';
+
+/** How long a write waits for its replicas (`waitReplicas`): within the command timeout. */
+const WAIT_MS = 1000;
 
 /** How long a write whose answer was lost is read back by default (`readBackMs`). */
 export const DEFAULT_READ_BACK_MS = 5000;
@@ -228,26 +257,85 @@ interface Issued {
  * ioredis, loaded when a store opens its own connection rather than with the engine: most programs
  * that import the engine (and every botflow command but `serve`) never open a Redis store.
  */
-const ioredis = () => createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis };
+const ioredis = () =>
+  createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis; Cluster: typeof Cluster };
+
+/** The scheme of a URL naming a Redis Cluster by some of its nodes (`rediss+cluster:` with TLS). */
+const CLUSTER_URL = /^(rediss?)\+cluster:\/\//i;
+
+/** The connection a URL names: one Redis, or a Redis Cluster. */
+function connect(url: string): Redis | Cluster {
+  const cluster = CLUSTER_URL.exec(url);
+  if (cluster === null) return new (ioredis().Redis)(checkedUrl(url), FAIL_FAST);
+  const { nodes, username, password } = clusterNodes(url.slice(cluster[0].length));
+  const { retryStrategy, ...failFast } = FAIL_FAST;
+  return new (ioredis().Cluster)(nodes, {
+    clusterRetryStrategy: retryStrategy,
+    redisOptions: {
+      ...failFast,
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      ...(cluster[1]?.toLowerCase() === 'rediss' ? { tls: {} } : {}),
+    },
+  });
+}
+
+/**
+ * The nodes, user and password of a cluster URL's rest (`[user:password@]host:port,host:port[/][?wait=N]`),
+ * or a BotflowError that says what is wrong without quoting it (it can hold a password).
+ */
+function clusterNodes(rest: string): {
+  nodes: { host: string; port: number }[];
+  username: string | undefined;
+  password: string | undefined;
+} {
+  // The nodes end where the path or the query (`?wait=1`) begins.
+  const authority = rest.replace(/[/?#].*$/s, '');
+  const at = authority.lastIndexOf('@');
+  const credentials = at === -1 ? undefined : authority.slice(0, at);
+  const [user = '', secret] = credentials?.split(/:(.*)/s) ?? [];
+  if (![user, secret ?? ''].every(isDecodable)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the user name or password in the Redis Cluster URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
+    );
+  }
+  const nodes = authority
+    .slice(at + 1)
+    .split(',')
+    .map((node) => /^([^\s:/?#@,]+|\[[0-9a-f:.]+\]):(\d{1,5})$/i.exec(node));
+  if (nodes.length === 0 || nodes.some((node) => node === null)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the Redis Cluster URL must list its nodes as host:port, separated by commas, as in redis+cluster://10.0.0.1:7000,10.0.0.2:7000',
+    );
+  }
+  return {
+    nodes: nodes.map((node) => ({ host: node?.[1] ?? '', port: Number(node?.[2]) })),
+    username: user === '' ? undefined : decodeURIComponent(user),
+    password: secret === undefined ? undefined : decodeURIComponent(secret),
+  };
+}
 
 /** Conversations in Redis: the store for several engine processes sharing sessions. */
 export class RedisStore implements ReportingStore, LinkStore {
-  private readonly redis: Redis & Scripts;
+  private readonly redis: (Redis | Cluster) & Scripts;
   private readonly owned: boolean;
   /** Where the store connects, for logs and errors: the URL without its credentials. */
   readonly where: string;
-  private readonly prefix: string;
-  private readonly linkPrefix: string;
-  /**
-   * The sorted set of conversation keys by update time, and the hash of funnel counters: under
-   * the prefix, after a NUL, which no conversation key holds (a key has no control characters).
-   */
-  private readonly index: string;
-  private readonly funnel: string;
+  /** Where every key lives: under the prefixes, in one shard per hash tag on a cluster. */
+  private readonly keys: KeyLayout;
   private readonly ttl: string;
   private readonly lockTimes: LockTimes;
-  private readonly lockCommands: LockCommands;
+  private readonly lockCommands: LockCommands<'OK'>;
   private readonly readBackMs: number;
+  private readonly waitReplicas: number;
+  /**
+   * One connection runs its commands in order, which tells what a lost answer did (see
+   * {@link behindWrite}); a cluster's commands go down one connection per node and move with the
+   * slots, so only a write's own token proves anything there.
+   */
+  private readonly inOrder: boolean;
   /** How often the connection closed and became ready: see {@link Issued}. */
   private closes = 0;
   private readies = 0;
@@ -260,50 +348,52 @@ export class RedisStore implements ReportingStore, LinkStore {
    */
   static readonly connectionOptions = FAIL_FAST;
 
-  /** `redis`: a URL (this store opens and closes the connection) or a connection the caller owns. */
-  constructor(redis: Redis | string, options: RedisStoreOptions = {}) {
-    this.prefix = options.keyPrefix ?? 'botflow:conv:';
+  /**
+   * `redis`: a URL (this store opens and closes the connection) or a connection the caller owns.
+   * A `redis+cluster://host:port,host:port` URL, or an ioredis Cluster, stores on Redis Cluster.
+   */
+  constructor(redis: Redis | Cluster | string, options: RedisStoreOptions = {}) {
+    const prefix = options.keyPrefix ?? 'botflow:conv:';
     // Locks live at `lock:<prefix><key>`: a prefix that could begin such a name could let a
     // conversation's key be another conversation's lock.
-    if (LOCK_NAMESPACE.startsWith(this.prefix) || this.prefix.startsWith(LOCK_NAMESPACE)) {
+    if (LOCK_NAMESPACE.startsWith(prefix) || prefix.startsWith(LOCK_NAMESPACE)) {
       throw new BotflowError(
         'store.bad-option',
-        `the Redis key prefix "${this.prefix}" cannot be used: it must be set and not begin with "${LOCK_NAMESPACE}"`,
+        `the Redis key prefix "${prefix}" cannot be used: it must be set and not begin with "${LOCK_NAMESPACE}"`,
       );
     }
-    this.linkPrefix = options.linkPrefix ?? 'botflow:link:';
-    const prefixes = [this.prefix, this.linkPrefix, LOCK_NAMESPACE];
+    const linkPrefix = options.linkPrefix ?? 'botflow:link:';
+    const prefixes = [prefix, linkPrefix, LOCK_NAMESPACE];
     if (prefixes.some((one, i) => prefixes.some((other, j) => i !== j && other.startsWith(one)))) {
       throw new BotflowError(
         'store.bad-option',
-        `the Redis link prefix "${this.linkPrefix}" cannot be used: it must be set, and neither it nor the conversation prefix "${this.prefix}" nor "${LOCK_NAMESPACE}" may begin another`,
+        `the Redis link prefix "${linkPrefix}" cannot be used: it must be set, and neither it nor the conversation prefix "${prefix}" nor "${LOCK_NAMESPACE}" may begin another`,
       );
     }
-    this.index = `${this.prefix}\u0000updated`;
-    this.funnel = `${this.prefix}\u0000funnel`;
+    const connection = typeof redis === 'string' ? connect(redis) : redis;
+    this.inOrder = !isCluster(connection);
+    this.keys = new KeyLayout(prefix, linkPrefix, !this.inOrder);
     this.owned = typeof redis === 'string';
-    const connection =
-      typeof redis === 'string' ? new (ioredis().Redis)(checkedUrl(redis), FAIL_FAST) : redis;
     // Connection errors reach callers as rejected commands; without a listener ioredis prints them.
     if (this.owned) connection.on('error', () => undefined);
     connection.on('close', this.countClose);
     connection.on('ready', this.countReady);
-    connection.defineCommand('botflowCasPut', { numberOfKeys: 3, lua: CAS_PUT });
+    connection.defineCommand('botflowCasPut', { numberOfKeys: CAS_PUT_KEYS, lua: CAS_PUT });
     connection.defineCommand('botflowCreateLink', { numberOfKeys: 2, lua: CREATE_LINK });
     connection.defineCommand('botflowVisitLink', { numberOfKeys: 1, lua: VISIT_LINK });
     connection.defineCommand('botflowPrune', { numberOfKeys: 2, lua: PRUNE });
     connection.defineCommand('botflowPurge', { numberOfKeys: 2, lua: PURGE });
     connection.defineCommand('botflowTake', { numberOfKeys: 1, lua: TAKE });
+    connection.defineCommand('botflowTakeAndRead', { numberOfKeys: 2, lua: TAKE });
     connection.defineCommand('botflowRenew', { numberOfKeys: 1, lua: RENEW });
     connection.defineCommand('botflowUnlock', { numberOfKeys: 1, lua: UNLOCK });
-    const redisWithScripts = connection as Redis & Scripts;
+    const redisWithScripts = connection as (Redis | Cluster) & Scripts;
     this.redis = redisWithScripts;
-    this.lockCommands = {
-      take: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowTake(lock, token, ttlMs)),
-      renew: (lock, token, ttlMs) => this.call(() => redisWithScripts.botflowRenew(lock, token, ttlMs)),
-      unlock: (lock, token) => this.call(() => redisWithScripts.botflowUnlock(lock, token)),
-    };
+    this.lockCommands = this.lockCommandsTaking((lock, token, ttlMs) =>
+      redisWithScripts.botflowTake(lock, token, ttlMs),
+    );
     this.readBackMs = options.readBackMs ?? DEFAULT_READ_BACK_MS;
+    this.waitReplicas = options.waitReplicas ?? (typeof redis === 'string' ? waitOf(redis) : 0);
     this.where = typeof redis === 'string' ? withoutCredentials(redis) : addressOf(redis);
     this.ttl = String(options.ttlMs ?? 0);
     this.lockTimes = {
@@ -313,12 +403,8 @@ export class RedisStore implements ReportingStore, LinkStore {
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
-    const [data, version, at] = await this.call(() =>
-      this.redis.hmget(this.prefix + key, 'data', 'version', 'at'),
-    );
-    return data == null || version == null
-      ? undefined
-      : { data, version: Number(version), writtenAt: Number(at) };
+    const fields = await this.call(() => this.redis.hmget(this.keys.record(key), 'data', 'version', 'at'));
+    return recordOf(fields as RecordFields);
   }
 
   /**
@@ -327,49 +413,83 @@ export class RedisStore implements ReportingStore, LinkStore {
    * conversation back proves it: applied (the write's token is stored), refused (another write
    * came first), or, when the read-back cannot tell within `readBackMs`, `store.uncertain`.
    */
-  async put(
+  put(
     key: string,
     data: string,
     expected: number | undefined,
     summary?: TurnSummary,
   ): Promise<number | undefined> {
+    return this.write(key, data, expected, summary, '');
+  }
+
+  /** {@link put}, giving back the hold `holder` names when applied ('' = none). */
+  private async write(
+    key: string,
+    data: string,
+    expected: number | undefined,
+    summary: TurnSummary | undefined,
+    holder: string,
+  ): Promise<number | undefined> {
     const writer = randomUUID();
     const issued = this.issued();
     const expectedArg = expected === undefined ? '' : String(expected);
+    const shard = this.keys.shardOf(key);
+    const record = shard.conversations + key;
     try {
-      const version = await this.redis.botflowCasPut(
-        this.prefix + key,
-        this.index,
-        this.funnel,
-        data,
-        expectedArg,
-        this.ttl,
-        String(Date.now()),
-        writer,
-        key,
-        summary?.status ?? '',
-        summary ? encodeSummary(summary) : '',
-        summary?.begins === true ? '1' : '0',
-        ...(summary?.counts ?? []).flatMap(({ block, edge, count }) => [
-          counterName(block, edge),
-          String(count),
-        ]),
-      );
-      return version ?? undefined;
+      const casPut = <R>(target: CasPut<R>): R =>
+        target.botflowCasPut(
+          record,
+          shard.index,
+          shard.funnel,
+          LOCK_NAMESPACE + record,
+          data,
+          expectedArg,
+          this.ttl,
+          String(Date.now()),
+          writer,
+          key,
+          summary?.status ?? '',
+          summary ? encodeSummary(summary) : '',
+          summary?.begins === true ? '1' : '0',
+          holder,
+          ...(summary?.counts ?? []).flatMap(({ block, edge, count }) => [
+            counterName(block, edge),
+            String(count),
+          ]),
+        );
+      if (this.waitReplicas === 0) return (await casPut(this.redis)) ?? undefined;
+      // WAIT goes down the write's connection, to the write's node, in the same round trip. The
+      // script goes whole (EVAL): a node without it in its cache (a replica just promoted) would
+      // refuse EVALSHA, and ioredis would send the script again outside the pipeline, behind WAIT.
+      const pipeline = this.redis.pipeline();
+      const whole: CasPut<ChainableCommander> = {
+        botflowCasPut: (...keysAndArgs) => pipeline.eval(CAS_PUT, CAS_PUT_KEYS, ...keysAndArgs),
+      };
+      const [[writeError, version] = [], [waitError, replicas] = []] =
+        (await casPut(whole).wait(this.waitReplicas, WAIT_MS).exec()) ?? [];
+      if (writeError) throw writeError;
+      const applied = version as number | null;
+      if (applied === null || (!waitError && Number(replicas) >= this.waitReplicas))
+        return applied ?? undefined;
     } catch (error) {
       if (!this.mayHaveRun(error, issued)) throw this.unavailable(error);
       return this.readBack(key, expected, writer, issued, error);
     }
+    // Applied on the master, which answered; not (yet) on enough replicas to outlive its crash.
+    throw new StoreUncertainError(
+      `the session store at ${this.where} applied a write to conversation "${key}", but not the ${this.waitReplicas} replica(s) it waits for within ${WAIT_MS} ms: it may be lost if its master fails`,
+    );
   }
 
   /** A delete whose answer is lost may still run: `store.uncertain` (deleting again is harmless). */
   async delete(key: string): Promise<void> {
     const issued = this.issued();
+    const shard = this.keys.shardOf(key);
     try {
       await this.redis
         .multi()
-        .del(this.prefix + key)
-        .zrem(this.index, key)
+        .del(shard.conversations + key)
+        .zrem(shard.index, key)
         .exec();
     } catch (error) {
       if (!this.mayHaveRun(error, issued)) throw this.unavailable(error);
@@ -381,67 +501,97 @@ export class RedisStore implements ReportingStore, LinkStore {
   }
 
   /**
-   * Pages through the index by (score, member): a page starts past the last one read, first the
-   * rest of its score's members (Redis orders them by their bytes), then the higher scores. A
-   * cursor, not an offset: a conversation written while the listing runs moves to the end (and
-   * may be listed twice) without making the listing skip another. Entries whose conversation
-   * expired are pruned.
+   * Each shard's conversations in the order of its index, merged by (update time, key): with one
+   * shard (plain Redis) its index alone. Entries whose conversation expired are pruned.
    */
-  async *conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
+  conversations(filter: ListFilter = {}): AsyncIterable<ListedConversation> {
+    const min = filter.since === undefined ? '-inf' : String(filter.since);
     const max = filter.until === undefined ? '+inf' : `(${filter.until}`;
-    let min = filter.since === undefined ? '-inf' : String(filter.since);
-    let after: { readonly score: string; readonly member: Buffer } | undefined;
-    for (;;) {
-      if (after !== undefined) {
-        const { score, member } = after;
-        const tied = await this.call(() => this.redis.zrangebyscore(this.index, score, score));
-        yield* this.listed(
-          tied.filter((other) => Buffer.compare(Buffer.from(other), member) > 0),
-          filter,
-        );
-        min = `(${score}`;
-      }
-      const page = await this.call(() =>
-        this.redis.zrangebyscore(this.index, min, max, 'WITHSCORES', 'LIMIT', 0, LIST_PAGE),
-      );
-      const members = page.filter((_, i) => i % 2 === 0);
-      yield* this.listed(members, filter);
-      const last = members.at(-1);
-      if (members.length < LIST_PAGE || last === undefined) return;
-      after = { score: page.at(-1) ?? '', member: Buffer.from(last) };
-    }
+    return merged(this.keys.shards.map((shard) => this.shardConversations(shard, min, max, filter)));
   }
 
-  /** The conversations of index members, read a page at a time, that pass `filter`. */
-  private async *listed(members: readonly string[], filter: ListFilter): AsyncIterable<ListedConversation> {
-    for (let first = 0; first < members.length; first += LIST_PAGE) {
-      const some = members.slice(first, first + LIST_PAGE);
-      const records = await this.readPage(some);
-      for (const [i, member] of some.entries()) {
+  /** The conversations of one shard whose index entry lies from `min` to `max`, that pass `filter`. */
+  private async *shardConversations(
+    shard: Shard,
+    min: string,
+    max: string,
+    filter: ListFilter,
+  ): AsyncGenerator<Ranked<ListedConversation>, void> {
+    for await (const entries of this.indexPages(shard.index, min, max)) {
+      const records = await this.readPage(
+        shard,
+        entries.map(({ member }) => member),
+      );
+      for (const [i, { member, score }] of entries.entries()) {
         const listed = records[i];
         if (listed !== undefined && passes(filter, listed.updated, listed.status)) {
-          yield { key: member, ...listed };
+          yield { score, member, item: { key: member, ...listed } };
         }
       }
     }
   }
 
-  async funnelCounts(): Promise<FunnelCount[]> {
-    const counters = await this.call(() => this.redis.hgetall(this.funnel));
-    return countsOf(Object.entries(counters).map(([name, count]) => [name, Number(count)] as const));
+  /**
+   * Pages through a sorted set by (score, member): a page starts past the last one read, first the
+   * rest of its score's members (Redis orders them by their bytes), then the higher scores. A
+   * cursor, not an offset: a member written while the listing runs moves to the end (and may be
+   * listed twice) without making the listing skip another.
+   */
+  private async *indexPages(index: string, from: string, max: string): AsyncGenerator<IndexEntry[]> {
+    let min = from;
+    let after: IndexEntry | undefined;
+    for (;;) {
+      if (after !== undefined) {
+        const { score, member } = after;
+        const last = Buffer.from(member);
+        const tied = await this.call(() => this.redis.zrangebyscore(index, score, score));
+        const rest = tied.filter((other) => Buffer.compare(Buffer.from(other), last) > 0);
+        for (let first = 0; first < rest.length; first += LIST_PAGE) {
+          yield rest.slice(first, first + LIST_PAGE).map((member) => ({ member, score }));
+        }
+        min = `(${score}`;
+      }
+      const page = await this.call(() =>
+        this.redis.zrangebyscore(index, min, max, 'WITHSCORES', 'LIMIT', 0, LIST_PAGE),
+      );
+      const entries: IndexEntry[] = [];
+      for (let i = 0; i < page.length; i += 2) {
+        entries.push({ member: page[i] ?? '', score: Number(page[i + 1]) });
+      }
+      if (entries.length > 0) yield entries;
+      if (entries.length < LIST_PAGE) return;
+      after = entries.at(-1);
+    }
   }
 
-  /** Pages through the index entries older than `before`; each is checked and deleted by one script. */
+  async funnelCounts(): Promise<FunnelCount[]> {
+    const shards = await Promise.all(
+      this.keys.shards.map((shard) => this.call(() => this.redis.hgetall(shard.funnel))),
+    );
+    const sums = new Map<string, number>();
+    for (const counters of shards) {
+      for (const [name, count] of Object.entries(counters))
+        sums.set(name, (sums.get(name) ?? 0) + Number(count));
+    }
+    return countsOf([...sums]);
+  }
+
+  /** Each shard's index entries older than `before`, a page at a time; each is checked and deleted by one script. */
   async purgeEnded(before: number): Promise<number> {
+    const purged = await Promise.all(this.keys.shards.map((shard) => this.purgeShard(shard, before)));
+    return purged.reduce((sum, count) => sum + count, 0);
+  }
+
+  private async purgeShard(shard: Shard, before: number): Promise<number> {
     let purged = 0;
     let kept = 0;
     for (;;) {
       const members = await this.call(() =>
-        this.redis.zrangebyscore(this.index, '-inf', `(${before}`, 'LIMIT', kept, LIST_PAGE),
+        this.redis.zrangebyscore(shard.index, '-inf', `(${before}`, 'LIMIT', kept, LIST_PAGE),
       );
       for (const member of members) {
         const outcome = await this.call(() =>
-          this.redis.botflowPurge(this.prefix + member, this.index, member, String(before)),
+          this.redis.botflowPurge(shard.conversations + member, shard.index, member, String(before)),
         );
         if (outcome === 1) purged += 1;
         else if (outcome === 0) kept += 1;
@@ -451,16 +601,18 @@ export class RedisStore implements ReportingStore, LinkStore {
   }
 
   /**
-   * The listed fields of each member's conversation, in one round trip; undefined for one whose
-   * conversation is gone (it expired), whose entry is pruned.
+   * The listed fields of each member's conversation in `shard`, in one round trip (one slot, so
+   * one node of a cluster); undefined for one whose conversation is gone (it expired), whose entry
+   * is pruned.
    */
   private async readPage(
+    shard: Shard,
     members: readonly string[],
   ): Promise<(Omit<ListedConversation, 'key'> | undefined)[]> {
     if (members.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const member of members)
-      pipeline.hmget(this.prefix + member, 'data', 'at', 'started', 'status', 'summary');
+      pipeline.hmget(shard.conversations + member, 'data', 'at', 'started', 'status', 'summary');
     const replies = (await this.call(() => pipeline.exec())) ?? [];
     return Promise.all(
       members.map(async (member, i) => {
@@ -468,7 +620,7 @@ export class RedisStore implements ReportingStore, LinkStore {
         if (error) throw this.unavailable(error);
         const [data, at, started, status, summary = null] = (fields ?? []) as (string | null)[];
         if (data == null || at == null) {
-          await this.call(() => this.redis.botflowPrune(this.index, this.prefix + member, member));
+          await this.call(() => this.redis.botflowPrune(shard.index, shard.conversations + member, member));
           return undefined;
         }
         const { channel = null, block = null, result = null } = decodeSummary(summary);
@@ -488,17 +640,50 @@ export class RedisStore implements ReportingStore, LinkStore {
   /**
    * Holds the conversation `key` for one turn across every process sharing this Redis.
    */
-  lock(key: string): Promise<Unlock> {
-    return holdLock(this.lockCommands, key, `${LOCK_NAMESPACE}${this.prefix}${key}`, this.lockTimes);
+  async lock(key: string): Promise<Unlock> {
+    return (await holdLock(this.lockCommands, key, this.keys.lock(key), this.lockTimes)).unlock;
+  }
+
+  /**
+   * Holds the conversation `key` and reads it in one script, and writes it and gives it back in
+   * one more ({@link CAS_PUT} with the hold's token): a turn in two round trips.
+   */
+  async hold(key: string): Promise<Hold> {
+    const record = this.keys.record(key);
+    const commands = this.lockCommandsTaking((lock, token, ttlMs) =>
+      this.redis.botflowTakeAndRead(lock, record, token, ttlMs),
+    );
+    const held = await holdLock(commands, key, LOCK_NAMESPACE + record, this.lockTimes);
+    return {
+      record: recordOf(held.taken),
+      put: async (data, expected, summary) => {
+        const version = await this.write(key, data, expected, summary, held.token);
+        if (version !== undefined) held.given();
+        return version;
+      },
+      unlock: held.unlock,
+    };
+  }
+
+  /** The lock's calls, taking with `take`: a bare take, or one that reads the conversation too. */
+  private lockCommandsTaking<Taken>(
+    take: (lock: string, token: string, ttlMs: number) => Promise<Taken | null>,
+  ): LockCommands<Taken> {
+    return {
+      take: (lock, token, ttlMs) => this.call(() => take(lock, token, ttlMs)),
+      renew: (lock, token, ttlMs) => this.call(() => this.redis.botflowRenew(lock, token, ttlMs)),
+      unlock: (lock, token) => this.call(() => this.redis.botflowUnlock(lock, token)),
+    };
   }
 
   async createLink(id: string, data: string, times: LinkTimes): Promise<boolean> {
     checkLinkRecord(id, data, times);
     const { now, expiresAt } = times;
+    const shard = this.keys.shardOf(id);
     const created = await this.call(() =>
       this.redis.botflowCreateLink(
-        this.linkPrefix + id,
-        this.linkPrefix + LINK_INDEX,
+        shard.links + id,
+        shard.linkIndex,
         data,
         String(now),
         expiresAt === undefined ? '' : String(expiresAt),
@@ -512,37 +697,39 @@ export class RedisStore implements ReportingStore, LinkStore {
 
   async readLink(id: string, now: number): Promise<LinkRecord | undefined> {
     const fields = await this.call(() =>
-      this.redis.hmget(this.linkPrefix + id, 'data', 'createdAt', 'expiresAt', 'clicks'),
+      this.redis.hmget(this.keys.shardOf(id).links + id, 'data', 'createdAt', 'expiresAt', 'clicks'),
     );
     return liveLink(fields, now);
   }
 
   async visitLink(id: string, now: number): Promise<LinkRecord | undefined> {
-    const fields = await this.call(() => this.redis.botflowVisitLink(this.linkPrefix + id, String(now)));
+    const fields = await this.call(() =>
+      this.redis.botflowVisitLink(this.keys.shardOf(id).links + id, String(now)),
+    );
     return fields === null ? undefined : liveLink(fields, now);
   }
 
-  /** Pages through the index; ids whose record Redis has expired are dropped from it on the way. */
-  async *listLinks(now: number): AsyncIterable<ListedLink> {
-    const index = this.linkPrefix + LINK_INDEX;
+  /** Each shard's links by creation time, merged; ids whose record Redis has expired are dropped from the index on the way. */
+  listLinks(now: number): AsyncIterable<ListedLink> {
+    return merged(this.keys.shards.map((shard) => this.shardLinks(shard, now)));
+  }
+
+  private async *shardLinks(shard: Shard, now: number): AsyncGenerator<Ranked<ListedLink>, void> {
     const gone: string[] = [];
-    for (let start = 0; ; start += LIST_PAGE) {
-      const ids = await this.call(() =>
-        this.redis.zrange(index, String(start), String(start + LIST_PAGE - 1)),
-      );
+    for await (const entries of this.indexPages(shard.linkIndex, '-inf', '+inf')) {
       const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hmget(this.linkPrefix + id, 'data', 'createdAt', 'expiresAt', 'clicks');
+      for (const { member } of entries)
+        pipeline.hmget(shard.links + member, 'data', 'createdAt', 'expiresAt', 'clicks');
       const answers = (await this.call(() => pipeline.exec())) ?? [];
-      for (const [i, id] of ids.entries()) {
+      for (const [i, { member, score }] of entries.entries()) {
         const [error, fields] = answers[i] ?? [];
         if (error) throw this.unavailable(error);
         const record = liveLink(fields as (string | null)[], now);
-        if (record) yield { id, ...record };
-        else if ((fields as (string | null)[])[0] == null) gone.push(id);
+        if (record) yield { score, member, item: { id: member, ...record } };
+        else if ((fields as (string | null)[])[0] == null) gone.push(member);
       }
-      if (ids.length < LIST_PAGE) break;
     }
-    if (gone.length > 0) await this.call(() => this.redis.zrem(index, ...gone));
+    if (gone.length > 0) await this.call(() => this.redis.zrem(shard.linkIndex, ...gone));
   }
 
   /** Closes the connection when this store opened it; a connection passed in stays the caller's. */
@@ -579,7 +766,7 @@ export class RedisStore implements ReportingStore, LinkStore {
   private mayHaveRun(error: unknown, issued: Issued): boolean {
     if (error instanceof Error && error.name === 'ReplyError') return false;
     if (error instanceof Error && error.message === COMMAND_TIMED_OUT) return true;
-    return !(issued.queued && this.readies === issued.readies);
+    return !(this.inOrder && issued.queued && this.readies === issued.readies);
   }
 
   /**
@@ -588,6 +775,7 @@ export class RedisStore implements ReportingStore, LinkStore {
    * first ready after it (the queue is written out then, in order) and no close since.
    */
   private behindWrite(issued: Issued): boolean {
+    if (!this.inOrder) return false;
     return issued.queued
       ? this.readies === issued.readies + 1 && this.closes === this.closesAtReady
       : this.closes === issued.closes;
@@ -633,7 +821,7 @@ export class RedisStore implements ReportingStore, LinkStore {
     key: string,
   ): Promise<{ version: number; writer: string | null } | null | undefined> {
     try {
-      const [version, writer] = await this.redis.hmget(this.prefix + key, 'version', 'writer');
+      const [version, writer] = await this.redis.hmget(this.keys.record(key), 'version', 'writer');
       return version == null ? null : { version: Number(version), writer: writer ?? null };
     } catch {
       return undefined;
@@ -734,6 +922,11 @@ function isDecodable(part: string): boolean {
 
 /** The URL to name in errors: never its user name or password, nor a query (`?password=`). */
 function withoutCredentials(url: string): string {
+  const cluster = CLUSTER_URL.exec(url);
+  if (cluster) {
+    const nodes = url.slice(cluster[0].length).replace(/[/?#].*$/s, '');
+    return `${cluster[0]}${nodes.slice(nodes.lastIndexOf('@') + 1)}`;
+  }
   try {
     const parsed = new URL(url);
     parsed.username = '';
@@ -746,7 +939,64 @@ function withoutCredentials(url: string): string {
   }
 }
 
-function addressOf(redis: Redis): string {
+function addressOf(redis: Redis | Cluster): string {
+  if (isCluster(redis)) return 'a Redis Cluster';
   const { host, port, path } = redis.options;
   return path ? `redis+unix://${path}` : `redis://${host ?? 'localhost'}:${port ?? 6379}`;
+}
+
+/** The replicas a URL's `?wait=N` asks each write to wait for; 0 without it. */
+function waitOf(url: string): number {
+  const wait = /[?&]wait=([^&#]*)/.exec(url)?.[1];
+  if (wait === undefined) return 0;
+  if (!/^\d{1,2}$/.test(wait)) {
+    throw new BotflowError(
+      'store.bad-option',
+      'the wait in the Redis URL must be a number of replicas, as in ?wait=1',
+    );
+  }
+  return Number(wait);
+}
+
+function isCluster(redis: Redis | Cluster): redis is Cluster {
+  return redis.isCluster;
+}
+
+/** A conversation from its hash fields data, version and at; undefined when it is not stored. */
+function recordOf([data, version, at]: RecordFields): StoredRecord | undefined {
+  return data == null || version == null
+    ? undefined
+    : { data, version: Number(version), writtenAt: Number(at) };
+}
+
+/** A member of a sorted set (an index of conversations or links) and its score. */
+interface IndexEntry {
+  readonly member: string;
+  readonly score: number;
+}
+
+/** What one shard lists, with the index entry it was listed from: its place in the merged listing. */
+interface Ranked<T> extends IndexEntry {
+  readonly item: T;
+}
+
+/**
+ * The items of every shard's listing, each in (score, member) order, merged into that order. Each
+ * shard's first page is read at once; then a shard is read on only when its head is taken.
+ */
+async function* merged<T>(shards: readonly AsyncIterator<Ranked<T>, void>[]): AsyncGenerator<T> {
+  const firsts = await Promise.all(shards.map(async (shard) => ({ shard, next: await shard.next() })));
+  const live = firsts.flatMap(({ shard, next }) => (next.done === true ? [] : [{ shard, head: next.value }]));
+  while (live.length > 0) {
+    const earliest = live.reduce((one, other) => (ranksBefore(other.head, one.head) ? other : one));
+    yield earliest.head.item;
+    const next = await earliest.shard.next();
+    if (next.done === true) live.splice(live.indexOf(earliest), 1);
+    else earliest.head = next.value;
+  }
+}
+
+function ranksBefore(one: IndexEntry, other: IndexEntry): boolean {
+  if (one.score !== other.score) return one.score < other.score;
+  return Buffer.compare(Buffer.from(one.member), Buffer.from(other.member)) < 0;
 }

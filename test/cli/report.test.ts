@@ -308,7 +308,7 @@ describe('botflow report refuses bad input with one sentence', () => {
       code: 2,
       stdout: '',
       stderr:
-        'botflow: --store takes memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "mysql:"\n',
+        'botflow: --store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "mysql:"\n',
     });
   });
 });

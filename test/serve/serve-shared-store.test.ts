@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBot, loadScript, type OutgoingMessage } from '../../engine/index.js';
 import { PostgresServer } from '../store/postgres-server.js';
+import { RedisCluster } from '../store/redis-cluster.js';
 import { RedisServer } from '../store/redis-server.js';
 import { ServeProcess } from '../support/serve-process.js';
 
@@ -53,9 +54,16 @@ const SHARED_STORES: readonly (readonly [string, SharedStore])[] = [
   ['Redis', await redisStore()],
   ['PostgreSQL', await postgresStore()],
 ];
+const cluster = await RedisCluster.start();
 afterAll(async () => {
-  await Promise.all(SHARED_STORES.map(([, store]) => store.dispose()));
+  await Promise.all([...SHARED_STORES.map(([, store]) => store.dispose()), cluster.dispose()]);
 });
+
+/** The stores two processes share in the tests below: these, and the Redis Cluster (its tests' keys differ). */
+const TWO_PROCESS_STORES: readonly (readonly [string, Pick<SharedStore, 'fresh'>])[] = [
+  ...SHARED_STORES,
+  ['Redis Cluster', { fresh: () => Promise.resolve({ spec: cluster.url, where: cluster.url }) }],
+];
 
 type Transcript = (readonly OutgoingMessage[])[];
 
@@ -67,7 +75,7 @@ async function singleProcessTranscript(key: string, replies: readonly string[]):
   return turns.map((turn) => turn.messages);
 }
 
-describe.each(SHARED_STORES)('two serve processes sharing one %s store', (_, shared) => {
+describe.each(TWO_PROCESS_STORES)('two serve processes sharing one %s store', (_, shared) => {
   it('give 200 conversations, their messages sent to both in turn, the single-process transcripts', async () => {
     const store = ['--store', (await shared.fresh()).spec];
     const [one, two] = [
@@ -149,6 +157,17 @@ describe.each(SHARED_STORES)('serve while its %s store stops and comes back', (_
     expect(after.body.messages).toEqual([{ text: 'Got before,after,' }, { text: 'Next?' }]);
     expect(await serving.stop()).toBe(0);
     expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where });
+    expect(serving.output).not.toContain('hunter2');
+  });
+});
+
+describe('serve on a Redis Cluster', () => {
+  it('names the cluster by its nodes, never by its password', async () => {
+    const withPassword = cluster.url.replace('//', '//:hunter2-cluster-password@');
+    const serving = await ServeProcess.start(COLLECTOR, ['--store', withPassword]);
+    await serving.post('/conversations/u1/start', {});
+    expect(await serving.stop()).toBe(0);
+    expect(serving.logs.find((line) => line.msg === 'starting')).toMatchObject({ where: cluster.url });
     expect(serving.output).not.toContain('hunter2');
   });
 });

@@ -30,15 +30,15 @@ describe('botflow serve refuses a bad start with one sentence', () => {
   it.each([
     [
       ['--store', 'mysql://u:pw-secret@db'],
-      '--store takes memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "mysql:"',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "mysql:"',
     ],
     [
       ['--store', 'REDIS://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "REDIS:"',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, not a value starting "REDIS:"',
     ],
     [
       ['--store', ' redis://:pw-secret@127.0.0.1:6390'],
-      '--store takes memory, sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+      '--store takes memory, sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
     ],
     [['--store', 'sqlite:'], '--store sqlite: needs a file, e.g. sqlite:./sessions.db'],
     [['--http', '70000'], '--http takes a port from 0 to 65535, got "70000"'],

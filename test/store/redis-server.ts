@@ -18,14 +18,19 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly durable: boolean,
+    private readonly more: readonly string[],
   ) {}
 
   /**
    * `durable`: every write goes to an append-only file, synced before Redis answers, so a stop and
-   * start keeps all that was acknowledged (otherwise only what a `save()` wrote survives).
+   * start keeps all that was acknowledged (otherwise only what a `save()` wrote survives). `more`:
+   * further redis-server options (a cluster node's).
    */
-  static async start({ durable = false }: { durable?: boolean } = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), durable);
+  static async start({
+    durable = false,
+    more = [],
+  }: { durable?: boolean; more?: readonly string[] } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), durable, more);
     await server.start();
     return server;
   }
@@ -50,6 +55,7 @@ export class RedisServer {
         'always',
         '--dir',
         this.dir,
+        ...this.more,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -77,6 +83,16 @@ export class RedisServer {
     if (child?.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Kills the server at once (SIGKILL), as a crashed host would, and waits until it has exited. */
+  async crash(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (child?.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
     await exited;
   }
 
@@ -138,7 +154,7 @@ async function command(port: number, text: string): Promise<string> {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

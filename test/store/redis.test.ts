@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore, StoreUncertainError, StoreUnavailableError } from '../../engine/index.js';
+import { botOf, COLLECTOR } from '../support/scripts.js';
 import { AnswerProxy } from './answer-proxy.js';
 import { describeStore } from './conformance.js';
+import { commandsSent } from './monitor.js';
 import { RedisServer } from './redis-server.js';
 
 // Started while the file loads, not in beforeAll: a missing redis-server then fails the file
@@ -99,6 +101,27 @@ describe('RedisStore against a live server', () => {
     } finally {
       await store.close();
       await server.start();
+    }
+  });
+});
+
+describe('RedisStore turns', () => {
+  it('runs a turn in two round trips: hold and read, then write and give back', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const store = new RedisStore(server.url, { keyPrefix });
+    const bot = botOf(COLLECTOR, { store });
+    try {
+      await bot.start('k');
+      // Redis has the scripts now: ioredis sends each by its hash from here on.
+      const sent = await commandsSent([server.port], keyPrefix, () => bot.send('k', 'x'));
+      expect(sent).toEqual(['evalsha', 'evalsha']);
+      expect((await bot.conversation('k'))?.variables.log).toBe('x,');
+      // Given back with the write: another turn does not wait.
+      await (
+        await store.lock('k')
+      )();
+    } finally {
+      await store.close();
     }
   });
 });
