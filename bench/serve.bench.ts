@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PostgresServer } from '../test/store/postgres-server.js';
+import { RedisCluster } from '../test/store/redis-cluster.js';
 import { RedisServer } from '../test/store/redis-server.js';
 import { REPLIES, SCRIPT, START } from './conversation.js';
 import { median } from './harness.js';
@@ -61,6 +62,13 @@ export const serveStores: readonly ServeStore[] = [
       // Durable (fsync on), as a production server runs.
       const server = await PostgresServer.start({ durable: true });
       return { url: server.url, stop: () => server.dispose() };
+    },
+  },
+  {
+    name: 'Redis Cluster',
+    start: async () => {
+      const cluster = await RedisCluster.start();
+      return { url: cluster.url, stop: () => cluster.dispose() };
     },
   },
 ];

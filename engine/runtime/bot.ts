@@ -287,9 +287,9 @@ export class Bot {
   erase(key: string): Promise<boolean> {
     if (!isConversationKey(key)) return Promise.reject(new ConversationKeyError());
     return this.queue.run(key, () =>
-      exclusively(this.store, key, async () => {
-        if ((await this.store.get(key)) === undefined) return false;
-        await this.store.delete(key);
+      this.turnStore.exclusively(key, async () => {
+        if ((await this.turnStore.get(key)) === undefined) return false;
+        await this.turnStore.delete(key);
         return true;
       }),
     );
