@@ -30,7 +30,14 @@ const TOKEN = 'bench-serve-token-0123456789abcdef';
 /** A session store `serve` is started on: its `--store` value, and how to stop what backs it. */
 export interface ServeStore {
   readonly name: string;
+  /** How many serve processes share the store (default 1); each conversation's turns go to them in turn. */
+  readonly processes?: number;
   start(): Promise<{ readonly url: string; stop(): Promise<void> }>;
+}
+
+async function startRedisCluster(): Promise<{ url: string; stop(): Promise<void> }> {
+  const cluster = await RedisCluster.start();
+  return { url: cluster.url, stop: () => cluster.dispose() };
 }
 
 /** The stores measured, in order; the first is the one the others are compared with. */
@@ -64,13 +71,8 @@ export const serveStores: readonly ServeStore[] = [
       return { url: server.url, stop: () => server.dispose() };
     },
   },
-  {
-    name: 'Redis Cluster',
-    start: async () => {
-      const cluster = await RedisCluster.start();
-      return { url: cluster.url, stop: () => cluster.dispose() };
-    },
-  },
+  { name: 'Redis Cluster', start: startRedisCluster },
+  { name: 'Redis Cluster, 2 serve processes', processes: 2, start: startRedisCluster },
 ];
 
 /** An HTTP server of the bench's own, in a child process: where it listens and how to stop it. */
@@ -181,13 +183,13 @@ function post(agent: Agent, url: string, body: unknown): Promise<string> {
 }
 
 /**
- * Turns a second against `base` for `ms`: CLIENTS clients, each running the 3-turn conversation
- * (start, `Moscow`, `5`) over its own keys. `checked`: each answer's status must be the turn's
+ * Turns a second against `bases` for `ms`: CLIENTS clients, each running the 3-turn conversation
+ * (start, `Moscow`, `5`) over its own keys, turn by turn to the next of `bases`. `checked`: each answer's status must be the turn's
  * (a bare server's fixed answer is only parsed, as a client would). The connections are the
  * round's own: one kept idle through the other side's round could be closed by its server just
  * as it is reused.
  */
-async function turnsPerSecond(base: string, ms: number, checked: boolean): Promise<number> {
+async function turnsPerSecond(bases: readonly string[], ms: number, checked: boolean): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const until = performance.now() + ms;
   const started = performance.now();
@@ -195,6 +197,7 @@ async function turnsPerSecond(base: string, ms: number, checked: boolean): Promi
   const client = async (id: number) => {
     for (let step = 0; performance.now() < until; step++) {
       const key = encodeURIComponent(`bench:${id}:${Math.floor(step / 3) % KEYS_PER_CLIENT}`);
+      const base = bases[(id + step) % bases.length] ?? '';
       const reply = step % 3 === 0 ? undefined : REPLIES[(step % 3) - 1];
       const answer = JSON.parse(
         reply === undefined
@@ -233,20 +236,22 @@ async function measureStore(script: string, store: ServeStore, answer: string): 
   const backing = await store.start();
   const targets: Target[] = [];
   try {
-    const serve = await startServe(script, backing.url);
-    targets.push(serve);
+    const serves: Target[] = [];
+    for (let i = 0; i < (store.processes ?? 1); i++) serves.push(await startServe(script, backing.url));
+    targets.push(...serves);
+    const serveUrls = serves.map(({ url }) => url);
     const bare = await startBare(answer);
     targets.push(bare);
     // Warm-up (not counted): connections, JIT, the store's first conversations.
-    await turnsPerSecond(serve.url, ROUND_MS / 3, true);
-    await turnsPerSecond(bare.url, ROUND_MS / 3, false);
+    await turnsPerSecond(serveUrls, ROUND_MS / 3, true);
+    await turnsPerSecond([bare.url], ROUND_MS / 3, false);
     const serveRates: number[] = [];
     const bareRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which goes first, so neither always gets the warmer (or busier) slot.
       const sides = [
-        async () => serveRates.push(await turnsPerSecond(serve.url, ROUND_MS, true)),
-        async () => bareRates.push(await turnsPerSecond(bare.url, ROUND_MS, false)),
+        async () => serveRates.push(await turnsPerSecond(serveUrls, ROUND_MS, true)),
+        async () => bareRates.push(await turnsPerSecond([bare.url], ROUND_MS, false)),
       ];
       for (const side of round % 2 === 0 ? sides : sides.reverse()) await side();
     }
@@ -255,7 +260,7 @@ async function measureStore(script: string, store: ServeStore, answer: string): 
       serve: median(serveRates),
       bare: median(bareRates),
       ratio: median(serveRates.map((rate, round) => (bareRates[round] ?? rate) / rate)),
-      peakRss: serve.peakRss(),
+      peakRss: Math.max(...serves.map((serve) => serve.peakRss())),
     };
   } finally {
     await Promise.all(targets.map((target) => target.stop()));
