@@ -105,7 +105,7 @@ function ports(block: AskBlock): BlockPort[] {
  * `save`. A bad reply gets `invalid` (or the question again) and another try, `retries` times;
  * the next bad reply goes to `on.invalid`, else to the script's `on_error` block, else ends the
  * conversation with status `error`. Replies are trimmed; an empty one is always bad. With `choices` (which imply
- * `expect: choice`) the choices are shown as buttons; a reply matches a label or a value,
+ * `expect: choice`) the choices are shown as buttons; a reply matches a value (first) or a label,
  * case-insensitively, and a choice's own `next` wins over the block's.
  *
  * ```yaml
@@ -302,7 +302,11 @@ function replyReader(expect: NonNullable<AskBlock['expect']>): (reply: string) =
   };
 }
 
-/** A reply matches a choice by its label or its value, ignoring case and surrounding spaces. */
+/**
+ * A reply matches a choice by its value or its label, ignoring case and surrounding spaces. Values
+ * are tried first, across all choices: a button sends its choice's value, which must pick that
+ * choice even when another choice's label reads the same.
+ */
 function pickChoice(
   step: BlockStep,
   choices: readonly {
@@ -314,14 +318,14 @@ function pickChoice(
 ): Accepted | undefined {
   const wanted = reply.trim().toLowerCase();
   if (wanted === '') return undefined;
-  for (const [index, choice] of choices.entries()) {
-    const label = step.render(choice.label);
-    if (
-      label.toLowerCase() === wanted ||
-      (choice.value !== undefined && String(choice.value).toLowerCase() === wanted)
-    ) {
-      return { value: choice.value ?? label, choice: index, next: choice.next };
-    }
-  }
-  return undefined;
+  const byValue = choices.findIndex(
+    (choice) => choice.value !== undefined && String(choice.value).toLowerCase() === wanted,
+  );
+  const index =
+    byValue !== -1
+      ? byValue
+      : choices.findIndex((choice) => step.render(choice.label).toLowerCase() === wanted);
+  const choice = choices[index];
+  if (choice === undefined) return undefined;
+  return { value: choice.value ?? step.render(choice.label), choice: index, next: choice.next };
 }

@@ -51,10 +51,15 @@ const turnFields = {
   diagnostics: z.array(diagnosticAnswer),
 };
 
-/** A turn: `input` exactly when the conversation waits for a reply. */
+/** A turn: `input` only when the conversation waits for a reply (and its ask is still in the script). */
 export const turnAnswer = z
   .discriminatedUnion('status', [
-    z.object({ ...turnFields, status: z.literal('waiting'), input: inputAnswer }),
+    z.object({
+      ...turnFields,
+      status: z.literal('waiting'),
+      // Absent only when the stored block no longer waits: the script changed since (the next message starts afresh).
+      input: inputAnswer.exactOptional(),
+    }),
     z.object({ ...turnFields, status: z.enum(['ended', 'error']) }),
   ])
   .register(answerSchemas, {

@@ -59,21 +59,32 @@ export function mayTalk(policy: TalkPolicy, authorization: string | undefined, k
 }
 
 /**
+ * Whether a caller with this `Authorization` header may talk in some conversation: a route whose
+ * key is in the body answers 401 before reading it when not.
+ */
+export function mayTalkAtAll(policy: TalkPolicy, authorization: string | undefined): boolean {
+  return policy.hasToken === undefined || policy.publicChat || policy.hasToken(authorization);
+}
+
+/**
  * The verdict for a caller who may talk in conversation `key`; for one who may not, an HttpError:
- * 401 `http.unauthorized`, or 400 `http.weak-key` for a public chat's key too short to be secret.
+ * 401 `http.unauthorized`, or 400 `http.weak-key` for a public chat's key too short to be secret
+ * (`sender`: the key is the Rasa channel's `rest:` + sender, which its client knows by that name).
  */
 export function admitTalker(
   policy: TalkPolicy,
   authorization: string | undefined,
   key: string,
+  named: 'key' | 'sender' = 'key',
 ): Exclude<TalkVerdict, 'token-required' | 'weak-key'> {
   const verdict = mayTalk(policy, authorization, key);
   if (verdict === 'token-required') throw unauthorized();
   if (verdict === 'weak-key') {
-    throw new HttpError(
-      'http.weak-key',
-      `without the API token, a web: or rest: conversation key needs at least ${PUBLIC_KEY_MIN} random characters after its prefix (crypto.randomUUID())`,
-    );
+    const what =
+      named === 'sender'
+        ? `the sender needs at least ${PUBLIC_KEY_MIN} random characters`
+        : `a web: or rest: conversation key needs at least ${PUBLIC_KEY_MIN} random characters after its prefix`;
+    throw new HttpError('http.weak-key', `without the API token, ${what} (crypto.randomUUID())`);
   }
   return verdict;
 }

@@ -33,10 +33,14 @@ export function conversationRoutes(bot: Bot, bodyLimit: number, policy: TalkPoli
    * The key the path names, once the caller may talk in it, and the variables its answers show
    * (checked before the turn runs: a refused request applies nothing).
    */
-  const admit = ({ request, param, query }: Exchange) => {
+  const admit = ({ request, param }: Exchange): { key: string; verdict: TalkVerdict } => {
     const key = conversationKey(param);
-    const verdict = admitTalker(policy, request.headers.authorization, key);
-    const all = showsAll(verdict, query);
+    return { key, verdict: admitTalker(policy, request.headers.authorization, key) };
+  };
+  /** `admit`, and the answer of a turn route: with the variables the caller may see. */
+  const admitTurn = (exchange: Exchange) => {
+    const { key, verdict } = admit(exchange);
+    const all = showsAll(verdict, exchange.query);
     const answer = (turn: Turn) =>
       jsonReply(200, answerOf(turn, all ? turn.variables : exposed(turn.variables, bot.script.expose)));
     return { key, answer };
@@ -48,7 +52,7 @@ export function conversationRoutes(bot: Bot, bodyLimit: number, policy: TalkPoli
       talks: true,
       methods: {
         GET: async (exchange) => {
-          const { key, answer } = admit(exchange);
+          const { key, answer } = admitTurn(exchange);
           const turn = await bot.conversation(key);
           if (!turn) throw notFound();
           return answer(turn);
@@ -79,7 +83,15 @@ export function conversationRoutes(bot: Bot, bodyLimit: number, policy: TalkPoli
             summary: 'Erase the conversation',
             description: 'Its record, its report entry and its transcript are gone after.',
             tag: 'conversations',
-            answers: { 204: { description: 'erased' }, 400: KEY_ERROR, 404: NOT_FOUND, ...STORE_ERRORS },
+            answers: {
+              204: { description: 'erased' },
+              400: KEY_ERROR,
+              404: NOT_FOUND,
+              409: errorAnswerDoc(
+                '`conversation.busy`: a turn held the conversation too long; nothing was erased, try again',
+              ),
+              ...STORE_ERRORS,
+            },
           },
         },
       },
@@ -90,7 +102,7 @@ export function conversationRoutes(bot: Bot, bodyLimit: number, policy: TalkPoli
       talks: true,
       methods: {
         POST: async (exchange) => {
-          const { key, answer } = admit(exchange);
+          const { key, answer } = admitTurn(exchange);
           const options = parseBody(startBody, await readJson(exchange.request, bodyLimit));
           return answer(await bot.start(key, options));
         },
@@ -122,7 +134,7 @@ export function conversationRoutes(bot: Bot, bodyLimit: number, policy: TalkPoli
       talks: true,
       methods: {
         POST: async (exchange) => {
-          const { key, answer } = admit(exchange);
+          const { key, answer } = admitTurn(exchange);
           const { text, ...options } = parseBody(messageBody, await readJson(exchange.request, bodyLimit));
           return answer(await bot.send(key, text, options));
         },

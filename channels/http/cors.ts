@@ -14,10 +14,12 @@ const PREFLIGHT_MAX_AGE = 600;
 export function corsOrigin(text: string): string {
   const url = URL.parse(text);
   const origin = url !== null && ['http:', 'https:'].includes(url.protocol) ? url.origin : undefined;
-  if (origin === undefined || (text !== origin && text !== `${origin}/`)) {
+  // URL takes hosts no browser sends (`*.example.com`, `a_b.com`), and port 0: such an entry would never match.
+  const sendable = url !== null && /^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(url.hostname) && url.port !== '0';
+  if (origin === undefined || !sendable || (text !== origin && text !== `${origin}/`)) {
     throw new BotflowError(
       'http.bad-origin',
-      `a CORS origin is written as browsers send it, scheme://host[:port] in lower case without a path, such as https://chat.example.com, not ${JSON.stringify(text.slice(0, 80))}`,
+      `a CORS origin is written as browsers send it, scheme://host[:port] in lower case, without a path or the scheme's own port, such as https://chat.example.com, not ${JSON.stringify(text.slice(0, 80))}`,
     );
   }
   return origin;

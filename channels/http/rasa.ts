@@ -2,10 +2,10 @@ import * as z from 'zod';
 import { buttonChoices, isConversationKey, KEY_LIMIT, type Bot, type Turn } from '../../engine/index.js';
 import { quote } from '../error.js';
 import { answerSchemas } from './answers.js';
-import { admitTalker, type TalkPolicy } from './auth.js';
+import { admitTalker, mayTalkAtAll, type TalkPolicy } from './auth.js';
 import { readJson } from './body.js';
 import { BODY_ERRORS, errorAnswerDoc, jsonAnswer, STORE_ERRORS } from './docs.js';
-import { HttpError } from './errors.js';
+import { HttpError, unauthorized } from './errors.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './routes.js';
 import { parseBody, requestSchemas } from './schemas.js';
@@ -113,10 +113,12 @@ export function rasaRoute(bot: Bot, bodyLimit: number, policy: TalkPolicy): Rout
     },
     methods: {
       POST: async ({ request }) => {
+        // The key is in the body: a caller who may talk in none is refused before it is read.
+        if (!mayTalkAtAll(policy, request.headers.authorization)) throw unauthorized();
         const body = parseBody(rasaMessageBody, await readJson(request, bodyLimit));
         const sender = body.sender ?? DEFAULT_SENDER;
         const key = KEY_PREFIX + sender;
-        admitTalker(policy, request.headers.authorization, key);
+        admitTalker(policy, request.headers.authorization, key, 'sender');
         const startParam = startData(body.message, body.metadata?.start);
         const turn =
           startParam === undefined

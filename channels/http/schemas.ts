@@ -15,7 +15,12 @@ const messageId = z.string().min(1).max(256).exactOptional();
 export const startBody = z.strictObject({
   startParam: z.string().exactOptional(),
   payload: z.unknown().exactOptional(),
-  channel: z.string().max(CHANNEL_LIMIT).exactOptional(),
+  // No control characters: the channel lands in reports, CSV cells and database columns (PostgreSQL refuses NUL).
+  channel: z
+    .string()
+    .max(CHANNEL_LIMIT)
+    .regex(/^\P{Cc}*$/u)
+    .exactOptional(),
   messageId,
 });
 

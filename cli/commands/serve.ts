@@ -135,11 +135,20 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
       ? undefined
       : parseAge(options.purgeEndedAfter, '--purge-ended-after');
   const env = await readEnv(options);
-  const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
-  if (options.publicChat === true && (options.http === undefined || apiToken === undefined)) {
+  // An empty variable (an unset `${VAR}` in a compose file) must not open the API unnoticed.
+  if (process.env.BOTFLOW_API_TOKEN === '') {
     throw new UsageError(
-      '--public-chat needs --http PORT and BOTFLOW_API_TOKEN: without a token the whole API is open anyway',
+      'BOTFLOW_API_TOKEN is set but empty: give it a token, or unset it to run the JSON API without one',
     );
+  }
+  const apiToken = setting(process.env, 'BOTFLOW_API_TOKEN');
+  if (options.publicChat === true && apiToken === undefined) {
+    throw new UsageError(
+      '--public-chat needs BOTFLOW_API_TOKEN: without a token the whole API is open anyway',
+    );
+  }
+  if (options.publicChat === true && options.http === undefined) {
+    throw new UsageError('--public-chat needs --http PORT');
   }
   const linkSecrets = await readLinkSecrets(options);
   const secrets = [
@@ -206,6 +215,10 @@ async function serve(file: string, options: ServeOptions): Promise<void> {
             url,
             webhooks: webhooks.map(({ channel }) => `/webhooks/${channel}`),
             ...(publicUrl !== undefined && { shortLinks: `${publicUrl}/l/` }),
+            // What an operator checks first: who may call the JSON API.
+            api:
+              apiToken === undefined ? 'open' : options.publicChat === true ? 'token, public chat' : 'token',
+            cors: options.cors,
           },
           'listening',
         );

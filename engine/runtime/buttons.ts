@@ -1,11 +1,13 @@
 import type { Choice, TurnInput } from './types.js';
 
 /**
- * A message's buttons, each with the value that picks it: the value of the waiting block's choice
- * with that label (the first, as a reply of that text picks it), else the label itself (a message
- * block's buttons, which answer with their text). Sending either back picks the same.
+ * A message's buttons, each with the value that picks it. An ask's buttons are its choices in
+ * order (both leave out a label that renders empty), so they pair by position, which keeps two
+ * choices of one label apart; any other button (a message block's, which answers with its text)
+ * is its own value.
  */
 export function buttonChoices(buttons: readonly string[], input: TurnInput | undefined): Choice[] {
   const choices = input?.choices ?? [];
-  return buttons.map((label) => choices.find((choice) => choice.label === label) ?? { label, value: label });
+  const same = choices.length === buttons.length && choices.every(({ label }, i) => label === buttons[i]);
+  return buttons.map((label, i) => (same ? choices[i] : undefined) ?? { label, value: label });
 }

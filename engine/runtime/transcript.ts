@@ -61,7 +61,8 @@ export function transcriptAfter(
   let bytes = 0;
   let first = lines.length;
   while (first > 0) {
-    bytes += Buffer.byteLength((lines[first - 1] ?? ['b', '', 0])[1]) + LINE_OVERHEAD;
+    // As stored: JSON escapes a control character into 6 bytes, a quote into 2.
+    bytes += Buffer.byteLength(JSON.stringify((lines[first - 1] ?? ['b', '', 0])[1])) + LINE_OVERHEAD;
     if (bytes > TRANSCRIPT_BYTES) break;
     first -= 1;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPLY_LIMIT, type Value } from '../../engine/index.js';
+import { buttonChoices, REPLY_LIMIT, type Value } from '../../engine/index.js';
 import { shown, talk } from './helpers.js';
 import { botOf, SYSTEM, texts, yaml } from '../support/scripts.js';
 
@@ -487,5 +487,41 @@ describe('what a waiting turn takes (turn.input)', () => {
     // Past its tries the ask goes on: the next block's input.
     expect((await bot.send('k', 'no')).input).toEqual({ kind: 'phone', retriesLeft: 2 });
     expect((await bot.send('k', '+15551234567')).input).toBeUndefined();
+  });
+});
+
+describe('buttons with the values that pick them', () => {
+  const script = yaml`
+    botflow: 1
+    name: pairs
+    blocks:
+      pick:
+        type: ask
+        text: Which?
+        save: picked
+        choices:
+          - { label: Yes, value: A }
+          - { label: Yes, value: B }
+          - { label: No, value: A2 }
+          - { label: Maybe, value: 'No' }
+        next: done
+      done: { type: end }
+  `;
+
+  it('pair each button with its own choice, and sending its value picks that choice', async () => {
+    const bot = botOf(script);
+    const started = await bot.start('k');
+    const buttons = buttonChoices(started.messages[0]?.buttons ?? [], started.input);
+    expect(buttons).toEqual([
+      { label: 'Yes', value: 'A' },
+      { label: 'Yes', value: 'B' },
+      { label: 'No', value: 'A2' },
+      { label: 'Maybe', value: 'No' },
+    ]);
+    for (const { value } of buttons) {
+      await bot.start(`k-${value}`);
+      // "No" is Maybe's value and No's label: the value wins, as the button meant it.
+      expect((await bot.send(`k-${value}`, value)).variables.picked).toBe(value);
+    }
   });
 });

@@ -54,6 +54,20 @@ describe('transcripts', () => {
     expect(kept[0]?.text.startsWith('You said 0 ')).toBe(false);
   });
 
+  it('count text as it is stored: escaped control characters never push the record past what is read back', async () => {
+    const store = new MemoryStore();
+    const bot = botOf(ECHO, { store, transcripts: 1000 });
+    await bot.start('k');
+    // Each \u0001 is 1 byte of text and 6 of JSON; the echo says it again.
+    for (let i = 0; i < 60; i++) {
+      const turn = await bot.send('k', `${i}${'\u0001'.repeat(4000)}`);
+      expect(turn.diagnostics.map(({ code }) => code)).not.toContain('conversation.over-limit');
+    }
+    const record = await store.get('k');
+    expect(Buffer.byteLength(record?.data ?? '')).toBeLessThan(TRANSCRIPT_BYTES + 64 * 1024);
+    expect((await bot.transcript('k'))?.at(-3)?.text.startsWith('59')).toBe(true);
+  });
+
   it('are not written when off: the record stays as small as before', async () => {
     const store = new MemoryStore();
     const bot = botOf(ECHO, { store });

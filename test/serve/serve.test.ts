@@ -45,11 +45,28 @@ describe('botflow serve refuses a bad start with one sentence', () => {
     [['--transcripts', '1001'], '--transcripts takes a number from 0 to 1000, got "1001"'],
     [
       ['--public-chat'],
-      '--public-chat needs --http PORT and BOTFLOW_API_TOKEN: without a token the whole API is open anyway',
+      '--public-chat needs BOTFLOW_API_TOKEN: without a token the whole API is open anyway',
     ],
   ])('%j (exit 2)', async (args, message) => {
     const result = await runCli(['serve', COLLECTOR, '--http', '0', ...args]);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `botflow: ${message}\n` });
+  });
+
+  it('when BOTFLOW_API_TOKEN is set but empty, rather than open the API (exit 2)', async () => {
+    const result = await runCli(['serve', COLLECTOR, '--http', '0'], { env: { BOTFLOW_API_TOKEN: '' } });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'botflow: BOTFLOW_API_TOKEN is set but empty: give it a token, or unset it to run the JSON API without one\n',
+    });
+  });
+
+  it('--public-chat without --http (exit 2)', async () => {
+    const result = await runCli(['serve', COLLECTOR, '--public-chat', '--telegram-token', '1:x'], {
+      env: { BOTFLOW_API_TOKEN: 'a-token' },
+    });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'botflow: --public-chat needs --http PORT\n' });
   });
 
   it('when the Redis store cannot be reached (exit 1)', async () => {

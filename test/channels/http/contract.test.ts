@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createFacebookWebhook, createVkWebhook } from '../../../channels/index.js';
 import {
   ConversationBusyError,
+  createBot,
   MemoryStore,
   StoreUnavailableError,
   type FunnelCount,
@@ -263,6 +264,15 @@ describe('the contract: every answer as openapi.json describes it', () => {
       expect((await exercise(api, method, template, path, { body })).status).toBe(503);
     }
     expect((await exercise(api, 'GET', read, '/conversations/web%3Anone')).status).toBe(404);
+    // A conversation stored at an ask an earlier version had: waiting, but its ask is gone.
+    const retired = scriptOf(yaml`
+      botflow: 1
+      name: sizes
+      blocks:
+        gone: { type: ask, text: 'Say', save: said }
+    `);
+    await createBot({ script: retired, store }).start('web:retired');
+    expect((await exercise(api, 'GET', read, '/conversations/web%3Aretired')).status).toBe(200);
     for (const [template, path, body] of [
       [start, '/conversations/web%3A3/start', {}],
       [messages, '/conversations/web%3A3/messages', { text: 'hi' }],
@@ -275,6 +285,10 @@ describe('the contract: every answer as openapi.json describes it', () => {
       store.failNext(new ConversationBusyError('web:3', 'held too long'));
       expect((await exercise(api, 'POST', template, path, { body })).status).toBe(409);
     }
+    const nul = { channel: 'we\u0000b' };
+    expect((await exercise(api, 'POST', start, '/conversations/web%3A4/start', { body: nul })).status).toBe(
+      400,
+    );
     expect(
       (await exercise(api, 'POST', start, '/conversations/web%3A4/start', { body: { payload: { zz: 1 } } }))
         .status,
@@ -322,7 +336,11 @@ describe('the contract: every answer as openapi.json describes it', () => {
     expect((await exercise(api, 'DELETE', read, '/conversations/%FF')).status).toBe(400);
     store.failNext(unavailable());
     expect((await exercise(api, 'DELETE', read, open)).status).toBe(503);
-    expect((await exercise(api, 'DELETE', read, open, { token: false })).status).toBe(204);
+    store.failNext(new ConversationBusyError('web:p', 'held too long'));
+    expect((await exercise(api, 'DELETE', read, open)).status).toBe(409);
+    // Erasing reads no `variables`: a token-less caller's `?variables=all` changes nothing here.
+    const erased = await exercise(api, 'DELETE', read, open, { token: false, query: '?variables=all' });
+    expect(erased.status).toBe(204);
     expect((await exercise(api, 'DELETE', read, open)).status).toBe(404);
     expect((await exercise(api, 'GET', read, open)).status).toBe(404);
   });

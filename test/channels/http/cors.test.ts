@@ -89,6 +89,9 @@ describe('CORS', () => {
       'https://Chat.example.com',
       'https://chat.example.com:443',
       'ftp://chat.example.com',
+      'http://*.example.com',
+      'http://a_b.com',
+      'http://x.com:0',
     ]) {
       let thrown: unknown;
       try {

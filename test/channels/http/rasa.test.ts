@@ -255,7 +255,13 @@ describe('the Rasa REST channel with public chats', () => {
     for (const sender of ['alice', undefined]) {
       const refused = await new RasaRestClient(api.origin, sender).post('/start');
       expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: { code: 'http.weak-key' } });
+      expect(refused.body).toEqual({
+        error: {
+          code: 'http.weak-key',
+          message:
+            'without the API token, the sender needs at least 22 random characters (crypto.randomUUID())',
+        },
+      });
     }
     const withToken = new RasaRestClient(api.origin, 'alice', { Authorization: `Bearer ${TOKEN}` });
     expect(texts(await withToken.send('/start'))).toHaveLength(2);
@@ -264,5 +270,8 @@ describe('the Rasa REST channel with public chats', () => {
   it('still needs the token without public chats', async () => {
     const api = await startApi({ bot: { script: SIZES }, apiToken: TOKEN });
     expect((await new RasaRestClient(api.origin, unguessable).post('/start')).status).toBe(401);
+    // Refused before the body is read: no parse error for a caller who may not talk at all.
+    const garbage = await api.call('POST', '/webhooks/rest/webhook', 'not json');
+    expect(garbage.status).toBe(401);
   });
 });
