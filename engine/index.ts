@@ -65,6 +65,7 @@ export type {
   Value,
   Variables,
 } from './runtime/types.js';
+export { INPUT_KINDS } from './runtime/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CONVERSATION_STATUSES } from '../../engine/index.js';
+import { CONVERSATION_STATUSES, INPUT_KINDS } from '../../engine/index.js';
 
 /**
  * The named schemas of every answer the HTTP server gives: `/openapi.json` lists them under
@@ -26,9 +26,6 @@ export const buttonAnswer = z
     id: 'Button',
     description: 'A choice the bot offers; a reply may send its label or its value.',
   });
-
-/** What an ask waits for: one of the kinds a client can show a fitting keyboard for. */
-export const INPUT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'choice', 'pattern'] as const;
 
 export const inputAnswer = z
   .object({

@@ -46,7 +46,7 @@ const PUBLIC_PREFIXES = ['web:', 'rest:'] as const;
  * base64url characters (132 bits); `crypto.randomUUID()` gives 36 (122 random bits). Only the
  * length can be checked, so the docs say how to make the key: anyone who knows it may talk in it.
  */
-export const PUBLIC_KEY_MIN = 22;
+const PUBLIC_KEY_MIN = 22;
 
 /** Whether a caller with this `Authorization` header may talk in conversation `key` (decoded). */
 export function mayTalk(policy: TalkPolicy, authorization: string | undefined, key: string): TalkVerdict {

@@ -39,7 +39,10 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
       title: 'botflow HTTP API',
       version: API_VERSION,
       description: "A bot's JSON API, its messengers' webhooks, short links and reports (docs/http-api.md).",
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative: the document is served by the server it describes, wherever that is reached.
+    servers: [{ url: '/' }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {

@@ -12,7 +12,7 @@ import { parseBody, requestSchemas } from './schemas.js';
 
 /**
  * Rasa's REST channel (docs/http-api.md, "Rasa REST channel"): the body and answer Rasa documents
- * for `POST /webhooks/rest/webhook`, so a web chat widget or QA tool made for Rasa talks to a
+ * for `POST /webhooks/rest/webhook`, so a REST client made for Rasa (a QA tool, a REST chat widget) talks to a
  * botflow script unchanged.
  */
 
@@ -66,7 +66,7 @@ const rasaButton = z.strictObject({
 });
 
 /** Rasa's `BotMessage`, as botflow fills it: text, and buttons when the message has some. */
-export const rasaBotMessage = z.strictObject({
+const rasaBotMessage = z.strictObject({
   recipient_id: z.string().describe(`the request's sender ("${DEFAULT_SENDER}" when it named none)`),
   text: z.string(),
   buttons: z.array(rasaButton).min(1).exactOptional(),

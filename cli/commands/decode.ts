@@ -90,7 +90,7 @@ export function decodeCommand(): Command {
       )
       .option(
         '--store <store>',
-        'read a start token’s payload from this store (sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE)',
+        'read a start token’s payload from this store (sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE)',
       )
       // A start token begins with `-`: the command line passes one behind `--` (cli/main.ts), and a
       // malformed one is still taken as the argument (to be told what is wrong with it).

@@ -62,7 +62,7 @@ function parseVariables(assignments: readonly string[]): Record<string, PayloadV
 
 /** What the over-limit error adds on the command line: the way past the limit. */
 const STORE_ADVICE =
-  '; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH, --store redis://HOST:PORT or --store postgres://HOST:PORT/DATABASE';
+  '; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH, --store redis://HOST:PORT (or redis+cluster://…) or --store postgres://HOST:PORT/DATABASE';
 
 export function linkCommand(): Command {
   return addSecretOption(new Command('link'))
@@ -87,7 +87,7 @@ export function linkCommand(): Command {
     .option('--text <text>', 'WhatsApp: the prefilled message the data rides in')
     .option(
       '--store <store>',
-      'a payload over 64 characters is saved in this store (sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE, the bot’s own) and the link carries a start token',
+      'a payload over 64 characters is saved in this store (sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE, the bot’s own) and the link carries a start token',
     )
     .option('--ttl <duration>', 'with --store: the start token expires after this long (90m, 12h, 30d)')
     .option('--token', 'with --store: a start token even for a payload that fits')
@@ -207,7 +207,7 @@ async function saveStartToken(
 ): Promise<string> {
   if (spec === 'memory') {
     throw new UsageError(
-      '--store memory keeps nothing once botflow link exits; give sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+      '--store memory keeps nothing once botflow link exits; give sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
     );
   }
   // Loaded only now: the stores bring the engine and their drivers.

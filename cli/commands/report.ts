@@ -39,7 +39,7 @@ export function reportCommand(): Command {
         .addOption(
           new Option(
             '--store <store>',
-            'the session store serve wrote: sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+            'the session store serve wrote: sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
           )
             .env('BOTFLOW_STORE')
             .makeOptionMandatory(),

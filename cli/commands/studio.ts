@@ -53,7 +53,7 @@ export function studioCommand(): Command {
     )
     .option(
       '--store <store>',
-      'the session store a serve session wrote, for the Funnel tab (read only): sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE',
+      'the session store a serve session wrote, for the Funnel tab (read only): sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE',
     )
     .action(async (file: string, options: StudioOptions) => {
       if (WILDCARDS.has(options.host)) {

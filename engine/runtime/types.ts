@@ -12,7 +12,9 @@ export interface OutgoingMessage {
 }
 
 /** What a waiting block takes: free text, a number, a choice… (an ask's `expect`). */
-export type InputKind = 'text' | 'number' | 'integer' | 'email' | 'phone' | 'choice' | 'pattern';
+export const INPUT_KINDS = ['text', 'number', 'integer', 'email', 'phone', 'choice', 'pattern'] as const;
+
+export type InputKind = (typeof INPUT_KINDS)[number];
 
 /** One choice a waiting block offers: its label as shown, and the value that picks it (as text). */
 export interface Choice {

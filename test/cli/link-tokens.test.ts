@@ -117,7 +117,7 @@ describe('botflow link --store', () => {
     ],
     [
       [...LONG, '--store', 'memory'],
-      'botflow: --store memory keeps nothing once botflow link exits; give sqlite:PATH, redis://HOST:PORT or postgres://HOST:PORT/DATABASE\n',
+      'botflow: --store memory keeps nothing once botflow link exits; give sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT,HOST:PORT or postgres://HOST:PORT/DATABASE\n',
     ],
   ])('refuses %j with one sentence', async (args, stderr) => {
     expect(await runCli(['link', 'telegram', 'MyCoolBot', ...args])).toEqual({ code: 2, stdout: '', stderr });

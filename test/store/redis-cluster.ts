@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { freePort, RedisServer } from './redis-server.js';
+import { freePort } from '../support/free-port.js';
+import { RedisServer } from './redis-server.js';
 
 const MISSING_CLI =
   'redis-cli is not installed, so the Redis Cluster tests cannot run ' +

@@ -40,7 +40,7 @@ const DOCUMENT_ID = 'https://botflow.test/openapi.json';
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 formats.default(ajv);
 // The document's own fields are no JSON Schema keywords: declared, so strict mode lets them be.
-ajv.addVocabulary(['openapi', 'info', 'tags', 'paths', 'components']);
+ajv.addVocabulary(['openapi', 'info', 'servers', 'tags', 'paths', 'components']);
 ajv.addSchema(DOCUMENT, DOCUMENT_ID);
 
 const TOKEN = 'contract-token';
