@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnNode } from '../support/serve-process.js';
 import { ServeProcess } from '../support/serve-process.js';
 import { ROOT } from '../support/cli.js';
-import { yaml } from '../support/scripts.js';
+import { SIZES } from '../support/scripts.js';
 import { useBrowser } from '../support/studio.js';
 import { useTempFolders } from '../support/temp-folders.js';
 
@@ -19,28 +19,6 @@ import { useTempFolders } from '../support/temp-folders.js';
 const browser = useBrowser();
 const folders = useTempFolders('botflow-cors-');
 const TOKEN = 'browser-token';
-
-const SIZES = yaml`
-  botflow: 1
-  name: sizes
-  variables: { size: '', contact: '' }
-  blocks:
-    size:
-      type: ask
-      text: 'Pick a size'
-      save: size
-      choices:
-        - { label: Small, value: S }
-        - { label: Large }
-      next: email
-    email:
-      type: ask
-      text: 'Your email?'
-      save: contact
-      expect: email
-      next: done
-    done: { type: end, text: 'Thanks, {{ size }}', result: ordered }
-`;
 
 const pages: Server[] = [];
 afterEach(async () => {

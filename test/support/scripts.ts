@@ -161,6 +161,29 @@ export function sampleYaml(name: string): Promise<string> {
 }
 
 /** The trial's typo: `{{ lastNmae }}` renders empty, a warning unless in strict mode (line 5, column 26). */
+/** A size (a choice, one with a value and one without), then an email: the HTTP API v1 answers' script. */
+export const SIZES = yaml`
+  botflow: 1
+  name: sizes
+  variables: { size: '', contact: '' }
+  blocks:
+    size:
+      type: ask
+      text: 'Pick a size'
+      save: size
+      choices:
+        - { label: Small, value: S }
+        - { label: Large }
+      next: email
+    email:
+      type: ask
+      text: 'Your email?'
+      save: contact
+      expect: email
+      next: done
+    done: { type: end, text: 'Thanks, {{ size }}', result: ordered }
+`;
+
 export const TYPO_SCRIPT = yaml`
   botflow: 1
   name: typo

@@ -16,7 +16,7 @@ import {
 } from '../../../engine/index.js';
 import { OPENAPI_FILE } from '../../../tools/openapi-doc.js';
 import { startApi, type TestApi } from '../../support/json-api.js';
-import { scriptOf, yaml } from '../../support/scripts.js';
+import { scriptOf, SIZES as SIZES_YAML, yaml } from '../../support/scripts.js';
 
 /*
  * The contract: every route called for real, and each answer's status and body checked against
@@ -100,27 +100,7 @@ class FaultyStore extends MemoryStore {
   }
 }
 
-const SIZES = scriptOf(yaml`
-  botflow: 1
-  name: sizes
-  variables: { size: '', contact: '' }
-  blocks:
-    size:
-      type: ask
-      text: 'Pick a size'
-      save: size
-      choices:
-        - { label: Small, value: S }
-        - { label: Large }
-      next: email
-    email:
-      type: ask
-      text: 'Your email?'
-      save: contact
-      expect: email
-      next: done
-    done: { type: end, text: 'Thanks', result: ordered }
-`);
+const SIZES = scriptOf(SIZES_YAML);
 
 const unavailable = () => new StoreUnavailableError('cannot reach the session store');
 
