@@ -29,8 +29,8 @@ const PROBE_KEY = 'botflow:probe';
  * `redis+cluster://host:port,host:port` or `postgres://…`) and reads from it once, so an unreachable
  * store stops `serve` before it takes a single message.
  */
-export async function openStore(spec: string): Promise<OpenedStore> {
-  const opened = open(spec);
+export async function openStore(spec: string, { existing = false } = {}): Promise<OpenedStore> {
+  const opened = open(spec, existing);
   try {
     await opened.store.get(PROBE_KEY);
   } catch (error) {
@@ -42,14 +42,15 @@ export async function openStore(spec: string): Promise<OpenedStore> {
 
 /**
  * Opens a store to read what `serve` wrote (`botflow report`, the studio's funnel): a SQLite file
- * that is not there is an error, not a new empty store.
+ * or PostgreSQL tables that are not there are an error, not a new empty store, and opening creates
+ * nothing (a PostgreSQL role that may only read can report).
  */
 export async function openExistingStore(spec: string): Promise<OpenedStore> {
   const path = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : undefined;
   if (path !== undefined && path !== '' && !existsSync(path)) {
     throw new BotflowError('store.unavailable', `there is no session store at ${path}`);
   }
-  return openStore(spec);
+  return openStore(spec, { existing: true });
 }
 
 /** Whether the store answers now: what `serve`'s health endpoint reports. */
@@ -57,7 +58,7 @@ export async function probeStore(store: SessionStore): Promise<void> {
   await store.get(PROBE_KEY);
 }
 
-function open(spec: string): OpenedStore {
+function open(spec: string, existing: boolean): OpenedStore {
   if (spec === 'memory') {
     const close = () => Promise.resolve();
     return { store: new MemoryStore(), kind: 'memory', where: 'memory', close, discard: close };
@@ -94,7 +95,7 @@ function open(spec: string): OpenedStore {
     return { store, kind: redis[1] ? 'redis-cluster' : 'redis', where: store.where, close, discard: close };
   }
   if (/^postgres(ql)?:\/\//.test(spec)) {
-    const store = new PostgresStore(spec);
+    const store = new PostgresStore(spec, { create: !existing });
     const close = () => store.close();
     return { store, kind: 'postgres', where: store.where, close, discard: close };
   }

@@ -28,9 +28,16 @@ import { withoutCredentials } from './where.js';
 export interface PostgresStoreOptions {
   /**
    * Put before the name of each table the store makes (default `botflow_`), so several bots can
-   * share one database: lower-case letters, digits and `_`, starting with a letter or `_`.
+   * share one database: lower-case letters, digits and `_`, starting with a letter or `_`. A URL
+   * can carry it as `?tablePrefix=name`; this option wins over it.
    */
   readonly tablePrefix?: string;
+  /**
+   * Make the tables when they are not there (default true). With false the store only opens tables
+   * that exist, refusing with `store.unavailable` when there are none, and writes nothing on
+   * opening: what a reader of another process's store (`botflow report`, a read-only role) needs.
+   */
+  readonly create?: boolean;
   /** Forget a conversation this long after its last write (default: keep it). */
   readonly ttlMs?: number;
   /** How many connections the store opens at most (default 10); only for a store made from a URL. */
@@ -91,6 +98,8 @@ function statements(prefix: string) {
   const listed = `key, data, started_at, updated_at, channel, status, block, result`;
   return {
     lockName: `botflow schema ${prefix}`,
+    schemaTable: schema,
+    schemaExists: `SELECT to_regclass($1) IS NOT NULL AS present`,
     // Made in one transaction under an advisory lock, so two processes opening at once do not race.
     create: [
       `CREATE TABLE IF NOT EXISTS ${schema} (version integer NOT NULL)`,
@@ -192,6 +201,9 @@ export class PostgresStore implements ReportingStore, LinkStore {
   private readonly owned: boolean;
   private readonly sql: Statements;
   private readonly ttlMs: number | undefined;
+  private readonly create: boolean;
+  /** A URL without a password (nor PGPASSWORD): a server asking for one is told apart from an outage. */
+  private readonly passwordMissing: boolean;
   private readonly lockTimes: LockTimes;
   private readonly lockCommands: LockCommands<'OK'>;
   /** The name each statement is prepared under, on each connection of the pool. */
@@ -207,29 +219,32 @@ export class PostgresStore implements ReportingStore, LinkStore {
 
   /** `connection`: a `postgres://` URL (this store opens and closes a pool) or a pool the caller owns. */
   constructor(connection: Pool | string, options: PostgresStoreOptions = {}) {
-    const prefix = options.tablePrefix ?? 'botflow_';
+    const source = typeof connection === 'string' ? { url: checkedUrl(connection) } : { pool: connection };
+    const prefix =
+      options.tablePrefix ?? ('url' in source ? source.url.tablePrefix : undefined) ?? 'botflow_';
     if (!TABLE_PREFIX.test(prefix)) {
       throw new BotflowError(
         'store.bad-option',
         `the PostgreSQL table prefix "${prefix}" cannot be used: it takes 1 to 41 lower-case letters, digits and _, not starting with a digit`,
       );
     }
-    const { poolSize = 10 } = options;
-    if (!Number.isInteger(poolSize) || poolSize < 1) {
-      throw new BotflowError(
-        'store.bad-option',
-        `the PostgreSQL pool size must be a whole number of at least 1, not ${poolSize}`,
-      );
-    }
+    const poolSize = wholeNumber('the PostgreSQL pool size', options.poolSize ?? 10, 1);
     this.sql = statements(prefix);
-    this.ttlMs = options.ttlMs;
-    this.owned = typeof connection === 'string';
-    if (typeof connection === 'string') {
-      this.where = checkedUrl(connection);
-      this.pool = new (pg().Pool)({ connectionString: connection, max: poolSize, ...FAIL_FAST });
+    // The expiry and lock times go into bigint and interval arithmetic on the server: a fraction
+    // there would fail every write, so it is refused here.
+    this.ttlMs =
+      options.ttlMs === undefined ? undefined : wholeNumber('the PostgreSQL ttlMs', options.ttlMs, 1);
+    this.create = options.create ?? true;
+    this.owned = 'url' in source;
+    if ('url' in source) {
+      const { where, connectionString, hasPassword } = source.url;
+      this.where = where;
+      this.passwordMissing = !hasPassword && process.env.PGPASSWORD === undefined;
+      this.pool = new (pg().Pool)({ connectionString, max: poolSize, Client: closingClient(), ...FAIL_FAST });
     } else {
-      this.pool = connection;
-      const { connectionString, host = 'localhost', port = 5432, database = '' } = connection.options;
+      this.pool = source.pool;
+      this.passwordMissing = false;
+      const { connectionString, host = 'localhost', port = 5432, database = '' } = source.pool.options;
       this.where =
         (connectionString === undefined ? undefined : withoutCredentials(connectionString)) ??
         `postgres://${host}:${port}/${database}`;
@@ -237,8 +252,8 @@ export class PostgresStore implements ReportingStore, LinkStore {
     // A connection that breaks while idle in the pool is an event, not a crash: the next query reconnects.
     if (this.owned) this.pool.on('error', () => undefined);
     this.lockTimes = {
-      ttlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
-      waitMs: options.lockWaitMs ?? 60_000,
+      ttlMs: wholeNumber('the PostgreSQL lockTtlMs', options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS, 1),
+      waitMs: wholeNumber('the PostgreSQL lockWaitMs', options.lockWaitMs ?? 60_000, 0),
     };
     this.lockCommands = {
       take: async (key, token, ttlMs) =>
@@ -437,9 +452,39 @@ export class PostgresStore implements ReportingStore, LinkStore {
     return this.ready;
   }
 
-  /** Makes the tables (if need be) and the expired records' sweep, once per store. */
+  /**
+   * Makes the tables (if need be) and the expired records' sweep, once per store; a store that may
+   * not create only checks that its tables are there, and writes nothing.
+   */
   private async makeTables(): Promise<void> {
-    const version = await this.run(async (client) => {
+    const version = this.create ? await this.createTables() : await this.existingVersion();
+    if (version > SCHEMA_VERSION) {
+      throw new BotflowError(
+        'store.unavailable',
+        `the session store at ${this.where} was made by a later botflow (schema version ${version}; this one reads ${SCHEMA_VERSION}): upgrade botflow`,
+      );
+    }
+    if (!this.create) return;
+    const now = Date.now();
+    await this.run((client) => client.query(this.sql.sweep, [now]));
+    await this.run((client) => client.query(this.sql.sweepLinks, [now]));
+  }
+
+  private async existingVersion(): Promise<number> {
+    const { rows } = await this.run((client) =>
+      client.query<{ present: boolean }>(this.sql.schemaExists, [this.sql.schemaTable]),
+    );
+    if (rows[0]?.present !== true) {
+      throw new StoreUnavailableError(
+        `there is no session store at ${this.where} (no table ${this.sql.schemaTable})`,
+      );
+    }
+    const versions = await this.run((client) => client.query<{ version: number }>(this.sql.schemaVersion));
+    return versions.rows[0]?.version ?? SCHEMA_VERSION;
+  }
+
+  private createTables(): Promise<number> {
+    return this.run(async (client) => {
       await client.query('BEGIN');
       try {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.sql.lockName]);
@@ -452,15 +497,6 @@ export class PostgresStore implements ReportingStore, LinkStore {
         throw error;
       }
     });
-    if (version > SCHEMA_VERSION) {
-      throw new BotflowError(
-        'store.unavailable',
-        `the session store at ${this.where} was made by a later botflow (schema version ${version}; this one reads ${SCHEMA_VERSION}): upgrade botflow`,
-      );
-    }
-    const now = Date.now();
-    await this.run((client) => client.query(this.sql.sweep, [now]));
-    await this.run((client) => client.query(this.sql.sweepLinks, [now]));
   }
 
   /** Turns a lost connection or a refusal into one clear error. */
@@ -469,7 +505,10 @@ export class PostgresStore implements ReportingStore, LinkStore {
     // The server's own message names no password (PostgreSQL never echoes one back).
     const message = isServerError(error)
       ? `the session store at ${this.where} refused the command: ${error.message}`
-      : `cannot reach the session store at ${this.where}`;
+      : // pg's own complaint when the server asks for a password it was not given (no SQLSTATE).
+        this.passwordMissing && error instanceof Error && /\bpassword\b/i.test(error.message)
+        ? `the session store at ${this.where} asks for a password and its URL gives none: write it as postgres://user:password@host/database`
+        : `cannot reach the session store at ${this.where}`;
     return new StoreUnavailableError(message, { cause: error, mayHaveRun });
   }
 }
@@ -508,16 +547,65 @@ function fromLinkRow(row: LinkRow): LinkRecord {
   };
 }
 
-/** An error the server sent (it has an SQLSTATE), as opposed to a broken or unmade connection. */
+/**
+ * An error the server sent (a 5-character SQLSTATE and a severity), as opposed to a broken or
+ * unmade connection. Told by its shape, not its class: a pool passed in may come from the
+ * application's own copy of pg, whose DatabaseError is another class.
+ */
 function isServerError(error: unknown): error is Error {
-  return error instanceof pg().DatabaseError;
+  if (!(error instanceof Error)) return false;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string';
+}
+
+/** `value` when it is a whole number of at least `least`, or a BotflowError naming `what`. */
+function wholeNumber(what: string, value: number, least: number): number {
+  if (!Number.isInteger(value) || value < least) {
+    throw new BotflowError(
+      'store.bad-option',
+      `${what} must be a whole number of at least ${least}, not ${value}`,
+    );
+  }
+  return value;
+}
+
+let closingClientClass: typeof Pg.Client | undefined;
+
+/**
+ * pg's Client, closing its socket when connecting fails. pg's pool drops such a client with its
+ * socket open, and a server still waiting for the client's password keeps it (and with it the
+ * process) until its authentication_timeout, a minute.
+ */
+function closingClient(): typeof Pg.Client {
+  closingClientClass ??= class extends pg().Client {
+    override connect(): Promise<Pg.Client>;
+    override connect(callback: (error: Error | null) => void): void;
+    override connect(callback?: (error: Error | null) => void): Promise<Pg.Client> | void {
+      if (callback === undefined) return super.connect();
+      super.connect((error: Error | null) => {
+        if (error) this.connection.stream.destroy();
+        callback(error);
+      });
+    }
+  };
+  return closingClientClass;
+}
+
+/** What a store takes from its URL. */
+interface ReadUrl {
+  /** The URL to hand to pg: without `?tablePrefix=`, which is the store's, not pg's. */
+  readonly connectionString: string;
+  /** How to name it: without credentials. */
+  readonly where: string;
+  readonly tablePrefix: string | undefined;
+  readonly hasPassword: boolean;
 }
 
 /**
  * A `postgres://` or `postgresql://` URL as pg can read it, and how to name it; or a BotflowError
  * that says what is wrong without quoting the URL, which can hold a password.
  */
-function checkedUrl(url: string): string {
+function checkedUrl(url: string): ReadUrl {
   const shape = 'it takes the form postgres://[user[:password]@]host[:port]/database';
   const parsed = URL.parse(url);
   if (parsed === null || !/^postgres(ql)?:$/i.test(parsed.protocol)) {
@@ -534,7 +622,14 @@ function checkedUrl(url: string): string {
       'the user name or password in the PostgreSQL URL has a "%" that does not start an escape such as %25; write a "%" in it as %25',
     );
   }
-  return withoutCredentials(url) ?? 'the configured PostgreSQL URL';
+  const tablePrefix = parsed.searchParams.get('tablePrefix') ?? undefined;
+  parsed.searchParams.delete('tablePrefix');
+  return {
+    connectionString: tablePrefix === undefined ? url : parsed.href,
+    where: withoutCredentials(url) ?? 'the configured PostgreSQL URL',
+    tablePrefix,
+    hasPassword: parsed.password !== '' || parsed.searchParams.has('password'),
+  };
 }
 
 function isDecodable(part: string): boolean {

@@ -1,6 +1,14 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,6 +102,28 @@ export class PostgresServer {
       await client.end();
     }
     return this.urlOf(name);
+  }
+
+  /**
+   * A login role that must give `password` (scram-sha-256) over loopback, where every other role is
+   * trusted; `readOnly` lets it only read (SELECT) the tables of the maintenance database.
+   */
+  async addPasswordRole(name: string, password: string, { readOnly = false } = {}): Promise<void> {
+    const hba = join(this.data, 'pg_hba.conf');
+    // The first matching line wins: this one goes before initdb's "trust" lines.
+    writeFileSync(hba, `host all ${name} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
+    await this.tool('pg_ctl', ['-D', this.data, 'reload']);
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      await client.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+      if (readOnly) {
+        await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${name}`);
+        await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${name}`);
+      }
+    } finally {
+      await client.end();
+    }
   }
 
   async start(): Promise<void> {

@@ -181,3 +181,139 @@ describe('PostgresStore on a pool the caller passes in', () => {
     }
   });
 });
+
+/** The names of the tables under `tablePrefix` in the maintenance database, without the prefix. */
+async function tablesUnder(tablePrefix: string): Promise<string[]> {
+  return admin(async (client) => {
+    const { rows } = await client.query<{ name: string }>(
+      'SELECT tablename AS name FROM pg_tables WHERE starts_with(tablename, $1) ORDER BY 1',
+      [tablePrefix],
+    );
+    return rows.map(({ name }) => name.slice(tablePrefix.length));
+  });
+}
+
+describe('PostgresStore with create: false', () => {
+  it('refuses tables that are not there in one sentence, and makes none', async () => {
+    const tablePrefix = freshPrefix();
+    const store = new PostgresStore(server.url, { tablePrefix, create: false });
+    await expect(store.get('k')).rejects.toMatchObject({
+      code: 'store.unavailable',
+      message: `there is no session store at postgres://127.0.0.1:${server.port}/postgres (no table ${tablePrefix}schema)`,
+    });
+    await store.close();
+    expect(await tablesUnder(tablePrefix)).toEqual([]);
+  });
+
+  it('reads a store with a role that may only read, which could not open it to create', async () => {
+    const tablePrefix = freshPrefix();
+    const writer = new PostgresStore(server.url, { tablePrefix });
+    await writer.put('k', 'written', undefined, ended);
+    await writer.close();
+    await server.addPasswordRole('reader', 'read-pw', { readOnly: true });
+    const url = `postgres://reader:read-pw@127.0.0.1:${server.port}/postgres`;
+    const creating = new PostgresStore(url, { tablePrefix });
+    await expect(creating.get('k')).rejects.toMatchObject({
+      message: expect.stringContaining('permission denied') as unknown,
+    });
+    await creating.close();
+    const reader = new PostgresStore(url, { tablePrefix, create: false });
+    try {
+      expect(await reader.get('k')).toMatchObject({ data: 'written', version: 1 });
+      expect(await reader.funnelCounts()).toEqual([{ block: 'done', edge: '', count: 1 }]);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('PostgresStore table prefix in the URL', () => {
+  it('keeps two bots in one database apart, each under the ?tablePrefix= its URL gives', async () => {
+    const [shop, support] = [freshPrefix(), freshPrefix()];
+    const [one, two] = [shop, support].map(
+      (prefix) => new PostgresStore(`${server.url}?tablePrefix=${prefix}&application_name=bot`),
+    );
+    try {
+      await one?.put('telegram:1', 'shop', undefined);
+      await two?.put('telegram:1', 'support', undefined);
+      expect(await one?.get('telegram:1')).toMatchObject({ data: 'shop' });
+      expect(await two?.get('telegram:1')).toMatchObject({ data: 'support' });
+      expect(await tablesUnder(shop)).toEqual(['conversations', 'funnel', 'links', 'locks', 'schema']);
+      expect(one?.where).toBe(`postgres://127.0.0.1:${server.port}/postgres`);
+    } finally {
+      await Promise.all([one?.close(), two?.close()]);
+    }
+  });
+
+  it('refuses a prefix in the URL as it refuses the option, in one sentence', () => {
+    expect(() => new PostgresStore(`${server.url}?tablePrefix=Shop-1`)).toThrow(
+      expect.objectContaining({
+        code: 'store.bad-option',
+        message:
+          'the PostgreSQL table prefix "Shop-1" cannot be used: it takes 1 to 41 lower-case letters, digits and _, not starting with a digit',
+      }),
+    );
+  });
+});
+
+describe('PostgresStore on a pool of another copy of pg', () => {
+  it('still tells a refusal by the server from a lost connection', async () => {
+    // The application's own pg throws its own DatabaseError: the same shape, another class.
+    class ForeignPool extends pg.Pool {
+      override connect(): Promise<pg.PoolClient>;
+      override connect(
+        callback: (error: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void,
+      ): void;
+      override connect(): Promise<pg.PoolClient> | void {
+        return super.connect().catch((error: unknown) => {
+          const { message, code, severity } = error as pg.DatabaseError;
+          throw Object.assign(new Error(message), { code, severity });
+        });
+      }
+    }
+    const pool = new ForeignPool({
+      connectionString: server.url.replace(/\/postgres$/, '/no_such_database'),
+    });
+    const store = new PostgresStore(pool);
+    try {
+      await expect(store.get('k')).rejects.toMatchObject({
+        code: 'store.unavailable',
+        message: `the session store at postgres://127.0.0.1:${server.port}/no_such_database refused the command: database "no_such_database" does not exist`,
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('PostgresStore times', () => {
+  it.each([
+    [{ ttlMs: 1.5 }, 'the PostgreSQL ttlMs must be a whole number of at least 1, not 1.5'],
+    [{ ttlMs: -1 }, 'the PostgreSQL ttlMs must be a whole number of at least 1, not -1'],
+    [{ lockTtlMs: 100.5 }, 'the PostgreSQL lockTtlMs must be a whole number of at least 1, not 100.5'],
+    [{ lockWaitMs: -5 }, 'the PostgreSQL lockWaitMs must be a whole number of at least 0, not -5'],
+    [
+      { lockWaitMs: Infinity },
+      'the PostgreSQL lockWaitMs must be a whole number of at least 0, not Infinity',
+    ],
+  ])('refuses %j at construction, in one sentence', (options, message) => {
+    expect(() => new PostgresStore(server.url, { ...options, tablePrefix: freshPrefix() })).toThrow(
+      expect.objectContaining({ code: 'store.bad-option', message }),
+    );
+  });
+});
+
+describe('PostgresStore on a server that asks for a password', () => {
+  it('says at once that the URL gives none', async () => {
+    await server.addPasswordRole('bot', 'bot-pw');
+    const store = new PostgresStore(`postgres://bot@127.0.0.1:${server.port}/postgres`);
+    try {
+      await expect(store.get('k')).rejects.toMatchObject({
+        code: 'store.unavailable',
+        message: `the session store at postgres://127.0.0.1:${server.port}/postgres asks for a password and its URL gives none: write it as postgres://user:password@host/database`,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
