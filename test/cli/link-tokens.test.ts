@@ -100,7 +100,7 @@ describe('botflow link --store', () => {
       /^botflow: the payload encodes to 83 characters, 19 over the limit of 64; /,
     );
     expect(result.stderr).toMatch(
-      /; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH, --store redis:\/\/HOST:PORT or --store postgres:\/\/HOST:PORT\/DATABASE\n$/,
+      /; or keep the payload in the bot’s store and put a start token in the link: --store sqlite:PATH, --store redis:\/\/HOST:PORT \(or redis\+cluster:\/\/…\) or --store postgres:\/\/HOST:PORT\/DATABASE\n$/,
     );
   });
 
