@@ -108,28 +108,6 @@ describe('RedisStore turns on Redis Cluster', () => {
       await store.close();
     }
   });
-
-  it('lets two processes apply every message to one conversation once, in the order each sent', async () => {
-    const prefixes = freshPrefixes();
-    const [storeA, storeB] = [new RedisStore(cluster.url, prefixes), new RedisStore(cluster.url, prefixes)];
-    const a = botOf(COLLECTOR, { store: storeA });
-    const b = botOf(COLLECTOR, { store: storeB });
-    try {
-      await a.start('k');
-      const fromA = Array.from({ length: 20 }, (_, i) => `a${i}`);
-      const fromB = Array.from({ length: 20 }, (_, i) => `b${i}`);
-      await Promise.all([
-        Promise.all(fromA.map((item) => a.send('k', item))),
-        Promise.all(fromB.map((item) => b.send('k', item))),
-      ]);
-      const log = await logOf(b, 'k');
-      expect([...log].sort()).toEqual([...fromA, ...fromB].sort());
-      expect(log.filter((item) => item.startsWith('a'))).toEqual(fromA);
-      expect(log.filter((item) => item.startsWith('b'))).toEqual(fromB);
-    } finally {
-      await Promise.all([storeA.close(), storeB.close()]);
-    }
-  });
 });
 
 /**

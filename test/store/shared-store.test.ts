@@ -12,13 +12,15 @@ import {
 } from '../../engine/index.js';
 import { botOf, COLLECTOR } from '../support/scripts.js';
 import { freshPrefix, PostgresServer } from './postgres-server.js';
+import { RedisCluster } from './redis-cluster.js';
 import { RedisServer } from './redis-server.js';
 
 // Started while the file loads: a missing server fails the file instead of skipping it.
 const server = await RedisServer.start();
 const postgres = await PostgresServer.start();
+const cluster = await RedisCluster.start();
 afterAll(async () => {
-  await Promise.all([server.dispose(), postgres.dispose()]);
+  await Promise.all([server.dispose(), postgres.dispose(), cluster.dispose()]);
 });
 
 interface LockOptions {
@@ -40,6 +42,10 @@ const SHARED_STORES: readonly (readonly [string, OpenShared])[] = [
   [
     'PostgreSQL',
     (namespace, options) => new PostgresStore(postgres.url, { tablePrefix: namespace, ...options }),
+  ],
+  [
+    'Redis Cluster',
+    (namespace, options) => new RedisStore(cluster.url, { keyPrefix: `test:${namespace}:`, ...options }),
   ],
 ];
 
