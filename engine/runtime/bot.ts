@@ -331,6 +331,21 @@ export class Bot {
     };
     const breach = limitBreach(changedVariables(vars, this.defaults), this.limits);
     if (breach) throw new VariableLimitError(breach);
+    return this.beginAfresh({ record, found }, key, mark, vars, [...notes, ...seed.diagnostics]);
+  }
+
+  /**
+   * Runs conversation `key` from its first block on `vars`: a start, or a message that starts it
+   * afresh (`heard`, for the transcript). Its message marks and transcript carry over.
+   */
+  private beginAfresh(
+    { record, found }: Pick<ReadConversation, 'record' | 'found'>,
+    key: string,
+    mark: string | undefined,
+    vars: Variables,
+    notes: readonly Diagnostic[],
+    heard?: string,
+  ): Promise<Turn> {
     return this.turns.run(
       {
         key,
@@ -339,10 +354,11 @@ export class Bot {
         before: vars,
         begins: true,
         transcript: found?.t ?? [],
+        ...(heard !== undefined && { heard }),
       },
       { key, vars },
       undefined,
-      [...notes, ...seed.diagnostics],
+      notes,
     );
   }
 
@@ -409,20 +425,7 @@ export class Bot {
       }
       // A new conversation on the same messenger: the channel carries over, the start data does not.
       const vars = { ...this.defaults, channel: found?.v?.channel ?? '' };
-      return this.turns.run(
-        {
-          key,
-          expected: record?.version,
-          marks: marksAfter(found, mark),
-          before: vars,
-          begins: true,
-          transcript: found?.t ?? [],
-          heard: cutToReplyLimit(text),
-        },
-        { key, vars },
-        undefined,
-        notes,
-      );
+      return this.beginAfresh({ record, found }, key, mark, vars, notes, cutToReplyLimit(text));
     }
     notes.push(...this.versionNotes(stored));
     const reply = cutToReplyLimit(text);
